@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Installs everything declouder needs on a fresh Debian 12 machine, idempotently.
+# Every package is listed with the reason it is here; the README repeats the list.
+# Usage: scripts/setup.sh            (as root, or with sudo available)
+set -euo pipefail
+
+PACKAGES=(
+  # --- build ---
+  build-essential        # g++ 12: the C++20 compiler
+  cmake ninja-build      # the build system and a fast builder
+  pkg-config             # finds the libraries below
+  # --- libraries the program links ---
+  libsqlite3-dev         # local storage (SQLite, WAL mode)
+  libsdbus-c++-dev       # BlueZ over D-Bus (sdbus-c++ 1.2)
+  libsystemd-dev         # sd-bus underneath sdbus-c++
+  libmosquitto-dev       # MQTT client for Home Assistant / Domoticz
+  libtomlplusplus-dev    # the people/config file is TOML (header-only)
+  nlohmann-json3-dev     # JSON for definition files and golden-file tests (header-only)
+  # --- tests, fuzzing, benchmarks ---
+  libgtest-dev libgmock-dev  # unit tests (GoogleTest)
+  libbenchmark-dev       # benchmarks (Google Benchmark)
+  clang libclang-rt-14-dev   # libFuzzer targets
+  mosquitto mosquitto-clients  # a real broker on loopback for the gateway tests
+  dbus                   # dbus-daemon: a private system bus for the BlueZ tests
+  tshark                 # Wireshark agreement tests for the capture readers
+  python3                # small test helpers
+  socat                  # pseudo-terminal pairs for the serial tests
+  # --- the real-BlueZ virtual machine test tier ---
+  qemu-system-x86 debootstrap cpio zstd xz-utils bc
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#PACKAGES[@]} packages already installed"
+  exit 0
+fi
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+# tshark asks whether non-root users may capture; answer 'no' up front.
+echo 'wireshark-common wireshark-common/install-setuid boolean false' | $SUDO debconf-set-selections
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+echo "setup: done"

@@ -1,0 +1,77 @@
+// The command-line framework: commands register themselves, arguments are
+// consumed by name, and anything left over is an error that names the argument.
+//
+// A command lives in its own file, src/app/cmd_<name>.cpp, and registers with
+//
+//   static const CommandRegistration reg{{
+//       .name = "decode",                 // may be two words: "capture info"
+//       .summary = "decode one advertisement or characteristic value",
+//       .usage = "declouder decode [--name NAME] ...\n\n<what every option does>",
+//       .run = run_decode,
+//   }};
+//
+// `run` gets an Args; it reads options with flag()/value()/values(), then calls
+// args.positionals() (or args.finish() when it takes none), which throws a
+// UsageError naming the first unknown option.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace declouder {
+
+// A mistake on the command line: printed as one line, exit status 2.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// A failure the person can act on (no adapter, file not found, ...): one line, exit status 1.
+struct CommandError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+class Args {
+ public:
+  explicit Args(std::vector<std::string> tokens);
+
+  // "--json": true if present (consumed).
+  bool flag(std::string_view name);
+  // "--name VALUE" or "--name=VALUE"; the last one wins. Throws if the value is missing.
+  std::optional<std::string> value(std::string_view name);
+  // Every occurrence of a repeatable option, in order.
+  std::vector<std::string> values(std::string_view name);
+  // Typed helpers: throw UsageError naming the option when the text is not a number.
+  std::optional<double> number(std::string_view name);
+  std::optional<long long> integer(std::string_view name);
+
+  // What is left, once options are consumed. Throws UsageError on a leftover "--option".
+  std::vector<std::string> positionals();
+  // For commands without positionals: throws on anything left over.
+  void finish();
+
+ private:
+  std::vector<std::string> tokens_;
+  std::vector<bool> used_;
+};
+
+struct Command {
+  std::string_view name;     // "decode", "capture info"
+  std::string_view summary;  // one line for `declouder --help`
+  std::string_view usage;    // the whole text for `declouder NAME --help`
+  int (*run)(Args& args) = nullptr;
+};
+
+struct CommandRegistration {
+  explicit CommandRegistration(Command c);
+};
+
+std::span<const Command> all_commands();
+
+// Entry point used by main(); separated so tests can run commands in-process.
+int run_cli(int argc, char** argv);
+
+}  // namespace declouder

@@ -1,0 +1,42 @@
+// Frames: what a source saw. Every source (BlueZ, a capture file, a simulator)
+// produces these, and every driver consumes them, so drivers never know where
+// the bytes came from.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/address.hpp"
+#include "core/bytes.hpp"
+#include "core/uuid.hpp"
+
+namespace declouder {
+
+// One advertisement (with its scan response merged in, as BlueZ reports it).
+struct Advertisement {
+  std::optional<MacAddress> address;
+  std::string name;                                          // empty when not advertised
+  std::optional<int> rssi;                                   // dBm
+  std::vector<std::pair<Uuid, Bytes>> service_data;          // by service UUID
+  std::vector<std::pair<std::uint16_t, Bytes>> manufacturer_data;  // by company id
+  std::vector<Uuid> service_uuids;
+  std::int64_t time_us = 0;                                  // receive time, Unix us (0 = unknown)
+
+  const Bytes* service_data_for(std::uint16_t uuid16) const;
+  const Bytes* manufacturer_data_for(std::uint16_t company) const;
+  bool advertises_service(std::uint16_t uuid16) const;
+};
+
+// One characteristic value seen over GATT (a read answer, a notification or an indication).
+struct GattValue {
+  Uuid characteristic;
+  Bytes value;
+  std::string device_name;             // when known: helps pick the driver
+  std::optional<MacAddress> address;
+  std::int64_t time_us = 0;
+};
+
+}  // namespace declouder

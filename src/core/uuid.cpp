@@ -1,0 +1,82 @@
+#include "core/uuid.hpp"
+
+#include "core/bytes.hpp"
+
+namespace declouder {
+
+namespace {
+// 00000000-0000-1000-8000-00805f9b34fb
+constexpr std::array<std::uint8_t, 16> kBase = {0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10, 0x00,
+                                                0x80, 0x00, 0x00, 0x80, 0x5f, 0x9b, 0x34, 0xfb};
+}
+
+Uuid Uuid::from16(std::uint16_t v) { return from32(v); }
+
+Uuid Uuid::from32(std::uint32_t v) {
+  Uuid u;
+  u.bytes = kBase;
+  u.bytes[0] = static_cast<std::uint8_t>(v >> 24);
+  u.bytes[1] = static_cast<std::uint8_t>(v >> 16);
+  u.bytes[2] = static_cast<std::uint8_t>(v >> 8);
+  u.bytes[3] = static_cast<std::uint8_t>(v);
+  return u;
+}
+
+Uuid Uuid::from_le128(const std::uint8_t* p) {
+  Uuid u;
+  for (int i = 0; i < 16; ++i) u.bytes[i] = p[15 - i];
+  return u;
+}
+
+std::optional<Uuid> Uuid::parse(std::string_view text) {
+  if (text.size() >= 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) text.remove_prefix(2);
+  if (text.size() == 4 || text.size() == 8) {
+    auto b = parse_hex(text);
+    if (!b) return std::nullopt;
+    std::uint32_t v = 0;
+    for (auto x : *b) v = (v << 8) | x;
+    return from32(v);
+  }
+  if (text.size() == 36) {
+    for (std::size_t i : {8u, 13u, 18u, 23u})
+      if (text[i] != '-') return std::nullopt;
+    std::string digits;
+    for (char c : text)
+      if (c != '-') digits.push_back(c);
+    if (digits.size() != 32) return std::nullopt;
+    auto b = parse_hex(digits);
+    if (!b) return std::nullopt;
+    Uuid u;
+    for (int i = 0; i < 16; ++i) u.bytes[i] = (*b)[i];
+    return u;
+  }
+  if (text.size() == 32) {
+    auto b = parse_hex(text);
+    if (!b) return std::nullopt;
+    Uuid u;
+    for (int i = 0; i < 16; ++i) u.bytes[i] = (*b)[i];
+    return u;
+  }
+  return std::nullopt;
+}
+
+bool Uuid::is_base() const {
+  for (int i = 4; i < 16; ++i)
+    if (bytes[i] != kBase[i]) return false;
+  return true;
+}
+
+bool Uuid::is16() const { return is_base() && bytes[0] == 0 && bytes[1] == 0; }
+
+std::string Uuid::str() const {
+  std::string hex = to_hex(ByteView(bytes.data(), bytes.size()));
+  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" + hex.substr(16, 4) + "-" +
+         hex.substr(20);
+}
+
+std::string Uuid::short_str() const {
+  if (is16()) return to_hex(ByteView(bytes.data() + 2, 2));
+  return str();
+}
+
+}  // namespace declouder
