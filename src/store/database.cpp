@@ -1,0 +1,167 @@
+#include "store/database.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "store/migrations.hpp"
+
+namespace declouder {
+
+namespace {
+std::vector<Migration>& migration_table() {
+  static std::vector<Migration> table;
+  return table;
+}
+
+[[noreturn]] void fail(sqlite3* db, std::string_view what) {
+  throw DatabaseError(std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
+}
+}  // namespace
+
+MigrationRegistration::MigrationRegistration(Migration m) { migration_table().push_back(m); }
+
+std::span<const Migration> all_migrations() {
+  auto& t = migration_table();
+  std::sort(t.begin(), t.end(), [](const Migration& a, const Migration& b) { return std::strcmp(a.name, b.name) < 0; });
+  return t;
+}
+
+// ---- Statement ----
+
+Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
+  if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr) != SQLITE_OK)
+    fail(db, "cannot prepare '" + std::string(sql.substr(0, 60)) + "'");
+}
+
+Statement::~Statement() { sqlite3_finalize(stmt_); }
+
+Statement::Statement(Statement&& o) noexcept : db_(o.db_), stmt_(o.stmt_) { o.stmt_ = nullptr; }
+
+Statement& Statement::bind(int i, std::int64_t v) {
+  if (sqlite3_bind_int64(stmt_, i, v) != SQLITE_OK) fail(db_, "bind");
+  return *this;
+}
+Statement& Statement::bind(int i, double v) {
+  if (sqlite3_bind_double(stmt_, i, v) != SQLITE_OK) fail(db_, "bind");
+  return *this;
+}
+Statement& Statement::bind(int i, std::string_view v) {
+  if (sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT) != SQLITE_OK)
+    fail(db_, "bind");
+  return *this;
+}
+Statement& Statement::bind(int i, ByteView v) {
+  if (sqlite3_bind_blob(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT) != SQLITE_OK)
+    fail(db_, "bind");
+  return *this;
+}
+Statement& Statement::bind_null(int i) {
+  if (sqlite3_bind_null(stmt_, i) != SQLITE_OK) fail(db_, "bind");
+  return *this;
+}
+
+bool Statement::step() {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  fail(db_, "step");
+}
+
+void Statement::reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+bool Statement::is_null(int c) const { return sqlite3_column_type(stmt_, c) == SQLITE_NULL; }
+std::int64_t Statement::int64(int c) const { return sqlite3_column_int64(stmt_, c); }
+double Statement::real(int c) const { return sqlite3_column_double(stmt_, c); }
+std::string Statement::text(int c) const {
+  auto p = sqlite3_column_text(stmt_, c);
+  return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, c)))
+           : std::string();
+}
+Bytes Statement::blob(int c) const {
+  auto p = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt_, c));
+  return p ? Bytes(p, p + sqlite3_column_bytes(stmt_, c)) : Bytes();
+}
+std::optional<std::int64_t> Statement::opt_int64(int c) const {
+  if (is_null(c)) return std::nullopt;
+  return int64(c);
+}
+std::optional<double> Statement::opt_real(int c) const {
+  if (is_null(c)) return std::nullopt;
+  return real(c);
+}
+std::optional<std::string> Statement::opt_text(int c) const {
+  if (is_null(c)) return std::nullopt;
+  return text(c);
+}
+
+// ---- Database ----
+
+Database::Database(const std::string& path) : path_(path) {
+  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                      nullptr) != SQLITE_OK) {
+    std::string msg = "cannot open database " + path + ": " + (db_ ? sqlite3_errmsg(db_) : "out of memory");
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw DatabaseError(msg);
+  }
+  sqlite3_busy_timeout(db_, 5000);  // several processes (gateway, CLI) may share the file
+  exec("PRAGMA journal_mode=WAL");
+  exec("PRAGMA synchronous=NORMAL");
+  exec("PRAGMA foreign_keys=ON");
+  migrate();
+}
+
+Database::~Database() { sqlite3_close(db_); }
+
+void Database::exec(std::string_view sql) {
+  std::string s(sql);
+  char* err = nullptr;
+  if (sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    throw DatabaseError("SQL failed: " + msg + " in: " + s.substr(0, 80));
+  }
+}
+
+std::int64_t Database::last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
+int Database::changes() const { return sqlite3_changes(db_); }
+
+std::vector<std::string> Database::applied_migrations() {
+  std::vector<std::string> out;
+  auto st = prepare("SELECT name FROM schema_migrations ORDER BY name");
+  while (st.step()) out.push_back(st.text(0));
+  return out;
+}
+
+void Database::migrate() {
+  exec("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)");
+  for (const Migration& m : all_migrations()) {
+    auto check = prepare("SELECT 1 FROM schema_migrations WHERE name = ?");
+    check.bind(1, m.name);
+    if (check.step()) continue;
+    Transaction tx(*this);
+    exec(m.sql);
+    prepare("INSERT INTO schema_migrations(name, applied_at) VALUES (?, strftime('%s','now'))").bind(1, m.name).run();
+    tx.commit();
+  }
+}
+
+Database::Transaction::Transaction(Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+Database::Transaction::~Transaction() {
+  if (!done_) {
+    try {
+      db_.exec("ROLLBACK");
+    } catch (...) {
+    }
+  }
+}
+void Database::Transaction::commit() {
+  db_.exec("COMMIT");
+  done_ = true;
+}
+
+}  // namespace declouder
