@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -37,6 +38,17 @@ struct GattValue {
   std::string device_name;             // when known: helps pick the driver
   std::optional<MacAddress> address;
   std::int64_t time_us = 0;
+};
+
+// Where a source delivers what it saw. Sources (BlueZ scanner, capture replay,
+// simulator) take a FrameHandlers and call whichever callbacks are set.
+struct Reading;
+struct FrameHandlers {
+  std::function<void(const Advertisement&)> on_advertisement;
+  std::function<void(const GattValue&)> on_gatt_value;
+  // A reading that a conversation (Picooc request/response, ICOMON, Mi scale
+  // history, BodyBugg download) produced, with the raw bytes it came from.
+  std::function<void(const Reading&, const Bytes& raw, std::int64_t time_us)> on_reading;
 };
 
 }  // namespace declouder
