@@ -53,7 +53,8 @@ labelled SIMULATED everywhere.
   --simulate DEVICE   run against a simulated device instead of BlueZ (repeatable).
                       DEVICE is mi-scale-2[:key=value,...]; keys: address, rssi,
                       weighings (0 = forever), interval (s), frame_ms, weights
-                      (72.45/58.2), impedances (503/0), clock, repeat, skip.
+                      (72.45/58.2), impedances (503/0), clock, clock_step,
+                      repeat, skip.
                       With a number of weighings, run stops once all are delivered.
   --stop-timeout S    how long a stop waits for the broker's acknowledgements (default 5)
 

@@ -48,8 +48,13 @@ class DeviceOwnership {
  public:
   DeviceOwnership(std::string self, OwnershipPolicy policy = {}) : self_(std::move(self)), policy_(policy) {}
 
-  // Until the retained owners are known (after subscribing), nothing is announced.
-  void set_ready(bool ready) { ready_ = ready; }
+  // Until the retained owners are known (after subscribing), nothing is
+  // announced. Not ready also forgets the owners: the broker resends them (or,
+  // if it lost its retained messages, nobody owns anything any more).
+  void set_ready(bool ready) {
+    ready_ = ready;
+    if (!ready) owners_.clear();
+  }
 
   // This gateway heard `device` at `rssi`. Returns the announcement to publish
   // (retained) when this gateway should (re)claim ownership.

@@ -99,13 +99,15 @@ SimulatedScaleSpec parse_simulated_scale_spec(const std::string& text) {
       for (const auto& z : split(v, '/')) s.impedances_ohm.push_back(static_cast<int>(number(key, z)));
     } else if (key == "skip") {
       for (const auto& i : split(v, '/')) s.skip.push_back(static_cast<int>(number(key, i)));
+    } else if (key == "clock_step") {
+      s.clock_step_s = number(key, v);
     } else if (key == "clock") {
       auto us = parse_iso8601_us(v);
       if (!us) throw std::invalid_argument("clock=" + v + " is not a date-time (2026-11-21T07:00:00)");
       s.clock_unix_s = *us / 1000000;
     } else {
       throw std::invalid_argument("unknown key '" + key + "' (known: address, rssi, weighings, interval, frame_ms, "
-                                  "weights, impedances, clock, repeat, skip)");
+                                  "weights, impedances, clock, clock_step, repeat, skip)");
     }
   }
   if (s.weights_kg.empty()) throw std::invalid_argument("weights= needs at least one weight");
@@ -149,7 +151,8 @@ void SimulatedScaleSource::run(const FrameHandlers& to, const StopFlag& stop) {
     const bool heard = std::find(spec_.skip.begin(), spec_.skip.end(), i + 1) == spec_.skip.end();
     const double w = spec_.weights_kg[static_cast<std::size_t>(i) % spec_.weights_kg.size()];
     const int z = spec_.impedances_ohm[static_cast<std::size_t>(i) % spec_.impedances_ohm.size()];
-    const auto clock = clock0 + static_cast<std::int64_t>(std::llround(i * spec_.interval_s));
+    const double step = spec_.clock_step_s >= 0 ? spec_.clock_step_s : spec_.interval_s;
+    const auto clock = clock0 + static_cast<std::int64_t>(std::llround(i * std::max(1.0, step)));
     for (Advertisement& a : mi_scale2_weighing_frames(spec_, w, z, clock)) {
       for (int r = 0; r < spec_.repeat; ++r) {
         if (stop.requested()) return;

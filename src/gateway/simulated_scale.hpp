@@ -17,6 +17,7 @@
 //   interval=SECONDS between weighings  frame_ms=MS between frames
 //   weights=72.45/58.2  impedances=503/0 (0 = shoes on: no impedance)
 //   clock=2026-11-21T07:00:00 (the scale's clock at the first weighing)
+//   clock_step=SECONDS the scale's clock advances between weighings (default: interval)
 //   repeat=N (copies of each frame)  skip=I/J (weighings this gateway misses, 1-based)
 #pragma once
 
@@ -38,6 +39,7 @@ struct SimulatedScaleSpec {
   std::vector<double> weights_kg{72.45, 58.2};
   std::vector<int> impedances_ohm{503, 561};
   std::int64_t clock_unix_s = 0;  // 0 = now, as local wall time
+  double clock_step_s = -1;       // < 0: same as interval_s
   int repeat = 3;
   std::vector<int> skip;  // weighings not heard (1-based)
 };
