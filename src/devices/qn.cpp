@@ -7,7 +7,9 @@
 //   [opcode][length = whole frame][protocol type][...][checksum = sum of all
 //   previous bytes mod 256]
 //
-//   0x12 scale info: byte 10 == 1 -> weight divisor 100, else 10
+//   0x12 scale info: byte 10 == 1 -> weight divisor 100, else 10 (the 18-byte
+//        0x12 of newer firmware has another layout; the divisor is then guessed:
+//        raw weights from 2500 up are /100, smaller ones /10)
 //   0x10 live weight, classic layout:
 //        3-4 weight u16 big-endian / divisor, 5 stable (1), 6-7 R1 u16 BE, 8-9 R2 u16 BE
 //   0x10 live weight, ES-30M layout (byte 3 = 0xFE filler, or divisor 10 with byte 4 <= 2):
@@ -55,7 +57,9 @@ std::optional<ScaleInfo> parse_scale_info(ByteView b) {
   if (b.empty() || b[0] != 0x12) return std::nullopt;
   ByteView f;
   if (!check_frame(b, f).ok() || f.size() < 11) return std::nullopt;
-  return ScaleInfo{f[2], f[10] == 1 ? 100 : 10};
+  ScaleInfo info{f[2], std::nullopt};
+  if (f.size() < 18) info.weight_divisor = f[10] == 1 ? 100 : 10;
+  return info;
 }
 
 DecodeOutcome decode_live(ByteView b, std::optional<ScaleInfo> info) {
@@ -80,7 +84,7 @@ DecodeOutcome decode_live(ByteView b, std::optional<ScaleInfo> info) {
     r2 = be16(&f[8]);
   }
   if (raw == 0) return DecodeOutcome::reject(DecodeStatus::invalid_value, "zero weight (nobody on the scale)");
-  const int divisor = info ? info->weight_divisor : (raw >= 2500 ? 100 : 10);
+  const int divisor = info && info->weight_divisor ? *info->weight_divisor : (raw >= 2500 ? 100 : 10);
   r.weight_kg = static_cast<double>(raw) / divisor;
   if (r1) r.add_device_metric("qn_r1", r1);
   if (r2) r.add_device_metric("qn_r2", r2);

@@ -31,12 +31,14 @@ constexpr std::int64_t kEpochUnix = 946684800;
 
 struct ScaleInfo {
   std::uint8_t protocol_type = 0;  // echoed in every request
-  int weight_divisor = 100;        // 100 when byte 10 of the 0x12 frame is 1, else 10
+  // 100 when byte 10 of the short 0x12 frame is 1, else 10. Unknown for the
+  // 18-byte 0x12 frame of newer firmware (GE Fit Plus), whose layout differs.
+  std::optional<int> weight_divisor;
 };
 // The 0x12 scale-info frame (checksum verified).
 std::optional<ScaleInfo> parse_scale_info(ByteView frame);
 
-// A 0x10 live-weight frame. Without `info` the divisor is guessed: raw values
+// A 0x10 live-weight frame. Without a known divisor it is guessed: raw values
 // from 2500 up are taken as /100 (25.00 kg and more), smaller ones as /10.
 DecodeOutcome decode_live(ByteView frame, std::optional<ScaleInfo> info = std::nullopt);
 
