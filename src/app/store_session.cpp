@@ -32,3 +32,48 @@ StoreSession open_store(const std::optional<std::string>& config_option,
 }
 
 }  // namespace declouder
+
+namespace declouder {
+
+WeightUnit display_unit(const Recorder& recorder, const Measurement& m) {
+  for (const Person& p : recorder.people())
+    if (p.name == m.person) return p.unit;
+  return WeightUnit::kg;
+}
+
+std::string format_weight(double kg, WeightUnit unit) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.2f %s", from_kg(kg, unit),
+                std::string(unit_name(unit)).c_str());
+  return buf;
+}
+
+namespace {
+std::string cell(const std::optional<double>& v, const char* fmt) {
+  if (!v) return "-";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, fmt, *v);
+  return buf;
+}
+}  // namespace
+
+std::string measurement_table_header() {
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "%5s  %-20s  %-12s  %12s  %6s  %6s  %6s  %7s  %7s  %s", "ID", "TIME (UTC)", "PERSON",
+                "WEIGHT", "OHM", "BMI", "FAT%", "WATER%", "MUSCLE", "DEVICE");
+  return buf;
+}
+
+std::string measurement_table_row(const Measurement& m, WeightUnit unit) {
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "%5lld  %-20s  %-12s  %12s  %6s  %6s  %6s  %7s  %7s  %s",
+                static_cast<long long>(m.id), iso8601_utc_s(m.time_us / 1000000).c_str(),
+                m.person.empty() ? "(unassigned)" : m.person.c_str(), format_weight(m.weight_kg, unit).c_str(),
+                cell(m.impedance_ohm, "%.0f").c_str(), cell(m.metrics.bmi, "%.1f").c_str(),
+                cell(m.metrics.fat_percent, "%.1f").c_str(), cell(m.metrics.water_percent, "%.1f").c_str(),
+                cell(m.metrics.muscle_kg, "%.1f").c_str(),
+                (m.model + (m.address ? " " + m.address->str() : "")).c_str());
+  return buf;
+}
+
+}  // namespace declouder
