@@ -4,7 +4,7 @@
 // Stopping (SIGTERM, SIGINT, or every source finished in a finite run):
 //   1. the sources are told to stop and joined;
 //   2. every frame they had already handed over is still processed, so every
-//      reading received is stored;
+//      reading received is stored, and weighings still settling are handed on;
 //   3. the outputs finish what is in flight (MQTT waits for the broker's
 //      acknowledgements, up to `stop_timeout`); what is left stays in the
 //      outbox for the next start.
