@@ -31,6 +31,7 @@ SEEDS = [
     ("mgb", 2, "Swan", CHARS, 0xFFB2, "AC0226B60000CAA6"),
     ("qn_es30m", 2, "QN-Scale", CHARS, 0xFFF1, "100fFFfe02215710fe10fc00ac005c"),
     ("qn_classic", 2, "QN-Scale", CHARS, 0xFFE1, "100b071c4d0101f401f274"),
+    ("qn_stored", 2, "QN-Scale", CHARS, 0xFFF1, "23120700000025088a2d1c4d00f401e0015f"),
     ("yunmai", 2, "YUNMAI-ISM2", CHARS, 0xFFE4, "0d1e14020065f74ba5000000071c4f01f40866bb"),
     ("onebyone_live", 2, "Health Scale", CHARS, 0xFFF4, "CF500FB027101351000055"),
     ("onebyone_history", 2, "Health Scale", CHARS, 0xFFF4, "CF600E9C270402F00000110 7EA080C090B2B"),
