@@ -314,6 +314,12 @@ class TextParser : public RecordParser {
         if (!parse_hex_tokens(l, raw)) break;
       return build_raw(b, raw, rec, stop, last);
     }
+    if (head.size() >= 3 && hexval(head[0]) >= 0 && hexval(head[1]) >= 0 && head[2] == ' ') {
+      // Starts like raw hex but is not: a cut or garbled line.
+      stop = ReadStop{b.offset, count_ + 1,
+                      std::string(last ? "truncated" : "garbled") + " raw hex line: '" + std::string(head.substr(0, 60)) + "'"};
+      return false;
+    }
     if (b.direction == Direction::unknown) {  // btmon "= Note", "@ MGMT": not HCI packets
       packet_.assign(head.begin(), head.end());
       return emit(b, rec, starts_with(head, "Note") ? PacketKind::note : PacketKind::other, true, true);
