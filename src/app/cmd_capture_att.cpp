@@ -47,7 +47,7 @@ int run(Args& args) {
       out.raw(",\"op\":\"").raw(capture::att_opcode_name(pdu.opcode)).ch('"');
       if (e.handle) out.raw(",\"handle\":").num(*e.handle);
       if (e.uuid) out.raw(",\"uuid\":\"").raw(e.uuid->short_str()).ch('"');
-      out.raw(",\"value\":\"").hex(pdu.value).ch('"');
+      out.raw(",\"value\":\"").hex(e.value).ch('"');
       if (pdu.error_code) out.raw(",\"error\":").num(*pdu.error_code);
       out.raw("}\n");
     } else {
@@ -63,7 +63,7 @@ int run(Args& args) {
         out.raw(hb);
       }
       if (e.uuid) out.ch(' ').raw(e.uuid->short_str());
-      if (!pdu.value.empty()) out.raw(" = ").raw(to_hex_spaced(pdu.value));
+      if (!e.value.empty()) out.raw(" = ").raw(to_hex_spaced(e.value));
       if (pdu.error_code)
         out.raw(" error ").num(*pdu.error_code).raw(" (").raw(capture::att_error_name(*pdu.error_code)).ch(')');
       out.ch('\n');

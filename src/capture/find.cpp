@@ -128,7 +128,7 @@ std::string ValueFinder::add_capture(const std::string& path, const FindTarget& 
       sc.scan("advert:manufacturer_data:" + std::to_string(c), true, d);
   };
   h.on_att = [&](const AttEvent& e) {
-    if (e.pdu.value.empty() || !e.handle) return;
+    if (e.value.empty() || !e.handle) return;
     std::string source;
     if (e.uuid) {
       source = "att:" + e.uuid->short_str();
@@ -137,7 +137,7 @@ std::string ValueFinder::add_capture(const std::string& path, const FindTarget& 
       std::snprintf(buf, sizeof buf, "att:0x%04x", *e.handle);
       source = buf;
     }
-    sc.scan(source, !e.from_host, e.pdu.value);
+    sc.scan(source, !e.from_host, e.value);
   };
   CaptureSummary s = trace_capture(path, std::move(h));
   ++files_;

@@ -26,10 +26,10 @@ CaptureSummary replay_capture(const std::string& path, const FrameHandlers& fram
   h.on_att = [&](const AttEvent& e) {
     if (!frames.on_gatt_value || e.from_host || !e.uuid) return;
     const std::uint8_t op = e.pdu.opcode;
-    if (op != 0x1B && op != 0x1D && op != 0x0B) return;
+    if (op != 0x1B && op != 0x1D && op != 0x0B && !(op == 0x09 && !e.value.empty())) return;
     GattValue v;
     v.characteristic = *e.uuid;
-    v.value.assign(e.pdu.value.begin(), e.pdu.value.end());
+    v.value.assign(e.value.begin(), e.value.end());
     v.address = e.address;
     if (e.address)
       if (auto it = names.find(*e.address); it != names.end()) v.device_name = it->second;

@@ -164,6 +164,7 @@ void BleTrace::feed(const HciRecord& rec) {
   // Request/response pairing and discovery.
   const int me = from_host ? 0 : 1, peer = 1 - me;
   std::optional<std::uint16_t> handle = pdu->handle;
+  ByteView value = pdu->value;
   GattDb& db = *conn.db;
   if (att_is_request(pdu->opcode)) {
     PendingRequest req;
@@ -188,6 +189,10 @@ void BleTrace::feed(const HciRecord& rec) {
           if (auto u = uuid_from_le(p.subspan(i + 5, len - 5))) db.uuid_by_handle[le16(&p[i + 3])] = *u;
         } else if (req && req->type) {
           db.uuid_by_handle[h] = *req->type;
+          if (1 + len == p.size()) {  // one item: a read of that characteristic by its UUID
+            handle = h;
+            value = p.subspan(i + 2, len - 2);
+          }
         }
       }
     } else if (pdu->opcode == 0x05 && !p.empty()) {  // Find Information Response: format, (handle, UUID)*
@@ -208,7 +213,7 @@ void BleTrace::feed(const HciRecord& rec) {
   if (handle) {
     if (auto it = db.uuid_by_handle.find(*handle); it != db.uuid_by_handle.end()) uuid = it->second;
   }
-  h_.on_att(AttEvent{rec, acl->handle, conn.address, from_host, *pdu, handle, uuid});
+  h_.on_att(AttEvent{rec, acl->handle, conn.address, from_host, *pdu, handle, uuid, value});
 }
 
 }  // namespace declouder::capture

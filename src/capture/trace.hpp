@@ -45,6 +45,9 @@ struct AttEvent {
   const AttPdu& pdu;
   std::optional<std::uint16_t> handle;  // the PDU's own, or the request's for a response
   std::optional<Uuid> uuid;             // from discovery, when known
+  // The attribute value carried: pdu.value, or for a Read By Type Response to
+  // a read by characteristic UUID with one item, that item's value (it is a read).
+  ByteView value;
 };
 
 struct ConnectionEvent {

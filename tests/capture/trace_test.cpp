@@ -34,7 +34,7 @@ Traced trace_bytes(ByteView file) {
   Traced t;
   TraceHandlers h;
   h.on_att = [&](const AttEvent& e) {
-    t.att.push_back({e.pdu.opcode, e.from_host, e.handle, e.uuid ? e.uuid->short_str() : "", to_hex(e.pdu.value),
+    t.att.push_back({e.pdu.opcode, e.from_host, e.handle, e.uuid ? e.uuid->short_str() : "", to_hex(e.value),
                      e.address ? e.address->str() : ""});
   };
   h.on_advert = [&](const AdvertEvent& e) {
@@ -168,7 +168,7 @@ TEST(TextLogs, RebuildsSeed004FromHcidumpsDecodedLines) {
   std::uint64_t incomplete = 0;
   TraceHandlers h;
   h.on_att = [&](const AttEvent& e) {
-    att.push_back({e.pdu.opcode, e.from_host, e.handle, e.uuid ? e.uuid->short_str() : "", to_hex(e.pdu.value),
+    att.push_back({e.pdu.opcode, e.from_host, e.handle, e.uuid ? e.uuid->short_str() : "", to_hex(e.value),
                    e.address ? e.address->str() : ""});
   };
   h.on_connection = [&](const ConnectionEvent& e) { conns.push_back({e.connected, e.reason}); };
