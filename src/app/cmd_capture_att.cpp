@@ -35,6 +35,8 @@ int run(Args& args) {
   const std::string path = capture_single_file(args);
 
   capture::TextOut out;
+  std::optional<MacAddress> last_address;  // its text, cached: runs of PDUs share a connection
+  std::string last_address_text;
   capture::TraceHandlers h;
   h.on_att = [&](const capture::AttEvent& e) {
     if (device && e.address != device) return;
@@ -42,7 +44,13 @@ int run(Args& args) {
     const std::string_view dir = e.from_host ? "host->device" : "device->host";
     if (json) {
       out.raw("{\"time\":\"").iso_time_us(e.record.time_us).ch('"');
-      if (e.address) out.raw(",\"address\":\"").raw(e.address->str()).ch('"');
+      if (e.address) {
+        if (e.address != last_address) {
+          last_address = e.address;
+          last_address_text = e.address->str();
+        }
+        out.raw(",\"address\":\"").raw(last_address_text).ch('"');
+      }
       out.raw(",\"direction\":\"").raw(dir).raw("\",\"opcode\":").num(pdu.opcode);
       out.raw(",\"op\":\"").raw(capture::att_opcode_name(pdu.opcode)).ch('"');
       if (e.handle) out.raw(",\"handle\":").num(*e.handle);

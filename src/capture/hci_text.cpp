@@ -531,7 +531,8 @@ class TextParser : public RecordParser {
             ad.insert(ad.end(), a.begin(), a.end());
           }
         } else if (starts_with(s, "Company:") && i + 1 < lines.size()) {
-          auto id = num_after(s.substr(s.rfind('(')), "(");
+          const auto open = s.rfind('(');
+          auto id = open == string_view::npos ? std::nullopt : num_after(s.substr(open), "(");
           Bytes d;
           if (id && hex_run_after(lines[i + 1], "Data:", d)) {
             Bytes a = packet::ad_manufacturer(static_cast<std::uint16_t>(*id), d);

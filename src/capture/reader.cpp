@@ -221,9 +221,9 @@ CaptureReader CaptureReader::open(const std::string& path) {
   return from_source(std::make_unique<FileSource>(fd), path);
 }
 
-CaptureReader CaptureReader::from_memory(ByteView bytes) {
-  return from_source(std::make_unique<MemorySource>(bytes), "input");
-}
+std::unique_ptr<ByteSource> memory_source(ByteView bytes) { return std::make_unique<MemorySource>(bytes); }
+
+CaptureReader CaptureReader::from_memory(ByteView bytes) { return from_source(memory_source(bytes), "input"); }
 
 CaptureReader CaptureReader::from_source(std::unique_ptr<ByteSource> src, const std::string& label) {
   CaptureReader r;

@@ -57,6 +57,9 @@ class ByteSource {
   virtual std::size_t read(std::uint8_t* out, std::size_t n) = 0;
 };
 
+// Bytes in memory as a source (the bytes must outlive it).
+std::unique_ptr<ByteSource> memory_source(ByteView bytes);
+
 // A refilling window over a ByteSource. peek(n) makes n bytes contiguous.
 class BufferedInput {
  public:

@@ -7,10 +7,11 @@
 namespace declouder::capture {
 
 TextOut& TextOut::num(std::int64_t v) {
-  char tmp[24];
-  auto [end, ec] = std::to_chars(tmp, tmp + sizeof tmp, v);
+  if (n_ + 24 > sizeof buf_) flush();
+  auto [end, ec] = std::to_chars(buf_ + n_, buf_ + n_ + 24, v);
   (void)ec;
-  return raw(std::string_view(tmp, static_cast<std::size_t>(end - tmp)));
+  n_ = static_cast<std::size_t>(end - buf_);
+  return *this;
 }
 
 TextOut& TextOut::hex(ByteView b) {
@@ -54,14 +55,18 @@ TextOut& TextOut::iso_time_us(std::int64_t unix_us) {
     std::memcpy(cached_prefix_, tmp, 19);
     cached_second_ = s;
   }
-  raw(std::string_view(cached_prefix_, 19)).ch('.');
-  char frac[7];
+  if (n_ + 27 > sizeof buf_) flush();
+  std::memcpy(buf_ + n_, cached_prefix_, 19);
+  char* p = buf_ + n_ + 19;
+  *p++ = '.';
+  auto v = static_cast<std::uint32_t>(us);
   for (int i = 5; i >= 0; --i) {
-    frac[i] = static_cast<char>('0' + us % 10);
-    us /= 10;
+    p[i] = static_cast<char>('0' + v % 10);
+    v /= 10;
   }
-  frac[6] = 'Z';
-  return raw(std::string_view(frac, 7));
+  p[6] = 'Z';
+  n_ += 27;
+  return *this;
 }
 
 }  // namespace declouder::capture

@@ -24,8 +24,12 @@ class TextOut {
       std::fwrite(s.data(), 1, s.size(), f_);
       return *this;
     }
-    std::memcpy(buf_ + n_, s.data(), s.size());
-    n_ += s.size();
+    if (s.size() <= 32) {  // short pieces: a loop beats a call into libc
+      for (char c : s) buf_[n_++] = c;
+    } else {
+      std::memcpy(buf_ + n_, s.data(), s.size());
+      n_ += s.size();
+    }
     return *this;
   }
   TextOut& ch(char c) {

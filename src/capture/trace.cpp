@@ -52,10 +52,17 @@ struct BleTrace::State {
   std::unordered_map<std::uint64_t, GattDb> dbs;              // by device address, or by connection
   Advertisement adv;  // reused between reports
 
+  // The last connection used, since traffic comes in runs on one handle.
+  std::uint32_t cached_key = 0;
+  Connection* cached = nullptr;
+
   Connection& connection(std::uint16_t controller, std::uint16_t handle) {
     const std::uint32_t key = (std::uint32_t{controller} << 16) | handle;
+    if (cached && cached_key == key) return *cached;
     auto [it, fresh] = connections.try_emplace(key);
     if (fresh || !it->second.db) it->second.db = &dbs[(1ULL << 63) | key];
+    cached_key = key;
+    cached = &it->second;
     return it->second;
   }
 };
@@ -111,7 +118,10 @@ void BleTrace::feed(const HciRecord& rec) {
       std::optional<MacAddress> addr;
       if (auto it = s_->connections.find(key); it != s_->connections.end()) {
         addr = it->second.address;
-        if (d->status == 0) s_->connections.erase(it);
+        if (d->status == 0) {
+          s_->connections.erase(it);
+          s_->cached = nullptr;
+        }
       }
       if (h_.on_connection) h_.on_connection(ConnectionEvent{rec, false, d->handle, addr, d->status, d->reason});
     }

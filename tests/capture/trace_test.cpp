@@ -260,6 +260,21 @@ TEST(TextLogs, ReadsHexDumpsAndBtmonOutput) {
   EXPECT_EQ(m.connections[1].second, 0x08);
 }
 
+TEST(TextLogs, GarbledDecodedLinesAreSkippedNotFatal) {
+  // Found by the text reader fuzzer: a "Company:" line without "(id)".
+  const std::string log =
+      "Bluetooth monitor ver 5.65\n"
+      "> HCI Event: LE Meta Event (0x3e) plen 20                     #1 [hci0] 1.0\n"
+      "      LE Advertising Report (0x02)\n"
+      "        Address: C8:47:8C:00:00:01 (OUI C8-47-8C)\n"
+      "        Company: Xiaomi\n"
+      "        Data: 0102\n";
+  Bytes b(log.begin(), log.end());
+  Traced t = trace_bytes(b);
+  ASSERT_EQ(t.adverts.size(), 1u);
+  EXPECT_TRUE(t.adverts[0].manufacturer_data.empty());
+}
+
 TEST(Replay, FeedsAdvertisementsAndGattValuesToFrameHandlers) {
   const std::string path = temp_file(testing::write_capture(testing::picooc_session(), CaptureFormat::pklg_be),
                                      "replay.pklg");
