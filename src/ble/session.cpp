@@ -123,6 +123,7 @@ void SessionRunner::run_step(const Step& step, SessionContext& ctx) {
       const auto deadline = Clock::now() + timeout;
       for (;;) {
         auto v = link_.next_value(deadline);
+        if (!v && step.optional) return;
         if (!v)
           throw SessionError("step '" + step.label + "' timed out after " + seconds_text(timeout));
         if (ctx.handlers.on_gatt_value) ctx.handlers.on_gatt_value(*v);
@@ -142,7 +143,7 @@ void SessionRunner::run_step(const Step& step, SessionContext& ctx) {
 }
 
 SessionResult SessionRunner::run(const Conversation& conversation, const FrameHandlers& handlers) {
-  SessionContext ctx{link_, handlers, {}, {}, {}, options_.tell};
+  SessionContext ctx{link_, handlers, {}, {}, {}, {}, options_.tell};
   SessionResult result;
   pacing_ = conversation.pacing;
   last_write_ = {};

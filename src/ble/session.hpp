@@ -10,6 +10,8 @@
 //   gate(prompt, match)        like expect, but first tells the person what to do ("step on the
 //                              scale", "tap the band") and waits as long as a person needs
 //   pause(ms), action(fn)      let time pass; run code (bookkeeping between steps)
+// Any step can be marked resume_here (a safe point, see below); expect/gate steps can be
+// optional (a timeout moves on: "the scale may also send a body-composition frame").
 //
 // Every value received is also handed to FrameHandlers::on_gatt_value; readings a step
 // produces go through SessionContext::emit (and FrameHandlers::on_reading).
@@ -50,6 +52,7 @@ struct SessionContext {
   std::vector<EmittedReading> readings;
   std::map<std::string, long long> counters;  // conversation bookkeeping ("records expected", ...)
   Bytes buffer;                               // reassembly of values split across notifications
+  std::map<std::string, Bytes> frames;        // frames kept for a later step (merging two values)
   std::function<void(const std::string&)> tell;  // messages for the person (gates, progress)
 
   void emit(const Reading& r, const Bytes& raw);
@@ -75,6 +78,7 @@ struct Step {
   std::chrono::milliseconds timeout{10000};  // expect/gate; pause length for pause
   std::string prompt;                        // gate
   bool resume_here = false;                  // safe point for a retry after a disconnect
+  bool optional = false;                     // expect/gate: a timeout moves on instead of failing
 };
 
 // Step builders.

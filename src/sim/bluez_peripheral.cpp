@@ -149,7 +149,7 @@ void BluezPeripheral::export_gatt() {
       o->registerProperty("Service").onInterface(kCharacteristic1).withGetter([spath] { return sdbus::ObjectPath(spath); });
       o->registerProperty("Flags").onInterface(kCharacteristic1).withGetter([chp] { return flags_of(chp->spec.properties); });
       o->registerProperty("Value").onInterface(kCharacteristic1).withGetter([chp] { return std::vector<std::uint8_t>(chp->value); });
-      o->registerMethod("ReadValue").onInterface(kCharacteristic1).withInputParamNames("options")
+      o->registerMethod("ReadValue").onInterface(kCharacteristic1).withInputParamNames("options").withOutputParamNames("value")
           .implementedAs([this, chp](const std::map<std::string, sdbus::Variant>& opts) {
             saw_central(opts);
             return std::vector<std::uint8_t>(chp->value);
