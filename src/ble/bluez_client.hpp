@@ -27,30 +27,13 @@
 
 #include <sdbus-c++/sdbus-c++.h>
 
+#include "ble/ble_error.hpp"
 #include "ble/bus_loop.hpp"
 #include "ble/gatt_link.hpp"
 #include "core/address.hpp"
 #include "core/frame.hpp"
 
 namespace declouder {
-
-enum class BleErrorKind {
-  no_system_bus,      // cannot connect to the D-Bus system bus at all
-  bluez_not_running,  // nobody owns org.bluez
-  access_denied,      // the bus policy forbids us to talk to org.bluez
-  no_adapter,         // bluetoothd runs but has no (matching) adapter
-  busy,               // org.bluez.Error.InProgress and friends, after every retry
-  not_found,          // a device or characteristic that is not there
-  timeout,
-  failed,             // anything else BlueZ refused
-};
-
-struct BleError : std::runtime_error {
-  BleError(BleErrorKind k, const std::string& message, std::string dbus_error = {})
-      : std::runtime_error(message), kind(k), dbus_name(std::move(dbus_error)) {}
-  BleErrorKind kind;
-  std::string dbus_name;  // the D-Bus error name, when one caused this
-};
 
 using DbusProperties = std::map<std::string, sdbus::Variant>;
 using DbusInterfaces = std::map<std::string, DbusProperties>;
