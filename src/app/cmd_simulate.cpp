@@ -29,7 +29,8 @@ UUIDs and data, and answer over GATT as the real devices do. `--list` names them
                       dbus-daemon and point `declouder scan`/`read` at the same bus
   --backend bluez     advertise and serve GATT through a real bluetoothd (its peripheral
                       API), on one adapter; one device at a time
-  --adapter NAME      fake: the adapters to simulate (repeatable; default hci0);
+  --adapter NAME      fake: the adapters to simulate (repeatable; default hci0; `none`
+                      plays a bluetoothd without any adapter);
                       bluez: the adapter to advertise on (default the first)
   --seconds N         stop after N seconds instead of running until stopped
 
@@ -117,7 +118,10 @@ int run_simulate(Args& args) {
   for (auto& d : devices) raw.push_back(d.get());
 
   if (backend == "fake") {
-    if (!adapters.empty()) fake.adapters = adapters;
+    if (adapters == std::vector<std::string>{"none"})
+      fake.adapters.clear();  // bluetoothd without an adapter
+    else if (!adapters.empty())
+      fake.adapters = adapters;
     fake_bluez = std::make_unique<FakeBluez>(*connection, loop, std::move(devices), fake);
     try {
       fake_bluez->start();
