@@ -31,6 +31,7 @@ class RawByteLog : public ByteStream {
  public:
   RawByteLog(ByteStream& inner, const std::string& path);  // throws SerialError if the file cannot be opened
   ~RawByteLog() override;
+  using ByteStream::write;
   void write(ByteView bytes) override;
   std::size_t read(std::uint8_t* buf, std::size_t max, int timeout_ms) override;
 

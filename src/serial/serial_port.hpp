@@ -22,6 +22,7 @@ class SerialPort : public ByteStream {
   ~SerialPort() override;
   SerialPort(const SerialPort&) = delete;
   SerialPort& operator=(const SerialPort&) = delete;
+  using ByteStream::write;
   void write(ByteView bytes) override;
   std::size_t read(std::uint8_t* buf, std::size_t max, int timeout_ms) override;
   // Drops whatever the device sent that nobody read yet.

@@ -119,8 +119,8 @@ std::optional<std::int64_t> number_in_answer(std::string_view text) {
   return from(0);
 }
 
-std::string ArmbandCommands::run(const std::string& command, const AnswerProgress& progress) {
-  std::string answer = t_.exchange(command, progress);
+std::string ArmbandCommands::run(const std::string& command, const AnswerProgress& progress, bool answer_expected) {
+  std::string answer = t_.exchange(command, progress, answer_expected);
   if (starts_with_usage(answer)) {
     std::string first = answer.substr(0, answer.find_first_of("\r\n"));
     throw ArmbandCommandError("the armband rejected '" + command + "': " + first);
@@ -142,7 +142,7 @@ void ArmbandCommands::set(std::string_view parameter, const std::vector<std::str
   if (values.empty() || values.size() > 3) throw ArmbandCommandError("set " + std::string(parameter) + " takes 1 to 3 values");
   std::string cmd = "set " + std::string(parameter);
   for (const auto& v : values) cmd += " " + v;
-  run(cmd);
+  run(cmd, {}, false);
 }
 
 std::int64_t ArmbandCommands::last_data_update() {
@@ -163,7 +163,7 @@ void ArmbandCommands::record_define(const RecordSlot& s) {
                     std::to_string(s.divisor);
   for (int c : s.channels) cmd += " " + std::to_string(c);
   cmd += " " + std::to_string(s.bytes);
-  run(cmd);
+  run(cmd, {}, false);
 }
 
 }  // namespace declouder::bodybugg

@@ -58,7 +58,7 @@ class ArmbandCommands {
   explicit ArmbandCommands(CommandTransport& t) : t_(t) {}
 
   // Any command, verbatim; throws ArmbandCommandError when the device answers with its usage text.
-  std::string run(const std::string& command, const AnswerProgress& progress = {});
+  std::string run(const std::string& command, const AnswerProgress& progress = {}, bool answer_expected = true);
 
   std::string get(std::string_view parameter);  // throws ArmbandCommandError for names the device does not list
   std::optional<std::int64_t> get_number(std::string_view parameter);
@@ -68,13 +68,14 @@ class ArmbandCommands {
   void set_last_data_update(std::int64_t unix_seconds) { set("lastdataupdate", {std::to_string(unix_seconds)}); }
   void set_epoch(std::int64_t unix_seconds) { set("epoch", {std::to_string(unix_seconds)}); }
 
-  std::string retrieve_pdp(const AnswerProgress& progress = {}) { return run("retrieve PDP", progress); }
+  // An armband with no data may say nothing at all.
+  std::string retrieve_pdp(const AnswerProgress& progress = {}) { return run("retrieve PDP", progress, false); }
   std::optional<std::int64_t> file_size() { return number_in_answer(run("file size")); }
-  void file_init() { run("file init"); }
+  void file_init() { run("file init", {}, false); }
 
   std::vector<RecordSlot> record_show() { return parse_record_show(run("record show")); }
   void record_define(const RecordSlot& slot);  // checks 1..8 channels and the bytes formula first
-  void record_commit() { run("record commit"); }
+  void record_commit() { run("record commit", {}, false); }
   std::vector<std::pair<int, std::string>> channel_show() { return parse_channel_show(run("channel show")); }
 
  private:

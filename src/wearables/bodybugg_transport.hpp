@@ -29,6 +29,12 @@
 
 namespace declouder::bodybugg {
 
+// The link failed in the middle of an answer: what arrived is kept.
+struct PartialAnswerError : SerialError {
+  PartialAnswerError(const std::string& why, std::string partial) : SerialError(why), partial_answer(std::move(partial)) {}
+  std::string partial_answer;
+};
+
 // progress(bytes of answer so far)
 using AnswerProgress = std::function<void(std::size_t)>;
 
@@ -36,8 +42,11 @@ class CommandTransport {
  public:
   virtual ~CommandTransport() = default;
   // Sends one command, returns the whole answer text. Throws SerialError when
-  // nothing comes back within the response timeout or the port fails.
-  virtual std::string exchange(const std::string& command, const AnswerProgress& progress = {}) = 0;
+  // nothing comes back within the response timeout or the port fails. Commands
+  // whose acknowledgement is unknown (set, file init...) pass answer_expected =
+  // false: silence is then an empty answer.
+  virtual std::string exchange(const std::string& command, const AnswerProgress& progress = {},
+                               bool answer_expected = true) = 0;
 };
 
 struct LineTransportOptions {
@@ -50,7 +59,8 @@ struct LineTransportOptions {
 class LineTransport : public CommandTransport {
  public:
   LineTransport(ByteStream& port, LineTransportOptions opt) : port_(port), opt_(std::move(opt)) {}
-  std::string exchange(const std::string& command, const AnswerProgress& progress = {}) override;
+  std::string exchange(const std::string& command, const AnswerProgress& progress = {},
+                       bool answer_expected = true) override;
 
  private:
   ByteStream& port_;
@@ -66,7 +76,8 @@ class FramedTextTransport : public CommandTransport {
  public:
   FramedTextTransport(ByteStream& port, int response_timeout_ms = 3000)
       : port_(port), timeout_ms_(response_timeout_ms) {}
-  std::string exchange(const std::string& command, const AnswerProgress& progress = {}) override;
+  std::string exchange(const std::string& command, const AnswerProgress& progress = {},
+                       bool answer_expected = true) override;
 
  private:
   ByteStream& port_;
