@@ -8,11 +8,15 @@ namespace declouder {
 
 // Every family, in registry order. Add new families here.
 extern const DeviceFamily kMiScale2;
+extern const DeviceFamily kMiBand1;
+extern const DeviceFamily kHeartRate;
 
 namespace {
 
-constexpr std::array<const DeviceFamily*, 1> kFamilies = {
+constexpr std::array kFamilies = {
     &kMiScale2,
+    &kMiBand1,
+    &kHeartRate,
 };
 
 struct Index {
