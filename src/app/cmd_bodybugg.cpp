@@ -16,6 +16,7 @@
 #include "app/cli.hpp"
 #include "core/time.hpp"
 #include "serial/serial_port.hpp"
+#include "wearables/armband_memory.hpp"
 #include "sim/bodybugg_sim.hpp"
 #include "store/database.hpp"
 #include "wearables/bodybugg_channels.hpp"
@@ -137,7 +138,7 @@ int run_info(Args& args) {
   Link l = open_link(o);
   auto& a = *l.commands;
   try {
-    const std::int64_t ldu = a.last_data_update();
+    const std::int64_t ldu = a.last_data_update_after_warmup();
     for (const char* p : {"serialnum", "version", "battery"}) {
       try {
         std::printf("%-18s %s\n", p, answer_value(a.get(p), p).c_str());
@@ -167,7 +168,7 @@ int run_info(Args& args) {
 // ---- download -----------------------------------------------------------
 
 constexpr std::string_view kDownloadUsage = R"(Usage: declouder bodybugg download --port DEVICE --database FILE [--output-dir DIR]
-                                  [--clear] [link options]
+                                  [--clear] [--memory] [link options]
 
 Downloads everything the armband logged ('retrieve PDP'), keeps the raw answer
 verbatim in DIR/<lastdataupdate>.log (named after the armband's last data update,
@@ -183,6 +184,10 @@ file, stores the sessions that arrived whole, says so and exits 1.
   --database FILE   the SQLite database (created if missing)
   --output-dir DIR  where the raw .log goes, default the current directory
   --clear           clear the armband and set its clocks after a good download
+  --memory          a GoWearFit / ArmBand Mini: read its flash memory over the binary
+                    frames instead (verified framing); the raw image is kept as
+                    DIR/gowearfit-<first session start>.bin; --clear then sends the
+                    clear-memory frame
 )";
 
 class ProgressBar {
@@ -212,20 +217,55 @@ class ProgressBar {
   bool shown_ = false;
 };
 
+int run_memory_download(const LinkOptions& o, Database& db, const std::string& database, bodybugg::DownloadOptions opt) {
+  std::unique_ptr<SerialPort> port;
+  try {
+    port = std::make_unique<SerialPort>(o.port, SerialSettings{o.baud});
+  } catch (const SerialError& e) {
+    throw CommandError(e.what());
+  }
+  std::unique_ptr<RawByteLog> log;
+  ByteStream* stream = port.get();
+  if (o.raw_log) {
+    log = std::make_unique<RawByteLog>(*port, *o.raw_log);
+    stream = log.get();
+  }
+  bodybugg::MemoryDownloadResult r;
+  try {
+    r = bodybugg::download_gowearfit(*stream, db, opt);
+  } catch (const SerialError& e) {
+    std::fprintf(stderr, "\n");
+    throw CommandError(std::string(e.what()));
+  }
+  std::fprintf(stderr, "\n");
+  if (!r.image_path.empty()) std::printf("saved %zu bytes to %s\n", r.bytes, r.image_path.c_str());
+  else if (!r.problem) std::printf("the armband holds no data\n");
+  std::printf("%zu minutes; stored %d new sessions (%lld samples), %d already in %s\n", r.minutes, r.stored.sessions_added,
+              static_cast<long long>(r.stored.samples_added), r.stored.sessions_already_stored, database.c_str());
+  if (r.problem) {
+    std::fprintf(stderr, "declouder bodybugg download: %s\nthe armband was NOT cleared\n", r.problem->c_str());
+    return 1;
+  }
+  if (r.cleared) std::printf("cleared the armband's memory\n");
+  return 0;
+}
+
 int run_download(Args& args) {
   const bool clear = args.flag("--clear");
+  const bool memory = args.flag("--memory");
   auto database = args.value("--database");
   auto output_dir = args.value("--output-dir");
   LinkOptions o = read_link_options(args);
   args.finish();
   if (!database) throw UsageError("--database FILE is required (where the armband's data is stored)");
   Database db(*database);
-  Link l = open_link(o);
   ProgressBar bar;
   bodybugg::DownloadOptions opt;
   opt.output_dir = output_dir.value_or(".");
   opt.clear = clear;
   opt.progress = [&](std::size_t n, std::optional<std::size_t> total) { bar.update(n, total); };
+  if (memory) return run_memory_download(o, db, *database, opt);
+  Link l = open_link(o);
   bodybugg::DownloadResult r;
   try {
     r = bodybugg::download_armband(*l.commands, db, opt);
@@ -271,7 +311,7 @@ int run_clear(Args& args) {
   if (!yes) throw UsageError("clear erases the armband's data without saving it: add --yes, or use 'bodybugg download --clear'");
   Link l = open_link(o);
   try {
-    l.commands->last_data_update();  // is anyone there?
+    l.commands->last_data_update_after_warmup();  // is anyone there?
     bodybugg::clear_armband(*l.commands, now_unix_us() / 1000000);
   } catch (const std::exception& e) {
     throw CommandError(e.what());
@@ -293,7 +333,7 @@ int run_set_clock(Args& args) {
   if (when < 946684800 || when > 4102444800) throw UsageError("--time: not a plausible Unix time in seconds");
   Link l = open_link(o);
   try {
-    l.commands->last_data_update();
+    l.commands->last_data_update_after_warmup();
     l.commands->set_epoch(when);
     auto back = l.commands->get_number("epoch");
     std::printf("armband clock set to %s", iso8601_utc_s(when).c_str());
@@ -438,6 +478,7 @@ int run_parse(Args& args) {
 
 constexpr std::string_view kSimulateUsage = R"(Usage: declouder bodybugg simulate [--pdp FILE] [--transport line|framed]
                                   [--break-after BYTES] [--last-data-update UNIX_SECONDS]
+                                  [--flash-frames FILE] [--warmup N]
 
 Runs a simulated armband on a pseudo-terminal and prints the path of its port
 (/dev/pts/N) on the first line of stdout, then serves until interrupted. It
@@ -445,6 +486,10 @@ answers the text commands from its state: 'retrieve PDP' returns FILE (default:
 the public sample dump, ../shared/fixtures/bodybugg/sample.log next to the
 source tree), 'file init' really forgets it, 'set epoch' sets its clock.
 --break-after stops the next 'retrieve PDP' after BYTES bytes (a pulled cable).
+--flash-frames FILE: a GoWearFit memory download capture (4-byte LE length +
+frame, like ../shared/fixtures/bodybugg/gowearfit_ftest.frames); its answers are
+reassembled into the flash image the simulator serves to memory reads (framed
+transport). --warmup N ignores the first N commands, like a sleepy armband.
 )";
 
 std::atomic<bool> g_stop{false};
@@ -455,6 +500,8 @@ int run_simulate(Args& args) {
   auto transport = args.value("--transport");
   auto brk = args.integer("--break-after");
   auto ldu = args.integer("--last-data-update");
+  auto flash_frames = args.value("--flash-frames");
+  auto warmup = args.integer("--warmup");
   args.finish();
   std::string path = pdp.value_or(std::string(DECLOUDER_SOURCE_DIR) + "/../shared/fixtures/bodybugg/sample.log");
   std::ifstream in(path, std::ios::binary);
@@ -470,6 +517,24 @@ int run_simulate(Args& args) {
   }
   auto state = sim::default_bodybugg_state(ss.str());
   if (ldu) state.last_data_update = *ldu;
+  if (warmup) opt.warmup_commands = static_cast<int>(*warmup);
+  if (flash_frames) {
+    std::ifstream ff(*flash_frames, std::ios::binary);
+    if (!ff) throw CommandError(*flash_frames + ": cannot open");
+    Bytes all((std::istreambuf_iterator<char>(ff)), {});
+    armband::MemoryAssembler image;
+    for (std::size_t p = 0; p + 4 <= all.size();) {
+      std::size_t n = le32(&all[p]);
+      p += 4;
+      if (p + n > all.size()) throw CommandError(*flash_frames + ": frame at byte " + std::to_string(p - 4) + " runs past the end");
+      armband::FrameDecoder dec;
+      dec.feed(ByteView(&all[p], n));
+      while (auto f = dec.next())
+        if (f->kind == armband::kKindAnswer) image.add(*f);
+      p += n;
+    }
+    state.flash_image = image.image();
+  }
   sim::BodyBuggSimulator simulator(std::move(state), opt);
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);

@@ -223,8 +223,16 @@ void BodyBuggSimulator::send_text_answer(const std::string& command, const std::
   }
 }
 
+bool BodyBuggSimulator::asleep(const std::string& what) {
+  if (ignored_ >= opt_.warmup_commands) return false;
+  ++ignored_;
+  device_.log.push_back("(asleep) " + what);
+  return true;
+}
+
 void BodyBuggSimulator::handle_line(const std::string& line) {
   if (line.empty()) return;
+  if (asleep(line)) return;
   send_text_answer(line, device_.answer(line));
 }
 
@@ -256,11 +264,24 @@ void BodyBuggSimulator::handle_bytes(ByteView in) {
       }
       handle_line(text);
     } else if (f->command == armband::kCommandMemoryRead) {
+      if (asleep("memory read")) continue;
       device_.log.push_back("memory read");
       std::uint32_t off = le32(&f->body[0]);
       std::uint16_t len = le16(&f->body[4]);
       for (const auto& a : armband::memory_read_answer(device_.state().flash_image, off, len, 0x0E00802A))
         send(armband::encode_frame(a));
+    } else if (f->command == 0x89 && f->body[0] == 0x02) {
+      // Clear memory (bmhack). The real answer is unknown: we acknowledge with one frame.
+      device_.log.push_back("clear memory");
+      device_.erase_flash();
+      armband::Frame a;
+      a.kind = armband::kKindAnswer;
+      a.from = 0x0E00802A;
+      a.to = armband::kHostAddress;
+      a.command = 0x09;
+      a.sequence = f->sequence;
+      a.body[0] = 0x02;
+      send(armband::encode_frame(a));
     }
   }
   // Keep only the bytes the decoder has not used yet.

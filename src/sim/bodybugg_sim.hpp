@@ -46,6 +46,7 @@ class BodyBuggDevice {
   // The answer text for one command line (without its end of line).
   std::string answer(const std::string& command);
   const BodyBuggDeviceState& state() const { return s_; }
+  void erase_flash() { s_.flash_image.assign(1, 0xFF); }  // an empty record stream
   std::vector<std::string> log;  // every command received, in order
 
  private:
@@ -63,6 +64,9 @@ struct BodyBuggSimOptions {
   // (a cable pulled out); the simulator answers normally afterwards.
   std::optional<std::size_t> break_pdp_after;
   std::size_t write_chunk = 4096;  // the dump goes out in pieces, like a real link
+  // Ignore the first N commands after start, like a GoWearFit that "needs some
+  // commands to warm up" (bmhack).
+  int warmup_commands = 0;
 };
 
 class BodyBuggSimulator {
@@ -77,6 +81,7 @@ class BodyBuggSimulator {
   BodyBuggDevice& device() { return device_; }
 
  private:
+  bool asleep(const std::string& what);  // true while warm-up commands are being ignored
   void handle_line(const std::string& line);
   void handle_bytes(ByteView in);
   void send(ByteView b);
@@ -85,6 +90,7 @@ class BodyBuggSimulator {
   PtyPair pty_;
   BodyBuggDevice device_;
   BodyBuggSimOptions opt_;
+  int ignored_ = 0;
   std::string line_buf_;
   Bytes frame_buf_;
   std::atomic<bool> stop_{false};

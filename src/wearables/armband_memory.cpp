@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "wearables/gowearfit_flash.hpp"
+
 namespace declouder::armband {
 
 std::optional<std::string> MemoryAssembler::add(const Frame& answer) {
@@ -10,11 +12,12 @@ std::optional<std::string> MemoryAssembler::add(const Frame& answer) {
   if (c->offset != image_.size())
     return "chunk at offset " + std::to_string(c->offset) + " while " + std::to_string(image_.size()) + " bytes are held";
   image_.insert(image_.end(), c->data.begin(), c->data.begin() + c->length);
+  device_address_ = answer.from;
   return std::nullopt;
 }
 
-Bytes download_memory(ByteStream& port, const MemoryDownloadOptions& opt,
-                      const std::function<void(std::size_t, std::size_t)>& progress) {
+MemoryImage download_memory(ByteStream& port, const MemoryDownloadOptions& opt,
+                            const std::function<void(std::size_t, std::size_t)>& progress) {
   MemoryAssembler assembler;
   FrameDecoder decoder;
   std::uint8_t buf[4096];
@@ -43,10 +46,33 @@ Bytes download_memory(ByteStream& port, const MemoryDownloadOptions& opt,
     if (assembler.image().size() < want)
       throw SerialError("memory download: the answer at offset " + std::to_string(offset) + " stopped after " +
                         std::to_string(assembler.image().size() - offset) + " of " + std::to_string(length) + " bytes");
+    if (opt.stop_at_end_marker && bodybugg::parse_flash_image(assembler.image()).ended) break;
   }
-  Bytes img = assembler.image();
-  img.resize(opt.total);
-  return img;
+  MemoryImage out{assembler.image(), assembler.device_address()};
+  if (out.image.size() > opt.total) out.image.resize(opt.total);
+  return out;
+}
+
+Frame clear_memory_request(std::uint8_t sequence) {
+  Frame f;
+  f.kind = kKindRequest;
+  f.command = 0x89;
+  f.sequence = sequence;
+  f.body[0] = 0x02;
+  return f;
+}
+
+void clear_memory(ByteStream& port, int response_timeout_ms) {
+  port.write(encode_frame(clear_memory_request()));
+  FrameDecoder decoder;
+  std::uint8_t buf[512];
+  for (;;) {
+    std::size_t n = port.read(buf, sizeof buf, response_timeout_ms);
+    if (n == 0) throw SerialError("the armband did not answer the clear-memory request");
+    decoder.feed(ByteView(buf, n));
+    while (auto f = decoder.next())
+      if (f->kind == kKindAnswer) return;
+  }
 }
 
 }  // namespace declouder::armband

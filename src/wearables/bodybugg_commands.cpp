@@ -152,6 +152,18 @@ std::int64_t ArmbandCommands::last_data_update() {
   return *v;
 }
 
+std::int64_t ArmbandCommands::last_data_update_after_warmup(int attempts) {
+  for (int i = 1;; ++i) {
+    try {
+      return last_data_update();
+    } catch (const PartialAnswerError&) {
+      throw;
+    } catch (const SerialError&) {
+      if (i >= attempts) throw;
+    }
+  }
+}
+
 void ArmbandCommands::record_define(const RecordSlot& s) {
   if (s.channels.empty() || s.channels.size() > 8) throw ArmbandCommandError("a record holds 1 to 8 channels");
   if (s.bytes != record_bytes_for(s.channels.size()))

@@ -65,6 +65,9 @@ class ArmbandCommands {
   void set(std::string_view parameter, const std::vector<std::string>& values);
 
   std::int64_t last_data_update();  // throws if the answer has no number
+  // The first command after opening the port: the GoWearFit "needs some commands to
+  // warm up" (bmhack retried ~5 times), so a silent first attempt is retried.
+  std::int64_t last_data_update_after_warmup(int attempts = 3);
   void set_last_data_update(std::int64_t unix_seconds) { set("lastdataupdate", {std::to_string(unix_seconds)}); }
   void set_epoch(std::int64_t unix_seconds) { set("epoch", {std::to_string(unix_seconds)}); }
 

@@ -4,6 +4,8 @@
 #include <fstream>
 
 #include "core/time.hpp"
+#include "wearables/armband_memory.hpp"
+#include "wearables/gowearfit_flash.hpp"
 
 namespace declouder::bodybugg {
 namespace {
@@ -28,7 +30,7 @@ void clear_armband(ArmbandCommands& armband, std::int64_t now) {
 DownloadResult download_armband(ArmbandCommands& armband, Database& db, const DownloadOptions& opt) {
   DownloadResult r;
   auto now = opt.now_unix_s ? opt.now_unix_s : [] { return now_unix_us() / 1000000; };
-  r.last_data_update = armband.last_data_update();
+  r.last_data_update = armband.last_data_update_after_warmup();
 
   std::optional<std::size_t> expected;
   try {
@@ -69,6 +71,60 @@ DownloadResult download_armband(ArmbandCommands& armband, Database& db, const Do
 
   if (!r.problem && opt.clear) {
     clear_armband(armband, now());
+    r.cleared = true;
+  }
+  return r;
+}
+
+MemoryDownloadResult download_gowearfit(ByteStream& port, Database& db, const DownloadOptions& opt) {
+  namespace fs = std::filesystem;
+  MemoryDownloadResult r;
+  armband::MemoryDownloadOptions mo;
+  mo.total = 2 * 1024 * 1024;  // the device's address space
+  mo.stop_at_end_marker = true;
+  armband::MemoryImage img;
+  try {
+    img = armband::download_memory(port, mo, [&](std::size_t n, std::size_t) {
+      if (opt.progress) opt.progress(n, std::nullopt);
+    });
+  } catch (const SerialError& e) {
+    r.problem = std::string("the memory download failed: ") + e.what();
+    return r;  // nothing complete arrived: nothing to keep
+  }
+  r.bytes = img.image.size();
+  const FlashImage fi = parse_flash_image(img.image);
+  std::int64_t first = 0;
+  for (const auto& e : fi.events)
+    if (e.type == 0x02) {
+      first = e.unix_seconds;
+      break;
+    }
+  if (fi.ended && fi.samples.empty()) return r;  // an empty armband: nothing to keep
+  fs::create_directories(opt.output_dir);
+  fs::path path = fs::path(opt.output_dir) / ("gowearfit-" + std::to_string(first) + ".bin");
+  for (int n = 2; fs::exists(path); ++n)
+    path = fs::path(opt.output_dir) / ("gowearfit-" + std::to_string(first) + "-" + std::to_string(n) + ".bin");
+  r.image_path = path.string();
+  {
+    std::ofstream out(r.image_path, std::ios::binary);
+    out.write(reinterpret_cast<const char*>(img.image.data()), static_cast<std::streamsize>(img.image.size()));
+    if (!out) throw std::runtime_error("could not write " + r.image_path);
+  }
+  if (fi.error) r.problem = "the memory image is damaged: " + *fi.error;
+  if (!fi.definitions.empty()) {
+    const auto first_type = fi.definitions.front().channels.front();
+    for (const auto& s : fi.samples) r.minutes += s.channel_id == first_type ? 1 : 0;
+  }
+  // A damaged image still yields its earlier sessions, but the last one may be cut:
+  // keep only the sessions that a later session start (or the end marker) closed.
+  PdpDump sessions = flash_sessions(fi, img.device_address);
+  if (fi.error && !sessions.sessions.empty()) {
+    const std::int64_t last = sessions.sessions.back().epoch;
+    std::erase_if(sessions.sessions, [&](const PdpSession& s) { return s.epoch == last; });
+  }
+  r.stored = store_pdp(db, sessions, r.image_path);
+  if (!r.problem && opt.clear) {
+    armband::clear_memory(port);
     r.cleared = true;
   }
   return r;

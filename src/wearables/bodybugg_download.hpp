@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 
+#include "serial/byte_stream.hpp"
 #include "store/database.hpp"
 #include "wearables/armband_store.hpp"
 #include "wearables/bodybugg_commands.hpp"
@@ -41,6 +42,20 @@ struct DownloadResult {
 };
 
 DownloadResult download_armband(ArmbandCommands& armband, Database& db, const DownloadOptions& opt);
+
+// The GoWearFit / ArmBand Mini: the same order over the binary memory read
+// (serial/armband_frame.hpp): read until the record stream ends, keep the raw image
+// as DIR/gowearfit-<first session start>.bin, parse, store complete sessions, and
+// only then, when asked, send the clear-memory frame.
+struct MemoryDownloadResult {
+  std::string image_path;
+  std::size_t bytes = 0;
+  std::size_t minutes = 0;  // epochs of the first record definition
+  StoreSummary stored;
+  bool cleared = false;
+  std::optional<std::string> problem;
+};
+MemoryDownloadResult download_gowearfit(ByteStream& port, Database& db, const DownloadOptions& opt);
 
 // `file init`, `set lastdataupdate now`, `set epoch now`.
 void clear_armband(ArmbandCommands& armband, std::int64_t now_unix_s);

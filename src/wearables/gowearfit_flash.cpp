@@ -105,13 +105,43 @@ FlashImage parse_flash_image(ByteView img) {
         std::int64_t k = counts[type]++;
         std::int64_t t = *session_start + k * d.divisor / kTicksPerSecond;
         auto values = samples_from_bytes(img.subspan(p + 1, d.size - 1), d.channels.size());
-        for (std::size_t c = 0; c < d.channels.size(); ++c) out.samples.push_back({t, d.channels[c], values[c]});
+        for (std::size_t c = 0; c < d.channels.size(); ++c) out.samples.push_back({t, d.channels[c], values[c], *session_start, d.divisor});
         p += d.size;
       }
     }
   }
   out.end_offset = p;
   out.error = "image ends without an end marker at offset " + std::to_string(p);
+  return out;
+}
+
+PdpDump flash_sessions(const FlashImage& image, std::uint32_t device_address) {
+  PdpDump out;
+  std::map<std::pair<std::int64_t, std::uint8_t>, std::size_t> index;  // (start, channel) -> session
+  for (const FlashSample& s : image.samples) {
+    auto key = std::make_pair(s.session_start, s.channel_id);
+    auto it = index.find(key);
+    if (it == index.end()) {
+      PdpSession p;
+      p.format_version = "flash";
+      p.model = "GoWearFit";
+      p.channel = std::string(channel_name(s.channel_id));
+      if (p.channel.empty()) p.channel = "CH" + std::to_string(s.channel_id);
+      p.device_address = device_address;
+      p.epoch = s.session_start;
+      p.channel_id = s.channel_id;
+      p.sample_bits = 12;
+      p.tick_rate = kTicksPerSecond;
+      p.divisor = s.divisor;
+      it = index.emplace(key, out.sessions.size()).first;
+      out.sessions.push_back(std::move(p));
+    }
+    out.sessions[it->second].samples.push_back(s.value);
+  }
+  for (auto& p : out.sessions) {
+    p.declared_count = static_cast<std::uint32_t>(p.samples.size());
+    p.complete = true;
+  }
   return out;
 }
 

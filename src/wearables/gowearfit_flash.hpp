@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "core/bytes.hpp"
+#include "wearables/bodybugg_pdp.hpp"
 
 namespace declouder::bodybugg {
 
@@ -41,6 +42,8 @@ struct FlashSample {
   std::int64_t unix_seconds = 0;
   std::uint8_t channel_id = 0;
   std::optional<std::uint16_t> value;  // nullopt = 0xFFF, no data
+  std::int64_t session_start = 0;      // the type-0x02 record it belongs to
+  std::uint16_t divisor = 0;           // of its record definition
 };
 
 struct FlashEvent {
@@ -60,5 +63,9 @@ struct FlashImage {
 };
 
 FlashImage parse_flash_image(ByteView image);
+
+// The image as per-channel sessions (one per session start and channel), the
+// shape the store keeps for every armband: model "GoWearFit", format "flash".
+PdpDump flash_sessions(const FlashImage& image, std::uint32_t device_address);
 
 }  // namespace declouder::bodybugg

@@ -156,9 +156,11 @@ TEST(GoWearFitDownload, MemoryReadsOverAPtyRebuildTheCapturedImage) {
   simulator.start();
   SerialPort port(simulator.port_path());
   std::size_t calls = 0;
-  Bytes img = armband::download_memory(port, {.total = 44000, .response_timeout_ms = 500},
-                                       [&](std::size_t, std::size_t) { ++calls; });
-  EXPECT_EQ(img, from_capture.image());
+  auto got = armband::download_memory(port, {.total = 2 * 1024 * 1024, .stop_at_end_marker = true, .response_timeout_ms = 500},
+                                      [&](std::size_t, std::size_t) { ++calls; });
+  const Bytes& img = got.image;
+  EXPECT_EQ(img, from_capture.image());  // five reads of 8800, like the vendor's
+  EXPECT_EQ(got.device_address, 0x0E00802Au);
   EXPECT_EQ(calls, 1000u);  // one per 44-byte chunk
   auto parsed = parse_flash_image(img);
   EXPECT_FALSE(parsed.error);
@@ -192,4 +194,32 @@ TEST(ArmbandStore, CalibrationIsDataFromTableOrCsv) {
   auto t = calibration_from_csv("# comment\nchannel,scale,offset,unit,source\nEE,0.5,0,kcal/min,fit\n");
   EXPECT_DOUBLE_EQ(t.at("EE").scale, 0.5);
   EXPECT_THROW(calibration_from_csv("channel,scale,offset,unit\nEE,x,0,u\n"), std::runtime_error);
+}
+
+TEST(BodyBuggWarmup, ASleepyArmbandIsWokenByRetries) {
+  sim::BodyBuggSimOptions o;
+  o.warmup_commands = 2;
+  sim::BodyBuggSimulator simulator(sim::default_bodybugg_state(""), o);
+  simulator.start();
+  SerialPort port(simulator.port_path());
+  LineTransport t(port, LineTransportOptions{.response_timeout_ms = 150, .quiet_ms = 50});
+  ArmbandCommands a(t);
+  EXPECT_EQ(a.last_data_update_after_warmup(3), 1353335358);
+  EXPECT_EQ(simulator.device().log.size(), 3u);  // two ignored, one answered
+}
+
+TEST(BodyBuggWarmup, GivesUpWithAClearError) {
+  sim::BodyBuggSimOptions o;
+  o.warmup_commands = 5;
+  sim::BodyBuggSimulator simulator(sim::default_bodybugg_state(""), o);
+  simulator.start();
+  SerialPort port(simulator.port_path());
+  LineTransport t(port, LineTransportOptions{.response_timeout_ms = 100, .quiet_ms = 50});
+  ArmbandCommands a(t);
+  try {
+    a.last_data_update_after_warmup(2);
+    FAIL() << "no error";
+  } catch (const SerialError& e) {
+    EXPECT_NE(std::string(e.what()).find("no answer to 'get lastdataupdate'"), std::string::npos) << e.what();
+  }
 }
