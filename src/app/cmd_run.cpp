@@ -16,6 +16,7 @@
 #include "app/cli.hpp"
 #include "core/time.hpp"
 #include "gateway/event_loop.hpp"
+#include "gateway/bluez_source.hpp"
 #include "gateway/gateway.hpp"
 #include "app/store_session.hpp"
 #include "gateway/settings.hpp"
@@ -29,7 +30,7 @@ namespace declouder {
 namespace {
 
 constexpr std::string_view kUsage = R"(Usage: declouder run [--config FILE] [--database FILE] [--mqtt URL] [--gateway-id NAME]
-                     [--jsonl FILE|-] [--replay CAPTURE] [--simulate DEVICE]...
+                     [--jsonl FILE|-] [--adapter NAME] [--replay CAPTURE] [--simulate DEVICE]...
 
 The gateway: listens to the scales (BlueZ), stores every measurement in SQLite,
 then hands it to the outputs. Runs until SIGTERM or Ctrl-C, which stop it
@@ -52,7 +53,11 @@ labelled SIMULATED everywhere.
   --gateway-id NAME   this gateway's name on MQTT (default: the host name); with
                       several gateways on one broker each needs its own
   --jsonl FILE|-      also write each measurement as one JSON line (- = stdout)
-  --replay CAPTURE    feed a capture file through the pipeline instead of BlueZ
+  --adapter NAME      listen with this Bluetooth adapter (hci1, or its address);
+                      default the first one
+  --replay CAPTURE    feed a capture file (btsnoop, PacketLogger, btmon text)
+                      through the same pipeline instead of BlueZ; run stops
+                      once it is replayed and everything is delivered
   --simulate DEVICE   run against a simulated device instead of BlueZ (repeatable).
                       DEVICE is mi-scale-2[:key=value,...]; keys: address, rssi,
                       weighings (0 = forever), interval (s), frame_ms, weights
@@ -61,12 +66,14 @@ labelled SIMULATED everywhere.
                       With a number of weighings, run stops once all are delivered.
   --stop-timeout S    how long a stop waits for the broker's acknowledgements (default 5)
 
-Exit status: 0 after a clean stop; 1 when it cannot start (database, config,
-broker URL); 2 for a mistake on the command line.
+Exit status: 0 after a clean stop; 1 when it cannot start or its source fails
+(database, config, BlueZ unusable, capture unreadable: the reason on stderr);
+2 for a mistake on the command line.
 
 Examples:
   declouder run
   declouder run --simulate mi-scale-2 --mqtt mqtt://127.0.0.1:1883 --database a.db
+  declouder run --replay morning.btsnoop --jsonl -
   declouder run --config /etc/declouder/config.toml)";
 
 void log_line(const std::string& line) {
@@ -97,6 +104,7 @@ int run_run(Args& args) {
   const auto gateway_id = args.value("--gateway-id");
   const auto jsonl = args.value("--jsonl");
   const auto replay = args.value("--replay");
+  const auto adapter = args.value("--adapter");
   auto simulate = args.values("--simulate");
   const auto stop_timeout = args.number("--stop-timeout");
   args.finish();
@@ -131,16 +139,18 @@ int run_run(Args& args) {
       throw UsageError("--simulate " + spec + ": " + e.what());
     }
   }
-  if (replay) throw CommandError("--replay " + *replay + ": the capture readers are not in this build yet");
+  if (replay) {
+    if (!std::filesystem::exists(*replay)) throw CommandError("--replay " + *replay + ": no such file");
+    sources.push_back(std::make_unique<ReplaySource>(*replay, log_line));
+    finite = true;
+  }
+  if (adapter || (sources.empty() && !bluetooth_adapters().empty())) {
+    sources.push_back(std::make_unique<BluezSource>(adapter.value_or("")));
+    finite = false;
+  }
   if (sources.empty()) {
-    const auto adapters = bluetooth_adapters();
-    if (adapters.empty()) {
-      log_line("no Bluetooth adapter found (/sys/class/bluetooth is empty): running against SIMULATED devices "
-               "(mi-scale-2); give --simulate or a real adapter to change this");
-    } else {
-      log_line("Bluetooth adapter " + adapters.front() +
-               " found, but the BlueZ scanner is not in this build yet: running against SIMULATED devices (mi-scale-2)");
-    }
+    log_line("no Bluetooth adapter found (/sys/class/bluetooth is empty): running against SIMULATED devices "
+             "(mi-scale-2); give --adapter, --replay or --simulate to change this");
     sources.push_back(std::make_unique<SimulatedScaleSource>(parse_simulated_scale_spec("mi-scale-2")));
   }
 
@@ -217,7 +227,7 @@ int run_run(Args& args) {
   const PipelineCounts& c = pipeline.counts();
   log_line("stopped: " + std::to_string(c.frames) + " frames, " + std::to_string(c.measurements) +
            " new measurements stored");
-  return 0;
+  return gateway.failed() ? 1 : 0;
 }
 
 const CommandRegistration reg{{

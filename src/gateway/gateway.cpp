@@ -33,8 +33,13 @@ void Gateway::run(const std::function<void()>& listening) {
       try {
         src->run(to, source_stop_);
       } catch (const std::exception& e) {
-        const std::string what = src->describe() + " stopped: " + e.what();
-        loop_.post([this, what] { log_(what); });
+        // A source that cannot work ends the run (exit status 1: systemd restarts it).
+        const std::string what = src->describe() + ": " + e.what();
+        loop_.post([this, what] {
+          log_(what);
+          failed_ = true;
+          stop_ = true;
+        });
       }
       loop_.post([this] { --sources_running_; });
     });

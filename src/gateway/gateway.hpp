@@ -39,6 +39,8 @@ class Gateway {
   void request_stop(const std::string& why);
   // Runs until stopped. Calls `listening()` once the sources are started.
   void run(const std::function<void()>& listening = {});
+  // A source failed (BlueZ unusable, capture unreadable): the run stopped because of it.
+  bool failed() const { return failed_; }
 
  private:
   EventLoop& loop_;
@@ -49,6 +51,7 @@ class Gateway {
   std::vector<std::thread> threads_;
   StopFlag source_stop_;
   bool stop_ = false;  // loop thread only
+  bool failed_ = false;  // loop thread only
   int sources_running_ = 0;  // loop thread only
   bool exit_when_done_ = false;
   std::int64_t stop_timeout_us_ = 5'000'000;
