@@ -4,7 +4,9 @@
 // composition, one transaction), outbox, claim round trip, Home Assistant
 // states (QoS 2). A real Mosquitto is started on a free loopback port.
 // Reports the median and the 99th percentile of the household delivery, and
-// of the gateway's own feed (QoS 1). Run: build/bench/declouder_bench --benchmark_filter=Gateway
+// of the gateway's own feed (QoS 1), with Mosquitto's default socket options
+// (Nagle's algorithm on: set_tcp_nodelay false) and with set_tcp_nodelay true.
+// Run: build/bench/declouder_bench --benchmark_filter=Gateway
 #include <benchmark/benchmark.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -49,9 +51,10 @@ struct Broker {
   pid_t pid = 0;
   int port = free_port();
   std::filesystem::path dir = std::filesystem::temp_directory_path() / ("declouder-bench-" + std::to_string(getpid()));
-  Broker() {
+  explicit Broker(bool tcp_nodelay) {
     std::filesystem::create_directories(dir);
-    std::ofstream(dir / "m.conf") << "listener " << port << " 127.0.0.1\nallow_anonymous true\n";
+    std::ofstream(dir / "m.conf") << "listener " << port << " 127.0.0.1\nallow_anonymous true\n"
+                                  << "set_tcp_nodelay " << (tcp_nodelay ? "true" : "false") << "\n";
     std::string conf = (dir / "m.conf").string();
     const char* argv[] = {"mosquitto", "-c", conf.c_str(), nullptr};
     posix_spawnp(&pid, "mosquitto", nullptr, nullptr, const_cast<char**>(argv), environ);
@@ -71,7 +74,7 @@ double percentile(std::vector<double> v, double p) {
 }
 
 void BM_GatewayAdvertToMqtt(benchmark::State& state) {
-  Broker broker;
+  Broker broker(state.range(0) != 0);  // 0: mosquitto's default (Nagle on); 1: set_tcp_nodelay true
   const auto db_path = broker.dir / "gateway.db";
   Database db(db_path.string());
   Recorder recorder(db);
@@ -137,7 +140,7 @@ void BM_GatewayAdvertToMqtt(benchmark::State& state) {
   state.counters["feed_p99_ms"] = percentile(feed_ms, 0.99);
   state.counters["delivered"] = delivered;
 }
-BENCHMARK(BM_GatewayAdvertToMqtt)->Iterations(300)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_GatewayAdvertToMqtt)->Arg(0)->Arg(1)->ArgName("broker_nodelay")->Iterations(300)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace declouder
