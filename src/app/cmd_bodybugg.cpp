@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli.hpp"
+#include "source_paths.hpp"
 #include "core/time.hpp"
 #include "serial/serial_port.hpp"
 #include "wearables/armband_memory.hpp"

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "source_paths.hpp"
 #include "app/config.hpp"
 
 using namespace declouder;
