@@ -42,6 +42,16 @@ if [ -z "$(ls /sys/class/bluetooth 2>/dev/null)" ]; then
   [ -s "$WORKDIR/home/.local/share/declouder/declouder.db" ] || fail "default database not created under ~/.local/share/declouder"
 fi
 
+# The other simulators (src/sim/) as in-process sources: a Mi Scale v1 weighing.
+"$DECLOUDER" run --simulate "mi-scale:weight=80.5" --database "$WORKDIR/v1.db" --jsonl "$WORKDIR/v1.jsonl" 2> "$WORKDIR/v1.err" &
+pid=$!
+for _ in $(seq 200); do [ -s "$WORKDIR/v1.jsonl" ] && break; sleep 0.05; done
+kill -TERM $pid; wait $pid || true
+[ -s "$WORKDIR/v1.jsonl" ] || fail "no measurement from the simulated Mi Scale v1: $(cat "$WORKDIR/v1.err")"
+expect_json "$(head -1 "$WORKDIR/v1.jsonl")" '.weight_kg' '80.5'
+expect_json "$(head -1 "$WORKDIR/v1.jsonl")" '.source' '"simulated:mi-scale"'
+expect_stderr_contains "not a simulated device (known:" "$DECLOUDER" run --simulate toaster --database "$DB"
+
 # Mistakes: exit 2, one line naming the argument; a config error: exit 1 naming the file and key.
 expect_status 2 "$DECLOUDER" run --bogus
 expect_stderr_contains "unknown option --bogus" "$DECLOUDER" run --bogus
