@@ -188,7 +188,7 @@ std::string uid(const Reading& r, std::int64_t first_heard_us) {
   std::string time = clock_kind(r) == ClockKind::none
                          ? "rx:" + std::to_string(first_heard_us / kNoClockWindowUs)
                          : clock_part(r);
-  std::string canonical = std::string("v1|") + (r.model ? r.model : "") + "|" + (r.address ? r.address->str() : "") +
+  std::string canonical = std::string("v1|") + (r.model ? r.model : "unknown") + "|" + (r.address ? r.address->str() : "") +
                           "|" + time + "|g:" + std::to_string(grams(r.weight_kg.value_or(0)));
   return hex64(fnv1a64(canonical));
 }

@@ -145,7 +145,7 @@ std::string clock_part(const Reading& r);
 // "<clock part>|g:<grams>"
 std::string key(const Reading& r);
 // The uid: 16 hex digits of FNV-1a 64 over
-// "v1|<family>|<ADDRESS or ''>|<clock part or rx:<receive 10-minute bucket>>|g:<grams>".
+// "v1|<family or unknown>|<ADDRESS or ''>|<clock part or rx:<receive 10-minute bucket>>|g:<grams>".
 std::string uid(const Reading& r, std::int64_t first_heard_us);
 // When it was measured: the device's clock when the reading comes from the
 // device's memory (more than 2 hours old by that clock, but not before 2000),
