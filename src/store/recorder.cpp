@@ -521,6 +521,23 @@ std::vector<Measurement> Recorder::measurements_after(std::int64_t after_id, std
   return out;
 }
 
+std::vector<Measurement> Recorder::measurements_updated_after(std::int64_t updated_after_us,
+                                                              std::int64_t* last_change_us, std::size_t limit) {
+  std::lock_guard lock(mutex_);
+  std::vector<Measurement> out;
+  auto rows = query(" WHERE m.updated_at_us > ?", {updated_after_us}, {}, "m.updated_at_us, m.id", limit);
+  if (last_change_us) {
+    *last_change_us = updated_after_us;
+    if (!rows.empty()) {
+      auto st = db_.prepare("SELECT updated_at_us FROM measurements WHERE id = ?");
+      st.bind(1, rows.back().measurement.id);
+      if (st.step()) *last_change_us = st.int64(0);
+    }
+  }
+  for (auto& s : rows) out.push_back(std::move(s.measurement));
+  return out;
+}
+
 Measurement Recorder::assign(std::int64_t measurement_id, std::optional<std::string_view> person) {
   std::lock_guard lock(mutex_);
   auto current = stored_measurement(measurement_id);
