@@ -29,7 +29,7 @@ StoreSession open_store(const std::optional<std::string>& config_option,
 namespace declouder {
 
 // The display unit for a measurement: its person's preferred unit, else kg.
-WeightUnit display_unit(const Recorder& recorder, const Measurement& m);
+WeightUnit display_unit(Recorder& recorder, const Measurement& m);
 // "12.34 kg", "27.10 lb", "11.67 st", "148.16 jin".
 std::string format_weight(double kg, WeightUnit unit);
 // The header and one row of the measurement table `history` and `assign` print.
