@@ -24,6 +24,8 @@ extern const DeviceFamily kOneByone;
 extern const DeviceFamily kExcelvanCf36x;
 extern const DeviceFamily kMedisanaBs44x;
 extern const DeviceFamily kChipseaOkok;
+extern const DeviceFamily kMiBand1;
+extern const DeviceFamily kHeartRate;
 
 namespace {
 
@@ -43,6 +45,8 @@ constexpr auto kFamilies = std::to_array<const DeviceFamily*>({
     &kExcelvanCf36x,
     &kMedisanaBs44x,
     &kChipseaOkok,
+    &kMiBand1,
+    &kHeartRate,
 });
 
 // Candidate lists live on the stack: decoding allocates nothing.
