@@ -14,7 +14,10 @@ echo "== build"
 scripts/build.sh
 
 echo "== unit and command-line tests"
-(cd build && ctest --output-on-failure -j"$(nproc)" --timeout 900)
+mkdir -p build/logs
+(cd build && ctest --output-on-failure -j"$(nproc)" --timeout 900) | tee build/logs/ctest.log
+ctest_passed=$(sed -n 's/.*tests passed, 0 tests failed out of \([0-9]*\).*/\1/p' build/logs/ctest.log | tail -1)
+passed=${ctest_passed:-0}
 
 echo "== fuzzing (${FUZZ_SECONDS}s per target)"
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
@@ -31,11 +34,14 @@ for fuzzer in build-fuzz/fuzz/*_fuzz; do
   "$fuzzer" -max_total_time="$FUZZ_SECONDS" -print_final_stats=0 "${dirs[@]}" \
     > "build-fuzz/$name.log" 2>&1 || { tail -50 "build-fuzz/$name.log"; echo "FUZZER FAILED: $name"; exit 1; }
   grep -E '^#[0-9]+.*(DONE|pulse)' "build-fuzz/$name.log" | tail -1 || true
+  passed=$((passed + 1))
 done
 
 if [ -x tests/vm/run.sh ]; then
   echo "== real BlueZ in a virtual machine"
   tests/vm/run.sh
+  passed=$((passed + 1))
 fi
 
-echo "== all tests passed"
+echo "== all tests passed (unit and command-line tests, fuzzers, virtual machine tier)"
+echo "$passed passed, 0 failed"

@@ -6,14 +6,52 @@
 
 namespace declouder {
 
-// Every family, in registry order. Add new families here.
+// Every family, in registry order. Add new families here (one line each).
+// Order matters only for how `devices` lists them and which reading comes
+// first when two families decode the same bytes; dispatch is by index.
+extern const DeviceFamily kMiScale;
 extern const DeviceFamily kMiScale2;
+extern const DeviceFamily kSigScale;
+extern const DeviceFamily kBeurerSanitasStandard;
+extern const DeviceFamily kPicoocMini;
+extern const DeviceFamily kPicoocMiniLite;
+extern const DeviceFamily kIcomon;
+extern const DeviceFamily kMgb;
+extern const DeviceFamily kQnScale;
+extern const DeviceFamily kQnBroadcast;
+extern const DeviceFamily kYunmai;
+extern const DeviceFamily kOneByone;
+extern const DeviceFamily kExcelvanCf36x;
+extern const DeviceFamily kMedisanaBs44x;
+extern const DeviceFamily kChipseaOkok;
+extern const DeviceFamily kMiBand1;
+extern const DeviceFamily kHeartRate;
 
 namespace {
 
-constexpr std::array<const DeviceFamily*, 1> kFamilies = {
+constexpr auto kFamilies = std::to_array<const DeviceFamily*>({
+    &kMiScale,
     &kMiScale2,
-};
+    &kSigScale,
+    &kBeurerSanitasStandard,
+    &kPicoocMini,
+    &kPicoocMiniLite,
+    &kIcomon,
+    &kMgb,
+    &kQnScale,
+    &kQnBroadcast,
+    &kYunmai,
+    &kOneByone,
+    &kExcelvanCf36x,
+    &kMedisanaBs44x,
+    &kChipseaOkok,
+    &kMiBand1,
+    &kHeartRate,
+});
+
+// Candidate lists live on the stack: decoding allocates nothing.
+constexpr std::size_t kMaxCandidates = 16;
+static_assert(kFamilies.size() <= 64);
 
 struct Index {
   std::unordered_map<std::uint16_t, std::vector<const DeviceFamily*>> by_service_data;
@@ -67,7 +105,7 @@ int DeviceRegistry::decode_advertisement(
     const Advertisement& adv, const std::function<void(const DeviceFamily&, const DecodeOutcome&)>& on_outcome) const {
   const Index& idx = index();
   // Small fixed buffer of candidates: no allocation on the hot path.
-  std::array<const DeviceFamily*, 16> cand{};
+  std::array<const DeviceFamily*, kMaxCandidates> cand{};
   std::size_t n = 0;
   auto add = [&](const DeviceFamily* f) {
     for (std::size_t i = 0; i < n; ++i)
@@ -105,19 +143,27 @@ int DeviceRegistry::decode_advertisement(
 int DeviceRegistry::decode_gatt(const GattValue& value,
                                 const std::function<void(const DeviceFamily&, const DecodeOutcome&)>& on_outcome) const {
   const Index& idx = index();
-  std::vector<const DeviceFamily*> cand;
+  std::array<const DeviceFamily*, kMaxCandidates> cand{};
+  std::size_t n = 0;
   if (value.characteristic.is16()) {
     if (auto it = idx.by_characteristic.find(value.characteristic.short16()); it != idx.by_characteristic.end())
-      cand = it->second;
+      for (auto* f : it->second)
+        if (n < cand.size()) cand[n++] = f;
   }
+  // Several families share a characteristic (0xFFF1: QN and Picooc; 0xFFF4:
+  // 1byone and Excelvan; 0x2A9D: any standard scale and Beurer). When the
+  // device's name is known and some of them claim it, only those are tried.
   if (!value.device_name.empty()) {
     Advertisement probe;
     probe.name = value.device_name;
-    std::stable_partition(cand.begin(), cand.end(),
-                          [&](const DeviceFamily* f) { return f->claims && f->claims(probe); });
+    std::size_t named = 0;
+    for (std::size_t i = 0; i < n; ++i)
+      if (cand[i]->claims && cand[i]->claims(probe)) cand[named++] = cand[i];
+    if (named > 0) n = named;  // (with none, the list was left untouched)
   }
   int ok = 0;
-  for (const DeviceFamily* f : cand) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const DeviceFamily* f = cand[i];
     if (!f->decode_gatt) continue;
     DecodeOutcome out = f->decode_gatt(value);
     if (out.ok()) {

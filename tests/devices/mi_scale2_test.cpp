@@ -57,3 +57,50 @@ TEST(MiScale2, RejectsWrongLength) {
   auto o = decode_181b("0226e607020e10293af7019a");
   EXPECT_EQ(o.status, DecodeStatus::wrong_length);
 }
+
+// Review additions: the object mode vector, jin, the impedance gates, the
+// weight-present flag, and the dispatch boundaries.
+TEST(MiScale2, SmallObjectMode) {
+  auto o = decode_181b("0624b2070101002e3800004c04");  // public vector: object mode, stable, 5.50 kg
+  ASSERT_TRUE(o.ok()) << o.detail;
+  EXPECT_TRUE(o.reading.is_object);
+  EXPECT_DOUBLE_EQ(*o.reading.weight_kg, 5.5);
+  EXPECT_TRUE(o.reading.stabilized);
+}
+
+TEST(MiScale2, Jin) {
+  auto o = decode_181b("0264e607020e10293af701a438");  // ctrl1 0x64: jin, stable; 14500/100 jin
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o.reading.unit, WeightUnit::jin);
+  EXPECT_DOUBLE_EQ(*o.reading.weight_kg, 72.5);
+}
+
+TEST(MiScale2, ImpedanceOnlyWhenFlaggedAndPlausible) {
+  // Flag clear (ctrl1 0x24): the 503 in bytes 9-10 is ignored.
+  auto o = decode_181b("0224e607020e10293af7019a38");
+  ASSERT_TRUE(o.ok());
+  EXPECT_FALSE(o.reading.impedance_ohm);
+  // Flag set but 0xFFFD placeholder.
+  o = decode_181b("0226e607020e10293afdff9a38");
+  ASSERT_TRUE(o.ok());
+  EXPECT_FALSE(o.reading.impedance_ohm);
+  // Flag set, 3000 ohm: beyond what a body measures.
+  o = decode_181b("0226e607020e10293ab80b9a38");
+  ASSERT_TRUE(o.ok());
+  EXPECT_FALSE(o.reading.impedance_ohm);
+}
+
+TEST(MiScale2, RejectsFrameWithoutWeightFlag) {
+  auto o = decode_181b("0222e607020e10293af7019a38");
+  EXPECT_EQ(o.status, DecodeStatus::invalid_value);
+}
+
+TEST(MiScale2, NotOfferedOtherServiceData) {
+  Advertisement adv;
+  adv.service_data.emplace_back(Uuid::from16(0x181D), *parse_hex("0226e607020e10293af7019a38"));
+  bool tried = false;
+  registry().decode_advertisement(adv, [&](const DeviceFamily& f, const DecodeOutcome&) {
+    if (f.id == "xiaomi-mi-scale-2") tried = true;
+  });
+  EXPECT_FALSE(tried);
+}

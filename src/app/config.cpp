@@ -1,0 +1,249 @@
+#include "app/config.hpp"
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+namespace declouder {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// Top-level sections other parts of declouder own. Anything else is a warning.
+const std::set<std::string, std::less<>> kKnownSections = {
+    "database", "assignment", "person",   // here
+    "mqtt", "domoticz", "gateway", "bluetooth", "web", "export", "devices", "wearables",
+};
+
+std::string home() {
+  const char* h = std::getenv("HOME");
+  return h && *h ? h : ".";
+}
+
+std::string env_or(const char* name, const std::string& fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? std::string(v) : fallback;
+}
+
+class Checker {
+ public:
+  Checker(const std::string& source) : source_(source) {}
+
+  [[noreturn]] void fail(const toml::node* node, const std::string& what) const {
+    std::string where = source_;
+    if (node && node->source().begin.line) where += ":" + std::to_string(node->source().begin.line);
+    throw ConfigError(where + ": " + what);
+  }
+  std::string where(const toml::node& node) const {
+    return source_ + (node.source().begin.line ? ":" + std::to_string(node.source().begin.line) : "");
+  }
+
+  // Rejects keys outside `allowed` (typos would otherwise be silently ignored).
+  void only_keys(const toml::table& t, std::initializer_list<std::string_view> allowed, const std::string& section) const {
+    for (const auto& [key, node] : t) {
+      bool ok = false;
+      for (auto a : allowed) ok = ok || key.str() == a;
+      if (!ok) {
+        std::string list;
+        for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+        fail(&node, "unknown key '" + std::string(key.str()) + "' in " + section + " (known: " + list + ")");
+      }
+    }
+  }
+
+  std::optional<double> number(const toml::table& t, std::string_view key, const std::string& section, double lo,
+                               double hi) const {
+    const toml::node* n = t.get(key);
+    if (!n) return std::nullopt;
+    std::optional<double> v;
+    if (auto i = n->as_integer()) v = static_cast<double>(i->get());
+    if (auto f = n->as_floating_point()) v = f->get();
+    if (!v) fail(n, section + " " + std::string(key) + " must be a number");
+    if (!std::isfinite(*v) || *v < lo || *v > hi)
+      fail(n, section + " " + std::string(key) + " = " + fmt(*v) + " is outside " + fmt(lo) + ".." + fmt(hi));
+    return v;
+  }
+
+  std::optional<std::string> string(const toml::table& t, std::string_view key, const std::string& section) const {
+    const toml::node* n = t.get(key);
+    if (!n) return std::nullopt;
+    auto s = n->as_string();
+    if (!s) fail(n, section + " " + std::string(key) + " must be a string in quotes");
+    return s->get();
+  }
+
+  static std::string fmt(double v) {
+    std::ostringstream o;
+    o << v;
+    return o.str();
+  }
+
+ private:
+  std::string source_;
+};
+
+std::string resolve_path(const std::string& p, const std::string& config_path) {
+  if (p == "~") return home();
+  if (p.rfind("~/", 0) == 0) return home() + p.substr(1);
+  if (fs::path(p).is_absolute() || config_path.empty()) return p;
+  return (fs::path(config_path).parent_path() / p).string();  // relative to the config file
+}
+
+Person parse_person(const toml::table& t, const toml::node& node, std::size_t index, const Checker& c) {
+  std::string section = "[[person]] #" + std::to_string(index + 1);
+  Person p;
+  auto name = c.string(t, "name", section);
+  if (!name || name->empty()) c.fail(&node, section + " needs a name = \"...\"");
+  p.name = *name;
+  section = "person '" + p.name + "':";
+  c.only_keys(t, {"name", "sex", "birth_date", "height_cm", "unit", "weight_min", "weight_max", "scale_user"},
+              "[[person]] '" + p.name + "'");
+
+  auto sex = c.string(t, "sex", section);
+  if (!sex) c.fail(&node, section + " needs sex = \"male\" or \"female\"");
+  auto parsed_sex = parse_sex(*sex);
+  if (!parsed_sex) c.fail(t.get("sex"), section + " sex must be \"male\" or \"female\", not \"" + *sex + "\"");
+  p.sex = *parsed_sex;
+
+  const toml::node* birth = t.get("birth_date");
+  if (!birth) c.fail(&node, section + " needs birth_date = YYYY-MM-DD");
+  std::optional<CivilTime> date;
+  if (auto d = birth->as_date()) {
+    date = CivilTime{d->get().year, d->get().month, d->get().day, 0, 0, 0};
+    if (!date->valid()) date.reset();
+  } else if (auto s = birth->as_string()) {
+    date = parse_date(s->get());
+  }
+  if (!date) c.fail(birth, section + " birth_date must be a date like 1990-04-12");
+  const CivilTime today = civil_from_unix(now_unix_us() / 1000000);
+  if (date->year < 1900 || *date > today) c.fail(birth, section + " birth_date " + date_string(*date) + " is not plausible");
+  p.birth_date = *date;
+
+  auto height = c.number(t, "height_cm", section, BodyLimits::min_height_cm, BodyLimits::max_height_cm);
+  if (!height) c.fail(&node, section + " needs height_cm = a number of centimetres");
+  p.height_cm = *height;
+
+  if (auto unit = c.string(t, "unit", section)) {
+    auto u = parse_unit(*unit);
+    if (!u) c.fail(t.get("unit"), section + " unit must be kg, lb, st or jin, not \"" + *unit + "\"");
+    p.unit = *u;
+  }
+  const std::string unit(unit_name(p.unit));
+  // The window is written in the person's own unit.
+  if (auto v = c.number(t, "weight_min", section, 0, 1000)) p.weight_min_kg = to_kg(*v, p.unit);
+  if (auto v = c.number(t, "weight_max", section, 0, 1000)) p.weight_max_kg = to_kg(*v, p.unit);
+  if (p.weight_min_kg && p.weight_max_kg && *p.weight_min_kg > *p.weight_max_kg)
+    c.fail(t.get("weight_max"), section + " weight_max is below weight_min");
+
+  if (const toml::node* slot = t.get("scale_user")) {
+    auto i = slot->as_integer();
+    if (!i || i->get() < 0 || i->get() > 255) c.fail(slot, section + " scale_user must be a whole number 0..255");
+    p.scale_user = static_cast<int>(i->get());
+  }
+  return p;
+}
+
+}  // namespace
+
+Config parse_config(std::string_view text, const std::string& source_name) {
+  Config config;
+  try {
+    config.table = toml::parse(text, source_name);
+  } catch (const toml::parse_error& e) {
+    throw ConfigError(source_name + ":" + std::to_string(e.source().begin.line) + ": " +
+                      std::string(e.description()));
+  }
+  const Checker c(source_name);
+
+  for (const auto& [key, node] : config.table) {
+    if (!kKnownSections.count(key.str()))
+      config.warnings.push_back(c.where(node) + ": unknown section [" + std::string(key.str()) + "] (ignored)");
+  }
+
+  if (const toml::node* db = config.table.get("database")) {
+    const toml::table* t = db->as_table();
+    if (!t) c.fail(db, "[database] must be a table");
+    c.only_keys(*t, {"path"}, "[database]");
+    if (auto p = c.string(*t, "path", "[database]")) {
+      if (p->empty()) c.fail(t->get("path"), "[database] path is empty");
+      config.database_path = *p;  // resolved by load_config, which knows the file's directory
+    }
+  }
+
+  if (const toml::node* a = config.table.get("assignment")) {
+    const toml::table* t = a->as_table();
+    if (!t) c.fail(a, "[assignment] must be a table");
+    c.only_keys(*t, {"tolerance_kg", "tolerance_percent", "min_weight_kg"}, "[assignment]");
+    auto& s = config.recorder;
+    if (auto v = c.number(*t, "tolerance_kg", "[assignment]", 0, 50)) s.assignment.tolerance_kg = *v;
+    if (auto v = c.number(*t, "tolerance_percent", "[assignment]", 0, 50)) s.assignment.tolerance_percent = *v;
+    if (auto v = c.number(*t, "min_weight_kg", "[assignment]", 0, 100)) s.min_weight_kg = *v;
+  }
+
+  if (const toml::node* ps = config.table.get("person")) {
+    const toml::array* arr = ps->as_array();
+    if (!arr) c.fail(ps, "people are written as [[person]] tables (double brackets), one per person");
+    std::set<std::string> names;
+    std::map<int, std::string> slots;
+    for (std::size_t i = 0; i < arr->size(); ++i) {
+      const toml::node& n = *arr->get(i);
+      const toml::table* t = n.as_table();
+      if (!t) c.fail(&n, "each person must be a [[person]] table");
+      Person p = parse_person(*t, n, i, c);
+      if (!names.insert(p.name).second) c.fail(t->get("name"), "person '" + p.name + "' is configured twice");
+      if (p.scale_user) {
+        auto [it, fresh] = slots.emplace(*p.scale_user, p.name);
+        if (!fresh)
+          c.fail(t->get("scale_user"), "person '" + p.name + "': scale_user " + std::to_string(*p.scale_user) +
+                                           " already belongs to '" + it->second + "'");
+      }
+      config.people.push_back(std::move(p));
+    }
+  }
+  return config;
+}
+
+Config load_config(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError(path + ": cannot read the config file");
+  std::stringstream buf;
+  buf << in.rdbuf();
+  Config config = parse_config(buf.str(), path);
+  config.path = path;
+  if (config.database_path) config.database_path = resolve_path(*config.database_path, path);
+  return config;
+}
+
+std::string default_config_path() {
+  return env_or("XDG_CONFIG_HOME", home() + "/.config") + "/declouder/config.toml";
+}
+
+std::string default_database_path() {
+  return env_or("XDG_DATA_HOME", home() + "/.local/share") + "/declouder/declouder.db";
+}
+
+Config load_command_config(const std::optional<std::string>& option) {
+  if (option) return load_config(*option);
+  const std::string path = default_config_path();
+  std::error_code ec;
+  if (fs::exists(path, ec)) return load_config(path);
+  return {};
+}
+
+std::string database_path(const std::optional<std::string>& option, const Config& config) {
+  if (option) return *option;
+  if (config.database_path) return *config.database_path;
+  return default_database_path();
+}
+
+std::string config_location(const Config& config, const toml::node& node) {
+  return (config.path.empty() ? std::string("config") : config.path) +
+         (node.source().begin.line ? ":" + std::to_string(node.source().begin.line) : "");
+}
+
+}  // namespace declouder

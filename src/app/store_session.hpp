@@ -1,0 +1,39 @@
+// What every command that touches the database does first: read the config
+// (--config, or the default file), open the database (--database, [database]
+// path, or the default; its directory is created), mirror the configured
+// people into it, and hand back a ready Recorder. Config warnings go to stderr.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "app/config.hpp"
+#include "store/database.hpp"
+#include "store/recorder.hpp"
+
+namespace declouder {
+
+struct StoreSession {
+  Config config;
+  std::unique_ptr<Database> database;
+  std::unique_ptr<Recorder> recorder;
+};
+
+// Throws CommandError (config or database problems), never exits.
+StoreSession open_store(const std::optional<std::string>& config_option,
+                        const std::optional<std::string>& database_option);
+
+}  // namespace declouder
+
+namespace declouder {
+
+// The display unit for a measurement: its person's preferred unit, else kg.
+WeightUnit display_unit(const Recorder& recorder, const Measurement& m);
+// "12.34 kg", "27.10 lb", "11.67 st", "148.16 jin".
+std::string format_weight(double kg, WeightUnit unit);
+// The header and one row of the measurement table `history` and `assign` print.
+std::string measurement_table_header();
+std::string measurement_table_row(const Measurement& m, WeightUnit unit);
+
+}  // namespace declouder

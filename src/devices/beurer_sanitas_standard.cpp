@@ -1,0 +1,53 @@
+// Beurer and Sanitas scales that speak the Bluetooth SIG standard profiles:
+// BF105, BF450, BF500, BF600, BF720, BF850, BF915, BF950, Sanitas SBF72, SBF73,
+// SBF76, SBF77 (recognised by name; the name usually carries the model number).
+//
+// Bytes: exactly the standard Weight Measurement (0x2A9D) and Body Composition
+// Measurement (0x2A9C) of sig_scale.cpp; this family only gives those readings a
+// model id of their own and claims the devices by name, so `declouder scan` says
+// "Beurer/Sanitas" instead of "any standard scale". Their vendor extras (user
+// list, initials, activity level on vendor characteristics) are not decoded.
+// The older proprietary Beurer/Sanitas protocol (BF700/BF710/BF800, SBF70/75 on
+// 0xFFE1, start byte F7/E7) is a different family and not implemented yet.
+//
+// Sources: research/scales.md §2.3 and §2.9 (openScale BeurerBF450,
+// SanitasSbf72 and StandardBeurerSanitas handlers: model lists and the fact that
+// they are subclasses of the standard profile handler).
+#include "devices/decode_util.hpp"
+#include "devices/family.hpp"
+#include "devices/sig_scale.hpp"
+
+namespace declouder {
+
+namespace {
+
+constexpr const char* kModel = "beurer-sanitas-standard";
+constexpr std::uint16_t kCharacteristics[] = {sig_scale::kWeightMeasurement, sig_scale::kBodyCompositionMeasurement};
+
+bool claims(const Advertisement& adv) { return sig_scale::is_beurer_sanitas_standard_name(adv.name); }
+
+DecodeOutcome decode_gatt(const GattValue& v) {
+  if (!sig_scale::is_beurer_sanitas_standard_name(v.device_name))
+    return DecodeOutcome::reject(DecodeStatus::not_this_device, "the device name is not a Beurer/Sanitas standard model");
+  if (!v.characteristic.is16()) return DecodeOutcome::reject(DecodeStatus::not_this_device, "not a standard characteristic");
+  switch (v.characteristic.short16()) {
+    case sig_scale::kWeightMeasurement: return sig_scale::decode_weight_measurement(v.value, kModel);
+    case sig_scale::kBodyCompositionMeasurement: return sig_scale::decode_body_composition(v.value, kModel);
+  }
+  return DecodeOutcome::reject(DecodeStatus::not_this_device, "not a standard scale characteristic");
+}
+
+}  // namespace
+
+extern const DeviceFamily kBeurerSanitasStandard = {
+    .id = kModel,
+    .name = "Beurer BF105/450/500/600/720/850/915/950 and Sanitas SBF72/73/76/77 (standard profiles)",
+    .recognised_by = "name contains the model (bf600, sbf72...); characteristics 0x2A9D, 0x2A9C",
+    .reports = "as the standard scale: weight, clock, user slot, body fat % and body composition",
+    .link = LinkMode::gatt,
+    .gatt_characteristics = kCharacteristics,
+    .claims = claims,
+    .decode_gatt = decode_gatt,
+};
+
+}  // namespace declouder

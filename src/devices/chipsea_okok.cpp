@@ -1,0 +1,133 @@
+// Chipsea "OKOK" broadcast scales (countless no-name scales; names "ADV",
+// "Chipsea-BLE", "Yoda0…", "Yoda1…", or none): weight (and impedance on V20)
+// from manufacturer data, no connection.
+//
+// The 16-bit "company id" of the manufacturer data is really payload: on air
+// the id bytes are CA 20 (V20), CA 11 (V11) or <xx> C0 (C0), and the version
+// byte enters the checksum. So we dispatch on the id's shape, not on a
+// registered company.
+//
+// V20 (company 0x20CA), 19 bytes after the id:
+//   6 flags: bit0 final, bit2 divisor 100 (else 10); 8-9 weight u16 big-endian;
+//   10-11 impedance u16 BE / 10 ohm; 12 = 0x20 XOR bytes 0..11
+// V11 (company 0x11CA), 23 bytes after the id:
+//   3-4 weight u16 BE; 9 properties: bits 1-2 resolution (0 /10, 1 /1, 2 /100),
+//   bits 3-4 unit (0 kg, 1 jin, 2 lb, 3 st:lb); 16 = 0xCA XOR 0x11 XOR bytes 0..15
+// C0 (any company whose low byte is 0xC0), 13+ bytes:
+//   0-1 weight u16 BE; 6 attributes: bit0 stable, bits 1-2 resolution, bits 3-4
+//   unit as V11 (no checksum: the stable bit and the length are the only guard)
+// For st:lb the high byte is stones and the low byte pounds / divisor.
+// (The VF0 variant, company 0xF0FF, has neither checksum nor flags and is not
+// decoded: any stray 0xF0FF advert would read as a weight.)
+//
+// No public capture was found; the tests use frames built from this layout.
+// Sources: openScale OkOkHandler.kt, research/scales.md §2.10.
+#include "devices/decode_util.hpp"
+#include "devices/family.hpp"
+
+namespace declouder {
+
+namespace {
+
+constexpr const char* kModel = "chipsea-okok";
+constexpr std::uint16_t kV20 = 0x20CA, kV11 = 0x11CA;
+
+bool is_okok_company(std::uint16_t company) { return company == kV20 || company == kV11 || (company & 0xFF) == 0xC0; }
+
+double divisor_for(std::uint8_t props) {
+  switch ((props >> 1) & 0x03) {
+    case 1: return 1.0;
+    case 2: return 100.0;
+    default: return 10.0;
+  }
+}
+
+// Weight in the frame's own unit (bits 3-4 of `props`); hi/lo are the two weight bytes.
+void set_unit_weight(Reading& r, std::uint8_t hi, std::uint8_t lo, std::uint8_t props) {
+  const double div = divisor_for(props);
+  const double raw = (hi << 8) | lo;
+  switch ((props >> 3) & 0x03) {
+    case 0: decode_util::set_weight(r, raw / div, WeightUnit::kg); break;
+    case 1: decode_util::set_weight(r, raw / div, WeightUnit::jin); break;
+    case 2: decode_util::set_weight(r, raw / div, WeightUnit::lb); break;
+    case 3:
+      r.unit = WeightUnit::st;
+      r.weight_kg = to_kg(hi, WeightUnit::st) + to_kg(lo / div, WeightUnit::lb);
+      break;
+  }
+}
+
+DecodeOutcome decode_v20(ByteView b) {
+  if (b.size() != 19) return DecodeOutcome::reject(DecodeStatus::wrong_length, "OKOK V20 data is 19 bytes");
+  if (static_cast<std::uint8_t>(0x20 ^ xor8(b.first(12))) != b[12])
+    return DecodeOutcome::reject(DecodeStatus::bad_checksum, "0x20 XOR bytes 0..11 differs from byte 12");
+  const std::uint16_t raw = be16(&b[8]);
+  if (raw == 0) return DecodeOutcome::reject(DecodeStatus::invalid_value, "zero weight");
+  Reading r;
+  r.model = kModel;
+  r.stabilized = b[6] & 0x01;
+  r.weight_kg = raw / ((b[6] & 0x04) ? 100.0 : 10.0);
+  const double ohm = be16(&b[10]) / 10.0;
+  if (decode_util::plausible_impedance(ohm)) r.impedance_ohm = ohm;
+  return DecodeOutcome::success(r);
+}
+
+DecodeOutcome decode_v11(ByteView b) {
+  if (b.size() != 23) return DecodeOutcome::reject(DecodeStatus::wrong_length, "OKOK V11 data is 23 bytes");
+  if (static_cast<std::uint8_t>(0xCA ^ 0x11 ^ xor8(b.first(16))) != b[16])
+    return DecodeOutcome::reject(DecodeStatus::bad_checksum, "0xCA XOR 0x11 XOR bytes 0..15 differs from byte 16");
+  if (be16(&b[3]) == 0) return DecodeOutcome::reject(DecodeStatus::invalid_value, "zero weight");
+  Reading r;
+  r.model = kModel;
+  r.stabilized = true;  // V11 carries no stable flag; the scale sends its result
+  set_unit_weight(r, b[3], b[4], b[9]);
+  return DecodeOutcome::success(r);
+}
+
+DecodeOutcome decode_c0(ByteView b) {
+  if (b.size() < 13) return DecodeOutcome::reject(DecodeStatus::wrong_length, "OKOK C0 data has 13 bytes or more");
+  if (be16(&b[0]) == 0) return DecodeOutcome::reject(DecodeStatus::invalid_value, "zero weight");
+  Reading r;
+  r.model = kModel;
+  r.stabilized = b[6] & 0x01;
+  set_unit_weight(r, b[0], b[1], b[6]);
+  return DecodeOutcome::success(r);
+}
+
+DecodeOutcome decode_advert(const Advertisement& adv) {
+  DecodeOutcome last = DecodeOutcome::reject(DecodeStatus::not_this_device, "no OKOK manufacturer data");
+  for (const auto& [company, data] : adv.manufacturer_data) {
+    if (company == kV20)
+      last = decode_v20(data);
+    else if (company == kV11)
+      last = decode_v11(data);
+    else if ((company & 0xFF) == 0xC0)
+      last = decode_c0(data);
+    else
+      continue;
+    if (last.ok()) return last;
+  }
+  return last;
+}
+
+bool claims(const Advertisement& adv) {
+  using decode_util::starts_with_ci;
+  return adv.name == "ADV" || adv.name == "Chipsea-BLE" || starts_with_ci(adv.name, "Yoda0") ||
+         starts_with_ci(adv.name, "Yoda1");
+}
+
+}  // namespace
+
+extern const DeviceFamily kChipseaOkok = {
+    .id = kModel,
+    .name = "Chipsea \"OKOK\" broadcast scales (V20, V11, C0 frames; many no-name scales)",
+    .recognised_by = "names ADV, Chipsea-BLE, Yoda0…, Yoda1…; manufacturer data with company 0x20CA, 0x11CA "
+                     "or low byte 0xC0 (the id is payload), XOR checksums",
+    .reports = "weight (kg, jin, lb, st:lb), impedance (V20), stable flag",
+    .link = LinkMode::advertisement,
+    .claims = claims,
+    .claims_company = is_okok_company,
+    .decode_advert = decode_advert,
+};
+
+}  // namespace declouder

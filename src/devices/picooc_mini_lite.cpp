@@ -1,0 +1,86 @@
+// Picooc Mini Lite ("PICOOC-L", and per the vendor the other newer models):
+// weight and impedance, broadcast only, in manufacturer data.
+//
+// The manufacturer value is 16 bytes; its first two bytes are what the Bluetooth
+// stack reports as the "company id" (they are really the start of the MAC), so
+// we put them back in front (little-endian, as they travel) before parsing:
+//
+//   bytes 0-5    the scale's MAC, printed order
+//   byte 6       state: 0x39 = measurement completed (anything else: in progress)
+//   byte 7       protocol (0x1F observed)
+//   bytes 8-9    weight u16 big-endian, x0.05 kg
+//   bytes 10-11  impedance u16 BE, /10 ohm (0xFFFF = none)
+//   bytes 12-13  pounds: (u16 BE & 0x7FFF) / 10
+//   byte 14      display unit
+//   byte 15      checksum: NOT(sum of bytes 0..14), low byte (all 16 sum to 0xFF)
+//
+// Vector (openScale PicoocBroadcastHandlerTest, captured from a real Mini Lite):
+// d0 49 00 4b 4f 1e 39 1f 06 76 13 60 87 20 00 40 = completed, 82.7 kg, 496 ohm.
+//
+// Sources: openScale PR #1512 / issue #1511, PicoocBroadcastHandler.kt and its
+// test, summarised in research/scales.md §2.12.
+#include <array>
+
+#include "devices/decode_util.hpp"
+#include "devices/family.hpp"
+#include "devices/picooc.hpp"
+
+namespace declouder {
+
+namespace picooc {
+
+DecodeOutcome decode_mini_lite_frame(ByteView b) {
+  if (b.size() != 16) return DecodeOutcome::reject(DecodeStatus::wrong_length, "expected a 16-byte Mini Lite manufacturer value");
+  if (sum8(b) != 0xFF) return DecodeOutcome::reject(DecodeStatus::bad_checksum, "the 16 bytes do not sum to 0xFF");
+  const std::uint16_t raw_weight = be16(&b[8]);
+  if (raw_weight == 0) return DecodeOutcome::reject(DecodeStatus::invalid_value, "zero weight (nobody on the scale)");
+  Reading r;
+  r.model = "picooc-mini-lite";
+  r.stabilized = b[6] == 0x39;
+  r.weight_kg = raw_weight * 0.05;
+  const double ohm = be16(&b[10]) / 10.0;
+  if (be16(&b[10]) != 0xFFFF && decode_util::plausible_impedance(ohm)) r.impedance_ohm = ohm;
+  r.address = MacAddress::from_be(b.data());
+  return DecodeOutcome::success(r);
+}
+
+}  // namespace picooc
+
+namespace {
+
+bool claims(const Advertisement& adv) { return picooc::is_mini_lite_name(adv.name); }
+
+DecodeOutcome decode_advert(const Advertisement& adv) {
+  if (!picooc::is_mini_lite_name(adv.name))
+    return DecodeOutcome::reject(DecodeStatus::not_this_device, "not named PICOOC-L");
+  DecodeOutcome last = DecodeOutcome::reject(DecodeStatus::wrong_length, "no 14-byte manufacturer data");
+  for (const auto& [company, data] : adv.manufacturer_data) {
+    if (data.size() != 14) continue;
+    std::array<std::uint8_t, 16> frame{};
+    frame[0] = static_cast<std::uint8_t>(company);
+    frame[1] = static_cast<std::uint8_t>(company >> 8);
+    for (std::size_t i = 0; i < 14; ++i) frame[i + 2] = data[i];
+    last = picooc::decode_mini_lite_frame(frame);
+    if (last.ok()) {
+      // The advertised address is the truth; the embedded MAC helps only when the
+      // platform hides it.
+      if (adv.address) last.reading.address = adv.address;
+      return last;
+    }
+  }
+  return last;
+}
+
+}  // namespace
+
+extern const DeviceFamily kPicoocMiniLite = {
+    .id = "picooc-mini-lite",
+    .name = "Picooc Mini Lite (PICOOC-L), broadcast only",
+    .recognised_by = "name PICOOC-L; 16-byte manufacturer value (its company id bytes are the MAC) summing to 0xFF",
+    .reports = "weight, impedance, completed flag",
+    .link = LinkMode::advertisement,
+    .claims = claims,
+    .decode_advert = decode_advert,
+};
+
+}  // namespace declouder

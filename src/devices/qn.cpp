@@ -1,0 +1,176 @@
+// QN / Yolanda family (Renpho "QN-Scale"/"Renpho-Scale", FITINDEX ES-26M, Sencor,
+// SEB "Goodvibes", GE "Fit Plus"): weight and two raw resistances over GATT.
+//
+// Layouts: type 1 = service 0xFFE0 (0xFFE1 notify, 0xFFE3 config write, 0xFFE4
+// time write); type 2 = service 0xFFF0 (0xFFF1 notify, 0xFFF2 write). Frames:
+//
+//   [opcode][length = whole frame][protocol type][...][checksum = sum of all
+//   previous bytes mod 256]
+//
+//   0x12 scale info: byte 10 == 1 -> weight divisor 100, else 10 (the 18-byte
+//        0x12 of newer firmware has another layout; the divisor is then guessed:
+//        raw weights from 2500 up are /100, smaller ones /10)
+//   0x10 live weight, classic layout:
+//        3-4 weight u16 big-endian / divisor, 5 stable (1), 6-7 R1 u16 BE, 8-9 R2 u16 BE
+//   0x10 live weight, ES-30M layout (byte 3 = 0xFE filler, or divisor 10 with byte 4 <= 2):
+//        4 state (2 stable; 1 also stable except on protocol 0xFF), 5-6 weight BE,
+//        7-8 R1, 9-10 R2
+//   0x23 stored record: 6-9 time u32 LE (seconds since 2000-01-01), 10-11 weight
+//        u16 BE / 100 kg, 13-14 R1 u16 LE, 15-16 R2 u16 LE
+//
+// Real frames (GE CS 10 G "Fit Plus" capture in openScale QNHandlerProtocolTest):
+// 10 0F FF FE 02 21 57 10 FE 10 FC 00 AC 00 5C = stable 85.35 kg, R1 4350, R2 4348.
+//
+// R1/R2 are reported raw as device metrics (qn_r1, qn_r2): the vendor's own
+// body-composition maths is not reverse-engineered (openScale feeds a guessed
+// impedance into the Trisa formulas), so we do not call them an impedance.
+//
+// App -> scale: config 13 09 <proto> <unit> 10 00 00 00 <sum>; time 02 <u32 LE
+// seconds since 2000-01-01>; weight ack 1F 05 <proto> 10 <sum>.
+//
+// Sources: openScale QNHandler.kt and QNHandlerProtocolTest (vendor SDK and a
+// real capture), summarised in research/scales.md §2.4.
+#include "devices/qn.hpp"
+
+#include "devices/decode_util.hpp"
+#include "devices/family.hpp"
+
+namespace declouder {
+
+namespace qn {
+
+namespace {
+constexpr const char* kModel = "qn-scale";
+
+// Checks the frame's own length byte and sum checksum; on success `frame` is
+// the frame without any trailing padding.
+DecodeOutcome check_frame(ByteView b, ByteView& frame) {
+  if (b.size() < 4) return DecodeOutcome::reject(DecodeStatus::wrong_length, "QN frames have at least 4 bytes");
+  const std::size_t len = b[1];
+  if (len < 4 || len > b.size()) return DecodeOutcome::reject(DecodeStatus::wrong_length, "QN length byte does not fit the frame");
+  frame = b.first(len);
+  if (sum8(frame.first(len - 1)) != frame[len - 1])
+    return DecodeOutcome::reject(DecodeStatus::bad_checksum, "QN sum checksum differs from the last byte");
+  return DecodeOutcome::success({});
+}
+}  // namespace
+
+std::optional<ScaleInfo> parse_scale_info(ByteView b) {
+  if (b.empty() || b[0] != 0x12) return std::nullopt;
+  ByteView f;
+  if (!check_frame(b, f).ok() || f.size() < 11) return std::nullopt;
+  ScaleInfo info{f[2], std::nullopt};
+  if (f.size() < 18) info.weight_divisor = f[10] == 1 ? 100 : 10;
+  return info;
+}
+
+DecodeOutcome decode_live(ByteView b, std::optional<ScaleInfo> info) {
+  if (b.empty() || b[0] != 0x10) return DecodeOutcome::reject(DecodeStatus::not_this_device, "not a QN 0x10 weight frame");
+  ByteView f;
+  if (DecodeOutcome c = check_frame(b, f); !c.ok()) return c;
+  const std::uint8_t proto = f[2];
+  const bool es30m = (f.size() >= 12 && f[3] == 0xFE) || (info && info->weight_divisor == 10 && f.size() >= 12 && f[4] <= 2);
+  Reading r;
+  r.model = kModel;
+  std::uint16_t raw = 0, r1 = 0, r2 = 0;
+  if (es30m) {
+    raw = be16(&f[5]);
+    r1 = be16(&f[7]);
+    r2 = be16(&f[9]);
+    r.stabilized = f[4] == 2 || (f[4] == 1 && proto != 0xFF);
+  } else {
+    if (f.size() < 11) return DecodeOutcome::reject(DecodeStatus::wrong_length, "classic QN weight frame needs 11 bytes");
+    raw = be16(&f[3]);
+    r.stabilized = f[5] == 1;
+    r1 = be16(&f[6]);
+    r2 = be16(&f[8]);
+  }
+  if (raw == 0) return DecodeOutcome::reject(DecodeStatus::invalid_value, "zero weight (nobody on the scale)");
+  const int divisor = info && info->weight_divisor ? *info->weight_divisor : (raw >= 2500 ? 100 : 10);
+  r.weight_kg = static_cast<double>(raw) / divisor;
+  if (r1) r.add_device_metric("qn_r1", r1);
+  if (r2) r.add_device_metric("qn_r2", r2);
+  return DecodeOutcome::success(r);
+}
+
+DecodeOutcome decode_stored(ByteView b) {
+  if (b.empty() || b[0] != 0x23) return DecodeOutcome::reject(DecodeStatus::not_this_device, "not a QN 0x23 stored record");
+  ByteView f;
+  if (DecodeOutcome c = check_frame(b, f); !c.ok()) return c;
+  if (f.size() < 18) return DecodeOutcome::reject(DecodeStatus::wrong_length, "QN stored records need 18 bytes");
+  const std::uint16_t raw = be16(&f[10]);
+  if (raw == 0) return DecodeOutcome::reject(DecodeStatus::invalid_value, "zero weight");
+  Reading r;
+  r.model = kModel;
+  r.stabilized = true;
+  r.weight_kg = raw / 100.0;
+  r.device_time = decode_util::unix_clock(kEpochUnix + le32(&f[6]));
+  if (const std::uint16_t r1 = le16(&f[13])) r.add_device_metric("qn_r1", r1);
+  if (const std::uint16_t r2 = le16(&f[15])) r.add_device_metric("qn_r2", r2);
+  return DecodeOutcome::success(r);
+}
+
+Bytes build_config(std::uint8_t protocol_type, WeightUnit unit) {
+  Bytes out = {0x13, 0x09, protocol_type, static_cast<std::uint8_t>(unit == WeightUnit::lb ? 0x02 : 0x01), 0x10, 0, 0, 0};
+  out.push_back(sum8(out));
+  return out;
+}
+
+Bytes build_time(std::int64_t unix_seconds) {
+  Bytes out = {0x02};
+  put_u32le(out, static_cast<std::uint32_t>(unix_seconds - kEpochUnix));
+  return out;
+}
+
+Bytes build_weight_ack(std::uint8_t protocol_type) {
+  Bytes out = {0x1F, 0x05, protocol_type, 0x10};
+  out.push_back(sum8(out));
+  return out;
+}
+
+}  // namespace qn
+
+namespace {
+
+constexpr std::uint16_t kCharacteristics[] = {qn::kNotifyType1, qn::kNotifyType2};
+
+bool claims(const Advertisement& adv) {
+  using decode_util::starts_with_ci;
+  if (adv.advertises_service(qn::kNewFirmwareService)) return true;
+  if (!adv.advertises_service(qn::kServiceType1) && !adv.advertises_service(qn::kServiceType2)) return false;
+  return starts_with_ci(adv.name, "QN-Scale") || starts_with_ci(adv.name, "Renpho-Scale") ||
+         starts_with_ci(adv.name, "SEB-Scale");
+}
+
+DecodeOutcome decode_gatt(const GattValue& v) {
+  const ByteView b = v.value;
+  if (b.empty()) return DecodeOutcome::reject(DecodeStatus::wrong_length, "empty value");
+  switch (b[0]) {
+    case 0x10: return qn::decode_live(b);
+    case 0x23: return qn::decode_stored(b);
+    case 0x12:
+    case 0x14:
+    case 0x21: {
+      ByteView f;
+      if (DecodeOutcome c = qn::check_frame(b, f); !c.ok()) return c;
+      return DecodeOutcome::reject(DecodeStatus::unsupported_frame, "QN session frame without a weight (scale info, time request)");
+    }
+  }
+  return DecodeOutcome::reject(DecodeStatus::not_this_device, "not a QN opcode");
+}
+
+}  // namespace
+
+extern const DeviceFamily kQnScale = {
+    .id = "qn-scale",
+    .name = "QN/Yolanda scales: Renpho QN-Scale, FITINDEX ES-26M, Sencor, SEB Goodvibes, GE Fit Plus",
+    .recognised_by = "service 0xFFE0 or 0xFFF0 and name QN-Scale/Renpho-Scale/SEB-Scale, or service 0xAE00; "
+                     "characteristics 0xFFE1, 0xFFF1; sum checksum",
+    .reports = "live and stable weight, stored records with clock, two raw resistances (qn_r1, qn_r2)",
+    .link = LinkMode::gatt,
+    .gatt_characteristics = kCharacteristics,
+    .claims = claims,
+    .decode_gatt = decode_gatt,
+};
+
+}  // namespace declouder

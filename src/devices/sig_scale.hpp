@@ -1,0 +1,55 @@
+// The Bluetooth SIG standard scale profiles: Weight Scale (0x181D, Weight
+// Measurement 0x2A9D), Body Composition (0x181B, Body Composition Measurement
+// 0x2A9C) and User Data (0x181C, User Control Point 0x2A9F).
+//
+// The decoders are pure and serve any scale that speaks the standard, whatever
+// its name; the request builders are for the BLE conversation (register a user,
+// give consent, set the clock). Byte layouts: see the header of sig_scale.cpp.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "core/bytes.hpp"
+#include "core/reading.hpp"
+#include "core/time.hpp"
+
+namespace declouder::sig_scale {
+
+constexpr std::uint16_t kWeightScaleService = 0x181D;
+constexpr std::uint16_t kBodyCompositionService = 0x181B;
+constexpr std::uint16_t kUserDataService = 0x181C;
+constexpr std::uint16_t kCurrentTimeService = 0x1805;
+constexpr std::uint16_t kWeightMeasurement = 0x2A9D;          // indicate
+constexpr std::uint16_t kBodyCompositionMeasurement = 0x2A9C;  // indicate
+constexpr std::uint16_t kUserControlPoint = 0x2A9F;           // write + indicate
+constexpr std::uint16_t kCurrentTime = 0x2A2B;                // write
+
+// Weight Measurement (0x2A9D) value -> reading with `model` as its model.
+DecodeOutcome decode_weight_measurement(ByteView value, const char* model);
+// Body Composition Measurement (0x2A9C) value -> reading; body fat % and the
+// other fields become device metrics. A packet of a multi-packet measurement
+// carries the metric "multi_packet" = 1: merge it with the next one.
+DecodeOutcome decode_body_composition(ByteView value, const char* model);
+
+// User Control Point requests.
+Bytes build_register_user(std::uint16_t consent_code);                      // 01 <consent u16le>
+Bytes build_consent(std::uint8_t user_index, std::uint16_t consent_code);   // 02 <index> <consent u16le>
+// Current Time (0x2A2B), 10 bytes: year u16le, month, day, h, m, s,
+// day of week (1 = Monday), fractions256 = 0, adjust reason = 0.
+Bytes build_current_time(const CivilTime& t);
+
+// User Control Point response: 20 <request opcode> <result> [user index].
+struct UserControlResponse {
+  std::uint8_t request_opcode = 0;
+  std::uint8_t result = 0;  // 1 success, 4 operation failed, 5 user not authorised
+  std::optional<std::uint8_t> user_index;  // with a successful "register new user"
+  bool success() const { return result == 1; }
+};
+std::optional<UserControlResponse> parse_user_control_response(ByteView value);
+
+// Beurer/Sanitas models that speak the standard profiles (BF105, BF600, SBF72...).
+bool is_beurer_sanitas_standard_name(std::string_view name);
+
+}  // namespace declouder::sig_scale

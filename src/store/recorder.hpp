@@ -1,0 +1,156 @@
+// The Recorder: where readings enter the database and become measurements.
+//
+// record() stores every reading (raw bytes, device clock, receive time,
+// source), recognises repeats, and turns the stabilized frame of each weighing
+// into one Measurement: assigned to a person (body/assignment.hpp), enriched
+// with body composition (body/composition.hpp), with a deterministic uid.
+// Everything one call does happens in one transaction.
+//
+// What "the same weighing" means (docs/schema.md has the whole rule):
+//   * the same device (family id + address) and the same weight to the gram;
+//   * and the same device clock when the device reported a set one (forever:
+//     a Mi scale re-advertising its cached frame after anybody's restart is
+//     still that weighing); the same unset (1970-based) clock within 24 hours;
+//     or, for devices without a clock, frames less than 10 minutes apart.
+//   * impedance is a property of the weighing: a later frame that adds it
+//     completes the stored measurement (same id, same uid) instead of making
+//     another one.
+//
+// Not thread-safe by itself; every public call takes an internal lock, so one
+// Recorder may be shared by threads. Several processes may share the file.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "body/assignment.hpp"
+#include "body/person.hpp"
+#include "core/bytes.hpp"
+#include "core/measurement.hpp"
+#include "core/reading.hpp"
+#include "store/database.hpp"
+
+namespace declouder {
+
+// A request the store cannot honour (unknown person, unknown measurement id).
+struct StoreError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct RecorderSettings {
+  AssignmentSettings assignment;
+  // Stabilized weights below this are stored as readings but are not
+  // measurements (a parcel, a cat, a spurious "stabilized" 0.3 kg).
+  double min_weight_kg = 5.0;
+};
+
+struct RecordResult {
+  enum class Kind {
+    new_measurement,      // a weighing not seen before: `measurement` is it
+    updated_measurement,  // a later frame completed a stored weighing (impedance): `measurement` is it, updated
+    repeat,               // a weighing (or frame) already stored: nothing new
+    not_a_measurement,    // stored as a reading only: not stabilized, no weight, object mode, too light
+  };
+  Kind kind = Kind::not_a_measurement;
+  std::int64_t reading_id = 0;          // the readings row (an earlier one when the frame repeats)
+  bool repeated_frame = false;          // the identical bytes were heard before
+  std::optional<Measurement> measurement;
+  std::string note;                     // why: assignment reason, "repeat of measurement 12", "not stabilized"
+};
+
+std::string_view kind_name(RecordResult::Kind k);  // "new", "updated", "repeat", "reading only"
+
+struct MeasurementQuery {
+  std::optional<std::string> person;  // only this person's
+  bool unassigned_only = false;
+  std::optional<std::int64_t> from_us;  // time_us >= from_us
+  std::optional<std::int64_t> to_us;    // time_us < to_us
+  std::size_t limit = 0;                // 0: no limit
+};
+
+// One measurement plus what only the store knows about it.
+struct StoredMeasurement {
+  Measurement measurement;
+  std::int64_t reading_id = 0;
+  std::string assigned_by;  // rule, "manual", or "unassigned: why"
+  std::string source;       // the source of its reading
+  Bytes raw;                // the bytes of its reading
+};
+
+class Recorder {
+ public:
+  explicit Recorder(Database& db, RecorderSettings settings = {});
+
+  // Makes the configured people the ones assignment chooses from, and mirrors
+  // them into the `people` table. When someone's sex, birth date or height
+  // changed, their measurements' metrics are recomputed. Returns the names of
+  // the people whose metrics were recomputed. People removed from the config
+  // keep their row and their measurements.
+  std::vector<std::string> sync_people(std::span<const Person> people);
+  const std::vector<Person>& people() const { return people_; }
+  std::optional<Person> stored_person(std::string_view name);
+
+  // Stores a reading and, when it is a new weighing, its measurement.
+  // `raw` is the bytes it was decoded from; `source` says where it was heard.
+  RecordResult record(const Reading& reading, ByteView raw, std::int64_t receive_time_us, std::string_view source,
+                      std::string_view device_name = {});
+
+  std::optional<Measurement> measurement(std::int64_t id);
+  std::optional<StoredMeasurement> stored_measurement(std::int64_t id);
+  // In time order (then id).
+  std::vector<Measurement> measurements(const MeasurementQuery& q = {});
+  std::vector<StoredMeasurement> stored_measurements(const MeasurementQuery& q = {});
+  // Measurements with id > `after_id`, in id order: a publisher's cursor.
+  std::vector<Measurement> measurements_after(std::int64_t after_id, std::size_t limit = 100);
+
+  // Assigns a measurement to a person by hand (or unassigns it with nullopt)
+  // and recomputes its metrics. Throws StoreError for an unknown id or name.
+  Measurement assign(std::int64_t measurement_id, std::optional<std::string_view> person);
+  // Runs the assignment rules again over unassigned measurements (not those
+  // unassigned by hand), oldest first; returns those now assigned.
+  std::vector<Measurement> reassign_unassigned();
+  // Recomputes the metrics of every measurement of this person from their
+  // stored data. Returns how many.
+  std::size_t recompute(std::string_view person);
+
+ private:
+  std::int64_t device_id(const Reading& r, std::int64_t time_us, std::string_view name);
+  std::optional<std::int64_t> person_id(std::string_view name);
+  std::vector<PreviousWeight> previous_weights(std::int64_t before_us, std::int64_t exclude_id);
+  BodyMetrics metrics_for(const std::optional<Person>& p, double weight_kg, std::optional<double> impedance,
+                          std::int64_t time_us);
+  void write_metrics(std::int64_t id, const BodyMetrics& m);
+  std::vector<StoredMeasurement> query(const std::string& where, const std::vector<std::int64_t>& ints,
+                                       const std::vector<std::string>& texts, const std::string& order,
+                                       std::size_t limit);
+  void load_people();
+
+  Database& db_;
+  RecorderSettings settings_;
+  std::vector<Person> people_;
+  std::recursive_mutex mutex_;
+};
+
+// The rules the Recorder applies, exposed for tests and documentation.
+namespace weighing {
+// The clock part of a weighing's identity: "clock:2022-02-14T16:41:58",
+// "unset:1970-01-01T00:03:12", or "none".
+std::string clock_part(const Reading& r);
+// "<clock part>|g:<grams>"
+std::string key(const Reading& r);
+// The uid: 16 hex digits of FNV-1a 64 over
+// "v1|<family>|<ADDRESS or ''>|<clock part or rx:<receive 10-minute bucket>>|g:<grams>".
+std::string uid(const Reading& r, std::int64_t first_heard_us);
+// When it was measured: the device's clock when the reading comes from the
+// device's memory (more than 2 hours old by that clock, but not before 2000),
+// else the receive time.
+std::int64_t measured_at(const Reading& r, std::int64_t receive_time_us);
+}  // namespace weighing
+
+}  // namespace declouder

@@ -1,0 +1,172 @@
+// The config file: what a user writes, what it means, and the message a
+// mistake gets ("FILE:LINE: what is wrong").
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "app/config.hpp"
+
+using namespace declouder;
+
+namespace {
+
+std::string error_of(const std::string& text) {
+  try {
+    parse_config(text, "test.toml");
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+}  // namespace
+
+TEST(Config, ReadsPeopleAssignmentAndDatabase) {
+  Config c = parse_config(R"(
+[database]
+path = "/var/lib/declouder/d.db"
+
+[assignment]
+tolerance_kg = 2.5
+tolerance_percent = 0
+min_weight_kg = 8
+
+[[person]]
+name = "alice"
+sex = "female"
+birth_date = 1990-04-12
+height_cm = 165
+unit = "lb"
+weight_min = 110
+weight_max = 140
+scale_user = 1
+
+[[person]]
+name = "bob"
+sex = "male"
+birth_date = "1985-11-30"
+height_cm = 181.5
+
+[mqtt]
+host = "localhost"
+)",
+                          "test.toml");
+  EXPECT_EQ(c.database_path, "/var/lib/declouder/d.db");
+  EXPECT_DOUBLE_EQ(c.recorder.assignment.tolerance_kg, 2.5);
+  EXPECT_DOUBLE_EQ(c.recorder.assignment.tolerance_percent, 0);
+  EXPECT_DOUBLE_EQ(c.recorder.min_weight_kg, 8);
+  ASSERT_EQ(c.people.size(), 2u);
+  const Person& a = c.people[0];
+  EXPECT_EQ(a.name, "alice");
+  EXPECT_EQ(a.sex, Sex::female);
+  EXPECT_EQ(a.birth_date, (CivilTime{1990, 4, 12, 0, 0, 0}));
+  EXPECT_EQ(a.unit, WeightUnit::lb);
+  EXPECT_NEAR(*a.weight_min_kg, 110 * 0.45359237, 1e-9);  // the window is in the person's unit
+  EXPECT_NEAR(*a.weight_max_kg, 140 * 0.45359237, 1e-9);
+  EXPECT_EQ(a.scale_user, 1);
+  EXPECT_EQ(c.people[1].birth_date, (CivilTime{1985, 11, 30, 0, 0, 0}));
+  EXPECT_EQ(c.people[1].unit, WeightUnit::kg);
+  EXPECT_FALSE(c.people[1].has_window());
+  // Other sections stay readable by their owners, and are not warned about.
+  EXPECT_EQ(c.table["mqtt"]["host"].value_or(std::string()), "localhost");
+  EXPECT_TRUE(c.warnings.empty());
+}
+
+TEST(Config, StonesAndJinWindowsAreConverted) {
+  Config c = parse_config(R"(
+[[person]]
+name = "st"
+sex = "m"
+birth_date = 1970-01-01
+height_cm = 170
+unit = "st"
+weight_min = 10
+[[person]]
+name = "jin"
+sex = "f"
+birth_date = 1970-01-01
+height_cm = 160
+unit = "jin"
+weight_max = 120
+)",
+                          "t.toml");
+  EXPECT_NEAR(*c.people[0].weight_min_kg, 63.5029318, 1e-6);
+  EXPECT_DOUBLE_EQ(*c.people[1].weight_max_kg, 60.0);
+}
+
+TEST(Config, MistakesSayFileLineAndWhat) {
+  EXPECT_EQ(error_of("[[person]]\nname = \"a\"\nsex = \"x\"\nbirth_date = 1990-01-01\nheight_cm = 170\n"),
+            "test.toml:3: person 'a': sex must be \"male\" or \"female\", not \"x\"");
+  EXPECT_EQ(error_of("[[person]]\nname = \"a\"\nsex = \"male\"\nbirth_date = 1990-01-01\nheight_cm = 17000\n"),
+            "test.toml:5: person 'a': height_cm = 17000 is outside 50..250");
+  EXPECT_EQ(error_of("[[person]]\nname = \"a\"\nsex = \"male\"\nbirth_date = 1990-01-01\nhieght_cm = 170\n"),
+            "test.toml:5: unknown key 'hieght_cm' in [[person]] 'a' (known: name, sex, birth_date, height_cm, unit, "
+            "weight_min, weight_max, scale_user)");
+  EXPECT_NE(error_of("[[person]]\nname = \"a\"\nsex = \"male\"\nheight_cm = 170\n").find("test.toml:1: "),
+            std::string::npos);
+  EXPECT_NE(error_of("[[person]]\nname = \"a\"\nsex = \"male\"\nbirth_date = 1990-02-30\nheight_cm = 170\n")
+                .find("test.toml:4:"),
+            std::string::npos);
+  EXPECT_NE(error_of("[[person]]\nname=\"a\"\nsex=\"male\"\nbirth_date=\"1990-01-01\"\nheight_cm=170\nunit=\"stone\"\n")
+                .find("test.toml:6: person 'a': unit must be kg, lb, st or jin"),
+            std::string::npos);
+  // Broken TOML: the parser's own message, with the line.
+  EXPECT_EQ(error_of("[database]\npath = \"unterminated\n").rfind("test.toml:2: ", 0), 0u);
+  // Two people with one name, one slot for two people, a window upside down.
+  const char* two = "[[person]]\nname=\"a\"\nsex=\"male\"\nbirth_date=1990-01-01\nheight_cm=170\nscale_user=1\n";
+  EXPECT_NE(error_of(std::string(two) + two).find("test.toml:8: person 'a' is configured twice"), std::string::npos);
+  EXPECT_NE(error_of(std::string(two) + "[[person]]\nname=\"b\"\nsex=\"male\"\nbirth_date=1990-01-01\nheight_cm=170\n"
+                                        "scale_user=1\n")
+                .find("scale_user 1 already belongs to 'a'"),
+            std::string::npos);
+  EXPECT_NE(error_of("[[person]]\nname=\"a\"\nsex=\"male\"\nbirth_date=1990-01-01\nheight_cm=170\nweight_min=90\n"
+                     "weight_max=80\n")
+                .find("test.toml:7: person 'a': weight_max is below weight_min"),
+            std::string::npos);
+  EXPECT_NE(error_of("[person]\nname=\"a\"\n").find("double brackets"), std::string::npos);
+  EXPECT_NE(error_of("[assignment]\ntolerance_kg = \"three\"\n").find("test.toml:2: [assignment] tolerance_kg must be a number"),
+            std::string::npos);
+}
+
+TEST(Config, UnknownSectionsAreWarningsNotErrors) {
+  Config c = parse_config("[persn]\nname = \"typo\"\n", "t.toml");
+  ASSERT_EQ(c.warnings.size(), 1u);
+  EXPECT_EQ(c.warnings[0], "t.toml:1: unknown section [persn] (ignored)");
+}
+
+TEST(Config, PathsAndDefaults) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("declouder-config-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  {
+    std::ofstream(dir / "config.toml") << "[database]\npath = \"data/d.db\"\n";
+  }
+  Config c = load_config((dir / "config.toml").string());
+  EXPECT_EQ(c.database_path, (dir / "data/d.db").string());  // relative to the config file
+  EXPECT_EQ(database_path(std::string("/tmp/x.db"), c), "/tmp/x.db");  // --database wins
+  EXPECT_EQ(database_path(std::nullopt, c), (dir / "data/d.db").string());
+
+  setenv("XDG_DATA_HOME", "/srv/data", 1);
+  EXPECT_EQ(default_database_path(), "/srv/data/declouder/declouder.db");
+  unsetenv("XDG_DATA_HOME");
+  const std::string saved_home = std::getenv("HOME") ? std::getenv("HOME") : "";
+  setenv("HOME", "/home/someone", 1);
+  EXPECT_EQ(default_database_path(), "/home/someone/.local/share/declouder/declouder.db");
+  EXPECT_EQ(database_path(std::nullopt, Config{}), "/home/someone/.local/share/declouder/declouder.db");
+  setenv("HOME", saved_home.c_str(), 1);
+
+  EXPECT_THROW(load_config((dir / "missing.toml").string()), ConfigError);
+  fs::remove_all(dir);
+}
+
+TEST(Config, TheExampleFileIsValid) {
+  Config c = load_config(std::string(DECLOUDER_SOURCE_DIR) + "/config/example.toml");
+  EXPECT_TRUE(c.warnings.empty());
+  ASSERT_EQ(c.people.size(), 2u);
+  EXPECT_EQ(c.people[1].unit, WeightUnit::lb);
+  EXPECT_NEAR(*c.people[1].weight_max_kg, 200 * 0.45359237, 1e-9);
+  ASSERT_TRUE(c.database_path);
+  EXPECT_EQ(c.database_path->find('~'), std::string::npos);  // "~/" resolved
+}

@@ -1,0 +1,59 @@
+// Chipsea OKOK broadcast frames (layout of research §2.10; no public capture,
+// so frames are built from the layout with hand-computed XOR checksums).
+#include "device_test_util.hpp"
+
+using namespace declouder;
+using namespace declouder::test;
+
+namespace {
+DecodeOutcome okok(std::uint16_t company, std::string_view h, std::string name = "") {
+  return advert("chipsea-okok", manufacturer_advert(company, h, std::move(name)));
+}
+}  // namespace
+
+TEST(ChipseaOkok, V20FinalWithImpedance) {
+  // flags 05: final, /100; 0x1C4D = 72.45 kg; 0x1388 / 10 = 500 ohm; checksum 0x98
+  auto o = okok(0x20CA, "11223344556605001c4d138898aabbccddeeff");
+  ASSERT_TRUE(o.ok()) << o.detail;
+  EXPECT_DOUBLE_EQ(*o.reading.weight_kg, 72.45);
+  EXPECT_EQ(o.reading.impedance_ohm, 500.0);
+  EXPECT_TRUE(o.reading.stabilized);
+}
+
+TEST(ChipseaOkok, V20LiveIsNotStabilized) {
+  auto o = okok(0x20CA, "11223344556604001c4d138899aabbccddeeff");
+  ASSERT_TRUE(o.ok()) << o.detail;
+  EXPECT_FALSE(o.reading.stabilized);
+}
+
+TEST(ChipseaOkok, V11KgAndPounds) {
+  auto kg = okok(0x11CA, "00000002d500000000000000000000000c000000000000");  // 725 / 10
+  ASSERT_TRUE(kg.ok()) << kg.detail;
+  EXPECT_DOUBLE_EQ(*kg.reading.weight_kg, 72.5);
+  auto lb = okok(0x11CA, "0000003e80000000001400000000000071000000000000");  // 16000 / 100 lb
+  ASSERT_TRUE(lb.ok()) << lb.detail;
+  EXPECT_EQ(lb.reading.unit, WeightUnit::lb);
+  EXPECT_NEAR(*lb.reading.weight_kg, 160 * 0.45359237, 1e-9);
+}
+
+TEST(ChipseaOkok, C0KgAndStonesPounds) {
+  auto kg = okok(0x12C0, "02d50000000001000000000000");
+  ASSERT_TRUE(kg.ok()) << kg.detail;
+  EXPECT_DOUBLE_EQ(*kg.reading.weight_kg, 72.5);
+  EXPECT_TRUE(kg.reading.stabilized);
+  auto st = okok(0x34C0, "0b320000000019000000000000");  // 11 st + 50/10 lb = 159 lb
+  ASSERT_TRUE(st.ok()) << st.detail;
+  EXPECT_EQ(st.reading.unit, WeightUnit::st);
+  EXPECT_NEAR(*st.reading.weight_kg, 159 * 0.45359237, 1e-9);
+}
+
+TEST(ChipseaOkok, Rejects) {
+  EXPECT_EQ(okok(0x20CA, "11223344556605001c4d138899aabbccddeeff").status, DecodeStatus::bad_checksum);
+  EXPECT_EQ(okok(0x20CA, "11223344556605001c4d1388").status, DecodeStatus::wrong_length);
+  EXPECT_EQ(okok(0x11CA, "00000002d500000000000000000000000d000000000000").status, DecodeStatus::bad_checksum);
+  EXPECT_EQ(okok(0x11CA, "00000002d5").status, DecodeStatus::wrong_length);
+  EXPECT_EQ(okok(0x12C0, "02d500000000").status, DecodeStatus::wrong_length);
+  EXPECT_EQ(okok(0x12C0, "00000000000001000000000000").status, DecodeStatus::invalid_value);
+  // Company 0x1234 is none of the OKOK shapes: never offered.
+  EXPECT_STREQ(okok(0x1234, "11223344556605001c4d138898aabbccddeeff").detail, "family not tried by the registry");
+}

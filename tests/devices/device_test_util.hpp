@@ -1,0 +1,63 @@
+// Helpers for the family tests: run bytes through the real registry (the same
+// path `decode`, `scan` and the gateway use) and pick out one family's outcome.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <string_view>
+
+#include "devices/registry.hpp"
+
+namespace declouder::test {
+
+inline Bytes hex(std::string_view text) {
+  auto b = parse_hex(text);
+  EXPECT_TRUE(b.has_value()) << "bad hex in test: " << text;
+  return b.value_or(Bytes{});
+}
+
+// The outcome `family` gave for a characteristic value; "not tried" when the
+// registry never offered the value to that family.
+inline DecodeOutcome gatt(std::string_view family, std::uint16_t characteristic, std::string_view value_hex,
+                          std::string device_name = "") {
+  GattValue v;
+  v.characteristic = Uuid::from16(characteristic);
+  v.value = hex(value_hex);
+  v.device_name = std::move(device_name);
+  DecodeOutcome result = DecodeOutcome::reject(DecodeStatus::not_this_device, "family not tried by the registry");
+  registry().decode_gatt(v, [&](const DeviceFamily& f, const DecodeOutcome& o) {
+    if (f.id == family) result = o;
+  });
+  return result;
+}
+
+inline DecodeOutcome advert(std::string_view family, const Advertisement& adv) {
+  DecodeOutcome result = DecodeOutcome::reject(DecodeStatus::not_this_device, "family not tried by the registry");
+  registry().decode_advertisement(adv, [&](const DeviceFamily& f, const DecodeOutcome& o) {
+    if (f.id == family) result = o;
+  });
+  return result;
+}
+
+inline Advertisement service_data_advert(std::uint16_t uuid, std::string_view data_hex) {
+  Advertisement adv;
+  adv.service_data.emplace_back(Uuid::from16(uuid), hex(data_hex));
+  return adv;
+}
+
+inline Advertisement manufacturer_advert(std::uint16_t company, std::string_view data_hex, std::string name = "") {
+  Advertisement adv;
+  adv.name = std::move(name);
+  adv.manufacturer_data.emplace_back(company, hex(data_hex));
+  return adv;
+}
+
+// The value of a device metric, or -1 when absent.
+inline double metric(const Reading& r, std::string_view name) {
+  for (std::size_t i = 0; i < r.device_metric_count; ++i)
+    if (r.device_metrics[i].name == name) return r.device_metrics[i].value;
+  return -1;
+}
+
+}  // namespace declouder::test

@@ -1,0 +1,108 @@
+// QN / Yolanda GATT frames (real GE Fit Plus capture from openScale
+// QNHandlerProtocolTest; synthetic classic frames with a hand-computed sum) and
+// the QN broadcast adverts (real FITINDEX FT-26R-W captures, openScale
+// QNHandlerBroadcastFT26RTest).
+#include "device_test_util.hpp"
+#include "devices/qn.hpp"
+
+using namespace declouder;
+using namespace declouder::test;
+
+namespace {
+DecodeOutcome qn_notify(std::string_view h) { return gatt("qn-scale", 0xFFF1, h, "QN-Scale"); }
+}  // namespace
+
+TEST(QnScale, CapturedEs30mFrames) {
+  auto stable = qn_notify("100fFFfe02215710fe10fc00ac005c");
+  ASSERT_TRUE(stable.ok()) << stable.detail;
+  EXPECT_DOUBLE_EQ(*stable.reading.weight_kg, 85.35);
+  EXPECT_TRUE(stable.reading.stabilized);
+  EXPECT_EQ(metric(stable.reading, "qn_r1"), 4350);
+  EXPECT_EQ(metric(stable.reading, "qn_r2"), 4348);
+  EXPECT_FALSE(stable.reading.impedance_ohm);  // raw resistances, not an impedance
+
+  auto state1 = qn_notify("100fFFfe01215700000000000000 95");
+  ASSERT_TRUE(state1.ok());
+  EXPECT_FALSE(state1.reading.stabilized);  // protocol 0xFF: only state 2 is stable
+}
+
+TEST(QnScale, ClassicFrameGuessesTheDivisor) {
+  auto o = qn_notify("100b071c4d0101f401f274");  // 0x1C4D = 7245 -> 72.45 kg, stable
+  ASSERT_TRUE(o.ok()) << o.detail;
+  EXPECT_DOUBLE_EQ(*o.reading.weight_kg, 72.45);
+  EXPECT_TRUE(o.reading.stabilized);
+  EXPECT_EQ(metric(o.reading, "qn_r1"), 500);
+  auto small = qn_notify("100b0702d50100000000fa");  // 725 -> /10 -> 72.5 kg
+  ASSERT_TRUE(small.ok());
+  EXPECT_DOUBLE_EQ(*small.reading.weight_kg, 72.5);
+}
+
+TEST(QnScale, ScaleInfoSetsTheDivisor) {
+  auto info = qn::parse_scale_info(hex("120f07000000000000000100000029"));
+  ASSERT_TRUE(info);
+  EXPECT_EQ(info->protocol_type, 0x07);
+  EXPECT_EQ(info->weight_divisor, 100);
+  // With the divisor known, 725 means 7.25 kg (a child or a parcel), not 72.5.
+  auto o = qn::decode_live(hex("100b0702d50100000000fa"), info);
+  ASSERT_TRUE(o.ok());
+  EXPECT_DOUBLE_EQ(*o.reading.weight_kg, 7.25);
+  // The scale-info frame itself carries no reading.
+  EXPECT_EQ(qn_notify("120f07000000000000000100000029").status, DecodeStatus::unsupported_frame);
+  // The 18-byte 0x12 of the captured Fit Plus: divisor unknown, guessed later.
+  auto long_info = qn::parse_scale_info(hex("1212ff112233445566130710000105 9f3289"));
+  ASSERT_TRUE(long_info);
+  EXPECT_FALSE(long_info->weight_divisor);
+  EXPECT_FALSE(qn::parse_scale_info(hex("120f07000000000000000100000028")));  // bad sum
+}
+
+TEST(QnScale, Rejects) {
+  EXPECT_EQ(qn_notify("100b071c4d0101f401f275").status, DecodeStatus::bad_checksum);
+  EXPECT_EQ(qn_notify("100b071c4d01").status, DecodeStatus::wrong_length);  // length byte says 11
+  EXPECT_EQ(qn_notify("1005 0700 1c").status, DecodeStatus::wrong_length);   // classic needs 11
+  EXPECT_EQ(qn_notify("100b0700000100000000 23").status, DecodeStatus::invalid_value);  // zero weight
+  EXPECT_EQ(qn_notify("390d65f74ba50656150486fc00").status, DecodeStatus::not_this_device);  // Picooc
+}
+
+TEST(QnScale, RequestBuilders) {
+  EXPECT_EQ(qn::build_config(0x07, WeightUnit::kg), hex("13 09 07 01 10 00 00 00 34"));
+  EXPECT_EQ(qn::build_config(0xFF, WeightUnit::lb), hex("13 09 FF 02 10 00 00 00 2d"));
+  // 2024-03-17T19:59:33Z = 764020773 s after 2000-01-01 = 0x2D8A0825
+  EXPECT_EQ(qn::build_time(1710705573), hex("02 25 08 8a 2d"));
+  EXPECT_EQ(qn::build_weight_ack(0xFF), hex("1F 05 FF 10 33"));
+}
+
+namespace {
+DecodeOutcome qnb(std::string_view h) { return advert("qn-broadcast", manufacturer_advert(0xFFFF, h)); }
+}  // namespace
+
+TEST(QnBroadcast, CapturedFt26rFrames) {
+  auto settled = qnb("aabb00005e00530172000000ffffff1500761b510e032300");
+  ASSERT_TRUE(settled.ok()) << settled.detail;
+  EXPECT_DOUBLE_EQ(*settled.reading.weight_kg, 70.30);
+  EXPECT_TRUE(settled.reading.stabilized);
+  auto moving = qnb("aabb00005e0053016d000000ffffff1400671b510e032100");
+  ASSERT_TRUE(moving.ok());
+  EXPECT_DOUBLE_EQ(*moving.reading.weight_kg, 70.15);
+  EXPECT_FALSE(moving.reading.stabilized);
+  auto bit5 = qnb("aabb00005e00530172000000ffffff2000761b000000 2300");
+  ASSERT_TRUE(bit5.ok());
+  EXPECT_TRUE(bit5.reading.stabilized);
+}
+
+TEST(QnBroadcast, Rejects) {
+  EXPECT_EQ(qnb("aabb00005e00530100f09f6affffff15a00000510e03500f").status, DecodeStatus::invalid_value);  // idle
+  EXPECT_EQ(qnb("aabb00").status, DecodeStatus::wrong_length);
+  EXPECT_EQ(qnb("00bb00005e00530172000000ffffff1500761b510e032300").status, DecodeStatus::not_this_device);
+}
+
+TEST(QnScale, StoredRecord) {
+  // Layout frame: time 764020773 s after 2000-01-01 (2024-03-17T19:59:33Z), 72.45 kg, R1 500, R2 480
+  auto o = gatt("qn-scale", 0xFFF1, "23120700000025088a2d1c4d00f401e0015f", "QN-Scale");
+  ASSERT_TRUE(o.ok()) << o.detail;
+  EXPECT_DOUBLE_EQ(*o.reading.weight_kg, 72.45);
+  EXPECT_EQ(iso8601(*o.reading.device_time), "2024-03-17T19:59:33Z");
+  EXPECT_EQ(metric(o.reading, "qn_r1"), 500);
+  EXPECT_EQ(metric(o.reading, "qn_r2"), 480);
+  EXPECT_EQ(qn::decode_stored(hex("23120700000025088a2d1c4d00f401e00160")).status, DecodeStatus::bad_checksum);
+  EXPECT_EQ(qn::decode_stored(hex("230507002f")).status, DecodeStatus::wrong_length);
+}
