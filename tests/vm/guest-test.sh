@@ -11,7 +11,11 @@ failures=0
 ONLY=$(sed -n 's/.*declouder\.tests=\([^ ]*\).*/\1/p' /proc/cmdline)
 want() { [ -z "$ONLY" ] || echo ",$ONLY," | grep -q ",$1,"; }
 check() {  # check NAME FILE GREP-PATTERN
-  if grep -q "$3" "$2"; then say "PASS $1"; else say "FAIL $1"; cat "$2"; failures=$((failures + 1)); fi
+  if grep -q "$3" "$2"; then say "PASS $1"; return; fi
+  say "FAIL $1"; cat "$2"; failures=$((failures + 1))
+  echo "links: $(hcitool con 2>&1 | tr '\n' ' ')"
+  for i in 0 1; do echo "hci$i: $(btmgmt --index $i info 2>&1 | grep -i 'current settings')"; done
+  echo "simulator: $(cat /tmp/sim.err)"
 }
 simulate() {  # simulate ARGS...: starts the simulator on hci0, waits until it advertises
   $D/declouder simulate --backend bluez --adapter hci0 "$@" > /tmp/sim.out 2> /tmp/sim.err &
@@ -23,8 +27,13 @@ simulate() {  # simulate ARGS...: starts the simulator on hci0, waits until it a
   grep -q '^simulating' /tmp/sim.out || { say "FAIL simulate $*: $(cat /tmp/sim.err)"; failures=$((failures + 1)); }
   say "simulating $1 on hci0"
 }
+no_link() { ! hcitool con 2>/dev/null | grep -q 'LE '; }
 stop_simulator() {
   kill $SIM 2>/dev/null; wait $SIM 2>/dev/null
+  # The next device may only advertise once the last link is really down on both sides.
+  limit=$(( $(cut -d. -f1 /proc/uptime) + 15 ))
+  until no_link || [ "$(cut -d. -f1 /proc/uptime)" -ge $limit ]; do sleep 0.2; done
+  no_link || say "a link is still up: $(hcitool con 2>&1 | tr '\n' ' ')"
   echo "DEBUG connections: $(hcitool con 2>&1 | tr '\n' ' ')"
   # hci1's bluetoothd remembers the last device at this address: forget it.
   gdbus call --system --dest org.bluez --object-path /org/bluez/hci1 --method org.bluez.Adapter1.RemoveDevice \

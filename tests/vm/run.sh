@@ -42,7 +42,7 @@ cat "$IMAGE/base.cpio" "$WORK/payload.cpio" > "$WORK/initrd.cpio"
 
 LOG=${VM_LOG:-$WORK/console.log}
 boot() {
-  timeout "${VM_TIMEOUT:-240}" qemu-system-x86_64 -accel tcg,thread=multi -cpu max -m 1024 -smp 2 \
+  timeout "${VM_TIMEOUT:-240}" qemu-system-x86_64 ${VM_ACCEL:--accel tcg,thread=multi} -cpu max -m 1024 -smp 2 \
     -nographic -no-reboot -nodefaults -serial stdio -display none \
     -kernel "$IMAGE/vmlinux" -initrd "$WORK/initrd.cpio" \
     -append "console=ttyS0 quiet loglevel=3 panic=-1 rdinit=/init ${VM_TESTS:+declouder.tests=$VM_TESTS}" \

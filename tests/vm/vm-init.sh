@@ -37,12 +37,22 @@ for m in bluetooth hci_vhci; do modprobe $m || { step "SETUP-FAIL modprobe $m"; 
 dbus-uuidgen --ensure
 mkdir -p /run/dbus
 dbus-daemon --system --fork --nopidfile || { step "SETUP-FAIL dbus-daemon"; finish FAIL; }
-btvirt -L -l2 > /tmp/btvirt.log 2>&1 &
-wait_for 30 test -e /sys/class/bluetooth/hci1 || { step "SETUP-FAIL btvirt made no controllers"; cat /tmp/btvirt.log; finish FAIL; }
-/usr/libexec/bluetooth/bluetoothd -n > /tmp/bluetoothd.log 2>&1 &
 adapter_up() { gdbus introspect --system --dest org.bluez --object-path /org/bluez/$1 2>/dev/null | grep -q org.bluez.Adapter1; }
 both_up() { adapter_up hci0 && adapter_up hci1; }
-wait_for 60 both_up || {
+# btvirt + bluetoothd. On a starved host an emulated controller can miss its HCI Reset
+# ("Opcode 0x0c03 failed: -110") and never appear: then start both again, twice at most.
+for attempt in 1 2 3; do
+  btvirt -L -l2 > /tmp/btvirt.log 2>&1 &
+  BTVIRT=$!
+  wait_for 30 test -e /sys/class/bluetooth/hci1 || { step "SETUP-FAIL btvirt made no controllers"; cat /tmp/btvirt.log; finish FAIL; }
+  /usr/libexec/bluetooth/bluetoothd -n > /tmp/bluetoothd.log 2>&1 &
+  BLUETOOTHD=$!
+  wait_for 30 both_up && break
+  step "controllers did not come up (attempt $attempt): $(dmesg | grep -c 'failed: -110') HCI timeouts; restarting btvirt and bluetoothd"
+  kill $BLUETOOTHD $BTVIRT; wait $BLUETOOTHD $BTVIRT 2>/dev/null
+  wait_for 10 sh -c '! ls /sys/class/bluetooth/hci* >/dev/null 2>&1'
+done
+both_up || {
   step "SETUP-FAIL bluetoothd did not export hci0 and hci1"
   cat /tmp/bluetoothd.log; dmesg | tail -n 15; finish FAIL
 }
