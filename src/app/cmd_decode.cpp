@@ -137,6 +137,13 @@ int run_decode(Args& args) {
                                          parse_hex_argument("--manufacturer-data", hex));
     }
     ok = registry().decode_advertisement(adv, on_outcome);
+    if (ok == 0 && rejections.empty()) {
+      // Nothing decoded, but a connect-and-ask device may still be recognised.
+      for (const DeviceFamily* f : registry().claimants(adv))
+        rejections.push_back(std::string(f->id) + ": recognised, but it reports over a " +
+                             std::string(link_mode_name(f->link)) +
+                             " connection, not in advertisements (decode its values with --gatt)");
+    }
   }
   if (ok > 0) return 0;
   if (rejections.empty()) {

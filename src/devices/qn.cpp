@@ -15,6 +15,8 @@
 //   0x10 live weight, ES-30M layout (byte 3 = 0xFE filler, or divisor 10 with byte 4 <= 2):
 //        4 state (2 stable; 1 also stable except on protocol 0xFF), 5-6 weight BE,
 //        7-8 R1, 9-10 R2
+//   0x23 stored record: 6-9 time u32 LE (seconds since 2000-01-01), 10-11 weight
+//        u16 BE / 100 kg, 13-14 R1 u16 LE, 15-16 R2 u16 LE
 //
 // Real frames (GE CS 10 G "Fit Plus" capture in openScale QNHandlerProtocolTest):
 // 10 0F FF FE 02 21 57 10 FE 10 FC 00 AC 00 5C = stable 85.35 kg, R1 4350, R2 4348.
@@ -91,6 +93,23 @@ DecodeOutcome decode_live(ByteView b, std::optional<ScaleInfo> info) {
   return DecodeOutcome::success(r);
 }
 
+DecodeOutcome decode_stored(ByteView b) {
+  if (b.empty() || b[0] != 0x23) return DecodeOutcome::reject(DecodeStatus::not_this_device, "not a QN 0x23 stored record");
+  ByteView f;
+  if (DecodeOutcome c = check_frame(b, f); !c.ok()) return c;
+  if (f.size() < 18) return DecodeOutcome::reject(DecodeStatus::wrong_length, "QN stored records need 18 bytes");
+  const std::uint16_t raw = be16(&f[10]);
+  if (raw == 0) return DecodeOutcome::reject(DecodeStatus::invalid_value, "zero weight");
+  Reading r;
+  r.model = kModel;
+  r.stabilized = true;
+  r.weight_kg = raw / 100.0;
+  r.device_time = decode_util::unix_clock(kEpochUnix + le32(&f[6]));
+  if (const std::uint16_t r1 = le16(&f[13])) r.add_device_metric("qn_r1", r1);
+  if (const std::uint16_t r2 = le16(&f[15])) r.add_device_metric("qn_r2", r2);
+  return DecodeOutcome::success(r);
+}
+
 Bytes build_config(std::uint8_t protocol_type, WeightUnit unit) {
   Bytes out = {0x13, 0x09, protocol_type, static_cast<std::uint8_t>(unit == WeightUnit::lb ? 0x02 : 0x01), 0x10, 0, 0, 0};
   out.push_back(sum8(out));
@@ -128,13 +147,13 @@ DecodeOutcome decode_gatt(const GattValue& v) {
   if (b.empty()) return DecodeOutcome::reject(DecodeStatus::wrong_length, "empty value");
   switch (b[0]) {
     case 0x10: return qn::decode_live(b);
+    case 0x23: return qn::decode_stored(b);
     case 0x12:
     case 0x14:
-    case 0x21:
-    case 0x23: {
+    case 0x21: {
       ByteView f;
       if (DecodeOutcome c = qn::check_frame(b, f); !c.ok()) return c;
-      return DecodeOutcome::reject(DecodeStatus::unsupported_frame, "QN session frame without a live weight (scale info, time, history)");
+      return DecodeOutcome::reject(DecodeStatus::unsupported_frame, "QN session frame without a weight (scale info, time request)");
     }
   }
   return DecodeOutcome::reject(DecodeStatus::not_this_device, "not a QN opcode");
@@ -147,7 +166,7 @@ extern const DeviceFamily kQnScale = {
     .name = "QN/Yolanda scales: Renpho QN-Scale, FITINDEX ES-26M, Sencor, SEB Goodvibes, GE Fit Plus",
     .recognised_by = "service 0xFFE0 or 0xFFF0 and name QN-Scale/Renpho-Scale/SEB-Scale, or service 0xAE00; "
                      "characteristics 0xFFE1, 0xFFF1; sum checksum",
-    .reports = "live and stable weight, two raw resistances (qn_r1, qn_r2)",
+    .reports = "live and stable weight, stored records with clock, two raw resistances (qn_r1, qn_r2)",
     .link = LinkMode::gatt,
     .gatt_characteristics = kCharacteristics,
     .claims = claims,

@@ -42,6 +42,9 @@ std::optional<ScaleInfo> parse_scale_info(ByteView frame);
 // from 2500 up are taken as /100 (25.00 kg and more), smaller ones as /10.
 DecodeOutcome decode_live(ByteView frame, std::optional<ScaleInfo> info = std::nullopt);
 
+// A 0x23 stored (offline) record, sent after the 0x22 query of the ES-30M session.
+DecodeOutcome decode_stored(ByteView frame);
+
 // 13 09 <protocol> <unit 01 kg, 02 lb> 10 00 00 00 <sum>
 Bytes build_config(std::uint8_t protocol_type, WeightUnit unit);
 // 02 <seconds since kEpochUnix, u32 little-endian>

@@ -157,7 +157,8 @@ DecodeOutcome decode_body_composition(ByteView value, const char* model) {
     const std::uint16_t w = f.u16();
     if (w != 0xFFFF) decode_util::set_weight(r, mass(w, imperial), r.unit);
   }
-  if (flags & 0x0800) r.add_device_metric("height_cm", height_cm(f.u16(), imperial));
+  std::optional<double> height;
+  if (flags & 0x0800) height = height_cm(f.u16(), imperial);
   if (f.truncated)
     return DecodeOutcome::reject(DecodeStatus::wrong_length, "Body Composition Measurement shorter than its flags announce");
   if (water_kg) {
@@ -166,6 +167,7 @@ DecodeOutcome decode_body_composition(ByteView value, const char* model) {
     else
       r.add_device_metric("water_kg", *water_kg);
   }
+  if (height) r.add_device_metric("height_cm", *height);  // last: the first to go if all 13 fields come at once
   return DecodeOutcome::success(r);
 }
 

@@ -160,3 +160,13 @@ TEST(Config, PathsAndDefaults) {
   EXPECT_THROW(load_config((dir / "missing.toml").string()), ConfigError);
   fs::remove_all(dir);
 }
+
+TEST(Config, TheExampleFileIsValid) {
+  Config c = load_config(std::string(DECLOUDER_SOURCE_DIR) + "/config/example.toml");
+  EXPECT_TRUE(c.warnings.empty());
+  ASSERT_EQ(c.people.size(), 2u);
+  EXPECT_EQ(c.people[1].unit, WeightUnit::lb);
+  EXPECT_NEAR(*c.people[1].weight_max_kg, 200 * 0.45359237, 1e-9);
+  ASSERT_TRUE(c.database_path);
+  EXPECT_EQ(c.database_path->find('~'), std::string::npos);  // "~/" resolved
+}

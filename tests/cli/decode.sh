@@ -51,6 +51,9 @@ expect_json "$out" '.user_slot' '2'
 # a corrupted Picooc Mini Lite advert: exit 1 and the reason
 expect_status 1 "$DECLOUDER" decode --name PICOOC-L --manufacturer-data 0x49d0=004b4f1e391f0676136087200041
 expect_stderr_contains "bad checksum" "$DECLOUDER" decode --name PICOOC-L --manufacturer-data 0x49d0=004b4f1e391f0676136087200041
+# a Picooc Mini advert is recognised, but its readings come over GATT
+expect_status 1 "$DECLOUDER" decode --name PICOOC-CQ --manufacturer-data 10=d049003fa15c
+expect_stderr_contains "picooc-mini: recognised" "$DECLOUDER" decode --name PICOOC-CQ --manufacturer-data 10=d049003fa15c
 # an advert no family knows: exit 1
 expect_stderr_contains "no supported device" "$DECLOUDER" decode --manufacturer-data 0x004c=0215
 

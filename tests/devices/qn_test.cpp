@@ -94,3 +94,15 @@ TEST(QnBroadcast, Rejects) {
   EXPECT_EQ(qnb("aabb00").status, DecodeStatus::wrong_length);
   EXPECT_EQ(qnb("00bb00005e00530172000000ffffff1500761b510e032300").status, DecodeStatus::not_this_device);
 }
+
+TEST(QnScale, StoredRecord) {
+  // Layout frame: time 764020773 s after 2000-01-01 (2024-03-17T19:59:33Z), 72.45 kg, R1 500, R2 480
+  auto o = gatt("qn-scale", 0xFFF1, "23120700000025088a2d1c4d00f401e0015f", "QN-Scale");
+  ASSERT_TRUE(o.ok()) << o.detail;
+  EXPECT_DOUBLE_EQ(*o.reading.weight_kg, 72.45);
+  EXPECT_EQ(iso8601(*o.reading.device_time), "2024-03-17T19:59:33Z");
+  EXPECT_EQ(metric(o.reading, "qn_r1"), 500);
+  EXPECT_EQ(metric(o.reading, "qn_r2"), 480);
+  EXPECT_EQ(qn::decode_stored(hex("23120700000025088a2d1c4d00f401e00160")).status, DecodeStatus::bad_checksum);
+  EXPECT_EQ(qn::decode_stored(hex("230507002f")).status, DecodeStatus::wrong_length);
+}

@@ -118,3 +118,18 @@ TEST(SigScale, RequestBuilders) {
   EXPECT_FALSE(r->success());
   EXPECT_FALSE(sig_scale::parse_user_control_response(hex("21 02 05")));
 }
+
+TEST(SigBodyComposition, EveryFieldAtOnce) {
+  // flags 0x0FFE: every optional field except imperial and multi-packet.
+  // fat 23.5 | 2024-03-17 07:30:00 | user 1 | BMR 7000 kJ | muscle 38.2 % | muscle 30 kg
+  // | fat-free 55 kg | soft lean 50 kg | water 40 kg | 500.0 ohm | 72.45 kg | 1.800 m
+  auto o = bcs("FE 0F EB 00 E8 07 03 11 07 1E 00 01 58 1B 7E 01 70 17 F8 2A 10 27 40 1F 88 13 9A 38 08 07");
+  ASSERT_TRUE(o.ok()) << o.detail;
+  EXPECT_NEAR(metric(o.reading, "muscle_kg"), 30.0, 1e-9);
+  EXPECT_NEAR(metric(o.reading, "lean_body_mass_kg"), 55.0, 1e-9);
+  EXPECT_NEAR(metric(o.reading, "soft_lean_mass_kg"), 50.0, 1e-9);
+  EXPECT_NEAR(metric(o.reading, "water_percent"), 40.0 / 72.45 * 100, 1e-9);
+  EXPECT_NEAR(metric(o.reading, "height_cm"), 180.0, 1e-9);
+  EXPECT_EQ(o.reading.impedance_ohm, 500.0);
+  EXPECT_EQ(o.reading.user_slot, 1);
+}

@@ -1,0 +1,42 @@
+// Shared plumbing of the `capture` commands.
+#include "app/cmd_capture.hpp"
+
+#include <cstdio>
+
+namespace declouder {
+
+std::optional<MacAddress> capture_device_option(Args& args) {
+  auto text = args.value("--device");
+  if (!text) return std::nullopt;
+  auto mac = MacAddress::parse(*text);
+  if (!mac) throw UsageError("--device: '" + *text + "' is not a Bluetooth address (AA:BB:CC:DD:EE:FF)");
+  return mac;
+}
+
+std::string capture_single_file(Args& args) {
+  auto pos = args.positionals();
+  if (pos.empty()) throw UsageError("missing FILE (a btsnoop, PacketLogger, hcidump or btmon capture)");
+  if (pos.size() > 1) throw UsageError("unexpected argument '" + pos[1] + "' (one FILE only)");
+  return pos[0];
+}
+
+capture::CaptureSummary capture_trace_or_fail(const std::string& path, capture::TraceHandlers handlers,
+                                              const std::function<void(const capture::HciRecord&)>& on_record) {
+  try {
+    return capture::trace_capture(path, std::move(handlers), on_record);
+  } catch (const capture::CaptureError& e) {
+    throw CommandError(e.what());
+  }
+}
+
+int capture_exit_status(std::string_view command, const std::string& path, const capture::CaptureSummary& s) {
+  if (s.stop) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "declouder %.*s: %s: %s (%llu records read before)\n", static_cast<int>(command.size()),
+                 command.data(), path.c_str(), s.stop->describe().c_str(),
+                 static_cast<unsigned long long>(s.records));
+  }
+  return s.records == 0 && s.stop ? 1 : 0;
+}
+
+}  // namespace declouder

@@ -1,0 +1,85 @@
+// declouder capture decode: every device driver over a capture.
+#include <iostream>
+#include <map>
+
+#include "app/cmd_capture.hpp"
+#include "devices/registry.hpp"
+#include "outputs/reading_json.hpp"
+
+namespace declouder {
+namespace {
+
+constexpr std::string_view kUsage = R"(Usage: declouder capture decode FILE [--json]
+
+Replays the capture's advertisements and the values its devices sent over GATT
+(notifications, indications, read responses on handles whose characteristic
+the capture's discovery revealed) through every device driver, and prints each
+new reading. A frame that is not stabilized, or that repeats the device's
+previous reading (scales advertise the same weighing many times), is not a new
+reading.
+
+  --json   one JSON object per reading: the keys of `declouder decode --json`
+           (model, address, weight_kg, impedance_ohm, stabilized, device_time,
+           unit, ...) plus time (when the capture saw it, ISO 8601 UTC)
+
+Exit status: 0 when records were read (even if no reading was found), 1 when
+none could be, 2 for a mistake on the command line.)";
+
+int run(Args& args) {
+  const bool json = args.flag("--json");
+  const std::string path = capture_single_file(args);
+
+  std::map<std::pair<std::string, std::string>, std::string> last_reading;  // (model, address) -> reading
+  std::uint64_t readings = 0;
+  auto on_outcome_at = [&](std::int64_t time_us) {
+    return [&, time_us](const DeviceFamily&, const DecodeOutcome& o) {
+      if (!o.ok()) return;
+      const Reading& r = o.reading;
+      if (r.weight_kg && !r.stabilized) return;  // still settling: not a reading yet
+      Json j = reading_to_json(r);
+      std::string key = j.dump();
+      auto& last = last_reading[{r.model ? r.model : "", r.address ? r.address->str() : ""}];
+      if (last == key) return;  // the same weighing advertised again
+      last = key;
+      ++readings;
+      if (json) {
+        j["time"] = iso8601_utc_us(time_us);
+        std::cout << j.dump() << '\n';
+      } else {
+        std::cout << iso8601_utc_us(time_us) << ' ' << (r.model ? r.model : "?");
+        if (r.address) std::cout << ' ' << r.address->str();
+        if (r.weight_kg) std::cout << "  weight " << round_to(*r.weight_kg, 3) << " kg";
+        if (r.impedance_ohm) std::cout << "  impedance " << *r.impedance_ohm << " ohm";
+        if (r.heart_rate_bpm) std::cout << "  heart rate " << *r.heart_rate_bpm << " bpm";
+        if (r.steps) std::cout << "  steps " << *r.steps;
+        if (r.device_time) std::cout << "  device time " << iso8601(*r.device_time);
+        std::cout << '\n';
+      }
+    };
+  };
+
+  FrameHandlers frames;
+  frames.on_advertisement = [&](const Advertisement& a) {
+    registry().decode_advertisement(a, on_outcome_at(a.time_us));
+  };
+  frames.on_gatt_value = [&](const GattValue& v) { registry().decode_gatt(v, on_outcome_at(v.time_us)); };
+  capture::CaptureSummary summary;
+  try {
+    summary = capture::replay_capture(path, frames);
+  } catch (const capture::CaptureError& e) {
+    throw CommandError(e.what());
+  }
+  std::cout.flush();
+  if (readings == 0 && !json) std::cerr << "declouder capture decode: no readings in " << path << '\n';
+  return capture_exit_status("capture decode", path, summary);
+}
+
+const CommandRegistration reg{{
+    .name = "capture decode",
+    .summary = "run every device driver over a capture and print the readings",
+    .usage = kUsage,
+    .run = run,
+}};
+
+}  // namespace
+}  // namespace declouder

@@ -1,0 +1,124 @@
+// declouder read: connects to a device that must be talked to (Picooc Mini, ICOMON, Mi scale
+// history, SIG standard scales), runs its conversation and prints the readings.
+#include <cstdio>
+#include <ctime>
+#include <iostream>
+
+#include "app/cli.hpp"
+#include "ble/bluez_client.hpp"
+#include "ble/conversations.hpp"
+#include "outputs/reading_json.hpp"
+
+namespace declouder {
+namespace {
+
+constexpr std::string_view kUsage = R"(Usage: declouder read --address MAC [--json] [--adapter NAME] [--timeout S]
+                      [--wait S] [--user-id N] [--user-index N] [--consent CODE]
+
+Finds the device (scanning until it is seen), connects, runs the conversation its
+protocol needs, and prints each reading it gives. Nothing is stored.
+
+  --address MAC     the device, AA:BB:CC:DD:EE:FF (declouder scan shows it)
+  --json            one JSON object per reading, with the keys of `declouder decode --json`
+                    (model, address, weight_kg, impedance_ohm, stabilized, device_time, unit...)
+  --adapter NAME    the adapter to use, by name (hci1) or address; default the first
+  --timeout S       how long to look for the device and to connect (default 20)
+  --wait S          how long to wait for the person (to step on the scale; default 60)
+  --user-id N       Mi scale history: the 16-bit user id to download for (default 17475)
+  --user-index N    SIG standard scales: the user slot on the scale (default 1)
+  --consent CODE    SIG standard scales: that slot's consent code (default 0)
+
+Devices with a conversation: Picooc Mini; ICOMON FFB0 scales (Crenot GoFit S2); Xiaomi Mi
+Smart Scale v1 (its stored history); Bluetooth SIG standard weight/body-composition scales.
+
+Exit status: 0 when a reading was printed; 1 when the device could not be read (the
+reason on stderr); 2 for a mistake on the command line.)";
+
+void print_text(const Reading& r) {
+  std::cout << r.model;
+  if (r.address) std::cout << ' ' << r.address->str();
+  if (r.weight_kg) std::cout << "  weight " << round_to(*r.weight_kg, 3) << " kg";
+  if (r.impedance_ohm) std::cout << "  impedance " << round_to(*r.impedance_ohm, 1) << " ohm";
+  if (r.heart_rate_bpm) std::cout << "  heart rate " << *r.heart_rate_bpm << " bpm";
+  if (r.user_slot) std::cout << "  user " << *r.user_slot;
+  if (r.device_time) std::cout << "  device time " << iso8601(*r.device_time);
+  std::cout << '\n';
+}
+
+int run_read(Args& args) {
+  const bool json = args.flag("--json");
+  auto address_text = args.value("--address");
+  const std::string adapter_name = args.value("--adapter").value_or("");
+  const double timeout = args.number("--timeout").value_or(20);
+  const double wait = args.number("--wait").value_or(60);
+  const long long user_id = args.integer("--user-id").value_or(0x4443);
+  const long long user_index = args.integer("--user-index").value_or(1);
+  const long long consent = args.integer("--consent").value_or(0);
+  args.finish();
+  if (!address_text) throw UsageError("--address is required (declouder scan shows the devices in range)");
+  auto address = MacAddress::parse(*address_text);
+  if (!address) throw UsageError("--address: '" + *address_text + "' is not a Bluetooth address (AA:BB:CC:DD:EE:FF)");
+  if (timeout <= 0) throw UsageError("--timeout: expected a positive number of seconds");
+  if (wait <= 0) throw UsageError("--wait: expected a positive number of seconds");
+  if (user_id < 0 || user_id > 0xFFFF) throw UsageError("--user-id: expected 0-65535");
+  if (user_index < 0 || user_index > 255) throw UsageError("--user-index: expected 0-255");
+  if (consent < 0 || consent > 9999) throw UsageError("--consent: expected 0-9999");
+
+  const auto t = std::chrono::milliseconds(static_cast<long long>(timeout * 1000));
+  std::size_t printed = 0;
+  try {
+    BluezClient client;
+    AdapterInfo adapter = client.adapter(adapter_name);
+    BluezDevice device(client, adapter, *address);
+    device.find(t);
+    Advertisement adv = device.advertisement();
+    const ConversationDriver* driver = conversation_for(adv);
+    if (!driver)
+      throw CommandError("device " + address->str() + (adv.name.empty() ? "" : " (" + adv.name + ")") +
+                         " has no conversation: declouder scan shows whether it is supported (advert-only "
+                         "devices need no connection)");
+    ConversationParams params;
+    params.advert = adv;
+    params.unix_now = static_cast<std::int64_t>(std::time(nullptr));
+    params.user_id = static_cast<std::uint16_t>(user_id);
+    params.user_index = static_cast<int>(user_index);
+    params.consent_code = static_cast<std::uint16_t>(consent);
+    Conversation conversation = driver->build(params);
+
+    SessionOptions options;
+    options.connect_timeout = t;
+    options.gate_timeout_scale = wait / 60.0;
+    options.tell = [](const std::string& line) { std::fprintf(stderr, "declouder read: %s\n", line.c_str()); };
+    FrameHandlers handlers;
+    handlers.on_reading = [&](const Reading& reading, const Bytes&, std::int64_t) {
+      Reading r = reading;
+      if (!r.address) r.address = address;
+      if (json)
+        std::cout << reading_to_json(r).dump() << std::endl;
+      else
+        print_text(r);
+      ++printed;
+    };
+    BusLoop::install_stop_signals();
+    SessionRunner runner(device, options);
+    runner.run(conversation, handlers);
+  } catch (const BleError& e) {
+    throw CommandError(e.what());
+  } catch (const SessionError& e) {
+    throw CommandError(e.what());
+  } catch (const LinkLost& e) {
+    throw CommandError(e.what());
+  }
+  if (printed == 0) throw CommandError("the device answered but gave no reading (none is new for this user?)");
+  return 0;
+}
+
+const CommandRegistration reg{{
+    .name = "read",
+    .summary = "connect to a scale that needs a conversation and print its reading",
+    .usage = kUsage,
+    .run = run_read,
+}};
+
+}  // namespace
+}  // namespace declouder

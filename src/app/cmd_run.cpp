@@ -1,0 +1,249 @@
+// declouder run: the gateway service. Sources (BlueZ, a replayed capture,
+// simulators) -> drivers -> store -> outputs (log, JSON lines, MQTT with Home
+// Assistant discovery, Domoticz). See docs/gateway.md.
+#include <dirent.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+#include "app/cli.hpp"
+#include "core/time.hpp"
+#include "gateway/event_loop.hpp"
+#include "gateway/gateway.hpp"
+#include "gateway/interim_recorder.hpp"
+#include "gateway/settings.hpp"
+#include "gateway/simulated_scale.hpp"
+#include "outputs/jsonl_output.hpp"
+#include "outputs/mqtt_output.hpp"
+#include "store/database.hpp"
+
+namespace declouder {
+namespace {
+
+constexpr std::string_view kUsage = R"(Usage: declouder run [--config FILE] [--database FILE] [--mqtt URL] [--gateway-id NAME]
+                     [--jsonl FILE|-] [--replay CAPTURE] [--simulate DEVICE]...
+
+The gateway: listens to the scales (BlueZ), stores every measurement in SQLite,
+then hands it to the outputs. Runs until SIGTERM or Ctrl-C, which stop it
+cleanly: everything received is stored, and what the broker has not yet
+acknowledged stays queued for the next start.
+
+With no configuration it stores locally and logs each measurement. On a machine
+without a Bluetooth adapter it says so and runs against simulated devices,
+labelled SIMULATED everywhere.
+
+  --config FILE       configuration file (TOML; config/example.toml documents
+                      the [gateway], [mqtt] and [domoticz] sections)
+  --database FILE     the SQLite file (default: ~/.local/share/declouder/declouder.db,
+                      or $DECLOUDER_DATABASE)
+  --mqtt URL          mqtt://HOST:PORT or mqtts://HOST:PORT (also mqtt://USER:PASSWORD@HOST):
+                      publish to this broker, with Home Assistant discovery under
+                      homeassistant/ (overrides [mqtt] url)
+  --mqtt-ca FILE      CA certificate for mqtts:// (overrides [mqtt] ca_file)
+  --gateway-id NAME   this gateway's name on MQTT (default: the host name); with
+                      several gateways on one broker each needs its own
+  --jsonl FILE|-      also write each measurement as one JSON line (- = stdout)
+  --replay CAPTURE    feed a capture file through the pipeline instead of BlueZ
+  --simulate DEVICE   run against a simulated device instead of BlueZ (repeatable).
+                      DEVICE is mi-scale-2[:key=value,...]; keys: address, rssi,
+                      weighings (0 = forever), interval (s), frame_ms, weights
+                      (72.45/58.2), impedances (503/0), clock, clock_step,
+                      repeat, skip.
+                      With a number of weighings, run stops once all are delivered.
+  --stop-timeout S    how long a stop waits for the broker's acknowledgements (default 5)
+
+Exit status: 0 after a clean stop; 1 when it cannot start (database, config,
+broker URL); 2 for a mistake on the command line.
+
+Examples:
+  declouder run
+  declouder run --simulate mi-scale-2 --mqtt mqtt://127.0.0.1:1883 --database a.db
+  declouder run --config /etc/declouder/config.toml)";
+
+void log_line(const std::string& line) {
+  const std::int64_t us = now_unix_us();
+  const std::string t = iso8601_utc_s(us / 1000000);
+  std::fprintf(stderr, "declouder: %s %s\n", t.substr(11, 8).c_str(), line.c_str());
+  std::fflush(stderr);
+}
+
+std::string default_database_path() {
+  if (const char* env = std::getenv("DECLOUDER_DATABASE"); env && *env) return env;
+  std::string dir;
+  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg) dir = std::string(xdg) + "/declouder";
+  else if (const char* home = std::getenv("HOME"); home && *home) dir = std::string(home) + "/.local/share/declouder";
+  else dir = ".";
+  return dir + "/declouder.db";
+}
+
+// The Bluetooth adapters the kernel knows (hci0, ...).
+std::vector<std::string> bluetooth_adapters() {
+  std::vector<std::string> out;
+  if (DIR* d = opendir("/sys/class/bluetooth")) {
+    while (dirent* e = readdir(d)) {
+      std::string n = e->d_name;
+      if (n.rfind("hci", 0) == 0 && n.find(':') == std::string::npos) out.push_back(n);
+    }
+    closedir(d);
+  }
+  return out;
+}
+
+int run_run(Args& args) {
+  const auto config_path = args.value("--config");
+  auto database_path = args.value("--database");
+  const auto mqtt_url = args.value("--mqtt");
+  const auto mqtt_ca = args.value("--mqtt-ca");
+  const auto gateway_id = args.value("--gateway-id");
+  const auto jsonl = args.value("--jsonl");
+  const auto replay = args.value("--replay");
+  auto simulate = args.values("--simulate");
+  const auto stop_timeout = args.number("--stop-timeout");
+  args.finish();
+
+  GatewaySettings settings;
+  if (config_path) {
+    toml::table config;
+    try {
+      config = toml::parse_file(*config_path);
+    } catch (const toml::parse_error& e) {
+      throw CommandError(*config_path + ":" + std::to_string(e.source().begin.line) + ": " + std::string(e.description()));
+    }
+    try {
+      read_gateway_settings(config, settings);
+    } catch (const ConfigError& e) {
+      throw CommandError(*config_path + ": " + e.what());
+    }
+    if (!database_path) {
+      if (auto db = config["store"]["database"].value<std::string>()) database_path = *db;
+    }
+  }
+  if (gateway_id) settings.gateway_id = *gateway_id;
+  if (settings.gateway_id.empty()) settings.gateway_id = default_gateway_id();
+  if (settings.gateway_id.find_first_of("/+#") != std::string::npos || settings.gateway_id.empty())
+    throw UsageError("--gateway-id: '" + settings.gateway_id + "' may not contain / + or #");
+  if (mqtt_url) settings.mqtt_url = *mqtt_url;
+  if (mqtt_ca) settings.mqtt.connection.ca_file = *mqtt_ca;
+  if (jsonl) settings.jsonl = *jsonl;
+  if (simulate.empty()) simulate = settings.simulate;
+  if (stop_timeout && *stop_timeout < 0) throw UsageError("--stop-timeout: must not be negative");
+
+  // Sources.
+  std::vector<std::unique_ptr<Source>> sources;
+  bool finite = false;
+  for (const std::string& spec : simulate) {
+    try {
+      auto s = parse_simulated_scale_spec(spec);
+      finite |= s.weighings > 0;
+      sources.push_back(std::make_unique<SimulatedScaleSource>(s));
+    } catch (const std::invalid_argument& e) {
+      throw UsageError("--simulate " + spec + ": " + e.what());
+    }
+  }
+  if (replay) throw CommandError("--replay " + *replay + ": the capture readers are not in this build yet");
+  if (sources.empty()) {
+    const auto adapters = bluetooth_adapters();
+    if (adapters.empty()) {
+      log_line("no Bluetooth adapter found (/sys/class/bluetooth is empty): running against SIMULATED devices "
+               "(mi-scale-2); give --simulate or a real adapter to change this");
+    } else {
+      log_line("Bluetooth adapter " + adapters.front() +
+               " found, but the BlueZ scanner is not in this build yet: running against SIMULATED devices (mi-scale-2)");
+    }
+    sources.push_back(std::make_unique<SimulatedScaleSource>(parse_simulated_scale_spec("mi-scale-2")));
+  }
+
+  // The database.
+  if (!database_path) database_path = default_database_path();
+  if (*database_path != ":memory:") {
+    std::error_code ec;
+    const auto parent = std::filesystem::path(*database_path).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  }
+  std::unique_ptr<Database> db;
+  try {
+    db = std::make_unique<Database>(*database_path);
+  } catch (const DatabaseError& e) {
+    throw CommandError(e.what());
+  }
+  InterimRecorder recorder;
+
+  // Signals: blocked in every thread (threads inherit the mask), taken by one.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  EventLoop loop;
+  std::vector<std::unique_ptr<GatewayOutput>> owned;
+  std::vector<GatewayOutput*> outputs;
+  owned.push_back(std::make_unique<LogOutput>(log_line));
+  if (settings.jsonl) {
+    try {
+      owned.push_back(std::make_unique<JsonLinesOutput>(*settings.jsonl));
+    } catch (const std::exception& e) {
+      throw CommandError(e.what());
+    }
+  }
+  std::string mqtt_text = "no MQTT";
+  if (settings.mqtt_url) {
+    settings.mqtt.gateway_id = settings.gateway_id;
+    try {
+      apply_mqtt_url(*settings.mqtt_url, settings.mqtt.connection);
+    } catch (const MqttError& e) {
+      throw UsageError(std::string("--mqtt: ") + e.what());
+    }
+    if (!settings.domoticz) settings.mqtt.domoticz.sensors.clear();
+    auto mqtt = std::make_unique<MqttOutput>(settings.mqtt, *db, loop, &recorder, log_line);
+    mqtt_text = "MQTT " + std::string(settings.mqtt.connection.tls ? "mqtts://" : "mqtt://") + settings.mqtt.connection.host +
+                ":" + std::to_string(settings.mqtt.connection.port) + " as gateway '" + settings.gateway_id + "'" +
+                (settings.mqtt.home_assistant ? " with Home Assistant discovery" : "");
+    owned.push_back(std::move(mqtt));
+  }
+  for (auto& o : owned) outputs.push_back(o.get());
+
+  Pipeline pipeline(recorder, outputs);
+  Gateway gateway(loop, pipeline, outputs, log_line);
+  if (stop_timeout) gateway.set_stop_timeout_us(static_cast<std::int64_t>(*stop_timeout * 1e6));
+  gateway.set_exit_when_done(finite);
+  std::string source_text;
+  for (auto& s : sources) {
+    source_text += (source_text.empty() ? "" : ", ") + s->describe();
+    gateway.add_source(std::move(s));
+  }
+
+  std::thread signal_thread([&] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    if (sig == SIGTERM || sig == SIGINT) gateway.request_stop(sig == SIGTERM ? "SIGTERM" : "SIGINT");
+  });
+  gateway.run([&] {
+    log_line("listening: " + source_text + "; database " + *database_path + "; " + mqtt_text +
+             (settings.jsonl ? "; JSON lines to " + (*settings.jsonl == "-" ? std::string("stdout") : *settings.jsonl) : ""));
+  });
+  // Wake the signal thread if the run ended by itself.
+  pthread_kill(signal_thread.native_handle(), SIGTERM);
+  signal_thread.join();
+
+  const PipelineCounts& c = pipeline.counts();
+  log_line("stopped: " + std::to_string(c.frames) + " frames, " + std::to_string(c.measurements) +
+           " new measurements stored");
+  return 0;
+}
+
+const CommandRegistration reg{{
+    .name = "run",
+    .summary = "the gateway: listen, store every measurement, publish to MQTT/Home Assistant/Domoticz",
+    .usage = kUsage,
+    .run = run_run,
+}};
+
+}  // namespace
+}  // namespace declouder

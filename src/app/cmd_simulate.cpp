@@ -1,0 +1,161 @@
+// declouder simulate: plays one or more Bluetooth devices, so declouder (and the home
+// automation behind it) can be tried without owning them, and so tests have devices.
+#include <cstdio>
+#include <iostream>
+
+#include "app/cli.hpp"
+#include "ble/bus_loop.hpp"
+#include "sim/bluez_peripheral.hpp"
+#include "sim/fake_bluez.hpp"
+#include "sim/simulated_device.hpp"
+
+namespace declouder {
+namespace {
+
+constexpr std::string_view kUsage = R"(Usage: declouder simulate DEVICE... [--weight KG] [--impedance OHM] [--heart-rate BPM]
+                          [--address MAC] [--backend fake|bluez] [--adapter NAME]...
+                          [--seconds N]
+       declouder simulate --list
+
+Plays the named devices until stopped (Ctrl-C): they advertise with their real names,
+UUIDs and data, and answer over GATT as the real devices do. `--list` names them all.
+
+  --weight KG         the weight the scales measure (default 72.35)
+  --impedance OHM     the impedance they measure (default 480)
+  --heart-rate BPM    the heart rate, for devices that measure one (default none)
+  --address MAC       the device address (one device only; default: a fixed one per device)
+  --backend fake      (default) serve org.bluez ourselves, with simulated adapters, on the
+                      D-Bus system bus named by DBUS_SYSTEM_BUS_ADDRESS: run it on a private
+                      dbus-daemon and point `declouder scan`/`read` at the same bus
+  --backend bluez     advertise and serve GATT through a real bluetoothd (its peripheral
+                      API), on one adapter; one device at a time
+  --adapter NAME      fake: the adapters to simulate (repeatable; default hci0; `none`
+                      plays a bluetoothd without any adapter);
+                      bluez: the adapter to advertise on (default the first)
+  --seconds N         stop after N seconds instead of running until stopped
+
+Failure injection (fake backend), to test how a client copes:
+  --busy-discovery N        StartDiscovery answers org.bluez.Error.InProgress N times first
+  --restart-after S         bluetoothd "restarts" after S seconds: org.bluez and every
+                            object vanish, and return --restart-gap S (default 1) later
+  --silent-after S          the scanner goes silent S seconds after discovery starts,
+                            until discovery is stopped and started again
+  --drop-after-writes N     the device hangs up right after the N-th write (once)
+
+Prints one line per device when it is ready, then logs what happens to stderr.
+
+Examples:
+  declouder simulate mi-scale-2 --weight 72.35 --impedance 480
+  declouder simulate picooc-mini crenot-gofit-s2 --adapter hci0 --adapter hci1)";
+
+std::chrono::milliseconds seconds_option(Args& args, std::string_view name, double fallback = 0) {
+  double v = args.number(name).value_or(fallback);
+  if (v < 0) throw UsageError(std::string(name) + ": must not be negative");
+  return std::chrono::milliseconds(static_cast<long long>(v * 1000));
+}
+
+int run_simulate(Args& args) {
+  if (args.flag("--list")) {
+    args.finish();
+    for (const auto& s : all_simulators()) std::cout << s.name << "  " << s.summary << '\n';
+    return 0;
+  }
+  SimOptions sim;
+  sim.weight_kg = args.number("--weight").value_or(sim.weight_kg);
+  sim.impedance_ohm = args.number("--impedance").value_or(sim.impedance_ohm);
+  sim.heart_rate_bpm = static_cast<int>(args.integer("--heart-rate").value_or(0));
+  if (sim.weight_kg <= 0 || sim.weight_kg > 300) throw UsageError("--weight: expected kilograms between 0 and 300");
+  if (sim.impedance_ohm < 0 || sim.impedance_ohm > 6000) throw UsageError("--impedance: expected ohms between 0 and 6000");
+  if (sim.heart_rate_bpm < 0 || sim.heart_rate_bpm > 250) throw UsageError("--heart-rate: expected 0-250 bpm");
+  auto address = args.value("--address");
+  if (address) {
+    sim.address = MacAddress::parse(*address);
+    if (!sim.address) throw UsageError("--address: '" + *address + "' is not a Bluetooth address (AA:BB:CC:DD:EE:FF)");
+  }
+  const std::string backend = args.value("--backend").value_or("fake");
+  auto adapters = args.values("--adapter");
+  const auto run_for = seconds_option(args, "--seconds");
+  FakeBluezOptions fake;
+  fake.busy_discovery_starts = static_cast<int>(args.integer("--busy-discovery").value_or(0));
+  fake.restart_after = seconds_option(args, "--restart-after");
+  fake.restart_gap = seconds_option(args, "--restart-gap", 1);
+  fake.silent_after = seconds_option(args, "--silent-after");
+  sim.drop_after_writes = static_cast<int>(args.integer("--drop-after-writes").value_or(0));
+  auto names = args.positionals();
+
+  if (backend != "fake" && backend != "bluez") throw UsageError("--backend: expected 'fake' or 'bluez', not '" + backend + "'");
+  if (names.empty()) throw UsageError("name at least one device to simulate (declouder simulate --list shows them)");
+  if (address && names.size() > 1) throw UsageError("--address: only with a single device");
+  if (backend == "bluez" && names.size() > 1)
+    throw UsageError("--backend bluez: one device per adapter (BlueZ gives each adapter one address and one GATT table)");
+
+  std::vector<std::unique_ptr<SimulatedDevice>> devices;
+  std::map<std::string, int> seen;
+  for (const auto& n : names) {
+    const SimulatorInfo* info = find_simulator(n);
+    if (!info) throw UsageError("unknown device '" + n + "' (declouder simulate --list shows them)");
+    SimOptions o = sim;
+    if (int k = seen[n]++; k > 0) {
+      // The same device twice: give the second one its own address.
+      MacAddress a = info->create(sim)->address();
+      a.bytes[5] = static_cast<std::uint8_t>(a.bytes[5] + k);
+      o.address = a;
+    }
+    devices.push_back(info->create(o));
+  }
+
+  std::unique_ptr<sdbus::IConnection> connection;
+  try {
+    connection = sdbus::createSystemBusConnection();
+  } catch (const sdbus::Error& e) {
+    throw CommandError("cannot connect to the D-Bus system bus (DBUS_SYSTEM_BUS_ADDRESS): " + e.getMessage());
+  }
+  BusLoop loop(*connection);
+  BusLoop::install_stop_signals();
+  std::unique_ptr<FakeBluez> fake_bluez;
+  std::unique_ptr<BluezPeripheral> peripheral;
+  std::vector<SimulatedDevice*> raw;
+  for (auto& d : devices) raw.push_back(d.get());
+
+  if (backend == "fake") {
+    if (adapters == std::vector<std::string>{"none"})
+      fake.adapters.clear();  // bluetoothd without an adapter
+    else if (!adapters.empty())
+      fake.adapters = adapters;
+    fake_bluez = std::make_unique<FakeBluez>(*connection, loop, std::move(devices), fake);
+    try {
+      fake_bluez->start();
+    } catch (const sdbus::Error& e) {
+      throw CommandError("cannot serve org.bluez on this bus (" + e.getName() +
+                         "): is a real bluetoothd running on it? Use --backend bluez to advertise through it, "
+                         "or point DBUS_SYSTEM_BUS_ADDRESS at a private dbus-daemon");
+    }
+  } else {
+    peripheral = std::make_unique<BluezPeripheral>(*connection, loop, std::move(devices.front()),
+                                                   adapters.empty() ? std::string() : adapters.front());
+    try {
+      peripheral->start();
+    } catch (const std::runtime_error& e) {
+      throw CommandError(std::string("cannot advertise through bluetoothd: ") + e.what());
+    }
+  }
+  for (auto* d : raw) {
+    AdvertData a = d->advert();
+    std::cout << "simulating " << d->kind() << " \"" << a.name << "\" " << d->address().str()
+              << (backend == "fake" ? " on a simulated org.bluez" : " through bluetoothd") << std::endl;
+  }
+  const auto deadline = run_for.count() > 0 ? BusLoop::Clock::now() + run_for : BusLoop::Clock::time_point::max();
+  loop.run_until([] { return false; }, deadline);
+  if (peripheral) peripheral->stop();
+  return 0;
+}
+
+const CommandRegistration reg{{
+    .name = "simulate",
+    .summary = "play Bluetooth devices (scales, bands) for trying and testing declouder",
+    .usage = kUsage,
+    .run = run_simulate,
+}};
+
+}  // namespace
+}  // namespace declouder

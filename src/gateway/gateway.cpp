@@ -1,0 +1,91 @@
+#include "gateway/gateway.hpp"
+
+#include "core/time.hpp"
+
+namespace declouder {
+
+void Gateway::request_stop(const std::string& why) {
+  loop_.post([this, why] {
+    if (!stop_) log_("stopping (" + why + ")");
+    stop_ = true;
+  });
+  source_stop_.request();
+}
+
+void Gateway::run(const std::function<void()>& listening) {
+  for (GatewayOutput* o : outputs_) o->start();
+
+  sources_running_ = static_cast<int>(sources_.size());
+  for (auto& s : sources_) {
+    Source* src = s.get();
+    const std::string label = src->label();
+    FrameHandlers to;
+    to.on_advertisement = [this, label](const Advertisement& a) {
+      loop_.post([this, label, a] { pipeline_.advertisement(a, label); });
+    };
+    to.on_gatt_value = [this, label](const GattValue& v) {
+      loop_.post([this, label, v] { pipeline_.gatt_value(v, label); });
+    };
+    to.on_reading = [this, label](const Reading& r, const Bytes& raw, std::int64_t t) {
+      loop_.post([this, label, r, raw, t] { pipeline_.reading(r, raw, t, label); });
+    };
+    threads_.emplace_back([this, src, to] {
+      try {
+        src->run(to, source_stop_);
+      } catch (const std::exception& e) {
+        const std::string what = src->describe() + " stopped: " + e.what();
+        loop_.post([this, what] { log_(what); });
+      }
+      loop_.post([this] { --sources_running_; });
+    });
+  }
+  if (listening) listening();
+
+  auto next_deadline = [this] {
+    std::int64_t d = 0;
+    for (GatewayOutput* o : outputs_) {
+      const std::int64_t od = o->next_deadline_us();
+      if (od && (!d || od < d)) d = od;
+    }
+    // A finite run polls for "settled" while outputs work (acknowledgements arrive as tasks).
+    if (exit_when_done_ && sources_running_ == 0) {
+      const std::int64_t poll = now_unix_us() + 200'000;
+      if (!d || poll < d) d = poll;
+    }
+    return d;
+  };
+  auto tick = [this] {
+    const std::int64_t now = now_unix_us();
+    for (GatewayOutput* o : outputs_) o->tick(now);
+  };
+  auto done = [this] {
+    if (stop_) return true;
+    if (!exit_when_done_ || sources_running_ > 0) return false;
+    for (GatewayOutput* o : outputs_)
+      if (!o->settled()) return false;
+    return true;
+  };
+  loop_.run(done, next_deadline, tick);
+
+  // 1-2: stop the sources, then store everything they handed over.
+  source_stop_.request();
+  for (auto& t : threads_) t.join();
+  threads_.clear();
+  loop_.drain();
+
+  // 3: let the outputs finish what is in flight.
+  for (GatewayOutput* o : outputs_) o->begin_stop();
+  const std::int64_t deadline = now_unix_us() + stop_timeout_us_;
+  loop_.run(
+      [&] {
+        if (now_unix_us() >= deadline) return true;
+        for (GatewayOutput* o : outputs_)
+          if (!o->idle()) return false;
+        return true;
+      },
+      [&] { return std::min(deadline, now_unix_us() + 50'000); }, {});
+  for (GatewayOutput* o : outputs_) o->finish_stop();
+  loop_.drain();
+}
+
+}  // namespace declouder

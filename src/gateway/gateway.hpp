@@ -1,0 +1,57 @@
+// The gateway service: runs every source on its own thread, feeds their frames
+// through the pipeline on the event-loop thread, and stops cleanly.
+//
+// Stopping (SIGTERM, SIGINT, or every source finished in a finite run):
+//   1. the sources are told to stop and joined;
+//   2. every frame they had already handed over is still processed, so every
+//      reading received is stored;
+//   3. the outputs finish what is in flight (MQTT waits for the broker's
+//      acknowledgements, up to `stop_timeout`); what is left stays in the
+//      outbox for the next start.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gateway/event_loop.hpp"
+#include "gateway/pipeline.hpp"
+#include "gateway/source.hpp"
+
+namespace declouder {
+
+class Gateway {
+ public:
+  using Log = std::function<void(const std::string&)>;
+  Gateway(EventLoop& loop, Pipeline& pipeline, std::vector<GatewayOutput*> outputs, Log log)
+      : loop_(loop), pipeline_(pipeline), outputs_(std::move(outputs)), log_(std::move(log)) {}
+
+  void add_source(std::unique_ptr<Source> s) { sources_.push_back(std::move(s)); }
+  // Finite run: stop by itself once every source is done and the outputs have
+  // nothing left to do (replays, simulations with a number of weighings).
+  void set_exit_when_done(bool v) { exit_when_done_ = v; }
+  void set_stop_timeout_us(std::int64_t us) { stop_timeout_us_ = us; }
+
+  // Any thread (the signal thread): asks the gateway to stop.
+  void request_stop(const std::string& why);
+  // Runs until stopped. Calls `listening()` once the sources are started.
+  void run(const std::function<void()>& listening = {});
+
+ private:
+  EventLoop& loop_;
+  Pipeline& pipeline_;
+  std::vector<GatewayOutput*> outputs_;
+  Log log_;
+  std::vector<std::unique_ptr<Source>> sources_;
+  std::vector<std::thread> threads_;
+  StopFlag source_stop_;
+  bool stop_ = false;  // loop thread only
+  int sources_running_ = 0;  // loop thread only
+  bool exit_when_done_ = false;
+  std::int64_t stop_timeout_us_ = 5'000'000;
+};
+
+}  // namespace declouder

@@ -1,0 +1,147 @@
+#include "gateway/outbox.hpp"
+
+#include "outputs/measurement_json.hpp"
+#include "store/migrations.hpp"
+
+namespace declouder {
+
+namespace {
+
+const MigrationRegistration kOutboxMigration{{"0300_gateway_outbox", R"sql(
+CREATE TABLE gateway_outbox (
+  id            INTEGER PRIMARY KEY,       -- queue order
+  uid           TEXT NOT NULL UNIQUE,      -- the measurement's deterministic uid
+  measurement_id INTEGER,                  -- the store's row id, when stored there
+  device        TEXT NOT NULL DEFAULT '',  -- scale address (ownership key)
+  person        TEXT NOT NULL DEFAULT '',  -- '' while unassigned
+  body          TEXT NOT NULL,             -- the measurement as JSON
+  heard_us      INTEGER NOT NULL,          -- when this gateway queued it (Unix us)
+  feed_sent_us  INTEGER,                   -- own feed acknowledged by the broker
+  claim         TEXT NOT NULL DEFAULT 'waiting' CHECK (claim IN ('waiting','claimed','won','lost')),
+  claimed_by    TEXT NOT NULL DEFAULT '',  -- gateway whose claim came first
+  delivered_us  INTEGER                    -- household messages acknowledged
+);
+CREATE INDEX gateway_outbox_open ON gateway_outbox(claim, delivered_us);
+CREATE TABLE gateway_cursor (
+  output        TEXT PRIMARY KEY,          -- 'mqtt'
+  measurement_id INTEGER NOT NULL          -- last store row id queued
+);
+)sql"}};
+
+}  // namespace
+
+bool Outbox::enqueue(const Measurement& m, std::int64_t now_us) {
+  Database::Transaction tx(db_);
+  auto st = db_.prepare(
+      "INSERT OR IGNORE INTO gateway_outbox(uid, measurement_id, device, person, body, heard_us) "
+      "VALUES (?, ?, ?, ?, ?, ?)");
+  st.bind(1, m.uid);
+  if (m.id) st.bind(2, m.id);
+  else st.bind_null(2);
+  st.bind(3, m.address ? m.address->str() : std::string());
+  st.bind(4, m.person);
+  st.bind(5, measurement_to_json(m).dump());
+  st.bind(6, now_us);
+  st.run();
+  const bool added = db_.changes() > 0;
+  if (m.id) {
+    db_.prepare(
+           "INSERT INTO gateway_cursor(output, measurement_id) VALUES ('mqtt', ?) "
+           "ON CONFLICT(output) DO UPDATE SET measurement_id = max(measurement_id, excluded.measurement_id)")
+        .bind(1, m.id)
+        .run();
+  }
+  tx.commit();
+  return added;
+}
+
+std::int64_t Outbox::cursor() const {
+  auto st = db_.prepare("SELECT measurement_id FROM gateway_cursor WHERE output = 'mqtt'");
+  return st.step() ? st.int64(0) : 0;
+}
+
+std::vector<OutboxRow> Outbox::rows(const char* where, int limit) const {
+  std::string sql =
+      "SELECT id, uid, device, person, body, heard_us, feed_sent_us, claim, claimed_by, delivered_us "
+      "FROM gateway_outbox WHERE ";
+  sql += where;
+  sql += " ORDER BY id LIMIT ?";
+  auto st = db_.prepare(sql);
+  st.bind(1, limit);
+  std::vector<OutboxRow> out;
+  while (st.step()) {
+    OutboxRow r;
+    r.id = st.int64(0);
+    r.uid = st.text(1);
+    r.device = st.text(2);
+    r.person = st.text(3);
+    r.body = st.text(4);
+    r.heard_us = st.int64(5);
+    r.feed_sent_us = st.opt_int64(6);
+    r.claim = st.text(7);
+    r.claimed_by = st.text(8);
+    r.delivered_us = st.opt_int64(9);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::vector<OutboxRow> Outbox::feed_pending(int limit) const { return rows("feed_sent_us IS NULL", limit); }
+std::vector<OutboxRow> Outbox::undecided() const { return rows("claim IN ('waiting','claimed')", 100000); }
+std::vector<OutboxRow> Outbox::won_undelivered() const {
+  return rows("claim = 'won' AND delivered_us IS NULL", 100000);
+}
+
+std::optional<OutboxRow> Outbox::find(const std::string& uid) const {
+  auto st = db_.prepare("SELECT id FROM gateway_outbox WHERE uid = ?");
+  st.bind(1, uid);
+  if (!st.step()) return std::nullopt;
+  auto r = rows(("id = " + std::to_string(st.int64(0))).c_str(), 1);
+  if (r.empty()) return std::nullopt;
+  return r.front();
+}
+
+std::vector<std::string> Outbox::delivered_people() const {
+  std::vector<std::string> out;
+  auto st = db_.prepare("SELECT DISTINCT person FROM gateway_outbox WHERE claim = 'won' AND person != '' ORDER BY person");
+  while (st.step()) out.push_back(st.text(0));
+  return out;
+}
+
+std::vector<std::string> Outbox::delivered_devices() const {
+  std::vector<std::string> out;
+  auto st = db_.prepare("SELECT DISTINCT device FROM gateway_outbox WHERE claim = 'won' AND device != '' ORDER BY device");
+  while (st.step()) out.push_back(st.text(0));
+  return out;
+}
+
+void Outbox::mark_feed_sent(std::int64_t id, std::int64_t now_us) {
+  db_.prepare("UPDATE gateway_outbox SET feed_sent_us = ? WHERE id = ?").bind(1, now_us).bind(2, id).run();
+}
+
+void Outbox::set_claim(std::int64_t id, const std::string& state, const std::string& by) {
+  db_.prepare("UPDATE gateway_outbox SET claim = ?, claimed_by = ? WHERE id = ?").bind(1, state).bind(2, by).bind(3, id).run();
+}
+
+void Outbox::mark_delivered(std::int64_t id, std::int64_t now_us) {
+  db_.prepare("UPDATE gateway_outbox SET delivered_us = ? WHERE id = ?").bind(1, now_us).bind(2, id).run();
+}
+
+OutboxCounts Outbox::counts() const {
+  OutboxCounts c;
+  auto st = db_.prepare(
+      "SELECT count(*), sum(feed_sent_us IS NULL), sum(claim IN ('waiting','claimed')), "
+      "sum(claim = 'won' AND delivered_us IS NULL), sum(delivered_us IS NOT NULL), sum(claim = 'lost') "
+      "FROM gateway_outbox");
+  if (st.step()) {
+    c.total = static_cast<int>(st.int64(0));
+    c.feed_pending = static_cast<int>(st.int64(1));
+    c.undecided = static_cast<int>(st.int64(2));
+    c.won_undelivered = static_cast<int>(st.int64(3));
+    c.delivered = static_cast<int>(st.int64(4));
+    c.lost = static_cast<int>(st.int64(5));
+  }
+  return c;
+}
+
+}  // namespace declouder

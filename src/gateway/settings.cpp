@@ -1,0 +1,88 @@
+#include "gateway/settings.hpp"
+
+#include <unistd.h>
+
+#include <set>
+
+#include "outputs/measurement_json.hpp"
+
+namespace declouder {
+
+namespace {
+
+void check_keys(const toml::table& t, const std::string& section, const std::set<std::string>& known) {
+  for (const auto& [key, value] : t) {
+    if (!known.count(std::string(key.str())))
+      throw ConfigError("[" + section + "] has an unknown key '" + std::string(key.str()) + "'");
+  }
+}
+
+template <typename T>
+std::optional<T> get(const toml::table& t, const std::string& section, const char* key) {
+  const toml::node* n = t.get(key);
+  if (!n) return std::nullopt;
+  if (auto v = n->value<T>()) return *v;
+  throw ConfigError("[" + section + "] " + key + " has the wrong type");
+}
+
+}  // namespace
+
+std::string default_gateway_id() {
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0 || !host[0]) return "gateway";
+  return slug(host);
+}
+
+void read_gateway_settings(const toml::table& config, GatewaySettings& s) {
+  if (const toml::table* g = config["gateway"].as_table()) {
+    check_keys(*g, "gateway", {"id", "simulate", "jsonl", "standby_seconds", "switch_db"});
+    if (auto v = get<std::string>(*g, "gateway", "id")) s.gateway_id = *v;
+    if (auto v = get<std::string>(*g, "gateway", "jsonl")) s.jsonl = *v;
+    if (auto v = get<double>(*g, "gateway", "standby_seconds")) s.mqtt.standby_us = static_cast<std::int64_t>(*v * 1e6);
+    if (auto v = get<double>(*g, "gateway", "switch_db")) s.mqtt.ownership.switch_db = *v;
+    if (const toml::array* a = g->get_as<toml::array>("simulate")) {
+      for (const auto& e : *a) {
+        auto v = e.value<std::string>();
+        if (!v) throw ConfigError("[gateway] simulate must be a list of strings");
+        s.simulate.push_back(*v);
+      }
+    }
+  }
+  if (const toml::table* m = config["mqtt"].as_table()) {
+    check_keys(*m, "mqtt", {"url", "username", "password", "ca_file", "tls_insecure", "client_id", "base_topic",
+                            "home_assistant", "discovery_prefix"});
+    if (auto v = get<std::string>(*m, "mqtt", "url")) s.mqtt_url = *v;
+    if (auto v = get<std::string>(*m, "mqtt", "username")) s.mqtt.connection.username = *v;
+    if (auto v = get<std::string>(*m, "mqtt", "password")) s.mqtt.connection.password = *v;
+    if (auto v = get<std::string>(*m, "mqtt", "ca_file")) s.mqtt.connection.ca_file = *v;
+    if (auto v = get<bool>(*m, "mqtt", "tls_insecure")) s.mqtt.connection.tls_insecure = *v;
+    if (auto v = get<std::string>(*m, "mqtt", "client_id")) s.mqtt.connection.client_id = *v;
+    if (auto v = get<std::string>(*m, "mqtt", "base_topic")) s.mqtt.base = *v;
+    if (auto v = get<bool>(*m, "mqtt", "home_assistant")) s.mqtt.home_assistant = *v;
+    if (auto v = get<std::string>(*m, "mqtt", "discovery_prefix")) s.mqtt.discovery_prefix = *v;
+  }
+  if (const toml::table* d = config["domoticz"].as_table()) {
+    check_keys(*d, "domoticz", {"topic", "sensor"});
+    s.domoticz = true;
+    if (auto v = get<std::string>(*d, "domoticz", "topic")) s.mqtt.domoticz.topic = *v;
+    if (const toml::array* sensors = d->get_as<toml::array>("sensor")) {
+      for (const auto& e : *sensors) {
+        const toml::table* t = e.as_table();
+        if (!t) throw ConfigError("[[domoticz.sensor]] entries must be tables");
+        check_keys(*t, "domoticz.sensor", {"idx", "metric", "person"});
+        DomoticzSensor ds;
+        auto idx = get<std::int64_t>(*t, "domoticz.sensor", "idx");
+        if (!idx) throw ConfigError("[[domoticz.sensor]] needs idx (the Domoticz device index)");
+        ds.idx = static_cast<int>(*idx);
+        if (auto v = get<std::string>(*t, "domoticz.sensor", "metric")) ds.metric = *v;
+        if (auto v = get<std::string>(*t, "domoticz.sensor", "person")) ds.person = *v;
+        bool known = ds.metric == "body_type";
+        for (const MetricInfo& mi : body_metric_infos()) known |= mi.key == ds.metric;
+        if (!known) throw ConfigError("[[domoticz.sensor]] idx " + std::to_string(ds.idx) + ": unknown metric '" + ds.metric + "'");
+        s.mqtt.domoticz.sensors.push_back(ds);
+      }
+    }
+  }
+}
+
+}  // namespace declouder

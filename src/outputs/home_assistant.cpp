@@ -1,0 +1,160 @@
+#include "outputs/home_assistant.hpp"
+
+#include "outputs/measurement_json.hpp"
+
+namespace declouder {
+
+namespace {
+
+Json origin() {
+  return {{"name", "declouder"}, {"sw_version", DECLOUDER_VERSION}, {"url", "https://github.com/declouder/declouder"}};
+}
+
+Json availability(const HomeAssistantNaming& n) {
+  Json list = Json::array();
+  for (const std::string& g : n.gateways) list.push_back({{"topic", gateway_status_topic(n.base, g)}});
+  return list;
+}
+
+MqttMessage config(const HomeAssistantNaming& n, const std::string& component, const std::string& unique_id, Json body) {
+  return {n.discovery_prefix + "/" + component + "/" + unique_id + "/config", body.dump(), true};
+}
+
+Json sensor(const HomeAssistantNaming& n, const std::string& unique_id, std::string_view name, const std::string& state_topic,
+            const Json& device) {
+  Json s;
+  s["name"] = name;
+  s["unique_id"] = unique_id;
+  s["object_id"] = unique_id;
+  s["state_topic"] = state_topic;
+  s["availability"] = availability(n);
+  s["availability_mode"] = "any";
+  s["device"] = device;
+  s["origin"] = origin();
+  return s;
+}
+
+void describe_metric(Json& s, const MetricInfo& m) {
+  if (!m.device_class.empty()) s["device_class"] = m.device_class;
+  if (!m.unit.empty()) s["unit_of_measurement"] = m.unit;
+  s["state_class"] = "measurement";
+  s["suggested_display_precision"] = m.decimals;
+  s["force_update"] = true;
+}
+
+std::string person_topic(const HomeAssistantNaming& n, const std::string& person) {
+  return n.base + "/people/" + slug(person);
+}
+std::string scale_topic(const HomeAssistantNaming& n, const std::string& address) {
+  return n.base + "/scales/" + mac_slug(address);
+}
+
+}  // namespace
+
+std::string gateway_status_topic(const std::string& base, const std::string& gateway_id) {
+  return base + "/gateways/" + gateway_id + "/status";
+}
+
+std::string mac_slug(const std::string& address) {
+  std::string out;
+  for (char c : address)
+    if (c != ':' && c != '-') out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::vector<MqttMessage> gateway_discovery(const HomeAssistantNaming& n) {
+  const std::string id = "declouder_gateway_" + slug(n.gateway_id);
+  Json device = {{"identifiers", {id}}, {"name", "declouder " + n.gateway_id}, {"manufacturer", "declouder"},
+                 {"model", "Gateway"}, {"sw_version", DECLOUDER_VERSION}};
+  Json s;
+  s["name"] = "Connected";
+  s["unique_id"] = id + "_status";
+  s["object_id"] = id + "_status";
+  s["state_topic"] = gateway_status_topic(n.base, n.gateway_id);
+  s["payload_on"] = "online";
+  s["payload_off"] = "offline";
+  s["device_class"] = "connectivity";
+  s["entity_category"] = "diagnostic";
+  s["device"] = device;
+  s["origin"] = origin();
+  return {config(n, "binary_sensor", id + "_status", s)};
+}
+
+std::vector<MqttMessage> person_discovery(const HomeAssistantNaming& n, const std::string& person) {
+  const std::string p = slug(person);
+  const std::string topic = person_topic(n, person);
+  Json device = {{"identifiers", {"declouder_person_" + p}}, {"name", person}, {"manufacturer", "declouder"},
+                 {"model", "Person (body composition)"}};
+  std::vector<MqttMessage> out;
+  for (const MetricInfo& m : body_metric_infos()) {
+    const std::string uid = "declouder_" + p + "_" + std::string(m.key);
+    Json s = sensor(n, uid, m.label, topic + "/" + std::string(m.key), device);
+    describe_metric(s, m);
+    if (m.key == "weight_kg") s["json_attributes_topic"] = topic + "/measurement";
+    out.push_back(config(n, "sensor", uid, s));
+  }
+  {
+    const std::string uid = "declouder_" + p + "_body_type";
+    out.push_back(config(n, "sensor", uid, sensor(n, uid, "Body type", topic + "/body_type", device)));
+  }
+  {
+    const std::string uid = "declouder_" + p + "_measured_at";
+    Json s = sensor(n, uid, "Last weighing", topic + "/measured_at", device);
+    s["device_class"] = "timestamp";
+    out.push_back(config(n, "sensor", uid, s));
+  }
+  return out;
+}
+
+std::vector<MqttMessage> scale_discovery(const HomeAssistantNaming& n, const std::string& address,
+                                         const std::string& model) {
+  const std::string mac = mac_slug(address);
+  const std::string topic = scale_topic(n, address);
+  Json device = {{"identifiers", {"declouder_scale_" + mac}},
+                 {"connections", Json::array({Json::array({"mac", address})})},
+                 {"name", "Scale " + address.substr(address.size() >= 8 ? address.size() - 8 : 0)},
+                 {"manufacturer", "declouder"},
+                 {"model", model},
+                 {"via_device", "declouder_gateway_" + slug(n.gateway_id)}};
+  std::vector<MqttMessage> out;
+  for (const MetricInfo& m : body_metric_infos()) {
+    if (m.key != "weight_kg" && m.key != "impedance_ohm") continue;
+    const std::string uid = "declouder_scale_" + mac + "_" + std::string(m.key);
+    Json s = sensor(n, uid, m.key == "weight_kg" ? "Last weight" : "Impedance", topic + "/" + std::string(m.key), device);
+    describe_metric(s, m);
+    if (m.key == "weight_kg") s["json_attributes_topic"] = topic + "/measurement";
+    out.push_back(config(n, "sensor", uid, s));
+  }
+  const std::string uid = "declouder_scale_" + mac + "_last_seen";
+  Json s = sensor(n, uid, "Last seen", topic + "/last_seen", device);
+  s["device_class"] = "timestamp";
+  s["entity_category"] = "diagnostic";
+  out.push_back(config(n, "sensor", uid, s));
+  return out;
+}
+
+std::vector<MqttMessage> measurement_states(const HomeAssistantNaming& n, const std::string& body_json) {
+  const Json body = Json::parse(body_json);
+  Json attributes = body;
+  attributes["gateway"] = n.gateway_id;
+  std::vector<MqttMessage> out;
+  auto number_text = [](const Json& v) { return v.dump(); };
+  if (body.contains("person")) {
+    const std::string topic = person_topic(n, body["person"].get<std::string>());
+    out.push_back({topic + "/measurement", attributes.dump()});
+    for (const MetricInfo& m : body_metric_infos())
+      if (body.contains(m.key)) out.push_back({topic + "/" + std::string(m.key), number_text(body[std::string(m.key)])});
+    if (body.contains("body_type")) out.push_back({topic + "/body_type", body["body_type"].get<std::string>()});
+    out.push_back({topic + "/measured_at", body["measured_at"].get<std::string>()});
+  }
+  if (body.contains("address")) {
+    const std::string topic = scale_topic(n, body["address"].get<std::string>());
+    out.push_back({topic + "/measurement", attributes.dump()});
+    out.push_back({topic + "/weight_kg", number_text(body["weight_kg"])});
+    if (body.contains("impedance_ohm")) out.push_back({topic + "/impedance_ohm", number_text(body["impedance_ohm"])});
+    out.push_back({topic + "/last_seen", body["measured_at"].get<std::string>()});
+  }
+  return out;
+}
+
+}  // namespace declouder

@@ -1,0 +1,55 @@
+// Home Assistant MQTT discovery and the state messages its entities read.
+// Pure functions: they build (topic, payload) pairs; outputs/mqtt_output.cpp
+// publishes them.
+//
+// Devices (research §4.1):
+//   - one per person: weight, BMI, fat, water, muscle, bone, visceral fat,
+//     basal metabolism, metabolic age, lean mass, protein, ideal weight,
+//     impedance, body type and the time of the last weighing; its state topics
+//     are declouder/people/<person>/<metric>;
+//   - one per scale: last weight, impedance, last seen; `via_device` is the
+//     gateway that delivers for it; connections [["mac", address]];
+//   - one per gateway: a connectivity sensor fed by its status topic.
+// Every entity has unique_id (= object id), device_class/state_class/unit where
+// Home Assistant has them, force_update (weighing the same weight twice is two
+// weighings), and availability = the status topics of every known gateway with
+// mode "any" (their last wills say "offline").
+// Configs go to <prefix>/<component>/<unique_id>/config, retained, and are sent
+// again when <prefix>/status says "online".
+#pragma once
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/measurement.hpp"
+
+namespace declouder {
+
+struct MqttMessage {
+  std::string topic;
+  std::string payload;
+  bool retain = false;
+};
+
+struct HomeAssistantNaming {
+  std::string discovery_prefix = "homeassistant";
+  std::string base = "declouder";  // our topic root
+  std::string gateway_id;
+  std::set<std::string> gateways;  // every gateway known (availability list), gateway_id included
+};
+
+std::string gateway_status_topic(const std::string& base, const std::string& gateway_id);
+std::string mac_slug(const std::string& address);  // "5C:CA:D3:00:00:01" -> "5ccad3000001"
+
+std::vector<MqttMessage> gateway_discovery(const HomeAssistantNaming& n);
+std::vector<MqttMessage> person_discovery(const HomeAssistantNaming& n, const std::string& person);
+std::vector<MqttMessage> scale_discovery(const HomeAssistantNaming& n, const std::string& address,
+                                         const std::string& model);
+
+// The state messages of one delivered measurement: per-metric topics for the
+// person (when assigned) and the scale, plus the whole measurement as JSON on
+// .../measurement (the entities' attributes). `body` is measurement_to_json.
+std::vector<MqttMessage> measurement_states(const HomeAssistantNaming& n, const std::string& body_json);
+
+}  // namespace declouder

@@ -1,0 +1,85 @@
+// A thin libmosquitto client: connection settings from an mqtt:// or mqtts://
+// URL, TLS with a CA file, username/password, a retained last will, automatic
+// reconnection, and a persistent session (clean_session off, a stable client
+// id) so QoS 1/2 messages in flight survive a dropped connection.
+//
+// libmosquitto runs its network loop on its own thread and calls the handlers
+// there; the gateway posts them onto its own thread (gateway/event_loop.hpp).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+struct mosquitto;
+struct mosquitto_message;
+
+namespace declouder {
+
+struct MqttError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct MqttSettings {
+  std::string host = "127.0.0.1";
+  int port = 1883;
+  bool tls = false;
+  std::string ca_file;      // mqtts: the CA that signed the broker's certificate ("" = system CAs)
+  bool tls_insecure = false;  // skip host name verification (test brokers)
+  std::string username, password;
+  std::string client_id;    // stable, so the broker keeps our session
+  int keepalive_s = 30;
+  // The last will: published by the broker when we vanish.
+  std::string will_topic, will_payload;
+};
+
+// "mqtt://host:port" or "mqtts://host:port" (port defaults 1883 / 8883), also
+// "mqtt://user:password@host". Throws MqttError naming what is wrong.
+void apply_mqtt_url(const std::string& url, MqttSettings& s);
+
+struct MqttHandlers {
+  std::function<void(bool session_present)> on_connect;
+  std::function<void(int rc)> on_disconnect;  // rc 0: we asked for it
+  std::function<void(int mid)> on_publish;    // the broker acknowledged (QoS 1 PUBACK, QoS 2 PUBCOMP)
+  std::function<void(int mid)> on_subscribe;
+  std::function<void(std::string topic, std::string payload, bool retained)> on_message;
+  std::function<void(std::string line)> on_log;  // connection failures, for the log
+};
+
+class MqttClient {
+ public:
+  MqttClient(MqttSettings settings, MqttHandlers handlers);
+  ~MqttClient();
+  MqttClient(const MqttClient&) = delete;
+  MqttClient& operator=(const MqttClient&) = delete;
+
+  // Starts connecting in the background; returns at once (a broker that is
+  // down is retried forever, with backoff up to 10 s).
+  void start();
+  // Returns the message id, or nothing when the client cannot take it now.
+  std::optional<int> publish(const std::string& topic, const std::string& payload, int qos, bool retain);
+  std::optional<int> subscribe(const std::string& pattern, int qos);
+  void unsubscribe(const std::string& pattern);
+  // Clean disconnect (no last will), then stops the network thread.
+  void stop();
+
+  const MqttSettings& settings() const { return settings_; }
+  std::string describe() const;  // "mqtt://127.0.0.1:1883"
+
+ private:
+  static void on_connect_cb(struct mosquitto*, void* self, int rc);
+  static void on_disconnect_cb(struct mosquitto*, void* self, int rc);
+  static void on_publish_cb(struct mosquitto*, void* self, int mid);
+  static void on_subscribe_cb(struct mosquitto*, void* self, int mid, int, const int*);
+  static void on_message_cb(struct mosquitto*, void* self, const ::mosquitto_message* m);
+
+  MqttSettings settings_;
+  MqttHandlers handlers_;
+  struct mosquitto* mosq_ = nullptr;
+  bool started_ = false;
+  int last_logged_rc_ = -1;
+};
+
+}  // namespace declouder

@@ -1,0 +1,72 @@
+// Hosts a SimulatedDevice on a real bluetoothd, through BlueZ's peripheral API:
+// LEAdvertisingManager1.RegisterAdvertisement (an org.bluez.LEAdvertisement1 object of ours)
+// and GattManager1.RegisterApplication (an ObjectManager of GattService1/GattCharacteristic1
+// objects of ours). Used by `declouder simulate --backend bluez` in the virtual machine tier,
+// where btvirt links two virtual controllers: the simulator on one, declouder on the other.
+//
+// BlueZ gives an adapter one address and one GATT database, so this hosts one device.
+// Legacy advertising carries at most 31 bytes: the simulators' adverts fit (name included).
+// When the device's advertisement changes (a Mi scale's weight), the LEAdvertisement1
+// properties change (PropertiesChanged), which bluetoothd applies to the running advertisement.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <sdbus-c++/sdbus-c++.h>
+
+#include "ble/bus_loop.hpp"
+#include "sim/simulated_device.hpp"
+
+namespace declouder {
+
+class BluezPeripheral : public SimHost {
+ public:
+  BluezPeripheral(sdbus::IConnection& connection, BusLoop& loop, std::unique_ptr<SimulatedDevice> device,
+                  std::string adapter);
+  ~BluezPeripheral() override;
+
+  // Registers the advertisement and the GATT application; throws CommandError with the reason.
+  void start();
+  void stop();
+
+  // SimHost
+  void advert_changed() override;
+  void notify(const Uuid& characteristic, const Bytes& value) override;
+  bool subscribed(const Uuid& characteristic) const override;
+  void after(std::chrono::milliseconds delay, std::function<void()> fn) override;
+  void disconnect(const std::string& reason) override;
+  std::int64_t unix_now() const override;
+
+ private:
+  struct Characteristic {
+    SimCharacteristic spec;
+    std::string path;
+    bool notifying = false;
+    Bytes value;
+    std::unique_ptr<sdbus::IObject> object;
+  };
+  void export_gatt();
+  void export_advertisement();
+  void saw_central(const std::map<std::string, sdbus::Variant>& options);
+  Characteristic* find(const Uuid& u) const;
+
+  sdbus::IConnection& connection_;
+  BusLoop& loop_;
+  std::unique_ptr<SimulatedDevice> device_;
+  std::string adapter_name_;
+  std::string adapter_path_;
+  std::unique_ptr<sdbus::IObject> app_;
+  std::vector<std::unique_ptr<sdbus::IObject>> services_;
+  std::vector<std::unique_ptr<Characteristic>> characteristics_;
+  std::unique_ptr<sdbus::IObject> advertisement_;
+  std::unique_ptr<sdbus::IProxy> adapter_proxy_;
+  std::string central_path_;  // the connected central, as bluetoothd names it
+  sdbus::Slot central_watch_;
+  AdvertData advert_;
+  bool registered_ = false;
+};
+
+}  // namespace declouder

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# The `capture` commands as a user runs them: the contract of issue 3.
+source "$(dirname "$0")/lib.sh"
+DATA="$SOURCE_DIR/tests/data/captures"
+FIXTURE="$SHARED/fixtures/captures/miband1s_heartrate_mifit.btsnoop"
+SESSION="$DATA/picooc_session.pklg-be"
+
+# --- info: format from the content (not the name), counts, span, devices
+cp "$FIXTURE" "$WORKDIR/no_extension"
+out=$("$DECLOUDER" capture info "$WORKDIR/no_extension")
+grep -q "format:   btsnoop-h4" <<<"$out" || fail "info: format: $out"
+grep -q "records:  4" <<<"$out" || fail "info: record count: $out"
+grep -q "span:     10.000667 s" <<<"$out" || fail "info: span: $out"
+out=$("$DECLOUDER" capture info "$DATA/picooc_session.pklg-le")
+grep -q "format:   pklg-le" <<<"$out" || fail "info: pklg-le: $out"
+grep -q 'D0:49:00:3F:A1:5C "PICOOC-PQ"' <<<"$out" || fail "info: Picooc device and name: $out"
+grep -q "adverts 5, rssi -71..-66 dBm" <<<"$out" || fail "info: Mi scale advert count and RSSI range: $out"
+grep -q "connections 1" <<<"$out" || fail "info: connection: $out"
+grep -q "disconnected: reason 0x13 Remote User Terminated Connection" <<<"$out" || fail "info: reason: $out"
+
+# --- att: the contract's keys
+out=$("$DECLOUDER" capture att "$FIXTURE" --json | head -1)
+expect_json "$out" '.time' '"2015-11-29T19:19:17.082084Z"'
+expect_json "$out" '.direction' '"host->device"'
+expect_json "$out" '.opcode' '18'
+expect_json "$out" '.op' '"Write Request"'
+expect_json "$out" '.handle' '78'
+expect_json "$out" '.value' '"150201"'
+out=$("$DECLOUDER" capture att "$SESSION" --json --device d0:49:00:3f:a1:5c | grep '"opcode":29')
+expect_json "$out" '.address' '"D0:49:00:3F:A1:5C"'
+expect_json "$out" '.direction' '"device->host"'
+expect_json "$out" '.uuid' '"fff1"'
+expect_json "$out" '.handle' '18'
+expect_json "$out" '.value' '"390d65f74ba50656150486fc00"'
+out=$("$DECLOUDER" capture att "$SESSION" --json | grep '"opcode":19' | head -1)
+expect_json "$out" '.value' '""'
+[ -z "$("$DECLOUDER" capture att "$SESSION" --device 11:22:33:44:55:66)" ] || fail "att --device filters"
+
+# --- adverts
+out=$("$DECLOUDER" capture adverts "$SESSION" --json --device D0:49:00:3F:A1:5C)
+expect_json "$out" '.name' '"PICOOC-PQ"'
+expect_json "$out" '.rssi' '-58'
+expect_json "$out" '.manufacturer_data.10' '"d049003fa15c"'
+expect_json "$out" '.service_data' '{}'
+[ "$("$DECLOUDER" capture adverts "$SESSION" --json --device C8:47:8C:00:00:01 | wc -l)" = 5 ] || fail "adverts: Mi scale count"
+out=$("$DECLOUDER" capture adverts "$SESSION" --json --device C8:47:8C:00:00:01 | tail -1)
+expect_json "$out" '.service_data.181b' '"0226e607020e10293bf701a438"'
+
+# --- decode: the settling frame and the repeated frame are not readings
+out=$("$DECLOUDER" capture decode "$SESSION" --json)
+[ "$(wc -l <<<"$out")" = 2 ] || fail "decode: expected 2 readings (72.45 kg once, 72.5 kg), got: $out"
+first=$(head -1 <<<"$out")
+expect_json "$first" '.model' '"xiaomi-mi-scale-2"'
+expect_json "$first" '.weight_kg' '72.45'
+expect_json "$first" '.stabilized' 'true'
+expect_json "$first" '.address' '"C8:47:8C:00:00:01"'
+expect_json "$first" '.time' '"2024-03-17T19:59:30.005000Z"'
+expect_json "$(tail -1 <<<"$out")" '.weight_kg' '72.5'
+
+# --- find: the Picooc exchange of seed 000
+out=$("$DECLOUDER" capture find "$SESSION" --value 81.1 --time 2024-03-17T19:59:33Z --json)
+value=$(grep '"kind":"value"' <<<"$out" | head -1)
+expect_json "$value" '.source' '"att:fff1"'
+expect_json "$value" '.offset' '6'
+expect_json "$value" '.width_bits' '16'
+expect_json "$value" '.byte_order' '"big"'
+expect_json "$value" '.signed' 'false'
+expect_json "$value" '.factor' '20'
+time=$(grep '"kind":"time"' <<<"$out" | head -1)
+expect_json "$time" '.source' '"att:fff1"'
+expect_json "$time" '.offset' '2'
+expect_json "$time" '.byte_order' '"big"'
+expect_json "$time" '.factor' '1'
+expect_json "$(head -1 <<<"$out")" '.kind' '"value"'
+# several captures, one value each: what holds in all ranks first
+"$DECLOUDER" capture convert "$SESSION" --to btsnoop-h4 --output "$WORKDIR/a.btsnoop"
+out=$("$DECLOUDER" capture find "$SESSION" "$WORKDIR/a.btsnoop" --value 72.45 --value 72.45 --json | head -1)
+expect_json "$out" '.files' '2'
+expect_json "$out" '.source' '"advert:service_data:181b"'
+expect_json "$out" '.offset' '11'
+expect_json "$out" '.factor' '200'
+expect_json "$out" '.byte_order' '"little"'
+
+# --- a truncated file: what precedes the cut is printed, the cut is named, exit 0
+size=$(stat -c %s "$DATA/picooc_session.btsnoop-h4")
+head -c $((size - 5)) "$DATA/picooc_session.btsnoop-h4" > "$WORKDIR/cut.btsnoop"
+out=$("$DECLOUDER" capture adverts "$WORKDIR/cut.btsnoop" --json 2>"$WORKDIR/err")
+[ "$(wc -l <<<"$out")" = 5 ] || fail "truncated: the 5 adverts before the cut"
+grep -q "stopped at byte 1317, record 33: truncated record" "$WORKDIR/err" || fail "truncated: stderr: $(cat "$WORKDIR/err")"
+expect_status 0 "$DECLOUDER" capture att "$WORKDIR/cut.btsnoop"
+# nothing readable: exit 1 with a reason
+head -c 30 "$DATA/picooc_session.btsnoop-h4" > "$WORKDIR/stub.btsnoop"
+expect_status 1 "$DECLOUDER" capture att "$WORKDIR/stub.btsnoop"
+expect_stderr_contains "truncated record header" "$DECLOUDER" capture att "$WORKDIR/stub.btsnoop"
+printf 'hello' > "$WORKDIR/junk"
+expect_status 1 "$DECLOUDER" capture info "$WORKDIR/junk"
+expect_stderr_contains "not a capture" "$DECLOUDER" capture info "$WORKDIR/junk"
+expect_status 1 "$DECLOUDER" capture info "$WORKDIR/missing"
+
+# --- usage errors: exit 2 naming the argument
+expect_status 2 "$DECLOUDER" capture att
+expect_stderr_contains "--device" "$DECLOUDER" capture att "$FIXTURE" --device nonsense
+expect_stderr_contains "--value" "$DECLOUDER" capture find "$FIXTURE" --value abc
+expect_stderr_contains "--time" "$DECLOUDER" capture find "$FIXTURE" --value 1 --time yesterday
+expect_stderr_contains "unknown option --bogus" "$DECLOUDER" capture adverts "$FIXTURE" --bogus
+for c in info adverts att decode find convert; do
+  "$DECLOUDER" capture $c --help | grep -q "Usage: declouder capture $c" || fail "capture $c --help"
+done
+pass

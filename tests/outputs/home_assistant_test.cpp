@@ -1,0 +1,136 @@
+#include "outputs/home_assistant.hpp"
+
+#include <gtest/gtest.h>
+
+#include "outputs/domoticz.hpp"
+#include "outputs/measurement_json.hpp"
+
+namespace declouder {
+namespace {
+
+HomeAssistantNaming naming() {
+  HomeAssistantNaming n;
+  n.gateway_id = "bathroom";
+  n.gateways = {"bathroom", "hall"};
+  return n;
+}
+
+Json find_config(const std::vector<MqttMessage>& msgs, const std::string& topic) {
+  for (const auto& m : msgs)
+    if (m.topic == topic) {
+      EXPECT_TRUE(m.retain) << topic;
+      return Json::parse(m.payload);
+    }
+  ADD_FAILURE() << "no message on " << topic;
+  return {};
+}
+
+TEST(HomeAssistant, OnePersonDeviceWithEveryBodyMetric) {
+  auto msgs = person_discovery(naming(), "Anne-Marie");
+  Json w = find_config(msgs, "homeassistant/sensor/declouder_anne_marie_weight_kg/config");
+  EXPECT_EQ(w["unique_id"], "declouder_anne_marie_weight_kg");
+  EXPECT_EQ(w["device_class"], "weight");
+  EXPECT_EQ(w["state_class"], "measurement");
+  EXPECT_EQ(w["unit_of_measurement"], "kg");
+  EXPECT_EQ(w["force_update"], true);
+  EXPECT_EQ(w["state_topic"], "declouder/people/anne_marie/weight_kg");
+  EXPECT_EQ(w["json_attributes_topic"], "declouder/people/anne_marie/measurement");
+  EXPECT_EQ(w["device"]["identifiers"][0], "declouder_person_anne_marie");
+  EXPECT_EQ(w["device"]["name"], "Anne-Marie");
+  EXPECT_EQ(w["availability_mode"], "any");
+  EXPECT_EQ(w["availability"].size(), 2u);
+  EXPECT_EQ(w["availability"][1]["topic"], "declouder/gateways/hall/status");
+  EXPECT_EQ(w["origin"]["name"], "declouder");
+
+  Json fat = find_config(msgs, "homeassistant/sensor/declouder_anne_marie_fat_percent/config");
+  EXPECT_EQ(fat["unit_of_measurement"], "%");
+  EXPECT_FALSE(fat.contains("device_class"));
+  Json bmr = find_config(msgs, "homeassistant/sensor/declouder_anne_marie_bmr_kcal/config");
+  EXPECT_EQ(bmr["unit_of_measurement"], "kcal");
+  Json last = find_config(msgs, "homeassistant/sensor/declouder_anne_marie_measured_at/config");
+  EXPECT_EQ(last["device_class"], "timestamp");
+  for (const char* metric : {"bmi", "water_percent", "muscle_kg", "bone_kg", "visceral_fat", "metabolic_age",
+                             "impedance_ohm", "body_type"})
+    find_config(msgs, std::string("homeassistant/sensor/declouder_anne_marie_") + metric + "/config");
+  for (const auto& m : msgs) {  // every unique id is also the object id
+    Json j = Json::parse(m.payload);
+    EXPECT_EQ(m.topic, "homeassistant/sensor/" + j["unique_id"].get<std::string>() + "/config");
+  }
+}
+
+TEST(HomeAssistant, OneScaleDeviceViaTheGateway) {
+  auto msgs = scale_discovery(naming(), "5C:CA:D3:00:00:01", "xiaomi-mi-scale-2");
+  Json imp = find_config(msgs, "homeassistant/sensor/declouder_scale_5ccad3000001_impedance_ohm/config");
+  EXPECT_EQ(imp["unit_of_measurement"], "\xce\xa9");
+  EXPECT_FALSE(imp.contains("device_class"));  // Home Assistant has no impedance class
+  EXPECT_EQ(imp["device"]["via_device"], "declouder_gateway_bathroom");
+  EXPECT_EQ(imp["device"]["connections"][0][0], "mac");
+  EXPECT_EQ(imp["device"]["connections"][0][1], "5C:CA:D3:00:00:01");
+  EXPECT_EQ(imp["device"]["model"], "xiaomi-mi-scale-2");
+  Json seen = find_config(msgs, "homeassistant/sensor/declouder_scale_5ccad3000001_last_seen/config");
+  EXPECT_EQ(seen["device_class"], "timestamp");
+  auto gw = gateway_discovery(naming());
+  Json status = find_config(gw, "homeassistant/binary_sensor/declouder_gateway_bathroom_status/config");
+  EXPECT_EQ(status["device"]["identifiers"][0], "declouder_gateway_bathroom");  // what via_device names
+  EXPECT_EQ(status["device_class"], "connectivity");
+}
+
+Measurement anne() {
+  Measurement m;
+  m.uid = "m-1";
+  m.person = "Anne";
+  m.model = "xiaomi-mi-scale-2";
+  m.address = MacAddress::parse("5C:CA:D3:00:00:01");
+  m.time_us = 1'763'700'000'000'000;
+  m.weight_kg = 62.52;
+  m.impedance_ohm = 503;
+  m.metrics.fat_percent = 24.31;
+  m.metrics.metabolic_age = 35;
+  return m;
+}
+
+TEST(HomeAssistant, StatesGoToThePersonAndTheScale) {
+  auto msgs = measurement_states(naming(), measurement_to_json(anne()).dump());
+  std::map<std::string, std::string> by_topic;
+  for (const auto& m : msgs) {
+    EXPECT_FALSE(m.retain);
+    by_topic[m.topic] = m.payload;
+  }
+  EXPECT_EQ(by_topic["declouder/people/anne/weight_kg"], "62.52");
+  EXPECT_EQ(by_topic["declouder/people/anne/fat_percent"], "24.3");
+  EXPECT_EQ(by_topic["declouder/people/anne/metabolic_age"], "35");
+  EXPECT_EQ(by_topic["declouder/people/anne/measured_at"], "2025-11-21T04:40:00.000000Z");
+  EXPECT_EQ(by_topic.count("declouder/people/anne/water_percent"), 0u);  // not computed: not sent
+  EXPECT_EQ(by_topic["declouder/scales/5ccad3000001/impedance_ohm"], "503");
+  Json attrs = Json::parse(by_topic["declouder/people/anne/measurement"]);
+  EXPECT_EQ(attrs["uid"], "m-1");
+  EXPECT_EQ(attrs["gateway"], "bathroom");
+}
+
+TEST(HomeAssistant, AnUnassignedWeighingOnlyUpdatesTheScale) {
+  Measurement m = anne();
+  m.person.clear();
+  for (const auto& msg : measurement_states(naming(), measurement_to_json(m).dump()))
+    EXPECT_EQ(msg.topic.rfind("declouder/scales/", 0), 0u) << msg.topic;
+}
+
+TEST(Domoticz, OneMessagePerConfiguredSensorAsInSeed003) {
+  DomoticzSettings s;
+  s.sensors = {{283, "weight_kg", "anne"}, {284, "metabolic_age", "anne"}, {285, "fat_percent", ""},
+               {286, "water_percent", ""}, {287, "weight_kg", "bob"}};
+  auto msgs = domoticz_messages(s, measurement_to_json(anne()).dump());
+  ASSERT_EQ(msgs.size(), 3u);  // no water computed; bob's sensor is not Anne's
+  EXPECT_EQ(msgs[0].topic, "domoticz/in");
+  EXPECT_EQ(Json::parse(msgs[0].payload), Json::parse(R"({"idx":283,"nvalue":0,"svalue":"62.52"})"));
+  EXPECT_EQ(Json::parse(msgs[1].payload)["svalue"], "35.00");
+  EXPECT_EQ(Json::parse(msgs[2].payload)["idx"], 285);
+}
+
+TEST(MeasurementJson, SlugsAreSafeTopicLevels) {
+  EXPECT_EQ(slug("Anne-Marie"), "anne_marie");
+  EXPECT_EQ(slug("  Zoë #1 "), "zo_1");
+  EXPECT_EQ(slug("+/#"), "unnamed");
+}
+
+}  // namespace
+}  // namespace declouder
