@@ -16,8 +16,8 @@ start_household_subscriber "$HA" 'declouder/scales/+/measurement' 'declouder/sca
 wait_until 10 grep -q "household-$$" "$BROKER_DIR/mosquitto.log" || true
 sleep 0.3
 
-# Run 1: six weighings, 1.5 s apart; the broker goes away after the first one.
-"$DECLOUDER" run --simulate "$SCALE,weighings=6,interval=1.5" --mqtt "mqtt://127.0.0.1:$BROKER_PORT" \
+# Run 1: up to eight weighings, 1.5 s apart; the broker goes away after the first one.
+"$DECLOUDER" run --simulate "$SCALE,weighings=8,interval=1.5" --mqtt "mqtt://127.0.0.1:$BROKER_PORT" \
   --database "$DB" --gateway-id bathroom > "$WORKDIR/run1.out" 2> "$WORKDIR/run1.err" &
 RUN1=$!
 TEST_PIDS+=($RUN1)
@@ -29,19 +29,20 @@ grep -q "lost" "$WORKDIR/run1.err" || fail "declouder did not notice the broker 
 broker_start
 wait_until 30 at_least "$HA" 'declouder/scales/5ccad3000007/measurement' 4 || fail "queued measurements did not go out after the broker came back"
 
-# Stop declouder mid-run: a clean stop, exit status 0.
-kill -TERM $RUN1
+# Stop declouder mid-run: a clean stop, exit status 0 (on a slow machine it
+# may have finished its eight weighings by itself: a clean stop as well).
+kill -TERM $RUN1 2>/dev/null || true
 wait_exit $RUN1 15 || fail "declouder run did not exit cleanly on SIGTERM: $(tail -3 "$WORKDIR/run1.err")"
-grep -q "stopping (SIGTERM)" "$WORKDIR/run1.err" || fail "no stop message"
+grep -q "stopped:" "$WORKDIR/run1.err" || fail "no stop message"
 
 # Run 2 on the same database: the scale re-advertises the weighings it
-# already sent (same clock, same frames) and then two new ones. Only the new
+# already sent (same clock, same frames) and then new ones. Only the new
 # ones, and whatever run 1 had not delivered, may go out.
-"$DECLOUDER" run --simulate "$SCALE,weighings=8,interval=0.3" --mqtt "mqtt://127.0.0.1:$BROKER_PORT" \
+"$DECLOUDER" run --simulate "$SCALE,weighings=10,interval=0.3" --mqtt "mqtt://127.0.0.1:$BROKER_PORT" \
   --database "$DB" --gateway-id bathroom > "$WORKDIR/run2.out" 2> "$WORKDIR/run2.err" &
 RUN2=$!
 TEST_PIDS+=($RUN2)
-wait_exit $RUN2 60 || fail "run 2 (finite: 8 weighings) did not finish: $(tail -5 "$WORKDIR/run2.err")"
+wait_exit $RUN2 60 || fail "run 2 (finite: 10 weighings) did not finish: $(tail -5 "$WORKDIR/run2.err")"
 sleep 0.5  # let the subscriber print what the broker already sent it
 
 python3 - "$HA" <<'PY' || fail "exactly-once check failed (see above)"
@@ -56,7 +57,7 @@ for line in open(sys.argv[1]):
         configs[topic] = json.loads(payload)
 dups = sorted({u for u in uids if uids.count(u) > 1})
 if dups: sys.exit(f"delivered twice: {dups}")
-if len(uids) != 8: sys.exit(f"expected 8 weighings delivered, got {len(uids)}: {uids}")
+if len(uids) != 10: sys.exit(f"expected 10 weighings delivered, got {len(uids)}: {uids}")
 if uids != sorted(uids): sys.exit(f"not delivered in order: {uids}")
 # Home Assistant discovery: the scale's weight entity, done properly.
 w = configs.get("homeassistant/sensor/declouder_scale_5ccad3000007_weight_kg/config")
@@ -70,7 +71,7 @@ dev = w["device"]
 if dev.get("via_device") != "declouder_gateway_bathroom": sys.exit(f"via_device {dev.get('via_device')}")
 if ["mac", "5C:CA:D3:00:00:07"] not in dev.get("connections", []): sys.exit(f"connections {dev.get('connections')}")
 if "homeassistant/binary_sensor/declouder_gateway_bathroom_status/config" not in configs: sys.exit("no gateway device")
-print(f"8 weighings delivered once each, in order; discovery ok")
+print(f"10 weighings delivered once each, in order; discovery ok")
 PY
 
 # The status topic is retained "offline" after the clean stop (the will is for crashes).
