@@ -22,10 +22,12 @@ TOML
 
 broker_start
 start_household_subscriber "$HA" 'declouder/scales/+/measurement'
-mosquitto_sub -p "$BROKER_PORT" -v -t 'declouder/gateways/+/measurements' > "$FEEDS" 2>/dev/null &
+# Persistent sessions, like the household's: they must not miss what the
+# gateways send right after the broker comes back.
+mosquitto_sub -p "$BROKER_PORT" -i "feeds-$$" -c -q 1 -v -t 'declouder/gateways/+/measurements' > "$FEEDS" 2>/dev/null &
 TEST_PIDS+=($!)
 OWNERS="$WORKDIR/owners.txt"
-mosquitto_sub -p "$BROKER_PORT" -v -t 'declouder/devices/+/owner' -t 'declouder/gateways/+/status' > "$OWNERS" 2>/dev/null &
+mosquitto_sub -p "$BROKER_PORT" -i "owners-$$" -c -q 1 -v -t 'declouder/devices/+/owner' -t 'declouder/gateways/+/status' > "$OWNERS" 2>/dev/null &
 TEST_PIDS+=($!)
 sleep 0.5
 
