@@ -15,6 +15,7 @@
 
 #include "app/cli.hpp"
 #include "app/store_session.hpp"
+#include "source_paths.hpp"
 #include "core/time.hpp"
 #include "serial/serial_port.hpp"
 #include "wearables/armband_memory.hpp"

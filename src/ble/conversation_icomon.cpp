@@ -6,36 +6,21 @@
 //   3. gate: "step on the scale" until the first A2 frame
 //   4. wait for the A3 result (A2 frames meanwhile are progress) -> a reading
 #include "ble/conversations.hpp"
+#include "devices/icomon.hpp"
 
 namespace declouder {
 namespace {
 
-const Uuid kLive = Uuid::from16(0xFFB2);
-const Uuid kResult = Uuid::from16(0xFFB3);
+const Uuid kLive = Uuid::from16(icomon::kLiveCharacteristic);
+const Uuid kResult = Uuid::from16(icomon::kResultCharacteristic);
 
-bool frame_ok(ByteView b, std::uint8_t type) {
-  if (b.size() != 20 || b[3] != type) return false;
-  unsigned sum = 0;
-  for (std::size_t i = 3; i <= 18; ++i) sum += b[i];
-  return (sum & 0x1F) == b[19];
-}
-
-// Interim decoder of the A3 result until src/devices/ has the ICOMON family:
-// byte 4 status, 5-7 weight u24 BE grams, 8 heart rate, 9-10 impedance u16 BE ohms.
-std::optional<Reading> decode_result(ByteView b) {
-  if (!frame_ok(b, 0xA3) || b[4] != 0x00) return std::nullopt;
-  Reading r;
-  r.model = "icomon";
-  r.weight_kg = (((b[5] << 16) | (b[6] << 8) | b[7]) & 0x3FFFF) / 1000.0;
-  if (b[8]) r.heart_rate_bpm = b[8];
-  const std::uint16_t z = be16(&b[9]);
-  if (z != 0 && z != 0xFFFF) r.impedance_ohm = z;
-  r.stabilized = true;
-  return r;
+// A well-formed frame of this type (length, checksum), per the ICOMON decoder.
+bool is_frame(ByteView b, std::uint8_t type) {
+  return b.size() == icomon::kFrameSize && b[3] == type && icomon::checksum(b) == b[19];
 }
 
 bool matches(const Advertisement& adv) {
-  return adv.advertises_service(0xFFB0) || adv.name == "Crenot Gofit S2";
+  return adv.advertises_service(icomon::kService) || adv.name.rfind("Crenot", 0) == 0;
 }
 
 Conversation build(const ConversationParams&) {
@@ -46,15 +31,16 @@ Conversation build(const ConversationParams&) {
   c.steps.push_back(live);
   c.steps.push_back(subscribe_step(kResult, "enable indications on FFB3 (results)"));
   c.steps.push_back(gate_step("step on the scale", [](const GattValue& v, SessionContext&) {
-    return v.characteristic == kLive && frame_ok(v.value, 0xA2) ? Verdict::done : Verdict::ignore;
+    return v.characteristic == kLive && is_frame(v.value, icomon::kTypeLive) ? Verdict::done : Verdict::ignore;
   }));
   c.steps.push_back(expect_step("wait for the result (A3 on FFB3)", [](const GattValue& v, SessionContext& ctx) {
-    if (v.characteristic == kLive && frame_ok(v.value, 0xA2)) return Verdict::more;
+    if (v.characteristic == kLive && is_frame(v.value, icomon::kTypeLive)) return Verdict::more;
     if (v.characteristic != kResult) return Verdict::ignore;
-    auto r = decode_result(v.value);
-    if (!r) return Verdict::ignore;
-    r->address = v.address;
-    ctx.emit(*r, v.value);
+    if (!is_frame(v.value, icomon::kTypeResult)) return Verdict::ignore;
+    DecodeOutcome o = icomon::decode_frame(v.value);
+    if (!o.ok()) return Verdict::ignore;
+    o.reading.address = v.address;
+    ctx.emit(o.reading, v.value);
     return Verdict::done;
   }, std::chrono::seconds(20)));
   return c;

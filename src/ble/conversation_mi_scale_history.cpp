@@ -11,36 +11,23 @@
 // The records are acknowledged only after they were all received, so a download cut by a
 // disconnect is simply repeated from step 1 (records already emitted are not emitted twice).
 #include "ble/conversations.hpp"
+#include "devices/registry.hpp"
 
 namespace declouder {
 namespace {
 
 const Uuid kHistory = *Uuid::parse("00002a2f-0000-3512-2118-0009af100700");
 
-// Interim decoder of one 10-byte record (the advert layout) until src/devices/ has the Mi
-// Scale v1 family: status (0x20 stabilized, 0x80 removed, 0x01 lb, 0x10 jin), weight u16 LE
-// (/200 kg, /100 lb or jin), year u16 LE, month, day, hour, minute, second.
-std::optional<Reading> decode_record(ByteView b) {
-  if (b.size() != 10) return std::nullopt;
-  Reading r;
-  r.model = "xiaomi-mi-scale";
-  const std::uint8_t status = b[0];
-  const double raw = le16(&b[1]);
-  if (status & 0x01) {
-    r.unit = WeightUnit::lb;
-    r.weight_kg = to_kg(raw / 100.0, WeightUnit::lb);
-  } else if (status & 0x10) {
-    r.unit = WeightUnit::jin;
-    r.weight_kg = to_kg(raw / 100.0, WeightUnit::jin);
-  } else {
-    r.weight_kg = raw / 200.0;
-  }
-  r.stabilized = status & 0x20;
-  r.load_removed = status & 0x80;
-  DeviceClock clock;
-  clock.civil = {le16(&b[3]), b[5], b[6], b[7], b[8], b[9]};
-  if (clock.civil.valid()) r.device_time = clock;
-  return r;
+// A history record has the advertisement's layout (src/devices/mi_scale.cpp says so), so
+// the Mi Scale family decodes it as 0x181D service data.
+std::optional<Reading> decode_record(ByteView record) {
+  Advertisement adv;
+  adv.service_data.emplace_back(Uuid::from16(0x181D), Bytes(record.begin(), record.end()));
+  std::optional<Reading> out;
+  registry().decode_advertisement(adv, [&](const DeviceFamily& f, const DecodeOutcome& o) {
+    if (o.ok() && f.id == "xiaomi-mi-scale") out = o.reading;
+  });
+  return out;
 }
 
 bool matches(const Advertisement& adv) {

@@ -7,44 +7,28 @@
 //   4. gate: "step on the scale" until a Weight Measurement arrives
 //   5. optionally a Body Composition Measurement (impedance), then one merged reading
 #include "ble/conversations.hpp"
+#include "devices/sig_scale.hpp"
 
 namespace declouder {
 namespace {
 
-const Uuid kWeight = Uuid::from16(0x2A9D);
-const Uuid kComposition = Uuid::from16(0x2A9C);
-const Uuid kControlPoint = Uuid::from16(0x2A9F);
+const Uuid kWeight = Uuid::from16(sig_scale::kWeightMeasurement);
+const Uuid kComposition = Uuid::from16(sig_scale::kBodyCompositionMeasurement);
+const Uuid kControlPoint = Uuid::from16(sig_scale::kUserControlPoint);
 
-// Interim decoder until src/devices/ has the standard-profile family.
-std::optional<Reading> decode(ByteView w, ByteView bcs) {
-  if (w.size() < 3) return std::nullopt;
-  Reading r;
-  r.model = "bluetooth-sig-scale";
-  const std::uint8_t flags = w[0];
-  const bool imperial = flags & 0x01;
-  const std::uint16_t raw = le16(&w[1]);
-  if (raw == 0xFFFF) return std::nullopt;
-  r.weight_kg = imperial ? to_kg(raw * 0.01, WeightUnit::lb) : raw * 0.005;
-  r.unit = imperial ? WeightUnit::lb : WeightUnit::kg;
-  r.stabilized = true;
-  std::size_t off = 3;
-  if ((flags & 0x02) && w.size() >= off + 7) {
-    DeviceClock clock;
-    clock.civil = {le16(&w[off]), w[off + 2], w[off + 3], w[off + 4], w[off + 5], w[off + 6]};
-    if (clock.civil.valid()) r.device_time = clock;
-    off += 7;
-  }
-  if ((flags & 0x04) && w.size() >= off + 1 && w[off] != 0xFF) r.user_slot = w[off];
-  if (bcs.size() >= 4) {
-    // flags u16, fat % x0.1, then optional fields in order; impedance is bit 9.
-    const std::uint16_t f = le16(&bcs[0]);
-    std::size_t o = 4;
-    if (f & 0x0002) o += 7;
-    if (f & 0x0004) o += 1;
-    for (int bit = 3; bit <= 8; ++bit)
-      if (f & (1u << bit)) o += 2;
-    if ((f & 0x0200) && bcs.size() >= o + 2) r.impedance_ohm = le16(&bcs[o]) / 10.0;
-    if (le16(&bcs[2]) != 0xFFFF) r.add_device_metric("fat_percent", le16(&bcs[2]) / 10.0);
+// One reading from the Weight Measurement, completed by the Body Composition Measurement
+// when the scale sent one (impedance and what the scale computed).
+std::optional<Reading> merge(ByteView weight, ByteView composition) {
+  DecodeOutcome w = sig_scale::decode_weight_measurement(weight, "bluetooth-sig-scale");
+  if (!w.ok()) return std::nullopt;
+  Reading r = w.reading;
+  if (!composition.empty()) {
+    DecodeOutcome b = sig_scale::decode_body_composition(composition, "bluetooth-sig-scale");
+    if (b.ok()) {
+      if (b.reading.impedance_ohm) r.impedance_ohm = b.reading.impedance_ohm;
+      for (std::uint8_t i = 0; i < b.reading.device_metric_count; ++i)
+        r.add_device_metric(b.reading.device_metrics[i].name, b.reading.device_metrics[i].value);
+    }
   }
   return r;
 }
@@ -69,19 +53,16 @@ Conversation build(const ConversationParams& p) {
   const std::uint16_t consent = p.consent_code;
   c.steps.push_back(write_step(
       kControlPoint,
-      [index, consent](SessionContext&) {
-        Bytes b{0x02, index};
-        put_u16le(b, consent);
-        return b;
-      },
+      [index, consent](SessionContext&) { return sig_scale::build_consent(index, consent); },
       WriteMode::with_response, "give consent for user " + std::to_string(index)));
   c.steps.push_back(expect_step("wait for the consent answer", [](const GattValue& v, SessionContext& ctx) {
-    if (v.characteristic != kControlPoint || v.value.size() < 3 || v.value[0] != 0x20 || v.value[1] != 0x02)
-      return Verdict::ignore;
-    if (v.value[2] == 0x01) return Verdict::done;
+    if (v.characteristic != kControlPoint) return Verdict::ignore;
+    auto answer = sig_scale::parse_user_control_response(v.value);
+    if (!answer || answer->request_opcode != 0x02) return Verdict::ignore;
+    if (answer->success()) return Verdict::done;
     if (ctx.tell)
-      ctx.tell(v.value[2] == 0x05 ? "the scale refused the consent code for this user (--user-index/--consent)"
-                                  : "the scale refused the consent request");
+      ctx.tell(answer->result == 0x05 ? "the scale refused the consent code for this user (--user-index/--consent)"
+                                      : "the scale refused the consent request");
     return Verdict::fail;
   }));
   c.steps.push_back(gate_step("step on the scale", [](const GattValue& v, SessionContext& ctx) {
@@ -99,7 +80,7 @@ Conversation build(const ConversationParams& p) {
   c.steps.push_back(action_step("merge the measurements", [](SessionContext& ctx) {
     const Bytes& w = ctx.frames["weight"];
     const Bytes& b = ctx.frames["composition"];
-    if (auto r = decode(w, b)) {
+    if (auto r = merge(w, b)) {
       Bytes raw = w;
       raw.insert(raw.end(), b.begin(), b.end());
       ctx.emit(*r, raw);

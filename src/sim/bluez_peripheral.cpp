@@ -177,10 +177,9 @@ void BluezPeripheral::export_gatt() {
 void BluezPeripheral::export_advertisement() {
   auto& o = advertisement_;
   o = sdbus::createObject(connection_, std::string(kRoot) + "/advertisement");
-  const bool connectable = !device_->gatt().empty();
-  o->registerProperty("Type").onInterface(kAdvertisement1).withGetter([connectable] {
-    return std::string(connectable ? "peripheral" : "broadcast");
-  });
+  // Always "peripheral" (connectable), as the real devices are: BlueZ advertises a
+  // "broadcast" one from a fresh random address at every update, which no scale does.
+  o->registerProperty("Type").onInterface(kAdvertisement1).withGetter([] { return std::string("peripheral"); });
   o->registerProperty("LocalName").onInterface(kAdvertisement1).withGetter([this] { return advert_.name; });
   o->registerProperty("ServiceUUIDs").onInterface(kAdvertisement1).withGetter([this] {
     std::vector<std::string> out;
@@ -197,7 +196,7 @@ void BluezPeripheral::export_advertisement() {
     for (const auto& [id, d] : advert_.manufacturer_data) out[id] = sdbus::Variant(std::vector<std::uint8_t>(d));
     return out;
   });
-  o->registerProperty("Discoverable").onInterface(kAdvertisement1).withGetter([connectable] { return connectable; });
+  o->registerProperty("Discoverable").onInterface(kAdvertisement1).withGetter([] { return true; });
   o->registerMethod("Release").onInterface(kAdvertisement1).implementedAs([] {
     std::fprintf(stderr, "declouder simulate: bluetoothd released the advertisement\n");
   });

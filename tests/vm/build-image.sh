@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds (or finds in the cache) what the real-BlueZ VM tier boots:
 #   $CACHE/<key>/vmlinux     Debian's own kernel, uncompressed (QEMU boots it through PVH)
+#   $CACHE/<key>/files.txt   the base names of every file in it (to check runtime libraries)
 #   $CACHE/<key>/base.cpio   a debootstrapped Debian 12 root file system with bluetoothd, dbus,
 #                            the kernel's Bluetooth modules and declouder's runtime libraries
 # The key is a hash of the package list and of this script, so changing either rebuilds once;
@@ -57,6 +58,7 @@ rm -rf kpkg
 rm -rf rootfs/usr/share/doc/* rootfs/usr/share/man/* rootfs/usr/share/info/* rootfs/usr/share/locale/* \
        rootfs/var/cache/apt/* rootfs/var/lib/apt/lists/* rootfs/usr/share/zoneinfo rootfs/usr/share/i18n
 (cd rootfs && find . -xdev -print0 | cpio --null -o -H newc --quiet) > base.cpio
+(cd rootfs && find . -xdev \( -type f -o -type l \) -printf '%f\n') | sort -u > files.txt  # run.sh checks ldd against it
 rm -rf rootfs
 t2=$(date +%s)
 log "debootstrap $((t1 - t0))s, kernel+modules+cpio $((t2 - t1))s, base.cpio $(du -h base.cpio | cut -f1)"
