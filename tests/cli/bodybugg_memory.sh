@@ -28,6 +28,15 @@ csv=$("$DECLOUDER" export --format csv --database "$db" --channel EE)
 echo "$csv" | grep -q "^EE,2011-05-06T05:59:37Z,1304661577000,235,,$" || fail "EE minute 2"
 [ "$(echo "$csv" | tail -1)" = "EE,2011-05-06T20:14:02Z,1304712842000,228,," ] || fail "EE last minute: $(echo "$csv" | tail -1)"
 
+# the kept image parses offline into the same per-session JSON as a PDP dump
+"$DECLOUDER" bodybugg parse "$WORKDIR/gowearfit-1304661517.bin" --json > "$WORKDIR/image.jsonl" || fail "parse of the image"
+[ "$(wc -l < "$WORKDIR/image.jsonl")" = 54 ] || fail "expected 27 channels x 2 sessions"
+ee=$(grep '"channel":"EE"' "$WORKDIR/image.jsonl" | head -1)
+expect_json "$ee" '.epoch' '1304661517'
+expect_json "$ee" '.divisor' '1920'
+expect_json "$ee" '.samples.0' 'null'
+expect_json "$ee" '.samples.1' '235'
+
 # after the clear the armband holds nothing
 "$DECLOUDER" bodybugg download --memory --port "$PORT" --database "$db" --output-dir "$WORKDIR" 2>/dev/null \
   | grep -q "the armband holds no data" || fail "memory not cleared"
