@@ -14,6 +14,8 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli.hpp"
+#include "app/store_session.hpp"
+#include "source_paths.hpp"
 #include "core/time.hpp"
 #include "serial/serial_port.hpp"
 #include "wearables/armband_memory.hpp"
@@ -41,6 +43,7 @@ constexpr std::string_view kLinkOptions = R"(Link options (every subcommand that
   --eol crlf|cr|lf     end of line sent after a command (line transport), default crlf
   --prompt TEXT        the device's prompt, when known: ends an answer at once
   --quiet-ms N         silence that ends an answer (line transport), default 500
+  --stall-ms N         silence waited out while a dump does not look whole yet, default 5000
   --timeout-ms N       wait for the first byte of an answer, default 3000
   --raw-log FILE       append every byte sent and received, hex with times, to FILE)";
 
@@ -75,6 +78,10 @@ LinkOptions read_link_options(Args& args) {
   if (auto q = args.integer("--quiet-ms")) {
     if (*q < 1 || *q > 60000) throw UsageError("--quiet-ms: between 1 and 60000");
     o.line.quiet_ms = static_cast<int>(*q);
+  }
+  if (auto st = args.integer("--stall-ms")) {
+    if (*st < 1 || *st > 600000) throw UsageError("--stall-ms: between 1 and 600000");
+    o.line.stall_ms = static_cast<int>(*st);
   }
   if (auto t = args.integer("--timeout-ms")) {
     if (*t < 1 || *t > 600000) throw UsageError("--timeout-ms: between 1 and 600000");
@@ -167,8 +174,8 @@ int run_info(Args& args) {
 
 // ---- download -----------------------------------------------------------
 
-constexpr std::string_view kDownloadUsage = R"(Usage: declouder bodybugg download --port DEVICE --database FILE [--output-dir DIR]
-                                  [--clear] [--memory] [link options]
+constexpr std::string_view kDownloadUsage = R"(Usage: declouder bodybugg download --port DEVICE [--database FILE] [--config FILE]
+                                  [--output-dir DIR] [--clear] [--memory] [link options]
 
 Downloads everything the armband logged ('retrieve PDP'), keeps the raw answer
 verbatim in DIR/<lastdataupdate>.log (named after the armband's last data update,
@@ -181,7 +188,9 @@ and sets its last data update and its clock to now, so it keeps logging. A
 download that breaks leaves the armband untouched, keeps what arrived in the .log
 file, stores the sessions that arrived whole, says so and exits 1.
 
-  --database FILE   the SQLite database (created if missing)
+  --database FILE   the SQLite database (created if missing); default: [database]
+                    path in the config file, else ~/.local/share/declouder/declouder.db
+  --config FILE     the config file (default ~/.config/declouder/config.toml)
   --output-dir DIR  where the raw .log goes, default the current directory
   --clear           clear the armband and set its clocks after a good download
   --memory          a GoWearFit / ArmBand Mini: read its flash memory over the binary
@@ -253,12 +262,14 @@ int run_memory_download(const LinkOptions& o, Database& db, const std::string& d
 int run_download(Args& args) {
   const bool clear = args.flag("--clear");
   const bool memory = args.flag("--memory");
-  auto database = args.value("--database");
+  auto database_option = args.value("--database");
+  auto config_option = args.value("--config");
   auto output_dir = args.value("--output-dir");
   LinkOptions o = read_link_options(args);
   args.finish();
-  if (!database) throw UsageError("--database FILE is required (where the armband's data is stored)");
-  Database db(*database);
+  StoreSession store = open_store(config_option, database_option);
+  Database& db = *store.database;
+  const std::string* database = &db.path();
   ProgressBar bar;
   bodybugg::DownloadOptions opt;
   opt.output_dir = output_dir.value_or(".");

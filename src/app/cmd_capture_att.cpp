@@ -35,27 +35,37 @@ int run(Args& args) {
   const std::string path = capture_single_file(args);
 
   capture::TextOut out;
-  std::optional<MacAddress> last_address;  // its text, cached: runs of PDUs share a connection
-  std::string last_address_text;
+  // Everything of a JSON line between the time and the value depends only on
+  // (address, direction, opcode, handle, uuid): runs of PDUs share it, so it is
+  // formatted once per run.
+  struct LineKey {
+    std::optional<MacAddress> address;
+    bool from_host;
+    std::uint8_t opcode;
+    std::optional<std::uint16_t> handle;
+    std::optional<Uuid> uuid;
+    bool operator==(const LineKey&) const = default;
+  };
+  std::optional<LineKey> last_key;
+  std::string middle;
   capture::TraceHandlers h;
   h.on_att = [&](const capture::AttEvent& e) {
     if (device && e.address != device) return;
     const auto& pdu = e.pdu;
     const std::string_view dir = e.from_host ? "host->device" : "device->host";
     if (json) {
-      out.raw("{\"time\":\"").iso_time_us(e.record.time_us).ch('"');
-      if (e.address) {
-        if (e.address != last_address) {
-          last_address = e.address;
-          last_address_text = e.address->str();
-        }
-        out.raw(",\"address\":\"").raw(last_address_text).ch('"');
+      LineKey key{e.address, e.from_host, pdu.opcode, e.handle, e.uuid};
+      if (!last_key || !(*last_key == key)) {
+        last_key = key;
+        middle = "\"";
+        if (e.address) middle += ",\"address\":\"" + e.address->str() + "\"";
+        middle += ",\"direction\":\"" + std::string(dir) + "\",\"opcode\":" + std::to_string(pdu.opcode);
+        middle += ",\"op\":\"" + std::string(capture::att_opcode_name(pdu.opcode)) + "\"";
+        if (e.handle) middle += ",\"handle\":" + std::to_string(*e.handle);
+        if (e.uuid) middle += ",\"uuid\":\"" + e.uuid->short_str() + "\"";
+        middle += ",\"value\":\"";
       }
-      out.raw(",\"direction\":\"").raw(dir).raw("\",\"opcode\":").num(pdu.opcode);
-      out.raw(",\"op\":\"").raw(capture::att_opcode_name(pdu.opcode)).ch('"');
-      if (e.handle) out.raw(",\"handle\":").num(*e.handle);
-      if (e.uuid) out.raw(",\"uuid\":\"").raw(e.uuid->short_str()).ch('"');
-      out.raw(",\"value\":\"").hex(e.value).ch('"');
+      out.raw("{\"time\":\"").iso_time_us(e.record.time_us).raw(middle).hex(e.value).ch('"');
       if (pdu.error_code) out.raw(",\"error\":").num(*pdu.error_code);
       out.raw("}\n");
     } else {

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "app/cli.hpp"
+#include "app/store_session.hpp"
 #include "core/time.hpp"
 #include "store/database.hpp"
 #include "wearables/armband_store.hpp"
@@ -13,7 +14,7 @@
 namespace declouder {
 namespace {
 
-constexpr std::string_view kUsage = R"(Usage: declouder export --format csv --database FILE [--channel NAME]...
+constexpr std::string_view kUsage = R"(Usage: declouder export --format csv [--database FILE] [--config FILE] [--channel NAME]...
                         [--calibration FILE] [--output FILE]
 
 Writes the stored armband channels (BodyBugg downloads) as CSV, one row per
@@ -28,6 +29,9 @@ table armband_calibration, or --calibration FILE, a CSV with the header
 channel,scale,offset,unit,source (value = raw * scale + offset). No conversion is
 built in: nobody has published the armband's.
 
+  --database FILE  the SQLite database; default: [database] path in the config
+                   file, else ~/.local/share/declouder/declouder.db
+  --config FILE    the config file (default ~/.config/declouder/config.toml)
   --channel NAME   only this channel (EE, MOVTSKIN, ...); repeatable
   --output FILE    write to FILE instead of stdout
 )";
@@ -52,18 +56,19 @@ std::string time_text(std::int64_t unix_ms) {
 int run_export(Args& args) {
   auto format = args.value("--format");
   auto database = args.value("--database");
+  auto config_option = args.value("--config");
   auto channels = args.values("--channel");
   auto calibration_file = args.value("--calibration");
   auto output = args.value("--output");
   args.finish();
   if (!format) throw UsageError("--format is required (csv)");
   if (*format != "csv") throw UsageError("--format: '" + *format + "' is not supported (csv)");
-  if (!database) throw UsageError("--database FILE is required");
-  {
+  if (database) {
     std::ifstream probe(*database);
     if (!probe) throw CommandError(*database + ": no such database");
   }
-  Database db(*database);
+  StoreSession store = open_store(config_option, database);
+  Database& db = *store.database;
   bodybugg::CalibrationTable cal = bodybugg::calibration_from_db(db);
   if (calibration_file) {
     std::ifstream in(*calibration_file);

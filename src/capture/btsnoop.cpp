@@ -48,7 +48,8 @@ class BtsnoopParser : public RecordParser {
     if (!p) return fail("truncated record: " + std::to_string(incl) + " bytes announced, " +
                         std::to_string(in.available() - 24) + " present");
     rec = HciRecord{};
-    rec.time_us = ts - kUnixEpochUs;
+    // Wraps instead of overflowing on absurd stamps (they are data, not our bug).
+    rec.time_us = static_cast<std::int64_t>(static_cast<std::uint64_t>(ts) - static_cast<std::uint64_t>(kUnixEpochUs));
     rec.file_offset = offset;
     rec.record_number = number;
     ByteView data(p + 24, incl);

@@ -276,7 +276,8 @@ class TextParser : public RecordParser {
           } else {
             double secs = 0;
             auto [e, ec] = std::from_chars(t.data(), t.data() + t.size(), secs);
-            if (ec == std::errc()) time_us = static_cast<std::int64_t>(secs * 1e6 + 0.5), timed = true;
+            if (ec == std::errc() && secs >= 0 && secs < 1e12)
+              time_us = static_cast<std::int64_t>(secs * 1e6 + 0.5), timed = true;
           }
         }
         rest = trim(rest.substr(0, br));

@@ -135,7 +135,7 @@ bool CaptureWriter::write(const HciRecord& r) {
       put_u32be(b, len);
       put_u32be(b, flags);
       put_u32be(b, 0);
-      put_u64be(b, static_cast<std::uint64_t>(r.time_us + kUnixEpochUs));
+      put_u64be(b, static_cast<std::uint64_t>(r.time_us) + static_cast<std::uint64_t>(kUnixEpochUs));
       if (h4 >= 0) b.push_back(static_cast<std::uint8_t>(h4));
       break;
     }

@@ -2,7 +2,9 @@
 // family (the conversation that gets them lives in wearables/miband_conversation).
 //
 // Recognised by: the 0xFEE0 service UUID in its advertisement, the names "MI" /
-// "MI1S" / "MI Band", or the address OUIs 88:0F:10 (1/1A) and C8:0F:10 (1S).
+// "MI1S" / "MI Band", or the 1S's address OUI C8:0F:10 (seed 004's band advertised
+// only flags and 6 bytes of manufacturer data). The 1/1A OUI 88:0F:10 is not used:
+// Xiaomi's scales share it.
 // Decodes, by characteristic (all 0000FFxx-0000-1000-8000-00805f9b34fb):
 //   FF06 realtime steps   u16 LE (or u32 LE on 4-byte firmwares) -> steps
 //   FF0C battery          level %, last charge date (6 B), charge count u16 LE,
@@ -24,7 +26,7 @@ bool claims(const Advertisement& adv) {
   if (adv.name == "MI" || adv.name == "MI1S" || adv.name == "MI1A" || adv.name == "MI Band") return true;
   if (adv.address) {
     const auto& b = adv.address->bytes;
-    if ((b[0] == 0x88 || b[0] == 0xC8) && b[1] == 0x0F && b[2] == 0x10) return true;
+    if (b[0] == 0xC8 && b[1] == 0x0F && b[2] == 0x10) return true;
   }
   return false;
 }
@@ -68,7 +70,7 @@ DecodeOutcome decode_gatt(const GattValue& v) {
 extern const DeviceFamily kMiBand1 = {
     .id = kModel,
     .name = "Xiaomi Mi Band 1 / 1A / 1S",
-    .recognised_by = "service 0xFEE0, names MI/MI1S, addresses 88:0F:10 and C8:0F:10",
+    .recognised_by = "service 0xFEE0, names MI/MI1S, the 1S address prefix C8:0F:10",
     .reports = "steps, battery, heart rate (1S), per-minute activity history",
     .link = LinkMode::gatt,
     .gatt_characteristics = kCharacteristics,

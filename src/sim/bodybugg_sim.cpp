@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
+#include <thread>
 #include <sstream>
 
 #include "core/time.hpp"
@@ -199,9 +201,13 @@ void BodyBuggSimulator::send_text_answer(const std::string& command, const std::
     }
   }
   if (opt_.transport == SimTransport::line) {
-    for (std::size_t at = 0; at < out.size(); at += opt_.write_chunk) {
+    for (std::size_t at = 0; at < out.size();) {
       std::size_t n = std::min(opt_.write_chunk, out.size() - at);
+      const bool pause_here = command == "retrieve PDP" && opt_.pause_ms > 0 && at < opt_.pause_pdp_at;
+      if (pause_here) n = std::min(n, opt_.pause_pdp_at - at);
       send(ByteView(reinterpret_cast<const std::uint8_t*>(out.data() + at), n));
+      at += n;
+      if (pause_here && at == opt_.pause_pdp_at) std::this_thread::sleep_for(std::chrono::milliseconds(opt_.pause_ms));
     }
     return;
   }

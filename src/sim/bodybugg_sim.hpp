@@ -64,6 +64,10 @@ struct BodyBuggSimOptions {
   // (a cable pulled out); the simulator answers normally afterwards.
   std::optional<std::size_t> break_pdp_after;
   std::size_t write_chunk = 4096;  // the dump goes out in pieces, like a real link
+  // Pause the dump for pause_ms after this many bytes (a device reading its
+  // flash); the line goes quiet longer than a short answer's quiet period.
+  std::size_t pause_pdp_at = 0;
+  int pause_ms = 0;
   // Ignore the first N commands after start, like a GoWearFit that "needs some
   // commands to warm up" (bmhack).
   int warmup_commands = 0;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/time.hpp"
+#include "sim/simulated_device.hpp"
 
 namespace declouder::sim {
 
@@ -287,11 +288,84 @@ VirtualBandLink::Outcome VirtualBandLink::run(const std::vector<miband::PlanStep
   return out;
 }
 
-Bytes HeartRateStrap::measurement(int second) const {
-  const int bpm = bpm_ + (second % 5) - 2;
-  Bytes b{0x16, static_cast<std::uint8_t>(bpm)};  // contact supported+detected, RR present
-  put_u16le(b, static_cast<std::uint16_t>(60.0 / bpm * 1024.0));
-  return b;
-}
+// ---- the registered simulator: the band behind SimHost -------------------------
+
+namespace {
+
+const Uuid kFee0 = Uuid::from16(uuid::kService);
+const Uuid kHrService = Uuid::from16(uuid::kHeartRateService);
+
+class MiBand1sSimulator : public SimulatedDevice, public MiBandBand::Host {
+ public:
+  explicit MiBand1sSimulator(const SimOptions& o) : SimulatedDevice(o), band_(config(o)) {}
+
+  std::string_view kind() const override { return "miband-1s"; }
+  MacAddress address() const override { return band_.config().address; }
+  AdvertData advert() const override {
+    AdvertData a;
+    a.name = options_.name.empty() ? "MI1S" : options_.name;
+    a.service_uuids.push_back(kFee0);
+    return a;
+  }
+  std::vector<SimService> gatt() const override {
+    MiBandBand& b = const_cast<MiBandBand&>(band_);
+    auto c = [&](std::uint16_t u, unsigned props) { return SimCharacteristic{Uuid::from16(u), props, b.on_read(u)}; };
+    return {{kFee0,
+             {c(uuid::kDeviceInfo, kRead), c(uuid::kDeviceName, kRead), c(uuid::kNotification, kRead | kNotify),
+              c(uuid::kUserInfo, kRead | kWrite), c(uuid::kControlPoint, kWrite), c(uuid::kRealtimeSteps, kRead | kNotify),
+              c(uuid::kActivityData, kNotify), c(uuid::kLeParams, kRead | kWrite), c(uuid::kDateTime, kRead | kWrite),
+              c(uuid::kBattery, kRead | kNotify), c(uuid::kPair, kWrite)}},
+            {kHrService, {c(uuid::kHeartRateMeasurement, kNotify), c(uuid::kHeartRateControl, kRead | kWrite)}}};
+  }
+  void on_connect() override {
+    supervision_ms_ = kLinuxDefaultSupervisionMs;
+    band_.on_connect(*this);
+  }
+  void on_disconnect() override { band_.on_disconnect(); }
+  void on_subscribe(const Uuid& c) override {
+    if (c.is16()) band_.on_subscribe(c.short16());
+  }
+  void on_write(const Uuid& c, const Bytes& value, bool with_response) override {
+    if (c.is16()) band_.on_write(c.short16(), value, with_response);
+  }
+
+  // MiBandBand::Host
+  void notify(std::uint16_t c, const Bytes& v) override { host().notify(Uuid::from16(c), v); }
+  void after(int ms, std::function<void()> fn) override { host().after(std::chrono::milliseconds(ms), std::move(fn)); }
+  void drop(std::uint8_t hci_reason) override {
+    // FakeBluez turns "connection timeout" into org.bluez.Reason.Timeout, anything else into .Remote.
+    host().disconnect(hci_reason == 0x08 ? "connection timeout" : "remote user terminated connection");
+  }
+  int supervision_timeout_ms() const override { return supervision_ms_; }
+  void request_parameters(int, int, int, int timeout) override {
+    // BlueZ accepts a peripheral's connection parameter request that is within range.
+    if (timeout >= 10 && timeout <= 3200) supervision_ms_ = timeout * 10;
+  }
+
+ private:
+  // What a Linux central uses unless told otherwise (net/bluetooth: le_supv_timeout 0x2A).
+  static constexpr int kLinuxDefaultSupervisionMs = 420;
+  static MiBandSimConfig config(const SimOptions& o) {
+    MiBandSimConfig c;
+    if (o.address) c.address = *o.address;
+    if (o.heart_rate_bpm > 0) c.heart_rate_bpm = o.heart_rate_bpm;
+    c.tap_after_ms = 1000;  // the simulated wearer taps the band a second after it vibrates
+    c.hr_result_ms = 3000;  // the Mi Fit capture saw ~10 s; shortened for people testing
+    for (int i = 0; i < 90; ++i)
+      c.history.push_back({{}, static_cast<std::uint8_t>(i < 60 ? 5 : 1), static_cast<std::uint8_t>(i % 40),
+                           static_cast<std::uint8_t>(i < 60 ? 0 : 30 + i % 7), static_cast<std::uint8_t>(60 + i % 10)});
+    return c;
+  }
+  MiBandBand band_;
+  int supervision_ms_ = kLinuxDefaultSupervisionMs;
+};
+
+std::unique_ptr<SimulatedDevice> create(const SimOptions& o) { return std::make_unique<MiBand1sSimulator>(o); }
+const SimulatorRegistration reg{{"miband-1s",
+                                 "Xiaomi Mi Band 1S (FEE0 + 180D): tap-to-pair, heart rate once asked properly; "
+                                 "drops the link like seed 004 when user info or link parameters are missing",
+                                 create}};
+
+}  // namespace
 
 }  // namespace declouder::sim

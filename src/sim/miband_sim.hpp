@@ -16,8 +16,11 @@
 //    update the host may accept), FF06 steps, FF0C battery, FF01 device info,
 //    FF0A date, FF05 `06` activity history in blocks, each waiting for its ack.
 //
-// The band talks to whatever hosts it through MiBandBand::Host (a GATT backend,
-// or VirtualBandLink below, which runs a step list in simulated time).
+// The band talks to whatever hosts it through MiBandBand::Host: the `miband-1s`
+// simulator (registered for `declouder simulate`, FakeBluez, BluezPeripheral and
+// SimulatorLink) adapts it to SimHost; VirtualBandLink below runs a plain step
+// list against it in simulated time, including the host-side failures (a write
+// response timeout) that a GATT backend cannot show.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -123,15 +126,6 @@ class VirtualBandLink : public MiBandBand::Host {
   std::vector<std::pair<std::uint16_t, Bytes>> inbox_;
   std::optional<std::uint8_t> dropped_;
   bool connected_ = false;
-};
-
-// A standard heart-rate strap (0x180D): notifies 2A37 once a second while subscribed.
-class HeartRateStrap {
- public:
-  explicit HeartRateStrap(int bpm) : bpm_(bpm) {}
-  Bytes measurement(int second) const;  // `06 bpm` with a little variation, RR interval included
- private:
-  int bpm_;
 };
 
 }  // namespace declouder::sim

@@ -188,7 +188,7 @@ std::string uid(const Reading& r, std::int64_t first_heard_us) {
   std::string time = clock_kind(r) == ClockKind::none
                          ? "rx:" + std::to_string(first_heard_us / kNoClockWindowUs)
                          : clock_part(r);
-  std::string canonical = std::string("v1|") + (r.model ? r.model : "") + "|" + (r.address ? r.address->str() : "") +
+  std::string canonical = std::string("v1|") + (r.model ? r.model : "unknown") + "|" + (r.address ? r.address->str() : "") +
                           "|" + time + "|g:" + std::to_string(grams(r.weight_kg.value_or(0)));
   return hex64(fnv1a64(canonical));
 }
@@ -518,6 +518,23 @@ std::vector<Measurement> Recorder::measurements_after(std::int64_t after_id, std
   std::lock_guard lock(mutex_);
   std::vector<Measurement> out;
   for (auto& s : query(" WHERE m.id > ?", {after_id}, {}, "m.id", limit)) out.push_back(std::move(s.measurement));
+  return out;
+}
+
+std::vector<Measurement> Recorder::measurements_updated_after(std::int64_t updated_after_us,
+                                                              std::int64_t* last_change_us, std::size_t limit) {
+  std::lock_guard lock(mutex_);
+  std::vector<Measurement> out;
+  auto rows = query(" WHERE m.updated_at_us > ?", {updated_after_us}, {}, "m.updated_at_us, m.id", limit);
+  if (last_change_us) {
+    *last_change_us = updated_after_us;
+    if (!rows.empty()) {
+      auto st = db_.prepare("SELECT updated_at_us FROM measurements WHERE id = ?");
+      st.bind(1, rows.back().measurement.id);
+      if (st.step()) *last_change_us = st.int64(0);
+    }
+  }
+  for (auto& s : rows) out.push_back(std::move(s.measurement));
   return out;
 }
 

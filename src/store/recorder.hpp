@@ -108,6 +108,12 @@ class Recorder {
   std::vector<StoredMeasurement> stored_measurements(const MeasurementQuery& q = {});
   // Measurements with id > `after_id`, in id order: a publisher's cursor.
   std::vector<Measurement> measurements_after(std::int64_t after_id, std::size_t limit = 100);
+  // Measurements whose row changed (new, completed by a later frame, assigned,
+  // re-assigned, recomputed) after `updated_after_us`, oldest change first,
+  // with the time of the last change in `last_change_us` of the result: what a
+  // publisher re-sends under the same uid, even when another process changed it.
+  std::vector<Measurement> measurements_updated_after(std::int64_t updated_after_us, std::int64_t* last_change_us = nullptr,
+                                                      std::size_t limit = 100);
 
   // Assigns a measurement to a person by hand (or unassigns it with nullopt)
   // and recomputes its metrics. Throws StoreError for an unknown id or name.
@@ -145,7 +151,7 @@ std::string clock_part(const Reading& r);
 // "<clock part>|g:<grams>"
 std::string key(const Reading& r);
 // The uid: 16 hex digits of FNV-1a 64 over
-// "v1|<family>|<ADDRESS or ''>|<clock part or rx:<receive 10-minute bucket>>|g:<grams>".
+// "v1|<family or unknown>|<ADDRESS or ''>|<clock part or rx:<receive 10-minute bucket>>|g:<grams>".
 std::string uid(const Reading& r, std::int64_t first_heard_us);
 // When it was measured: the device's clock when the reading comes from the
 // device's memory (more than 2 hours old by that clock, but not before 2000),

@@ -6,6 +6,8 @@
 #include <charconv>
 #include <sstream>
 
+#include "wearables/bodybugg_pdp.hpp"
+
 namespace declouder::bodybugg {
 namespace {
 
@@ -119,13 +121,21 @@ std::optional<std::int64_t> number_in_answer(std::string_view text) {
   return from(0);
 }
 
-std::string ArmbandCommands::run(const std::string& command, const AnswerProgress& progress, bool answer_expected) {
-  std::string answer = t_.exchange(command, progress, answer_expected);
+std::string ArmbandCommands::run(const std::string& command, const AnswerProgress& progress, bool answer_expected,
+                                 const AnswerCheck& looks_complete) {
+  std::string answer = t_.exchange(command, progress, answer_expected, looks_complete);
   if (starts_with_usage(answer)) {
     std::string first = answer.substr(0, answer.find_first_of("\r\n"));
     throw ArmbandCommandError("the armband rejected '" + command + "': " + first);
   }
   return answer;
+}
+
+std::string ArmbandCommands::retrieve_pdp(const AnswerProgress& progress, std::optional<std::size_t> expected_bytes) {
+  return run("retrieve PDP", progress, false, [expected_bytes](std::string_view text) {
+    if (expected_bytes && text.size() < *expected_bytes) return false;
+    return !parse_pdp(text).error;
+  });
 }
 
 std::string ArmbandCommands::get(std::string_view parameter) {

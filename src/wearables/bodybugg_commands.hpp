@@ -58,7 +58,8 @@ class ArmbandCommands {
   explicit ArmbandCommands(CommandTransport& t) : t_(t) {}
 
   // Any command, verbatim; throws ArmbandCommandError when the device answers with its usage text.
-  std::string run(const std::string& command, const AnswerProgress& progress = {}, bool answer_expected = true);
+  std::string run(const std::string& command, const AnswerProgress& progress = {}, bool answer_expected = true,
+                  const AnswerCheck& looks_complete = {});
 
   std::string get(std::string_view parameter);  // throws ArmbandCommandError for names the device does not list
   std::optional<std::int64_t> get_number(std::string_view parameter);
@@ -71,8 +72,10 @@ class ArmbandCommands {
   void set_last_data_update(std::int64_t unix_seconds) { set("lastdataupdate", {std::to_string(unix_seconds)}); }
   void set_epoch(std::int64_t unix_seconds) { set("epoch", {std::to_string(unix_seconds)}); }
 
-  // An armband with no data may say nothing at all.
-  std::string retrieve_pdp(const AnswerProgress& progress = {}) { return run("retrieve PDP", progress, false); }
+  // An armband with no data may say nothing at all. A dump that stops at a quiet
+  // moment is waited out while its last session is short of what its header
+  // declared, or while it is shorter than `expected_bytes` (from `file size`).
+  std::string retrieve_pdp(const AnswerProgress& progress = {}, std::optional<std::size_t> expected_bytes = std::nullopt);
   std::optional<std::int64_t> file_size() { return number_in_answer(run("file size")); }
   void file_init() { run("file init", {}, false); }
 

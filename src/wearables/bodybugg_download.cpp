@@ -41,9 +41,11 @@ DownloadResult download_armband(ArmbandCommands& armband, Database& db, const Do
 
   std::string text;
   try {
-    text = armband.retrieve_pdp([&](std::size_t n) {
-      if (opt.progress) opt.progress(n, expected);
-    });
+    text = armband.retrieve_pdp(
+        [&](std::size_t n) {
+          if (opt.progress) opt.progress(n, expected);
+        },
+        expected);
   } catch (const PartialAnswerError& e) {
     text = e.partial_answer;
     r.problem = std::string("the link failed during 'retrieve PDP': ") + e.what();

@@ -6,11 +6,13 @@
 
 namespace declouder::bodybugg {
 
-std::string LineTransport::exchange(const std::string& command, const AnswerProgress& progress, bool answer_expected) {
+std::string LineTransport::exchange(const std::string& command, const AnswerProgress& progress, bool answer_expected,
+                                    const AnswerCheck& looks_complete) {
   port_.write(command + opt_.end_of_line);
   std::string answer;
   std::uint8_t buf[4096];
   int wait = answer_expected ? opt_.response_timeout_ms : opt_.quiet_ms;
+  int silence = 0;
   for (;;) {
     std::size_t n = 0;
     try {
@@ -19,7 +21,13 @@ std::string LineTransport::exchange(const std::string& command, const AnswerProg
       if (answer.empty()) throw;
       throw PartialAnswerError(e.what(), answer);
     }
-    if (n == 0) break;
+    if (n == 0) {
+      if (answer.empty() || !looks_complete || looks_complete(answer)) break;
+      silence += wait;
+      if (silence >= opt_.stall_ms) break;  // the caller sees the answer is short
+      continue;
+    }
+    silence = 0;
     answer.append(reinterpret_cast<const char*>(buf), n);
     if (progress) progress(answer.size());
     if (opt_.prompt && answer.ends_with(*opt_.prompt)) {
@@ -32,7 +40,8 @@ std::string LineTransport::exchange(const std::string& command, const AnswerProg
   return answer;
 }
 
-std::string FramedTextTransport::exchange(const std::string& command, const AnswerProgress& progress, bool) {
+std::string FramedTextTransport::exchange(const std::string& command, const AnswerProgress& progress, bool,
+                                          const AnswerCheck&) {
   using namespace armband;
   if (command.size() > kBodySize) throw SerialError("command longer than one frame: '" + command + "'");
   Frame req;

@@ -7,7 +7,8 @@
 //  * line   (default): the command as ASCII plus an end of line ("\r\n" unless
 //           told otherwise); the answer is ASCII text, finished either by a
 //           prompt string if one is configured or by the line going quiet for
-//           quiet_ms after the last byte. Nothing about prompts or terminators is
+//           quiet_ms after the last byte (stall_ms when the text so far does
+//           not look whole, e.g. a dump whose last session is short). Nothing about prompts or terminators is
 //           assumed beyond that.
 //  * framed: the text rides inside the 0xAB ... 0xBA binary frames
 //           (serial/armband_frame.hpp). Evidence: BodyBuggBypass's setAddr(0x0E,
@@ -37,6 +38,10 @@ struct PartialAnswerError : SerialError {
 
 // progress(bytes of answer so far)
 using AnswerProgress = std::function<void(std::size_t)>;
+// For answers that end only by going quiet: does the text so far look whole?
+// (A `retrieve PDP` dump is whole when its last session holds what its header
+// declared.) When it does not, a quiet line is waited out up to stall_ms.
+using AnswerCheck = std::function<bool(std::string_view)>;
 
 class CommandTransport {
  public:
@@ -46,7 +51,7 @@ class CommandTransport {
   // whose acknowledgement is unknown (set, file init...) pass answer_expected =
   // false: silence is then an empty answer.
   virtual std::string exchange(const std::string& command, const AnswerProgress& progress = {},
-                               bool answer_expected = true) = 0;
+                               bool answer_expected = true, const AnswerCheck& looks_complete = {}) = 0;
 };
 
 struct LineTransportOptions {
@@ -54,13 +59,14 @@ struct LineTransportOptions {
   std::optional<std::string> prompt;  // answer ends here (stripped) when set
   int response_timeout_ms = 3000;     // for the first byte of an answer
   int quiet_ms = 500;                 // an answer is over after this much silence
+  int stall_ms = 5000;                // ... unless it does not look whole yet: then this much
 };
 
 class LineTransport : public CommandTransport {
  public:
   LineTransport(ByteStream& port, LineTransportOptions opt) : port_(port), opt_(std::move(opt)) {}
   std::string exchange(const std::string& command, const AnswerProgress& progress = {},
-                       bool answer_expected = true) override;
+                       bool answer_expected = true, const AnswerCheck& looks_complete = {}) override;
 
  private:
   ByteStream& port_;
@@ -77,7 +83,7 @@ class FramedTextTransport : public CommandTransport {
   FramedTextTransport(ByteStream& port, int response_timeout_ms = 3000)
       : port_(port), timeout_ms_(response_timeout_ms) {}
   std::string exchange(const std::string& command, const AnswerProgress& progress = {},
-                       bool answer_expected = true) override;
+                       bool answer_expected = true, const AnswerCheck& looks_complete = {}) override;
 
  private:
   ByteStream& port_;

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "source_paths.hpp"
 #include "app/config.hpp"
 
 using namespace declouder;
@@ -169,4 +170,18 @@ TEST(Config, TheExampleFileIsValid) {
   EXPECT_NEAR(*c.people[1].weight_max_kg, 200 * 0.45359237, 1e-9);
   ASSERT_TRUE(c.database_path);
   EXPECT_EQ(c.database_path->find('~'), std::string::npos);  // "~/" resolved
+}
+
+TEST(Config, NonAsciiOutsideQuotesIsAnErrorInsideIsFine) {
+  // toml++ 3.3.0 has undefined behaviour on these; the parser must refuse them first.
+  EXPECT_EQ(error_of("# Zoë's scale\n[[person]]\nZoë = 1\n"),
+            "test.toml:3: a non-ASCII character outside quotes or after a backslash (names and other text go in \"quotes\")");
+  EXPECT_EQ(error_of("x = 1 ë").rfind("test.toml:1: ", 0), 0u);  // a syntax error either way
+  EXPECT_EQ(error_of("a = \"\\\\ë\"\nb = \"\\ë\"\n").rfind("test.toml:2: ", 0), 0u);
+  Config c = parse_config(
+      "# Zoë\n[[person]]\nname = \"Zoë\"\nsex = 'female' # é\nbirth_date = 1990-01-01\nheight_cm = 160\n"
+      "[mqtt]\nnote = '''\nmultiline é\n'''\ntopic = \"\"\"ü \\\"q\\\" \"\"\"\n",
+      "t.toml");
+  ASSERT_EQ(c.people.size(), 1u);
+  EXPECT_EQ(c.people[0].name, "Zoë");
 }

@@ -130,6 +130,21 @@ TEST(BleTrace, ReportsMalformedPacketsAndCarriesOn) {
   EXPECT_EQ(t.att[0].value, "0102");
 }
 
+TEST(BleTrace, EnhancedConnectionCompleteNamesTheDevice) {
+  // LE Enhanced Connection Complete (0x0A): handle 0x0041, random peer, then an RPA pair and timing.
+  Bytes params = testing::hex("0a00" "4100" "00" "01" "5ca13f0049d0" "000000000000" "000000000000" "2800" "0000" "2a00" "00");
+  std::vector<testing::Packet> p = {
+      {1, Direction::controller_to_host, PacketKind::event, packet::event(0x3E, params)},
+      {2, Direction::controller_to_host, PacketKind::acl, packet::att(0x41, false, testing::hex("1b12000102"))},
+      {3, Direction::controller_to_host, PacketKind::event, packet::disconnection_complete(0, 0x41, 0x08)},
+  };
+  Traced t = trace_bytes(testing::write_capture(p, CaptureFormat::btsnoop_monitor));
+  ASSERT_EQ(t.att.size(), 1u);
+  EXPECT_EQ(t.att[0].address, "D0:49:00:3F:A1:5C");
+  ASSERT_EQ(t.connections.size(), 2u);
+  EXPECT_EQ(t.connections[1].second, 0x08);
+}
+
 TEST(AdStructures, ParsesEveryKindDriversUse) {
   Advertisement a;
   Bytes ad = testing::hex(

@@ -54,7 +54,7 @@ done
 start_sim --break-after 5000
 out="$WORKDIR/broken"; mkdir -p "$out"
 rc=0
-"$DECLOUDER" bodybugg download --port "$PORT" $FAST --database "$out/a.db" --output-dir "$out" --clear \
+"$DECLOUDER" bodybugg download --port "$PORT" $FAST --stall-ms 1000 --database "$out/a.db" --output-dir "$out" --clear \
   > "$out/stdout" 2> "$out/stderr" || rc=$?
 [ "$rc" = 1 ] || fail "broken download exit $rc, expected 1"
 grep -q "NOT cleared" "$out/stderr" || fail "broken download does not say the armband was left alone: $(cat "$out/stderr")"

@@ -46,16 +46,23 @@ expect_json "$out" '.service_data' '{}'
 out=$("$DECLOUDER" capture adverts "$SESSION" --json --device C8:47:8C:00:00:01 | tail -1)
 expect_json "$out" '.service_data.181b' '"0226e607020e10293bf701a438"'
 
-# --- decode: the settling frame and the repeated frame are not readings
+# --- decode: the settling frame and the repeated frame are not readings; the Picooc
+# response (indicated, then read again) is one reading.
 out=$("$DECLOUDER" capture decode "$SESSION" --json)
-[ "$(wc -l <<<"$out")" = 2 ] || fail "decode: expected 2 readings (72.45 kg once, 72.5 kg), got: $out"
-first=$(head -1 <<<"$out")
+mi=$(grep xiaomi-mi-scale-2 <<<"$out")
+[ "$(wc -l <<<"$mi")" = 2 ] || fail "decode: expected 2 Mi scale readings (72.45 kg once, 72.5 kg), got: $out"
+first=$(head -1 <<<"$mi")
 expect_json "$first" '.model' '"xiaomi-mi-scale-2"'
 expect_json "$first" '.weight_kg' '72.45'
 expect_json "$first" '.stabilized' 'true'
 expect_json "$first" '.address' '"C8:47:8C:00:00:01"'
 expect_json "$first" '.time' '"2024-03-17T19:59:30.005000Z"'
-expect_json "$(tail -1 <<<"$out")" '.weight_kg' '72.5'
+expect_json "$(tail -1 <<<"$mi")" '.weight_kg' '72.5'
+picooc=$(grep -v xiaomi-mi-scale-2 <<<"$out")
+[ "$(wc -l <<<"$picooc")" = 1 ] || fail "decode: expected one Picooc reading, got: $out"
+expect_json "$picooc" '.weight_kg' '81.1'
+expect_json "$picooc" '.address' '"D0:49:00:3F:A1:5C"'
+expect_json "$picooc" '.time' '"2024-03-17T19:59:33.002000Z"'
 
 # --- find: the Picooc exchange of seed 000
 out=$("$DECLOUDER" capture find "$SESSION" --value 81.1 --time 2024-03-17T19:59:33Z --json)

@@ -28,6 +28,12 @@ printf 'channel,scale,offset,unit,source\nMOVTSKIN,0.01,10,degC,test only\n' > "
 "$DECLOUDER" export --format csv --database "$db" --channel MOVTSKIN --calibration "$WORKDIR/cal.csv" --output "$WORKDIR/out.csv"
 [ "$(sed -n 3p "$WORKDIR/out.csv")" = "MOVTSKIN,2012-11-19T14:30:18Z,1353335418000,2178,31.78,degC" ] || fail "calibrated row: $(sed -n 3p "$WORKDIR/out.csv")"
 
+# Without --database: the program's default database (here under XDG_DATA_HOME).
+export XDG_DATA_HOME="$WORKDIR/xdg" XDG_CONFIG_HOME="$WORKDIR/xdg-config"
+"$DECLOUDER" bodybugg download --port "$PORT" --quiet-ms 150 --output-dir "$WORKDIR/dl2" >/dev/null 2>&1 || fail "download to the default database"
+[ -f "$WORKDIR/xdg/declouder/declouder.db" ] || fail "no default database created"
+[ "$("$DECLOUDER" export --format csv --channel EE | wc -l)" = 486 ] || fail "export from the default database"
+
 expect_status 2 "$DECLOUDER" export --format xml --database "$db"
 expect_status 2 "$DECLOUDER" export --database "$db"
 expect_stderr_contains "no such channel" "$DECLOUDER" export --format csv --database "$db" --channel NOPE

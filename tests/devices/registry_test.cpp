@@ -68,6 +68,9 @@ std::vector<Fixture> fixtures() {
        with_manufacturer(named("Chipsea-BLE", {}), 0x20CA, "11223344556605001c4d138898aabbccddeeff")},
       {"nameless OKOK C0", {"chipsea-okok"},
        with_manufacturer(named("", {}), 0x12C0, "02d50000000001000000000000")},
+      // Families from the wearables work, so every registry entry keeps a fixture.
+      {"Xiaomi Mi Band 1S", {"xiaomi-mi-band-1"}, named("MI1S", {0xFEE0})},
+      {"heart-rate chest strap", {"heart-rate-sensor"}, named("Polar H10 1234", {0x180D})},
   };
 }
 

@@ -380,3 +380,22 @@ TEST_F(RecorderTest, PoundsAreStoredInKilogramsAndShownInThePersonsUnit) {
   EXPECT_EQ(measurement_to_json(*r.measurement, WeightUnit::st)["weight"], 11.67);
   EXPECT_EQ(measurement_to_json(*r.measurement, WeightUnit::jin)["weight"], 148.16);
 }
+
+TEST_F(RecorderTest, ChangesAreVisibleToAPublisherByUpdateTime) {
+  auto r = record(mi_frame(kFinal), kMorning);
+  std::int64_t seen = 0;
+  auto changed = rec_->measurements_updated_after(0, &seen);
+  ASSERT_EQ(changed.size(), 1u);
+  EXPECT_GT(seen, 0);
+  EXPECT_TRUE(rec_->measurements_updated_after(seen).empty());
+  rec_->sync_people(std::vector<Person>{person("bob", Sex::male, 180)});
+  // Another process assigns it by hand.
+  {
+    Database other((dir_ / "declouder.db").string());
+    Recorder(other).assign(r.measurement->id, "bob");
+  }
+  changed = rec_->measurements_updated_after(seen, &seen);
+  ASSERT_EQ(changed.size(), 1u);
+  EXPECT_EQ(changed[0].person, "bob");
+  EXPECT_EQ(changed[0].uid, r.measurement->uid);
+}

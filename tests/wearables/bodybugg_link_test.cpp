@@ -24,7 +24,7 @@ struct Rig {
       : simulator((o.transport = t, sim::default_bodybugg_state(read_text("fixtures/bodybugg/sample.log"))), o),
         port((simulator.start(), simulator.port_path())) {
     if (t == sim::SimTransport::line)
-      transport = std::make_unique<LineTransport>(port, LineTransportOptions{.quiet_ms = 100});
+      transport = std::make_unique<LineTransport>(port, LineTransportOptions{.quiet_ms = 100, .stall_ms = 600});
     else
       transport = std::make_unique<FramedTextTransport>(port, 1000);
     commands = std::make_unique<ArmbandCommands>(*transport);
@@ -222,4 +222,21 @@ TEST(BodyBuggWarmup, GivesUpWithAClearError) {
   } catch (const SerialError& e) {
     EXPECT_NE(std::string(e.what()).find("no answer to 'get lastdataupdate'"), std::string::npos) << e.what();
   }
+}
+
+TEST(BodyBuggLineTransport, APauseInsideTheDumpIsWaitedOutNotMistakenForItsEnd) {
+  // The dump pauses 400 ms at a session boundary's middle (byte 20000), longer than
+  // the 100 ms quiet period that ends short answers: the parser sees a short
+  // session and the transport keeps listening.
+  sim::BodyBuggSimOptions o;
+  o.pause_pdp_at = 20000;
+  o.pause_ms = 400;
+  Rig rig(sim::SimTransport::line, o);
+  Database db(":memory:");
+  DownloadOptions opt;
+  opt.output_dir = temp_dir("paused");
+  auto r = download_armband(*rig.commands, db, opt);
+  EXPECT_FALSE(r.problem) << *r.problem;
+  EXPECT_EQ(r.bytes, 42225u);
+  EXPECT_EQ(r.stored.sessions_added, 29);
 }

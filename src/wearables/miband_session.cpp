@@ -1,0 +1,124 @@
+#include "wearables/miband_session.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+
+namespace declouder::miband {
+namespace {
+
+constexpr const char* kModel = "xiaomi-mi-band-1";
+
+Step from_plan(const PlanStep& p, const SupervisionTuner& tuner) {
+  const Uuid c = Uuid::from16(p.characteristic);
+  const auto timeout = std::chrono::milliseconds(p.timeout_ms);
+  Step s;
+  switch (p.kind) {
+    case PlanStep::Kind::subscribe:
+      s = subscribe_step(c, p.label);
+      break;
+    case PlanStep::Kind::link_parameters: {
+      const int ms = p.supervision_timeout_ms;
+      s = action_step(p.label, [tuner, ms](SessionContext& ctx) {
+        std::string line = tuner ? tuner(ms) : "link parameters left to the band's FF09 request";
+        if (ctx.tell) ctx.tell(line);
+      });
+      break;
+    }
+    case PlanStep::Kind::write:
+      s = write_step(c, p.value, p.with_response ? WriteMode::with_response : WriteMode::without_response, p.label);
+      break;
+    case PlanStep::Kind::read:
+      s = read_step(
+          c,
+          [ch = p.characteristic](const Bytes& value, SessionContext& ctx) {
+            if (ch != uuid::kDeviceInfo) return;
+            auto info = parse_device_info(value);
+            ctx.counters["device info valid"] = info.info ? 1 : 0;
+            if (info.info) ctx.counters["heart rate capable"] = info.info->supports_heart_rate() ? 1 : 0;
+          },
+          p.label);
+      break;
+    case PlanStep::Kind::await_status:
+      s = gate_step(
+          "tap the band when it vibrates",
+          [c](const GattValue& v, SessionContext& ctx) {
+            if (v.characteristic != c) return Verdict::ignore;
+            switch (gate_for_notification(v.value)) {
+              case Gate::proceed: return Verdict::done;
+              case Gate::failed: return Verdict::fail;
+              case Gate::wait_for_tap:
+                if (ctx.tell) ctx.tell("the band is vibrating: tap it to confirm");
+                return Verdict::more;
+              case Gate::ignore: break;
+            }
+            return Verdict::ignore;
+          },
+          timeout);
+      s.label = p.label;
+      break;
+    case PlanStep::Kind::await_value:
+      s = expect_step(
+          p.label,
+          [c](const GattValue& v, SessionContext& ctx) {
+            if (v.characteristic != c) return Verdict::ignore;
+            auto m = parse_heart_rate_measurement(v.value);
+            if (!m || m->bpm == 0) return Verdict::ignore;  // a reading of 0: the sensor is still starting
+            Reading r;
+            r.model = kModel;
+            r.address = v.address;
+            r.heart_rate_bpm = m->bpm;
+            r.stabilized = true;
+            ctx.emit(r, v.value);
+            return Verdict::done;
+          },
+          timeout);
+      break;
+  }
+  s.resume_here = p.resume_here;
+  return s;
+}
+
+}  // namespace
+
+Conversation to_conversation(const std::string& name, const std::vector<PlanStep>& plan, const SupervisionTuner& tuner) {
+  Conversation c;
+  c.name = name;
+  for (const auto& p : plan) c.steps.push_back(from_plan(p, tuner));
+  return c;
+}
+
+Conversation heart_rate_conversation(const UserProfile& user, const MacAddress& band, Model model,
+                                     const LinkPolicy& policy, const SupervisionTuner& tuner) {
+  auto plan = connect_plan(user, band, model, policy);
+  auto hr = heart_rate_once_plan(policy);
+  plan.insert(plan.end(), hr.begin(), hr.end());
+  return to_conversation("xiaomi-mi-band-1 heart rate", plan, tuner);
+}
+
+std::optional<std::string> raise_supervision_timeout(const std::string& hci, int ms, const std::string& root) {
+  const std::string dir = root + "/" + hci + "/";
+  auto write = [&](const char* name, int value) -> std::optional<std::string> {
+    std::ofstream f(dir + name);
+    if (!f) return dir + name + ": " + std::strerror(errno);
+    f << value << '\n';
+    f.close();
+    if (!f) return dir + name + ": the kernel refused " + std::to_string(value);
+    return std::nullopt;
+  };
+  // Units: supervision timeout 10 ms; intervals 1.25 ms (24 = 30 ms, 40 = 50 ms).
+  if (auto e = write("supervision_timeout", ms / 10)) return e;
+  write("conn_min_interval", 24);
+  write("conn_max_interval", 40);
+  return std::nullopt;
+}
+
+std::optional<std::uint8_t> hci_reason_of(const std::string& d) {
+  auto has = [&](const char* s) { return d.find(s) != std::string::npos; };
+  if (has("Reason.Timeout") || has("connection timeout") || has("supervision")) return 0x08;
+  if (has("Reason.Remote") || has("remote user terminated")) return 0x13;
+  if (has("Reason.Local") || has("local host") || has("disconnected by declouder")) return 0x16;
+  return std::nullopt;
+}
+
+}  // namespace declouder::miband
