@@ -226,7 +226,8 @@ class ProgressBar {
   bool shown_ = false;
 };
 
-int run_memory_download(const LinkOptions& o, Database& db, const std::string& database, bodybugg::DownloadOptions opt) {
+int run_memory_download(const LinkOptions& o, Database& db, const std::string& database, bodybugg::DownloadOptions opt,
+                        ProgressBar& bar) {
   std::unique_ptr<SerialPort> port;
   try {
     port = std::make_unique<SerialPort>(o.port, SerialSettings{o.baud});
@@ -243,10 +244,10 @@ int run_memory_download(const LinkOptions& o, Database& db, const std::string& d
   try {
     r = bodybugg::download_gowearfit(*stream, db, opt);
   } catch (const SerialError& e) {
-    std::fprintf(stderr, "\n");
+    bar.finish();
     throw CommandError(std::string(e.what()));
   }
-  std::fprintf(stderr, "\n");
+  bar.finish();
   if (!r.image_path.empty()) std::printf("saved %zu bytes to %s\n", r.bytes, r.image_path.c_str());
   else if (!r.problem) std::printf("the armband holds no data\n");
   std::printf("%zu minutes; stored %d new sessions (%lld samples), %d already in %s\n", r.minutes, r.stored.sessions_added,
@@ -275,7 +276,7 @@ int run_download(Args& args) {
   opt.output_dir = output_dir.value_or(".");
   opt.clear = clear;
   opt.progress = [&](std::size_t n, std::optional<std::size_t> total) { bar.update(n, total); };
-  if (memory) return run_memory_download(o, db, *database, opt);
+  if (memory) return run_memory_download(o, db, *database, opt, bar);
   Link l = open_link(o);
   bodybugg::DownloadResult r;
   try {

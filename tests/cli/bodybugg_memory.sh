@@ -11,7 +11,7 @@ trap '[ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null; rm -rf "$WORKDIR"' EXIT
 "$DECLOUDER" bodybugg simulate --transport framed --warmup 2 \
   --flash-frames "$SHARED/fixtures/bodybugg/gowearfit_ftest.frames" > "$WORKDIR/sim.out" &
 SIM_PID=$!
-for _ in $(seq 50); do [ -s "$WORKDIR/sim.out" ] && break; sleep 0.1; done
+for _ in $(seq 300); do [ -s "$WORKDIR/sim.out" ] && break; sleep 0.1; done  # up to 30 s on a loaded machine
 PORT=$(head -1 "$WORKDIR/sim.out")
 db="$WORKDIR/a.db"
 
