@@ -21,6 +21,7 @@
 #include "app/store_session.hpp"
 #include "gateway/settings.hpp"
 #include "gateway/simulated_scale.hpp"
+#include "gateway/simulator_source.hpp"
 #include "gateway/systemd_notify.hpp"
 #include "outputs/jsonl_output.hpp"
 #include "outputs/mqtt_output.hpp"
@@ -64,6 +65,9 @@ labelled SIMULATED everywhere.
                       (72.45/58.2), impedances (503/0), clock, clock_step,
                       repeat, skip.
                       With a number of weighings, run stops once all are delivered.
+                      Any other simulator of `declouder simulate --list` works too
+                      (its advertisements only): NAME[:weight=KG,impedance=OHM,
+                      address=MAC,rssi=DBM], e.g. mi-scale:weight=80.5
   --stop-timeout S    how long a stop waits for the broker's acknowledgements (default 5)
 
 Exit status: 0 after a clean stop; 1 when it cannot start or its source fails
@@ -132,9 +136,13 @@ int run_run(Args& args) {
   bool finite = false;
   for (const std::string& spec : simulate) {
     try {
-      auto s = parse_simulated_scale_spec(spec);
-      finite |= s.weighings > 0;
-      sources.push_back(std::make_unique<SimulatedScaleSource>(s));
+      if (is_simulated_device(spec)) {
+        auto s = parse_simulated_scale_spec(spec);
+        finite |= s.weighings > 0;
+        sources.push_back(std::make_unique<SimulatedScaleSource>(s));
+      } else {
+        sources.push_back(std::make_unique<SimulatorSource>(parse_simulator_spec(spec)));
+      }
     } catch (const std::invalid_argument& e) {
       throw UsageError("--simulate " + spec + ": " + e.what());
     }

@@ -42,6 +42,31 @@ if [ -z "$(ls /sys/class/bluetooth 2>/dev/null)" ]; then
   [ -s "$WORKDIR/home/.local/share/declouder/declouder.db" ] || fail "default database not created under ~/.local/share/declouder"
 fi
 
+# systemd Type=notify: READY=1 once listening, STOPPING=1 on SIGTERM, on $NOTIFY_SOCKET.
+python3 - "$DECLOUDER" "$WORKDIR" <<'PY' || fail "systemd notification protocol"
+import os, signal, socket, subprocess, sys
+exe, work = sys.argv[1:3]
+path = os.path.join(work, "notify.sock")
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(path); s.settimeout(10)
+p = subprocess.Popen([exe, "run", "--simulate", "mi-scale-2:weighings=0,interval=3600", "--database", os.path.join(work, "n.db")],
+                     env={**os.environ, "NOTIFY_SOCKET": path}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+got = [s.recv(256).decode()]
+p.send_signal(signal.SIGTERM)
+got.append(s.recv(256).decode())
+rc = p.wait(timeout=10)
+if got != ["READY=1", "STOPPING=1"] or rc != 0: sys.exit(f"got {got}, exit {rc}")
+PY
+
+# The other simulators (src/sim/) as in-process sources: a Mi Scale v1 weighing.
+"$DECLOUDER" run --simulate "mi-scale:weight=80.5" --database "$WORKDIR/v1.db" --jsonl "$WORKDIR/v1.jsonl" 2> "$WORKDIR/v1.err" &
+pid=$!
+for _ in $(seq 200); do [ -s "$WORKDIR/v1.jsonl" ] && break; sleep 0.05; done
+kill -TERM $pid; wait $pid || true
+[ -s "$WORKDIR/v1.jsonl" ] || fail "no measurement from the simulated Mi Scale v1: $(cat "$WORKDIR/v1.err")"
+expect_json "$(head -1 "$WORKDIR/v1.jsonl")" '.weight_kg' '80.5'
+expect_json "$(head -1 "$WORKDIR/v1.jsonl")" '.source' '"simulated:mi-scale"'
+expect_stderr_contains "not a simulated device (known:" "$DECLOUDER" run --simulate toaster --database "$DB"
+
 # Mistakes: exit 2, one line naming the argument; a config error: exit 1 naming the file and key.
 expect_status 2 "$DECLOUDER" run --bogus
 expect_stderr_contains "unknown option --bogus" "$DECLOUDER" run --bogus

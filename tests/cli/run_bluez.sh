@@ -36,6 +36,41 @@ rc=0
 "$DECLOUDER" run --adapter hci0 --database "$WORKDIR/deny.db" > /dev/null 2> "$WORKDIR/deny.err" || rc=$?
 [ "$rc" = 1 ] || fail "BlueZ unusable: exit status $rc, expected 1: $(cat "$WORKDIR/deny.err")"
 
+# --- deploy/declouder-bluez.conf: on a bus that denies org.bluez to everybody
+# (as Debian does outside the bluetooth group), the service's policy file is
+# what lets its user in. Here its user is the one running the test.
+bus_cleanup
+sed "s/user=\"declouder\"/user=\"$(id -un)\"/" "$SOURCE_DIR/deploy/declouder-bluez.conf" > "$WORKDIR/declouder-bluez.conf"
+mkdir -p "$WORKDIR/dbus"
+sed "s|</busconfig>|  <includedir>$WORKDIR/dbus</includedir>\n</busconfig>|" \
+  "$SOURCE_DIR/tests/data/dbus/system-deny-bluez.conf" > "$WORKDIR/dbus/../with-policy.conf"
+cp "$WORKDIR/declouder-bluez.conf" "$WORKDIR/dbus/"
+rm -f "$WORKDIR/bus"
+dbus-daemon --config-file="$WORKDIR/with-policy.conf" --address="unix:path=$WORKDIR/bus" --nofork --nopidfile \
+  > "$WORKDIR/dbus.log" 2>&1 &
+BUS_PID=$!
+for _ in $(seq 100); do [ -S "$WORKDIR/bus" ] && break; sleep 0.05; done
+export DBUS_SYSTEM_BUS_ADDRESS="unix:path=$WORKDIR/bus"
+start_sim mi-scale-2 --weight 66.6 --impedance 470
+"$DECLOUDER" run --adapter hci0 --database "$WORKDIR/policy.db" --jsonl "$WORKDIR/policy.jsonl" \
+  > /dev/null 2> "$WORKDIR/policy.err" &
+RUN=$!
+for _ in $(seq 300); do
+  [ -s "$WORKDIR/policy.jsonl" ] && break
+  kill -0 $RUN 2>/dev/null || fail "with the policy, run exited: $(cat "$WORKDIR/policy.err")"
+  sleep 0.05
+done
+kill -TERM $RUN; wait $RUN || true
+expect_json "$(head -1 "$WORKDIR/policy.jsonl")" '.weight_kg' '66.6'
+# Without the file, the same bus refuses: exit status 1 and the reason.
+rm "$WORKDIR/dbus/declouder-bluez.conf"
+kill -HUP $BUS_PID  # dbus-daemon reloads its policy
+sleep 0.3
+rc=0
+"$DECLOUDER" run --adapter hci0 --database "$WORKDIR/policy2.db" > /dev/null 2> "$WORKDIR/nopolicy.err" || rc=$?
+[ "$rc" = 1 ] || fail "without the policy: exit status $rc, expected 1: $(cat "$WORKDIR/nopolicy.err")"
+grep -q "not allowed to talk to org.bluez" "$WORKDIR/nopolicy.err" || fail "no reason given: $(cat "$WORKDIR/nopolicy.err")"
+
 # --- A capture replayed through the same pipeline: the Picooc session's weighings.
 "$DECLOUDER" run --replay "$DATA/picooc_session.btsnoop-h4" --database "$WORKDIR/replay.db" --jsonl - \
   > "$WORKDIR/replay.jsonl" 2> "$WORKDIR/replay.err" || fail "replay failed: $(cat "$WORKDIR/replay.err")"
