@@ -10,15 +10,19 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <atomic>
 #include <thread>
 
 #include "app/cli.hpp"
 #include "core/time.hpp"
 #include "gateway/event_loop.hpp"
+#include "gateway/bluez_source.hpp"
 #include "gateway/gateway.hpp"
-#include "gateway/interim_recorder.hpp"
+#include "app/store_session.hpp"
 #include "gateway/settings.hpp"
 #include "gateway/simulated_scale.hpp"
+#include "gateway/simulator_source.hpp"
+#include "gateway/systemd_notify.hpp"
 #include "outputs/jsonl_output.hpp"
 #include "outputs/mqtt_output.hpp"
 #include "store/database.hpp"
@@ -27,7 +31,7 @@ namespace declouder {
 namespace {
 
 constexpr std::string_view kUsage = R"(Usage: declouder run [--config FILE] [--database FILE] [--mqtt URL] [--gateway-id NAME]
-                     [--jsonl FILE|-] [--replay CAPTURE] [--simulate DEVICE]...
+                     [--jsonl FILE|-] [--adapter NAME] [--replay CAPTURE] [--simulate DEVICE]...
 
 The gateway: listens to the scales (BlueZ), stores every measurement in SQLite,
 then hands it to the outputs. Runs until SIGTERM or Ctrl-C, which stop it
@@ -39,9 +43,10 @@ without a Bluetooth adapter it says so and runs against simulated devices,
 labelled SIMULATED everywhere.
 
   --config FILE       configuration file (TOML; config/example.toml documents
-                      the [gateway], [mqtt] and [domoticz] sections)
-  --database FILE     the SQLite file (default: ~/.local/share/declouder/declouder.db,
-                      or $DECLOUDER_DATABASE)
+                      every section; default ~/.config/declouder/config.toml
+                      when it exists): people, [gateway], [mqtt], [domoticz]
+  --database FILE     the SQLite file (default: [database] path, else
+                      ~/.local/share/declouder/declouder.db)
   --mqtt URL          mqtt://HOST:PORT or mqtts://HOST:PORT (also mqtt://USER:PASSWORD@HOST):
                       publish to this broker, with Home Assistant discovery under
                       homeassistant/ (overrides [mqtt] url)
@@ -49,21 +54,30 @@ labelled SIMULATED everywhere.
   --gateway-id NAME   this gateway's name on MQTT (default: the host name); with
                       several gateways on one broker each needs its own
   --jsonl FILE|-      also write each measurement as one JSON line (- = stdout)
-  --replay CAPTURE    feed a capture file through the pipeline instead of BlueZ
+  --adapter NAME      listen with this Bluetooth adapter (hci1, or its address);
+                      default the first one
+  --replay CAPTURE    feed a capture file (btsnoop, PacketLogger, btmon text)
+                      through the same pipeline instead of BlueZ; run stops
+                      once it is replayed and everything is delivered
   --simulate DEVICE   run against a simulated device instead of BlueZ (repeatable).
                       DEVICE is mi-scale-2[:key=value,...]; keys: address, rssi,
                       weighings (0 = forever), interval (s), frame_ms, weights
                       (72.45/58.2), impedances (503/0), clock, clock_step,
                       repeat, skip.
                       With a number of weighings, run stops once all are delivered.
+                      Any other simulator of `declouder simulate --list` works too
+                      (its advertisements only): NAME[:weight=KG,impedance=OHM,
+                      address=MAC,rssi=DBM], e.g. mi-scale:weight=80.5
   --stop-timeout S    how long a stop waits for the broker's acknowledgements (default 5)
 
-Exit status: 0 after a clean stop; 1 when it cannot start (database, config,
-broker URL); 2 for a mistake on the command line.
+Exit status: 0 after a clean stop; 1 when it cannot start or its source fails
+(database, config, BlueZ unusable, capture unreadable: the reason on stderr);
+2 for a mistake on the command line.
 
 Examples:
   declouder run
   declouder run --simulate mi-scale-2 --mqtt mqtt://127.0.0.1:1883 --database a.db
+  declouder run --replay morning.btsnoop --jsonl -
   declouder run --config /etc/declouder/config.toml)";
 
 void log_line(const std::string& line) {
@@ -71,15 +85,6 @@ void log_line(const std::string& line) {
   const std::string t = iso8601_utc_s(us / 1000000);
   std::fprintf(stderr, "declouder: %s %s\n", t.substr(11, 8).c_str(), line.c_str());
   std::fflush(stderr);
-}
-
-std::string default_database_path() {
-  if (const char* env = std::getenv("DECLOUDER_DATABASE"); env && *env) return env;
-  std::string dir;
-  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg) dir = std::string(xdg) + "/declouder";
-  else if (const char* home = std::getenv("HOME"); home && *home) dir = std::string(home) + "/.local/share/declouder";
-  else dir = ".";
-  return dir + "/declouder.db";
 }
 
 // The Bluetooth adapters the kernel knows (hci0, ...).
@@ -103,26 +108,18 @@ int run_run(Args& args) {
   const auto gateway_id = args.value("--gateway-id");
   const auto jsonl = args.value("--jsonl");
   const auto replay = args.value("--replay");
+  const auto adapter = args.value("--adapter");
   auto simulate = args.values("--simulate");
   const auto stop_timeout = args.number("--stop-timeout");
   args.finish();
 
+  // The config, the database and the Recorder (people mirrored into it).
+  StoreSession store = open_store(config_path, database_path);
   GatewaySettings settings;
-  if (config_path) {
-    toml::table config;
-    try {
-      config = toml::parse_file(*config_path);
-    } catch (const toml::parse_error& e) {
-      throw CommandError(*config_path + ":" + std::to_string(e.source().begin.line) + ": " + std::string(e.description()));
-    }
-    try {
-      read_gateway_settings(config, settings);
-    } catch (const ConfigError& e) {
-      throw CommandError(*config_path + ": " + e.what());
-    }
-    if (!database_path) {
-      if (auto db = config["store"]["database"].value<std::string>()) database_path = *db;
-    }
+  try {
+    read_gateway_settings(store.config, settings);
+  } catch (const ConfigError& e) {
+    throw CommandError(e.what());
   }
   if (gateway_id) settings.gateway_id = *gateway_id;
   if (settings.gateway_id.empty()) settings.gateway_id = default_gateway_id();
@@ -139,40 +136,35 @@ int run_run(Args& args) {
   bool finite = false;
   for (const std::string& spec : simulate) {
     try {
-      auto s = parse_simulated_scale_spec(spec);
-      finite |= s.weighings > 0;
-      sources.push_back(std::make_unique<SimulatedScaleSource>(s));
+      if (is_simulated_device(spec)) {
+        auto s = parse_simulated_scale_spec(spec);
+        finite |= s.weighings > 0;
+        sources.push_back(std::make_unique<SimulatedScaleSource>(s));
+      } else {
+        sources.push_back(std::make_unique<SimulatorSource>(parse_simulator_spec(spec)));
+      }
     } catch (const std::invalid_argument& e) {
       throw UsageError("--simulate " + spec + ": " + e.what());
     }
   }
-  if (replay) throw CommandError("--replay " + *replay + ": the capture readers are not in this build yet");
+  if (replay) {
+    if (!std::filesystem::exists(*replay)) throw CommandError("--replay " + *replay + ": no such file");
+    sources.push_back(std::make_unique<ReplaySource>(*replay, log_line));
+    finite = true;
+  }
+  if (adapter || (sources.empty() && !bluetooth_adapters().empty())) {
+    sources.push_back(std::make_unique<BluezSource>(adapter.value_or("")));
+    finite = false;
+  }
   if (sources.empty()) {
-    const auto adapters = bluetooth_adapters();
-    if (adapters.empty()) {
-      log_line("no Bluetooth adapter found (/sys/class/bluetooth is empty): running against SIMULATED devices "
-               "(mi-scale-2); give --simulate or a real adapter to change this");
-    } else {
-      log_line("Bluetooth adapter " + adapters.front() +
-               " found, but the BlueZ scanner is not in this build yet: running against SIMULATED devices (mi-scale-2)");
-    }
+    log_line("no Bluetooth adapter found (/sys/class/bluetooth is empty): running against SIMULATED devices "
+             "(mi-scale-2); give --adapter, --replay or --simulate to change this");
     sources.push_back(std::make_unique<SimulatedScaleSource>(parse_simulated_scale_spec("mi-scale-2")));
   }
 
-  // The database.
-  if (!database_path) database_path = default_database_path();
-  if (*database_path != ":memory:") {
-    std::error_code ec;
-    const auto parent = std::filesystem::path(*database_path).parent_path();
-    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-  }
-  std::unique_ptr<Database> db;
-  try {
-    db = std::make_unique<Database>(*database_path);
-  } catch (const DatabaseError& e) {
-    throw CommandError(e.what());
-  }
-  InterimRecorder recorder;
+  Recorder& recorder = *store.recorder;
+  const std::string db_path = store.database->path();
+  if (settings.settle_seconds < 0) throw CommandError("[gateway] settle_seconds must not be negative");
 
   // Signals: blocked in every thread (threads inherit the mask), taken by one.
   sigset_t signals;
@@ -182,6 +174,7 @@ int run_run(Args& args) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   EventLoop loop;
+  Pipeline* pipeline_ptr = nullptr;  // set once the pipeline exists (the MQTT output asks it)
   std::vector<std::unique_ptr<GatewayOutput>> owned;
   std::vector<GatewayOutput*> outputs;
   owned.push_back(std::make_unique<LogOutput>(log_line));
@@ -201,7 +194,8 @@ int run_run(Args& args) {
       throw UsageError(std::string("--mqtt: ") + e.what());
     }
     if (!settings.domoticz) settings.mqtt.domoticz.sensors.clear();
-    auto mqtt = std::make_unique<MqttOutput>(settings.mqtt, *db, loop, &recorder, log_line);
+    settings.mqtt.oldest_held_id = [&pipeline_ptr] { return pipeline_ptr ? pipeline_ptr->oldest_held_id() : std::nullopt; };
+    auto mqtt = std::make_unique<MqttOutput>(settings.mqtt, *store.database, loop, &recorder, log_line);
     mqtt_text = "MQTT " + std::string(settings.mqtt.connection.tls ? "mqtts://" : "mqtt://") + settings.mqtt.connection.host +
                 ":" + std::to_string(settings.mqtt.connection.port) + " as gateway '" + settings.gateway_id + "'" +
                 (settings.mqtt.home_assistant ? " with Home Assistant discovery" : "");
@@ -209,7 +203,8 @@ int run_run(Args& args) {
   }
   for (auto& o : owned) outputs.push_back(o.get());
 
-  Pipeline pipeline(recorder, outputs);
+  Pipeline pipeline(recorder, outputs, static_cast<std::int64_t>(settings.settle_seconds * 1e6));
+  pipeline_ptr = &pipeline;
   Gateway gateway(loop, pipeline, outputs, log_line);
   if (stop_timeout) gateway.set_stop_timeout_us(static_cast<std::int64_t>(*stop_timeout * 1e6));
   gateway.set_exit_when_done(finite);
@@ -219,15 +214,20 @@ int run_run(Args& args) {
     gateway.add_source(std::move(s));
   }
 
+  std::atomic<bool> finished{false};
   std::thread signal_thread([&] {
     int sig = 0;
     sigwait(&signals, &sig);
+    if (finished) return;
+    systemd_notify("STOPPING=1");
     if (sig == SIGTERM || sig == SIGINT) gateway.request_stop(sig == SIGTERM ? "SIGTERM" : "SIGINT");
   });
   gateway.run([&] {
-    log_line("listening: " + source_text + "; database " + *database_path + "; " + mqtt_text +
+    log_line("listening: " + source_text + "; database " + db_path + "; " + mqtt_text +
              (settings.jsonl ? "; JSON lines to " + (*settings.jsonl == "-" ? std::string("stdout") : *settings.jsonl) : ""));
+    systemd_notify("READY=1");
   });
+  finished = true;
   // Wake the signal thread if the run ended by itself.
   pthread_kill(signal_thread.native_handle(), SIGTERM);
   signal_thread.join();
@@ -235,7 +235,7 @@ int run_run(Args& args) {
   const PipelineCounts& c = pipeline.counts();
   log_line("stopped: " + std::to_string(c.frames) + " frames, " + std::to_string(c.measurements) +
            " new measurements stored");
-  return 0;
+  return gateway.failed() ? 1 : 0;
 }
 
 const CommandRegistration reg{{

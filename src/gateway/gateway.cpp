@@ -33,8 +33,13 @@ void Gateway::run(const std::function<void()>& listening) {
       try {
         src->run(to, source_stop_);
       } catch (const std::exception& e) {
-        const std::string what = src->describe() + " stopped: " + e.what();
-        loop_.post([this, what] { log_(what); });
+        // A source that cannot work ends the run (exit status 1: systemd restarts it).
+        const std::string what = src->describe() + ": " + e.what();
+        loop_.post([this, what] {
+          log_(what);
+          failed_ = true;
+          stop_ = true;
+        });
       }
       loop_.post([this] { --sources_running_; });
     });
@@ -42,7 +47,7 @@ void Gateway::run(const std::function<void()>& listening) {
   if (listening) listening();
 
   auto next_deadline = [this] {
-    std::int64_t d = 0;
+    std::int64_t d = pipeline_.next_deadline_us();
     for (GatewayOutput* o : outputs_) {
       const std::int64_t od = o->next_deadline_us();
       if (od && (!d || od < d)) d = od;
@@ -56,11 +61,12 @@ void Gateway::run(const std::function<void()>& listening) {
   };
   auto tick = [this] {
     const std::int64_t now = now_unix_us();
+    pipeline_.tick(now);
     for (GatewayOutput* o : outputs_) o->tick(now);
   };
   auto done = [this] {
     if (stop_) return true;
-    if (!exit_when_done_ || sources_running_ > 0) return false;
+    if (!exit_when_done_ || sources_running_ > 0 || pipeline_.oldest_held_id()) return false;
     for (GatewayOutput* o : outputs_)
       if (!o->settled()) return false;
     return true;
@@ -72,6 +78,7 @@ void Gateway::run(const std::function<void()>& listening) {
   for (auto& t : threads_) t.join();
   threads_.clear();
   loop_.drain();
+  pipeline_.flush();  // weighings still settling go out as they are
 
   // 3: let the outputs finish what is in flight.
   for (GatewayOutput* o : outputs_) o->begin_stop();

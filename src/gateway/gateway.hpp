@@ -4,7 +4,7 @@
 // Stopping (SIGTERM, SIGINT, or every source finished in a finite run):
 //   1. the sources are told to stop and joined;
 //   2. every frame they had already handed over is still processed, so every
-//      reading received is stored;
+//      reading received is stored, and weighings still settling are handed on;
 //   3. the outputs finish what is in flight (MQTT waits for the broker's
 //      acknowledgements, up to `stop_timeout`); what is left stays in the
 //      outbox for the next start.
@@ -39,6 +39,8 @@ class Gateway {
   void request_stop(const std::string& why);
   // Runs until stopped. Calls `listening()` once the sources are started.
   void run(const std::function<void()>& listening = {});
+  // A source failed (BlueZ unusable, capture unreadable): the run stopped because of it.
+  bool failed() const { return failed_; }
 
  private:
   EventLoop& loop_;
@@ -49,6 +51,7 @@ class Gateway {
   std::vector<std::thread> threads_;
   StopFlag source_stop_;
   bool stop_ = false;  // loop thread only
+  bool failed_ = false;  // loop thread only
   int sources_running_ = 0;  // loop thread only
   bool exit_when_done_ = false;
   std::int64_t stop_timeout_us_ = 5'000'000;

@@ -30,7 +30,7 @@ CREATE TABLE gateway_cursor (
 
 }  // namespace
 
-bool Outbox::enqueue(const Measurement& m, std::int64_t now_us) {
+bool Outbox::enqueue(const Measurement& m, std::int64_t now_us, std::optional<std::int64_t> oldest_unqueued) {
   Database::Transaction tx(db_);
   auto st = db_.prepare(
       "INSERT OR IGNORE INTO gateway_outbox(uid, measurement_id, device, person, body, heard_us) "
@@ -44,15 +44,24 @@ bool Outbox::enqueue(const Measurement& m, std::int64_t now_us) {
   st.bind(6, now_us);
   st.run();
   const bool added = db_.changes() > 0;
-  if (m.id) {
+  std::int64_t cursor = m.id;
+  if (oldest_unqueued && *oldest_unqueued <= cursor) cursor = *oldest_unqueued - 1;
+  if (cursor > 0) {
     db_.prepare(
            "INSERT INTO gateway_cursor(output, measurement_id) VALUES ('mqtt', ?) "
            "ON CONFLICT(output) DO UPDATE SET measurement_id = max(measurement_id, excluded.measurement_id)")
-        .bind(1, m.id)
+        .bind(1, cursor)
         .run();
   }
   tx.commit();
   return added;
+}
+
+void Outbox::start_cursor_if_new() {
+  // `measurements` is the store's table (store/schema.cpp): only its ids are read.
+  db_.exec(
+      "INSERT OR IGNORE INTO gateway_cursor(output, measurement_id) "
+      "SELECT 'mqtt', coalesce(max(id), 0) FROM measurements");
 }
 
 std::int64_t Outbox::cursor() const {

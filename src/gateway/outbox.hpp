@@ -45,10 +45,15 @@ class Outbox {
  public:
   explicit Outbox(Database& db) : db_(db) {}
 
-  // Queues a measurement (and moves the cursor past it when it has a store id).
+  // Queues a measurement and moves the cursor past its store id, but not to or
+  // past `oldest_unqueued` (a stored measurement still held by the pipeline).
   // False when the uid is already queued.
-  bool enqueue(const Measurement& m, std::int64_t now_us);
+  bool enqueue(const Measurement& m, std::int64_t now_us, std::optional<std::int64_t> oldest_unqueued = {});
+  // The last store id queued (everything up to it is in the outbox).
   std::int64_t cursor() const;
+  // On the very first start, the cursor starts after the measurements already
+  // stored (history imported earlier is not published).
+  void start_cursor_if_new();
 
   std::vector<OutboxRow> feed_pending(int limit) const;
   std::vector<OutboxRow> undecided() const;         // claim waiting or claimed

@@ -29,7 +29,7 @@ void Pipeline::advertisement(const Advertisement& adv, const std::string& source
     const std::string device = o.reading.address ? o.reading.address->str() : std::string();
     for (GatewayOutput* out : outputs_) out->heard(adv, device);
     const Bytes raw = raw_bytes_for(f, adv);
-    reading(o.reading, raw, t, source);
+    reading(o.reading, raw, t, source, adv.name);
   });
 }
 
@@ -44,16 +44,85 @@ void Pipeline::gatt_value(const GattValue& value, const std::string& source) {
       }
       return;
     }
-    reading(o.reading, value.value, t, source);
+    reading(o.reading, value.value, t, source, value.device_name);
   });
 }
 
-void Pipeline::reading(const Reading& r, ByteView raw, std::int64_t time_us, const std::string& source) {
+void Pipeline::reading(const Reading& r, ByteView raw, std::int64_t time_us, const std::string& source,
+                       std::string_view device_name) {
   ++counts_.decoded;
-  auto m = recorder_.record(r, raw, time_us, source);  // stored here, or nothing (repeat, not final)
-  if (!m) return;
+  // Stored here, in one transaction, before anything else happens to it.
+  const RecordResult res = recorder_.record(r, raw, time_us, source, device_name);
+  const std::int64_t now = now_unix_us();
+  switch (res.kind) {
+    case RecordResult::Kind::new_measurement:
+    case RecordResult::Kind::updated_measurement: {
+      const Measurement& m = *res.measurement;
+      auto it = held_.find(m.uid);
+      if (res.kind == RecordResult::Kind::updated_measurement && it == held_.end()) {
+        if (debug_) debug_("measurement " + m.uid + " updated after it was handed on (kept in the store only)");
+        break;
+      }
+      if (m.impedance_ohm) {  // complete: nothing more can come
+        if (it != held_.end()) held_.erase(it);
+        hand_on(m, source);
+      } else {
+        held_[m.uid] = {m, source, now + settle_us_};
+      }
+      break;
+    }
+    case RecordResult::Kind::repeat:
+    case RecordResult::Kind::not_a_measurement:
+      if (r.load_removed && r.address) {  // the person stepped off: that scale's weighing is over
+        for (auto it = held_.begin(); it != held_.end();) {
+          if (it->second.m.address == r.address) {
+            Held h = std::move(it->second);
+            it = held_.erase(it);
+            hand_on(h.m, h.source);
+          } else {
+            ++it;
+          }
+        }
+      }
+      break;
+  }
+}
+
+void Pipeline::hand_on(const Measurement& m, const std::string& source) {
   ++counts_.measurements;
-  for (GatewayOutput* out : outputs_) out->measurement(*m, source);
+  for (GatewayOutput* out : outputs_) out->measurement(m, source);
+}
+
+std::int64_t Pipeline::next_deadline_us() const {
+  std::int64_t d = 0;
+  for (const auto& [uid, h] : held_)
+    if (!d || h.due_us < d) d = h.due_us;
+  return d;
+}
+
+void Pipeline::tick(std::int64_t now_us) {
+  for (auto it = held_.begin(); it != held_.end();) {
+    if (it->second.due_us <= now_us) {
+      Held h = std::move(it->second);
+      it = held_.erase(it);
+      hand_on(h.m, h.source);
+    } else {
+      ++it;
+    }
+  }
+}
+
+void Pipeline::flush() {
+  auto held = std::move(held_);
+  held_.clear();
+  for (auto& [uid, h] : held) hand_on(h.m, h.source);
+}
+
+std::optional<std::int64_t> Pipeline::oldest_held_id() const {
+  std::optional<std::int64_t> oldest;
+  for (const auto& [uid, h] : held_)
+    if (!oldest || h.m.id < *oldest) oldest = h.m.id;
+  return oldest;
 }
 
 }  // namespace declouder

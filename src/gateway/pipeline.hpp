@@ -1,16 +1,29 @@
-// The pipeline: frames -> drivers (devices/registry.hpp) -> store -> outputs.
-// A measurement reaches the outputs only after the store returned it, i.e.
-// after it is in SQLite: nothing is published that is not kept.
+// The pipeline: frames -> drivers (devices/registry.hpp) -> store
+// (store/recorder.hpp) -> outputs. A measurement reaches the outputs only
+// after the Recorder stored it: nothing is published that is not kept.
+//
+// A weighing is handed on once, complete. A Mi scale stores its stabilized
+// weight first and the impedance a few seconds later (the Recorder then
+// updates the same measurement, same uid), so the pipeline holds each new
+// measurement until it is complete:
+//   - it has its impedance (nothing more can come), or
+//   - the person stepped off (a load-removed frame from that scale), or
+//   - `settle` passed since its last update (the scale went quiet), or
+//   - the gateway stops.
+// Held measurements are already in SQLite; after a crash the MQTT output's
+// cursor (gateway/outbox.hpp) picks them up from the store.
 #pragma once
 
 #include <functional>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/frame.hpp"
 #include "devices/family.hpp"
 #include "gateway/output.hpp"
-#include "gateway/recorder.hpp"
+#include "store/recorder.hpp"
 
 namespace declouder {
 
@@ -18,7 +31,7 @@ struct PipelineCounts {
   long frames = 0;        // advertisements and characteristic values seen
   long decoded = 0;       // readings the drivers produced
   long rejected = 0;      // frames a driver claimed but rejected (with a reason, in the debug log)
-  long measurements = 0;  // readings the store turned into new measurements
+  long measurements = 0;  // weighings handed to the outputs
 };
 
 // The bytes a family decoded in an advertisement (its service data or
@@ -28,19 +41,37 @@ Bytes raw_bytes_for(const DeviceFamily& family, const Advertisement& adv);
 class Pipeline {
  public:
   using Log = std::function<void(const std::string&)>;
-  Pipeline(MeasurementRecorder& recorder, std::vector<GatewayOutput*> outputs, Log debug = {})
-      : recorder_(recorder), outputs_(std::move(outputs)), debug_(std::move(debug)) {}
+  Pipeline(Recorder& recorder, std::vector<GatewayOutput*> outputs, std::int64_t settle_us = 15'000'000,
+           Log debug = {})
+      : recorder_(recorder), outputs_(std::move(outputs)), settle_us_(settle_us), debug_(std::move(debug)) {}
 
   void advertisement(const Advertisement& adv, const std::string& source);
   void gatt_value(const GattValue& value, const std::string& source);
-  void reading(const Reading& r, ByteView raw, std::int64_t time_us, const std::string& source);
+  void reading(const Reading& r, ByteView raw, std::int64_t time_us, const std::string& source,
+               std::string_view device_name = {});
+
+  // Held weighings: when the next one is due, and handing them on.
+  std::int64_t next_deadline_us() const;
+  void tick(std::int64_t now_us);
+  void flush();  // hands on everything held (at stop)
+  // The smallest store id still held (the MQTT cursor must not pass it).
+  std::optional<std::int64_t> oldest_held_id() const;
 
   const PipelineCounts& counts() const { return counts_; }
 
  private:
-  MeasurementRecorder& recorder_;
+  struct Held {
+    Measurement m;
+    std::string source;
+    std::int64_t due_us = 0;
+  };
+  void hand_on(const Measurement& m, const std::string& source);
+
+  Recorder& recorder_;
   std::vector<GatewayOutput*> outputs_;
+  std::int64_t settle_us_;
   Log debug_;
+  std::map<std::string, Held> held_;  // by uid
   PipelineCounts counts_;
 };
 

@@ -10,10 +10,19 @@ namespace declouder {
 
 namespace {
 
+const Config* g_config = nullptr;  // for locations in messages; set by read_gateway_settings
+
+[[noreturn]] void fail(const toml::node& n, const std::string& what) {
+  throw ConfigError(config_location(*g_config, n) + ": " + what);
+}
+
 void check_keys(const toml::table& t, const std::string& section, const std::set<std::string>& known) {
   for (const auto& [key, value] : t) {
-    if (!known.count(std::string(key.str())))
-      throw ConfigError("[" + section + "] has an unknown key '" + std::string(key.str()) + "'");
+    if (!known.count(std::string(key.str()))) {
+      std::string list;
+      for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+      fail(value, "unknown key '" + std::string(key.str()) + "' in [" + section + "] (known: " + list + ")");
+    }
   }
 }
 
@@ -22,7 +31,7 @@ std::optional<T> get(const toml::table& t, const std::string& section, const cha
   const toml::node* n = t.get(key);
   if (!n) return std::nullopt;
   if (auto v = n->value<T>()) return *v;
-  throw ConfigError("[" + section + "] " + key + " has the wrong type");
+  fail(*n, "[" + section + "] " + key + " has the wrong type");
 }
 
 }  // namespace
@@ -33,9 +42,12 @@ std::string default_gateway_id() {
   return slug(host);
 }
 
-void read_gateway_settings(const toml::table& config, GatewaySettings& s) {
+void read_gateway_settings(const Config& cfg, GatewaySettings& s) {
+  g_config = &cfg;
+  const toml::table& config = cfg.table;
   if (const toml::table* g = config["gateway"].as_table()) {
-    check_keys(*g, "gateway", {"id", "simulate", "jsonl", "standby_seconds", "switch_db"});
+    check_keys(*g, "gateway", {"id", "simulate", "jsonl", "standby_seconds", "switch_db", "settle_seconds"});
+    if (auto v = get<double>(*g, "gateway", "settle_seconds")) s.settle_seconds = *v;
     if (auto v = get<std::string>(*g, "gateway", "id")) s.gateway_id = *v;
     if (auto v = get<std::string>(*g, "gateway", "jsonl")) s.jsonl = *v;
     if (auto v = get<double>(*g, "gateway", "standby_seconds")) s.mqtt.standby_us = static_cast<std::int64_t>(*v * 1e6);
@@ -43,7 +55,7 @@ void read_gateway_settings(const toml::table& config, GatewaySettings& s) {
     if (const toml::array* a = g->get_as<toml::array>("simulate")) {
       for (const auto& e : *a) {
         auto v = e.value<std::string>();
-        if (!v) throw ConfigError("[gateway] simulate must be a list of strings");
+        if (!v) fail(e, "[gateway] simulate must be a list of strings");
         s.simulate.push_back(*v);
       }
     }
@@ -68,17 +80,17 @@ void read_gateway_settings(const toml::table& config, GatewaySettings& s) {
     if (const toml::array* sensors = d->get_as<toml::array>("sensor")) {
       for (const auto& e : *sensors) {
         const toml::table* t = e.as_table();
-        if (!t) throw ConfigError("[[domoticz.sensor]] entries must be tables");
+        if (!t) fail(e, "[[domoticz.sensor]] entries must be tables");
         check_keys(*t, "domoticz.sensor", {"idx", "metric", "person"});
         DomoticzSensor ds;
         auto idx = get<std::int64_t>(*t, "domoticz.sensor", "idx");
-        if (!idx) throw ConfigError("[[domoticz.sensor]] needs idx (the Domoticz device index)");
+        if (!idx) fail(*t, "[[domoticz.sensor]] needs idx (the Domoticz device index)");
         ds.idx = static_cast<int>(*idx);
         if (auto v = get<std::string>(*t, "domoticz.sensor", "metric")) ds.metric = *v;
         if (auto v = get<std::string>(*t, "domoticz.sensor", "person")) ds.person = *v;
         bool known = ds.metric == "body_type";
         for (const MetricInfo& mi : body_metric_infos()) known |= mi.key == ds.metric;
-        if (!known) throw ConfigError("[[domoticz.sensor]] idx " + std::to_string(ds.idx) + ": unknown metric '" + ds.metric + "'");
+        if (!known) fail(*t, "[[domoticz.sensor]] idx " + std::to_string(ds.idx) + ": unknown metric '" + ds.metric + "'");
         s.mqtt.domoticz.sensors.push_back(ds);
       }
     }

@@ -8,15 +8,10 @@
 #include <string>
 #include <vector>
 
-#include <toml++/toml.h>
-
+#include "app/config.hpp"
 #include "outputs/mqtt_output.hpp"
 
 namespace declouder {
-
-struct ConfigError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
 
 struct GatewaySettings {
   std::string gateway_id;                 // [gateway] id; default: the host name
@@ -25,11 +20,12 @@ struct GatewaySettings {
   std::optional<std::string> mqtt_url;    // [mqtt] url; no MQTT without it
   MqttOutputSettings mqtt;                // the rest of [mqtt] and [domoticz]
   bool domoticz = false;
+  double settle_seconds = 15;             // [gateway] settle_seconds: see gateway/pipeline.hpp
 };
 
-// Reads the three sections from a parsed configuration file. Unknown keys in
-// them are errors (a typo must not be silently ignored), named with the section.
-void read_gateway_settings(const toml::table& config, GatewaySettings& s);
+// Reads the three sections from the parsed configuration file (app/config.hpp
+// loads it). Unknown keys and wrong types are ConfigErrors, "FILE:LINE: what".
+void read_gateway_settings(const Config& config, GatewaySettings& s);
 
 // The host name as a gateway id ("raspberrypi"), "gateway" when unknown.
 std::string default_gateway_id();

@@ -57,7 +57,11 @@ MqttClient::MqttClient(MqttSettings settings, MqttHandlers handlers)
   if (!mosq_) throw MqttError("cannot create an MQTT client (out of memory or empty client id)");
   mosquitto_int_option(mosq_, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
   mosquitto_int_option(mosq_, MOSQ_OPT_TCP_NODELAY, 1);
-  mosquitto_max_inflight_messages_set(mosq_, 50);
+  // At most 10 QoS 1/2 messages in flight; libmosquitto queues the rest. A
+  // broker drops (silently, for MQTT 3.1.1 clients) what exceeds its receive
+  // maximum: Mosquitto's max_inflight_messages defaults to 20, and one
+  // person's delivery is about 20 messages.
+  mosquitto_max_inflight_messages_set(mosq_, 10);
   mosquitto_reconnect_delay_set(mosq_, 1, 10, true);
   mosquitto_connect_callback_set(mosq_, on_connect_cb);
   mosquitto_disconnect_callback_set(mosq_, on_disconnect_cb);

@@ -19,7 +19,7 @@ std::vector<std::string> levels(const std::string& topic) {
 }
 }  // namespace
 
-MqttOutput::MqttOutput(MqttOutputSettings settings, Database& db, EventLoop& loop, MeasurementRecorder* recorder, Log log)
+MqttOutput::MqttOutput(MqttOutputSettings settings, Database& db, EventLoop& loop, Recorder* recorder, Log log)
     : settings_(std::move(settings)),
       loop_(loop),
       recorder_(recorder),
@@ -62,6 +62,7 @@ MqttOutput::~MqttOutput() {
 
 void MqttOutput::start() {
   // Measurements stored before a crash but not yet queued: queue them now.
+  outbox_.start_cursor_if_new();
   if (recorder_) {
     for (;;) {
       auto batch = recorder_->measurements_after(outbox_.cursor(), kBatch);
@@ -87,7 +88,7 @@ void MqttOutput::heard(const Advertisement& adv, std::string_view device) {
 
 void MqttOutput::measurement(const Measurement& m, std::string_view) {
   if (m.address) scale_models_[m.address->str()] = m.model;
-  outbox_.enqueue(m, now_unix_us());
+  outbox_.enqueue(m, now_unix_us(), settings_.oldest_held_id ? settings_.oldest_held_id() : std::nullopt);
   pump();
 }
 

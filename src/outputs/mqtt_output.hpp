@@ -41,7 +41,7 @@
 #include "gateway/outbox.hpp"
 #include "gateway/output.hpp"
 #include "gateway/ownership.hpp"
-#include "gateway/recorder.hpp"
+#include "store/recorder.hpp"
 #include "outputs/domoticz.hpp"
 #include "outputs/home_assistant.hpp"
 #include "outputs/mqtt_client.hpp"
@@ -57,6 +57,8 @@ struct MqttOutputSettings {
   DomoticzSettings domoticz;
   std::int64_t standby_us = 5'000'000;
   OwnershipPolicy ownership;
+  // The smallest store id the pipeline still holds (gateway/pipeline.hpp).
+  std::function<std::optional<std::int64_t>()> oldest_held_id;
 };
 
 struct MqttOutputStats {
@@ -71,7 +73,7 @@ struct MqttOutputStats {
 class MqttOutput : public GatewayOutput {
  public:
   using Log = std::function<void(const std::string&)>;
-  MqttOutput(MqttOutputSettings settings, Database& db, EventLoop& loop, MeasurementRecorder* recorder, Log log);
+  MqttOutput(MqttOutputSettings settings, Database& db, EventLoop& loop, Recorder* recorder, Log log);
   ~MqttOutput() override;
 
   void start() override;
@@ -114,7 +116,7 @@ class MqttOutput : public GatewayOutput {
 
   MqttOutputSettings settings_;
   EventLoop& loop_;
-  MeasurementRecorder* recorder_;
+  Recorder* recorder_;
   Log log_;
   Outbox outbox_;
   DeviceOwnership ownership_;

@@ -334,9 +334,8 @@ void FakeBluez::connect(DeviceView& v) {
       o->registerProperty("Flags").onInterface(kCharacteristic1).withGetter([chp] { return flags_of(chp->spec.properties); });
       std::size_t index = v.index;
       o->registerMethod("ReadValue").onInterface(kCharacteristic1).withInputParamNames("options").withOutputParamNames("value")
-          .implementedAs([this, chp, index](const std::map<std::string, sdbus::Variant>&) {
+          .implementedAs([chp](const std::map<std::string, sdbus::Variant>&) {
             if (!(chp->spec.properties & kRead)) throw sdbus::Error("org.bluez.Error.NotPermitted", "Read not permitted");
-            (void)index;
             return std::vector<std::uint8_t>(chp->value);
           });
       o->registerMethod("WriteValue").onInterface(kCharacteristic1).withInputParamNames("value", "options")

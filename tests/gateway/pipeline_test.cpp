@@ -2,46 +2,90 @@
 
 #include <gtest/gtest.h>
 
-#include "gateway/interim_recorder.hpp"
 #include "gateway/simulated_scale.hpp"
 
 namespace declouder {
 namespace {
 
-// Records what reaches the outputs, and checks that the store saw it first.
+// Records what reaches the outputs, and checks that the store has it first.
 class SpyOutput : public GatewayOutput {
  public:
+  explicit SpyOutput(Recorder& r) : recorder_(r) {}
   std::vector<Measurement> got;
   std::vector<std::string> devices_heard;
   void heard(const Advertisement&, std::string_view device) override { devices_heard.emplace_back(device); }
   void measurement(const Measurement& m, std::string_view source) override {
-    EXPECT_NE(m.id, 0) << "published before it was stored";
+    auto stored = recorder_.measurement(m.id);
+    ASSERT_TRUE(stored) << "handed on before it was stored";
+    EXPECT_EQ(stored->uid, m.uid);
     EXPECT_EQ(source, "test");
     got.push_back(m);
   }
+
+ private:
+  Recorder& recorder_;
 };
 
-TEST(Pipeline, OneWeighingIsOneMeasurementWhateverTheRepeats) {
-  InterimRecorder recorder;
-  SpyOutput out;
-  Pipeline p(recorder, {&out});
+struct Store {
+  Database db{":memory:"};
+  Recorder recorder{db};
+};
+
+TEST(Pipeline, OneWeighingIsHandedOnOnceCompleteWhateverTheRepeats) {
+  Store s;
+  SpyOutput out(s.recorder);
+  Pipeline p(s.recorder, {&out});
   SimulatedScaleSpec spec;
+  auto frames = mi_scale2_weighing_frames(spec, 72.45, 503, 1'700'000'000);
+  // Up to the stabilized weight without impedance: stored, but held.
+  for (int i = 0; i < 5; ++i) p.advertisement(frames[i], "test");
+  EXPECT_TRUE(out.got.empty());
+  ASSERT_TRUE(p.oldest_held_id());
   for (int repeat = 0; repeat < 3; ++repeat)
-    for (const auto& a : mi_scale2_weighing_frames(spec, 72.45, 503, 1'700'000'000)) p.advertisement(a, "test");
+    for (const auto& a : frames) p.advertisement(a, "test");
   ASSERT_EQ(out.got.size(), 1u);
   EXPECT_DOUBLE_EQ(out.got[0].weight_kg, 72.45);
-  EXPECT_EQ(out.got[0].impedance_ohm, 503);
-  EXPECT_EQ(out.got[0].uid.size(), 18u);
-  EXPECT_EQ(p.counts().frames, 21);
+  EXPECT_EQ(out.got[0].impedance_ohm, 503);  // the impedance completed the same measurement
+  EXPECT_FALSE(p.oldest_held_id());
+  EXPECT_EQ(p.counts().frames, 26);
   EXPECT_EQ(p.counts().measurements, 1);
-  EXPECT_EQ(out.devices_heard.size(), 21u);
+  EXPECT_EQ(out.devices_heard.size(), 26u);
   EXPECT_EQ(out.devices_heard[0], "5C:CA:D3:00:00:01");
 }
 
+TEST(Pipeline, AWeighingWithShoesOnGoesOutWhenThePersonStepsOff) {
+  Store s;
+  SpyOutput out(s.recorder);
+  Pipeline p(s.recorder, {&out});
+  auto frames = mi_scale2_weighing_frames(SimulatedScaleSpec{}, 58.2, 0, 1'700'000'000);
+  for (std::size_t i = 0; i + 1 < frames.size(); ++i) p.advertisement(frames[i], "test");
+  EXPECT_TRUE(out.got.empty());
+  p.advertisement(frames.back(), "test");  // load removed
+  ASSERT_EQ(out.got.size(), 1u);
+  EXPECT_FALSE(out.got[0].impedance_ohm);
+}
+
+TEST(Pipeline, AHeldWeighingGoesOutWhenTheScaleFallsSilentOrAtStop) {
+  Store s;
+  SpyOutput out(s.recorder);
+  Pipeline p(s.recorder, {&out}, /*settle_us=*/1'000'000);
+  auto a = mi_scale2_weighing_frames(SimulatedScaleSpec{}, 58.2, 0, 1'700'000'000);
+  auto b = mi_scale2_weighing_frames(SimulatedScaleSpec{}, 80.0, 0, 1'700'000'600);
+  p.advertisement(a[4], "test");  // stabilized, then nothing
+  ASSERT_GT(p.next_deadline_us(), 0);
+  p.tick(p.next_deadline_us() - 1);
+  EXPECT_TRUE(out.got.empty());
+  p.tick(p.next_deadline_us());
+  EXPECT_EQ(out.got.size(), 1u);
+  p.advertisement(b[4], "test");
+  p.flush();
+  EXPECT_EQ(out.got.size(), 2u);
+}
+
 TEST(Pipeline, TheSameWeighingHasTheSameUidOnEveryGateway) {
-  InterimRecorder a, b;
-  SpyOutput out_a, out_b;
-  Pipeline pa(a, {&out_a}), pb(b, {&out_b});
+  Store a, b;
+  SpyOutput out_a(a.recorder), out_b(b.recorder);
+  Pipeline pa(a.recorder, {&out_a}), pb(b.recorder, {&out_b});
   SimulatedScaleSpec spec;
   for (const auto& f : mi_scale2_weighing_frames(spec, 72.45, 503, 1'700'000'000)) pa.advertisement(f, "test");
   for (const auto& f : mi_scale2_weighing_frames(spec, 72.45, 503, 1'700'000'000)) pb.advertisement(f, "test");
@@ -53,9 +97,9 @@ TEST(Pipeline, TheSameWeighingHasTheSameUidOnEveryGateway) {
 }
 
 TEST(Pipeline, GarbledAdvertsAreRejectedNotStored) {
-  InterimRecorder recorder;
-  SpyOutput out;
-  Pipeline p(recorder, {&out});
+  Store s;
+  SpyOutput out(s.recorder);
+  Pipeline p(s.recorder, {&out});
   Advertisement a;
   a.address = MacAddress::parse("5C:CA:D3:00:00:01");
   a.service_data.emplace_back(Uuid::from16(0x181B), Bytes{0x02, 0x26, 0xe6});

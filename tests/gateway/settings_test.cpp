@@ -6,7 +6,7 @@ namespace declouder {
 namespace {
 
 TEST(GatewaySettings, ReadsTheThreeSections) {
-  auto config = toml::parse(R"(
+  auto config = parse_config(R"(
 [gateway]
 id = "bathroom"
 standby_seconds = 2.5
@@ -23,7 +23,7 @@ topic = "domoticz/in"
 idx = 283
 metric = "weight_kg"
 person = "remi"
-)");
+)", "test.toml");
   GatewaySettings s;
   read_gateway_settings(config, s);
   EXPECT_EQ(s.gateway_id, "bathroom");
@@ -42,13 +42,13 @@ TEST(GatewaySettings, NamesTheMistake) {
   auto expect_error = [](const char* text, const char* needle) {
     GatewaySettings s;
     try {
-      read_gateway_settings(toml::parse(text), s);
+      read_gateway_settings(parse_config(text, "gw.toml"), s);
       ADD_FAILURE() << "accepted: " << text;
     } catch (const ConfigError& e) {
       EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
     }
   };
-  expect_error("[mqtt]\nurl = 1883", "[mqtt] url");
+  expect_error("[mqtt]\nurl = 1883", ":2: [mqtt] url");
   expect_error("[mqtt]\nhost = \"x\"", "unknown key 'host'");
   expect_error("[[domoticz.sensor]]\nmetric = \"weight_kg\"", "needs idx");
   expect_error("[[domoticz.sensor]]\nidx = 3\nmetric = \"happiness\"", "unknown metric 'happiness'");

@@ -134,3 +134,15 @@ TEST(MeasurementJson, SlugsAreSafeTopicLevels) {
 
 }  // namespace
 }  // namespace declouder
+
+namespace declouder {
+namespace {
+TEST(Domoticz, AStoredMeasurementsJson) {
+  DomoticzSettings s;
+  s.sensors = {{283, "weight_kg", "alice"}};
+  auto msgs = domoticz_messages(s, R"({"uid":"082bedf799f964e1","id":1,"person":"alice","weight_kg":58.2,"fat_percent":29.9})");
+  ASSERT_EQ(msgs.size(), 1u);
+  EXPECT_EQ(Json::parse(msgs[0].payload)["svalue"], "58.20");
+}
+}  // namespace
+}  // namespace declouder

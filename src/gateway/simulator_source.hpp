@@ -1,0 +1,39 @@
+// Any simulator of src/sim/ (the BLE engineer's device side of each protocol:
+// mi-scale, sig-scale, crenot-gofit-s2, ...) hosted in-process as a source:
+// what the device advertises reaches the pipeline as BlueZ would report it
+// (the current advertisement repeated every 100 ms, and at once when it
+// changes), on the device's own timeline. Only advertisements: a GATT
+// conversation needs the BlueZ path (`declouder simulate` on a system bus).
+//
+// Spec text (for --simulate): NAME[:weight=KG,impedance=OHM,address=MAC,rssi=DBM]
+#pragma once
+
+#include <string>
+
+#include "gateway/source.hpp"
+#include "sim/simulated_device.hpp"
+
+namespace declouder {
+
+struct SimulatorSpec {
+  std::string name;
+  SimOptions options;
+  int rssi = -65;
+};
+
+// Throws std::invalid_argument naming what is wrong (unknown device or key).
+SimulatorSpec parse_simulator_spec(const std::string& text);
+
+class SimulatorSource : public Source {
+ public:
+  explicit SimulatorSource(SimulatorSpec spec) : spec_(std::move(spec)) {}
+  std::string describe() const override;
+  std::string label() const override { return "simulated:" + spec_.name; }
+  bool simulated() const override { return true; }
+  void run(const FrameHandlers& to, const StopFlag& stop) override;
+
+ private:
+  SimulatorSpec spec_;
+};
+
+}  // namespace declouder
