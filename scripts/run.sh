@@ -1,10 +1,47 @@
 #!/usr/bin/env bash
 # Sets everything up and starts the gateway: declouder run.
-# With no Bluetooth adapter (a fresh test machine), declouder says so and runs
-# against simulated devices, so the whole path from scale to database is visible.
-# Extra arguments go to `declouder run` (for example --mqtt mqtt://127.0.0.1:1883).
+#
+#   scripts/run.sh                     on a machine with a Bluetooth adapter: listens to the
+#                                      scales in range with the default (or no) configuration
+#   scripts/run.sh --config FILE ...   any `declouder run` options (see `build/declouder run --help`)
+#
+# With no arguments on a machine without a Bluetooth adapter (a fresh test machine),
+# it shows the whole path instead, loudly labelled as simulated: a simulated Mi Body
+# Composition Scale 2 -> the person "demo" (config/demo.toml) -> body composition ->
+# SQLite (build/demo/declouder.db) -> a private MQTT broker on loopback, with Home
+# Assistant discovery, that you can watch with the mosquitto_sub line it prints.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 scripts/build.sh
-exec build/declouder run "$@"
+
+has_adapter() { [ -n "$(ls -A /sys/class/bluetooth 2>/dev/null)" ]; }
+
+if [ $# -gt 0 ] || has_adapter; then
+  exec build/declouder run "$@"
+fi
+
+mkdir -p build/demo
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+printf 'listener %s 127.0.0.1\nallow_anonymous true\n' "$port" > build/demo/mosquitto.conf
+mosquitto -c build/demo/mosquitto.conf > build/demo/mosquitto.log 2>&1 &
+broker=$!
+trap 'kill "$broker" 2>/dev/null || true' EXIT
+for _ in $(seq 50); do
+  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+  sleep 0.1
+done
+
+cat <<MSG
+== No Bluetooth adapter here: showing the whole path with a SIMULATED scale.
+   people:   "demo" and "guest" (config/demo.toml)
+   database: build/demo/declouder.db   (then: build/declouder history --database build/demo/declouder.db)
+   MQTT:     a private broker on 127.0.0.1:$port; watch it in another terminal with
+             mosquitto_sub -h 127.0.0.1 -p $port -t '#' -v
+   Stop with Ctrl-C.
+MSG
+build/declouder run --config config/demo.toml --database build/demo/declouder.db \
+  --mqtt "mqtt://127.0.0.1:$port" --simulate mi-scale-2 &
+gateway=$!
+trap 'kill -INT "$gateway" 2>/dev/null; wait "$gateway" 2>/dev/null; kill "$broker" 2>/dev/null || true' EXIT INT TERM
+wait "$gateway"

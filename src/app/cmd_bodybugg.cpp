@@ -25,6 +25,7 @@
 #include "wearables/bodybugg_commands.hpp"
 #include "wearables/bodybugg_download.hpp"
 #include "wearables/bodybugg_pdp.hpp"
+#include "wearables/gowearfit_flash.hpp"
 #include "wearables/bodybugg_transport.hpp"
 
 namespace declouder {
@@ -226,7 +227,8 @@ class ProgressBar {
   bool shown_ = false;
 };
 
-int run_memory_download(const LinkOptions& o, Database& db, const std::string& database, bodybugg::DownloadOptions opt) {
+int run_memory_download(const LinkOptions& o, Database& db, const std::string& database, bodybugg::DownloadOptions opt,
+                        ProgressBar& bar) {
   std::unique_ptr<SerialPort> port;
   try {
     port = std::make_unique<SerialPort>(o.port, SerialSettings{o.baud});
@@ -243,10 +245,10 @@ int run_memory_download(const LinkOptions& o, Database& db, const std::string& d
   try {
     r = bodybugg::download_gowearfit(*stream, db, opt);
   } catch (const SerialError& e) {
-    std::fprintf(stderr, "\n");
+    bar.finish();
     throw CommandError(std::string(e.what()));
   }
-  std::fprintf(stderr, "\n");
+  bar.finish();
   if (!r.image_path.empty()) std::printf("saved %zu bytes to %s\n", r.bytes, r.image_path.c_str());
   else if (!r.problem) std::printf("the armband holds no data\n");
   std::printf("%zu minutes; stored %d new sessions (%lld samples), %d already in %s\n", r.minutes, r.stored.sessions_added,
@@ -275,7 +277,7 @@ int run_download(Args& args) {
   opt.output_dir = output_dir.value_or(".");
   opt.clear = clear;
   opt.progress = [&](std::size_t n, std::optional<std::size_t> total) { bar.update(n, total); };
-  if (memory) return run_memory_download(o, db, *database, opt);
+  if (memory) return run_memory_download(o, db, *database, opt, bar);
   Link l = open_link(o);
   bodybugg::DownloadResult r;
   try {
@@ -430,6 +432,9 @@ button presses in Unix seconds (with milliseconds); DIAGNSTC samples are objects
 {"time","i","j"}. Also: channel_id, complete, device_address.
 Without --json: a summary line per session.
 
+FILE may also be a GoWearFit flash image (the .bin 'download --memory' keeps):
+one object per channel and session start, in the same shape.
+
 A damaged dump is decoded up to the break: the sessions before it are printed,
 the reason and the byte offset go to stderr, and the exit status is 1.
 )";
@@ -443,7 +448,19 @@ int run_parse(Args& args) {
   std::ostringstream ss;
   ss << in.rdbuf();
   const std::string text = ss.str();
-  const auto dump = bodybugg::parse_pdp(text);
+  // A GoWearFit flash image (what 'download --memory' keeps) starts with a record
+  // type byte, never with text: decode it into the same per-session shape.
+  const bool flash = !text.empty() && !text.starts_with("SESSION-BEGIN") && static_cast<unsigned char>(text[0]) < 0x20;
+  bodybugg::PdpDump dump;
+  std::optional<std::string> flash_error;
+  if (flash) {
+    Bytes image(text.begin(), text.end());
+    auto fi = bodybugg::parse_flash_image(image);
+    dump = bodybugg::flash_sessions(fi, 0);
+    flash_error = fi.error;
+  } else {
+    dump = bodybugg::parse_pdp(text);
+  }
   for (const auto& s : dump.sessions) {
     if (json) {
       nlohmann::ordered_json j;
@@ -477,6 +494,10 @@ int run_parse(Args& args) {
     }
   }
   std::cout.flush();
+  if (flash_error) {
+    std::fprintf(stderr, "declouder bodybugg parse: %s: %s\n", pos[0].c_str(), flash_error->c_str());
+    return 1;
+  }
   if (dump.error) {
     std::fprintf(stderr, "declouder bodybugg parse: %s: stopped at byte %zu (line %zu): %s\n", pos[0].c_str(),
                  dump.error->byte_offset, dump.error->line, dump.error->reason.c_str());

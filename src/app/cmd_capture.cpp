@@ -13,6 +13,28 @@ std::optional<MacAddress> capture_device_option(Args& args) {
   return mac;
 }
 
+capture::HandleMap capture_map_option(Args& args) {
+  capture::HandleMap map;
+  for (const auto& m : args.values("--map")) {
+    auto eq = m.find('=');
+    std::optional<Uuid> uuid = eq == std::string::npos ? std::nullopt : Uuid::parse(m.substr(eq + 1));
+    unsigned long handle = 0;
+    bool ok = eq != std::string::npos && uuid;
+    if (ok) {
+      try {
+        std::size_t used = 0;
+        handle = std::stoul(m.substr(0, eq), &used, 0);
+        ok = used == eq && handle <= 0xFFFF;
+      } catch (const std::exception&) {
+        ok = false;
+      }
+    }
+    if (!ok) throw UsageError("--map: '" + m + "' is not HANDLE=UUID (0x004b=2a37)");
+    map[static_cast<std::uint16_t>(handle)] = *uuid;
+  }
+  return map;
+}
+
 std::string capture_single_file(Args& args) {
   auto pos = args.positionals();
   if (pos.empty()) throw UsageError("missing FILE (a btsnoop, PacketLogger, hcidump or btmon capture)");
@@ -21,9 +43,10 @@ std::string capture_single_file(Args& args) {
 }
 
 capture::CaptureSummary capture_trace_or_fail(const std::string& path, capture::TraceHandlers handlers,
-                                              const std::function<void(const capture::HciRecord&)>& on_record) {
+                                              const std::function<void(const capture::HciRecord&)>& on_record,
+                                              const capture::HandleMap& assumed_uuids) {
   try {
-    return capture::trace_capture(path, std::move(handlers), on_record);
+    return capture::trace_capture(path, std::move(handlers), on_record, assumed_uuids);
   } catch (const capture::CaptureError& e) {
     throw CommandError(e.what());
   }

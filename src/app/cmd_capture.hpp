@@ -13,11 +13,14 @@ namespace declouder {
 
 // "--device MAC", checked.
 std::optional<MacAddress> capture_device_option(Args& args);
+// "--map HANDLE=UUID" (repeatable): handles the capture's discovery does not name.
+capture::HandleMap capture_map_option(Args& args);
 // Exactly one FILE positional.
 std::string capture_single_file(Args& args);
 // Runs trace_capture, turning CaptureError into CommandError.
 capture::CaptureSummary capture_trace_or_fail(const std::string& path, capture::TraceHandlers handlers,
-                                              const std::function<void(const capture::HciRecord&)>& on_record = {});
+                                              const std::function<void(const capture::HciRecord&)>& on_record = {},
+                                              const capture::HandleMap& assumed_uuids = {});
 // Says on stderr where a truncated/corrupt file stopped. Returns the exit
 // status: 1 only when not a single record could be read.
 int capture_exit_status(std::string_view command, const std::string& path, const capture::CaptureSummary& s);

@@ -7,7 +7,7 @@
 namespace declouder {
 namespace {
 
-constexpr std::string_view kUsage = R"(Usage: declouder capture att FILE [--device MAC] [--json]
+constexpr std::string_view kUsage = R"(Usage: declouder capture att FILE [--device MAC] [--map HANDLE=UUID]... [--json]
 
 Prints every ATT PDU of the capture (btsnoop, PacketLogger, hcidump or btmon
 text; the format is recognised from the content), after ACL reassembly, in
@@ -15,6 +15,8 @@ file order. Responses carry the handle of the request they answer; handles are
 shown with the characteristic UUID the capture's GATT discovery revealed.
 
   --device MAC   only the connection(s) to this device
+  --map H=UUID   name a handle the capture's discovery does not (a capture
+                 started after discovery): --map 0x004b=2a37. Repeatable.
   --json         one JSON object per PDU with the keys time (ISO 8601 UTC with
                  microseconds), address (when the connection is known),
                  direction (host->device or device->host), opcode (number),
@@ -32,6 +34,7 @@ Example:
 int run(Args& args) {
   const bool json = args.flag("--json");
   const auto device = capture_device_option(args);
+  const auto map = capture_map_option(args);
   const std::string path = capture_single_file(args);
 
   capture::TextOut out;
@@ -87,7 +90,7 @@ int run(Args& args) {
       out.ch('\n');
     }
   };
-  auto summary = capture_trace_or_fail(path, std::move(h));
+  auto summary = capture_trace_or_fail(path, std::move(h), {}, map);
   out.flush();
   return capture_exit_status("capture att", path, summary);
 }

@@ -9,7 +9,7 @@
 namespace declouder {
 namespace {
 
-constexpr std::string_view kUsage = R"(Usage: declouder capture decode FILE [--json]
+constexpr std::string_view kUsage = R"(Usage: declouder capture decode FILE [--map HANDLE=UUID]... [--json]
 
 Replays the capture's advertisements and the values its devices sent over GATT
 (notifications, indications, read responses on handles whose characteristic
@@ -18,6 +18,8 @@ new reading. A frame that is not stabilized, or that repeats the device's
 previous reading (scales advertise the same weighing many times), is not a new
 reading.
 
+  --map H=UUID   name a handle the capture's discovery does not (a capture
+                 started after discovery): --map 0x004b=2a37. Repeatable.
   --json   one JSON object per reading: the keys of `declouder decode --json`
            (model, address, weight_kg, impedance_ohm, stabilized, device_time,
            unit, ...) plus time (when the capture saw it, ISO 8601 UTC)
@@ -27,6 +29,7 @@ none could be, 2 for a mistake on the command line.)";
 
 int run(Args& args) {
   const bool json = args.flag("--json");
+  const auto map = capture_map_option(args);
   const std::string path = capture_single_file(args);
 
   std::map<std::pair<std::string, std::string>, std::string> last_reading;  // (model, address) -> reading
@@ -65,7 +68,7 @@ int run(Args& args) {
   frames.on_gatt_value = [&](const GattValue& v) { registry().decode_gatt(v, on_outcome_at(v.time_us)); };
   capture::CaptureSummary summary;
   try {
-    summary = capture::replay_capture(path, frames);
+    summary = capture::replay_capture(path, frames, map);
   } catch (const capture::CaptureError& e) {
     throw CommandError(e.what());
   }

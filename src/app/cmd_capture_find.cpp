@@ -11,7 +11,7 @@ namespace declouder {
 namespace {
 
 constexpr std::string_view kUsage = R"(Usage: declouder capture find FILE... --value NUMBER [--time ISO8601] [--lb]
-                              [--limit N] [--json]
+                              [--map HANDLE=UUID]... [--limit N] [--json]
 
 Given the value the device's display showed while the capture was recorded
 (and, optionally, when), lists the fields that could hold it: every
@@ -29,6 +29,7 @@ several files applies to all of them.
                    81.1 matches 81.05..81.15)
   --time ISO8601   when: 2024-03-17T19:59:33Z, or local wall time 2024-03-17T20:59:33+01:00
   --lb             the display showed pounds (default: kg)
+  --map H=UUID     name a handle the capture's discovery does not: 0x004b=2a37
   --limit N        print the N best candidates (default 20; 0 for all)
   --json           one object per candidate, best first, with the keys kind
                    (value or time), source (advert:service_data:181b,
@@ -55,6 +56,7 @@ int run(Args& args) {
   const auto values = args.values("--value");
   const auto times = args.values("--time");
   const auto limit = args.integer("--limit").value_or(20);
+  const auto map = capture_map_option(args);
   const auto files = args.positionals();
   if (files.empty()) throw UsageError("missing FILE (one or more captures)");
   if (values.empty() && times.empty()) throw UsageError("--value is required (the number the display showed)");
@@ -90,7 +92,7 @@ int run(Args& args) {
   capture::ValueFinder finder;
   for (std::size_t i = 0; i < files.size(); ++i) {
     try {
-      std::string stop = finder.add_capture(files[i], targets[i]);
+      std::string stop = finder.add_capture(files[i], targets[i], map);
       if (!stop.empty()) std::fprintf(stderr, "declouder capture find: %s: %s\n", files[i].c_str(), stop.c_str());
     } catch (const capture::CaptureError& e) {
       throw CommandError(e.what());

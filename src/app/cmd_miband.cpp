@@ -3,11 +3,14 @@
 //   heart-rate   pair (tap gate) and measure once, in the order that keeps the 1S connected
 // Protocol bytes: wearables/miband_protocol.hpp; the order: wearables/miband_conversation.hpp.
 #include <cstdio>
+#include <functional>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
 
 #include "app/cli.hpp"
+#include "app/store_session.hpp"
+#include "wearables/band_store.hpp"
 #include "ble/bluez_client.hpp"
 #include "wearables/miband_protocol.hpp"
 #include "wearables/miband_session.hpp"
@@ -111,10 +114,21 @@ link anyway, the reason is printed with what it means.
 
 Exit status: 0 with a heart rate; 1 when the band could not be read (why on stderr).)";
 
-int run_heart_rate(Args& args) {
-  const bool json = args.flag("--json");
+// What every command that talks to the band takes: the band, the adapter, the wearer.
+struct BandOptions {
+  MacAddress address;
+  std::string adapter;
+  std::chrono::milliseconds timeout{20000};
+  miband::UserProfile user;
+  miband::Model model = miband::Model::mi1s;
+  miband::LinkPolicy policy;
+  bool tuning = true;
+};
+
+BandOptions read_band_options(Args& args) {
+  BandOptions o;
   auto address_text = args.value("--address");
-  const std::string adapter_name = args.value("--adapter").value_or("");
+  o.adapter = args.value("--adapter").value_or("");
   const double timeout = args.number("--timeout").value_or(20);
   const double wait = args.number("--wait").value_or(60);
   const long long uid = args.integer("--uid").value_or(1550050550);
@@ -125,11 +139,11 @@ int run_heart_rate(Args& args) {
   const std::string alias = args.value("--alias").value_or("wearer");
   const std::string model_text = args.value("--model").value_or("1s");
   const long long supervision = args.integer("--supervision-timeout-ms").value_or(6000);
-  const bool no_tuning = args.flag("--no-link-tuning");
-  args.finish();
+  o.tuning = !args.flag("--no-link-tuning");
   if (!address_text) throw UsageError("--address is required (declouder scan shows the band)");
   auto address = MacAddress::parse(*address_text);
   if (!address) throw UsageError("--address: '" + *address_text + "' is not a Bluetooth address (AA:BB:CC:DD:EE:FF)");
+  o.address = *address;
   if (timeout <= 0) throw UsageError("--timeout: expected a positive number of seconds");
   if (wait <= 0) throw UsageError("--wait: expected a positive number of seconds");
   if (uid < 0 || uid > 0xFFFFFFFFLL) throw UsageError("--uid: 0..4294967295");
@@ -137,53 +151,55 @@ int run_heart_rate(Args& args) {
   if (age < 0 || age > 255 || weight < 0 || weight > 255 || height < 1 || height > 300)
     throw UsageError("--age/--weight-kg: 0..255, --height-cm: 1..300");
   auto model = miband::parse_model(model_text);
-  if (!model || *model == miband::Model::mi1) throw UsageError("--model: heart rate needs a 1a or 1s");
-  if (alias.size() > 8) throw UsageError("--alias: at most 8 characters");
+  if (!model) throw UsageError("--model: '" + model_text + "' is not 1, 1a or 1s");
+  o.model = *model;
+  const std::size_t max_alias = o.model == miband::Model::mi1 ? 10 : 8;
+  if (alias.size() > max_alias) throw UsageError("--alias: at most " + std::to_string(max_alias) + " characters");
   if (supervision < 100 || supervision > 32000) throw UsageError("--supervision-timeout-ms: 100..32000");
+  o.timeout = std::chrono::milliseconds(static_cast<long long>(timeout * 1000));
+  o.user.uid = static_cast<std::uint32_t>(uid);
+  o.user.sex = sex == "male" ? miband::Sex::male : miband::Sex::female;
+  o.user.age_years = static_cast<std::uint8_t>(age);
+  o.user.height_cm = static_cast<std::uint8_t>(height & 0xFF);
+  o.user.weight_kg = static_cast<std::uint8_t>(weight);
+  o.user.alias = alias;
+  o.policy.supervision_timeout_ms = static_cast<int>(supervision);
+  o.policy.tap_timeout_ms = static_cast<int>(wait * 1000);
+  o.policy.measurement_timeout_ms = static_cast<int>(wait * 1000);
+  return o;
+}
 
-  miband::UserProfile user;
-  user.uid = static_cast<std::uint32_t>(uid);
-  user.sex = sex == "male" ? miband::Sex::male : miband::Sex::female;
-  user.age_years = static_cast<std::uint8_t>(age);
-  user.height_cm = static_cast<std::uint8_t>(height & 0xFF);
-  user.weight_kg = static_cast<std::uint8_t>(weight);
-  user.alias = alias;
-  miband::LinkPolicy policy;
-  policy.supervision_timeout_ms = static_cast<int>(supervision);
-  policy.tap_timeout_ms = static_cast<int>(wait * 1000);
-  policy.measurement_timeout_ms = static_cast<int>(wait * 1000);
-
-  auto tell = [](const std::string& line) { std::fprintf(stderr, "declouder miband heart-rate: %s\n", line.c_str()); };
-  std::optional<int> bpm;
-  const auto t = std::chrono::milliseconds(static_cast<long long>(timeout * 1000));
+// Finds the band, tunes the link, runs the conversation `build` makes; failures
+// become a CommandError that explains the disconnect reason.
+void run_with_band(const BandOptions& o, const char* command,
+                   const std::function<Conversation(const miband::SupervisionTuner&)>& build, const FrameHandlers& handlers) {
+  auto tell = [command](const std::string& line) { std::fprintf(stderr, "declouder %s: %s\n", command, line.c_str()); };
   try {
     BluezClient client;
-    AdapterInfo adapter = client.adapter(adapter_name);
+    AdapterInfo adapter = client.adapter(o.adapter);
     // Before connecting: the kernel applies its defaults to new connections.
     const std::string hci = adapter.name.empty() ? "hci0" : adapter.name;
     std::string tuning;
-    if (no_tuning)
+    if (!o.tuning)
       tuning = "kernel link defaults left alone (--no-link-tuning); the band's FF09 request asks for 5 s";
-    else if (auto why = miband::raise_supervision_timeout(hci, policy.supervision_timeout_ms))
+    else if (auto why = miband::raise_supervision_timeout(hci, o.policy.supervision_timeout_ms))
       tuning = "could not raise the supervision timeout (" + *why + "); relying on the band's own FF09 request";
     else
-      tuning = "supervision timeout for new connections on " + hci + " raised to " + std::to_string(supervision) + " ms";
-    BluezDevice device(client, adapter, *address);
-    device.find(t);
-    Conversation conversation = miband::heart_rate_conversation(user, *address, *model, policy,
-                                                                [tuning](int) { return tuning; });
+      tuning = "supervision timeout for new connections on " + hci + " raised to " +
+               std::to_string(o.policy.supervision_timeout_ms) + " ms";
+    BluezDevice device(client, adapter, o.address);
+    device.find(o.timeout);
+    Conversation conversation = build([tuning](int) { return tuning; });
     SessionOptions options;
-    options.connect_timeout = t;
+    options.connect_timeout = o.timeout;
     options.tell = tell;
-    FrameHandlers handlers;
-    handlers.on_reading = [&](const Reading& r, const Bytes&, std::int64_t) {
-      if (r.heart_rate_bpm) bpm = r.heart_rate_bpm;
-    };
     BusLoop::install_stop_signals();
     SessionRunner runner(device, options);
     runner.run(conversation, handlers);
   } catch (const BleError& e) {
     throw CommandError(e.what());
+  } catch (const CommandError&) {
+    throw;
   } catch (const std::exception& e) {
     // SessionError / LinkLost: say what the disconnect reason means.
     std::string msg = e.what();
@@ -195,6 +211,21 @@ int run_heart_rate(Args& args) {
     }
     throw CommandError(msg);
   }
+}
+
+int run_heart_rate(Args& args) {
+  const bool json = args.flag("--json");
+  BandOptions o = read_band_options(args);
+  args.finish();
+  if (o.model == miband::Model::mi1) throw UsageError("--model: heart rate needs a 1a or 1s");
+  std::optional<int> bpm;
+  FrameHandlers handlers;
+  handlers.on_reading = [&](const Reading& r, const Bytes&, std::int64_t) {
+    if (r.heart_rate_bpm) bpm = r.heart_rate_bpm;
+  };
+  run_with_band(o, "miband heart-rate", [&](const miband::SupervisionTuner& t) {
+    return miband::heart_rate_conversation(o.user, o.address, o.model, o.policy, t);
+  }, handlers);
   if (!bpm) throw CommandError("the band gave no heart rate");
   if (json) {
     nlohmann::ordered_json j;
@@ -206,11 +237,110 @@ int run_heart_rate(Args& args) {
   return 0;
 }
 
+constexpr std::string_view kActivityUsage = R"(Usage: declouder miband activity --address MAC [--database FILE] [--config FILE] [--json]
+                                [wearer and link options of 'miband heart-rate']
+
+Downloads the band's per-minute activity history (FF07), acknowledging each block
+so the band frees it, and stores the minutes in the database (table band_activity;
+the default database like every other command). Prints a summary, or with --json
+one object per minute: {"time","kind","intensity","steps","heart_rate_bpm"} (time
+on the band's own clock, without zone; heart_rate_bpm null when the minute has none).)";
+
+int run_activity(Args& args) {
+  const bool json = args.flag("--json");
+  auto database_option = args.value("--database");
+  auto config_option = args.value("--config");
+  BandOptions o = read_band_options(args);
+  args.finish();
+  StoreSession store = open_store(config_option, database_option);
+  std::vector<miband::ActivityMinute> minutes;
+  FrameHandlers handlers;
+  handlers.on_reading = [&](const Reading& r, const Bytes&, std::int64_t) {
+    if (!r.device_time) return;
+    miband::ActivityMinute m;
+    m.time = r.device_time->civil;
+    m.steps = static_cast<std::uint8_t>(r.steps.value_or(0));
+    if (r.heart_rate_bpm) m.heart_rate = static_cast<std::uint8_t>(*r.heart_rate_bpm);
+    for (std::size_t i = 0; i < r.device_metric_count; ++i) {
+      const auto& dm = r.device_metrics[i];
+      if (std::string_view(dm.name) == "activity_kind") m.kind = static_cast<std::uint8_t>(dm.value);
+      if (std::string_view(dm.name) == "intensity") m.intensity = static_cast<std::uint8_t>(dm.value);
+    }
+    minutes.push_back(m);
+  };
+  run_with_band(o, "miband activity", [&](const miband::SupervisionTuner& t) {
+    return miband::activity_conversation(o.user, o.address, o.model, o.policy, t);
+  }, handlers);
+  auto sum = miband::store_activity(*store.database, o.address, minutes);
+  if (json) {
+    for (const auto& m : minutes) {
+      char t[32];
+      std::snprintf(t, sizeof t, "%04d-%02d-%02dT%02d:%02d:00", m.time.year, m.time.month, m.time.day, m.time.hour, m.time.minute);
+      nlohmann::ordered_json j;
+      j["time"] = t;
+      j["kind"] = m.kind;
+      j["intensity"] = m.intensity;
+      j["steps"] = m.steps;
+      j["heart_rate_bpm"] = m.heart_rate ? nlohmann::ordered_json(*m.heart_rate) : nlohmann::ordered_json(nullptr);
+      std::cout << j.dump() << '\n';
+    }
+  } else {
+    std::cout << minutes.size() << " minutes";
+    if (!minutes.empty()) std::cout << " from " << iso8601(DeviceClock{minutes.front().time}) << " to " << iso8601(DeviceClock{minutes.back().time});
+    std::cout << "; stored " << sum.added << " new, " << sum.already_stored << " already in " << store.database->path() << '\n';
+  }
+  std::cout.flush();
+  return 0;
+}
+
+constexpr std::string_view kInfoUsage = R"(Usage: declouder miband info --address MAC [wearer and link options of 'miband heart-rate']
+
+Connects (user info and, for a new wearer, the tap), then reads the device info
+(model, firmware), the battery and today's steps.)";
+
+int run_band_info(Args& args) {
+  BandOptions o = read_band_options(args);
+  args.finish();
+  miband::BandStatus st;
+  run_with_band(o, "miband info", [&](const miband::SupervisionTuner& t) {
+    return miband::status_conversation(o.user, o.address, o.model, st, o.policy, t);
+  }, {});
+  if (st.info) {
+    char fw[16];
+    std::snprintf(fw, sizeof fw, "%u.%u.%u.%u", st.info->firmware_version >> 24, (st.info->firmware_version >> 16) & 0xFF,
+                  (st.info->firmware_version >> 8) & 0xFF, st.info->firmware_version & 0xFF);
+    std::printf("%-10s Mi Band %s (hardware %u, firmware %s%s)\n", "model", std::string(miband::model_name(st.info->model)).c_str(),
+                st.info->hardware, fw, st.info->heart_rate_firmware ? ", heart-rate sensor" : "");
+  } else {
+    std::printf("%-10s (device info missing or its check byte is wrong)\n", "model");
+  }
+  if (st.battery)
+    std::printf("%-10s %d %% (%s, charged %d times, last %s)\n", "battery", st.battery->level_percent,
+                std::string(miband::battery_status_name(st.battery->status)).c_str(), st.battery->charge_count,
+                iso8601(DeviceClock{st.battery->last_charge}).c_str());
+  if (st.steps) std::printf("%-10s %u today\n", "steps", *st.steps);
+  return 0;
+}
+
 const CommandRegistration reg_heart_rate{{
     .name = "miband heart-rate",
     .summary = "pair with a Mi Band 1S if needed and measure the heart rate once",
     .usage = kHeartRateUsage,
     .run = run_heart_rate,
+}};
+
+const CommandRegistration reg_activity{{
+    .name = "miband activity",
+    .summary = "download the Mi Band's per-minute activity history into the database",
+    .usage = kActivityUsage,
+    .run = run_activity,
+}};
+
+const CommandRegistration reg_band_info{{
+    .name = "miband info",
+    .summary = "read the Mi Band's model, firmware, battery and steps",
+    .usage = kInfoUsage,
+    .run = run_band_info,
 }};
 
 const CommandRegistration reg_user_info{{

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "app/cli.hpp"
+#include "app/frame_arguments.hpp"
 #include "app/store_session.hpp"
 #include "body/metrics_json.hpp"
 #include "devices/registry.hpp"
@@ -42,34 +43,6 @@ not a reading of any supported device; 2 for a mistake on the command line.
 Examples:
   declouder record --weight 165.2 --unit lb --person alice
   declouder record --service-data 181b=0226e607020e10293af7019a38 --address C8:47:8C:00:00:01)";
-
-std::pair<std::string, std::string> split_key_hex(const std::string& option, const std::string& text) {
-  auto eq = text.find('=');
-  if (eq == std::string::npos || eq == 0) throw UsageError(option + " " + text + ": expected KEY=HEX");
-  return {text.substr(0, eq), text.substr(eq + 1)};
-}
-
-Bytes hex_argument(const std::string& option, const std::string& hex) {
-  auto b = parse_hex(hex);
-  if (!b) throw UsageError(option + ": '" + hex + "' is not hex bytes (pairs of 0-9a-f)");
-  return *b;
-}
-
-Uuid uuid_argument(const std::string& option, const std::string& text) {
-  auto u = Uuid::parse(text);
-  if (!u) throw UsageError(option + ": '" + text + "' is not a UUID (4 hex digits like 181b, or the full form)");
-  return *u;
-}
-
-std::uint16_t company_argument(const std::string& option, const std::string& text) {
-  try {
-    std::size_t used = 0;
-    unsigned long v = std::stoul(text, &used, 0);
-    if (used == text.size() && v <= 0xFFFF) return static_cast<std::uint16_t>(v);
-  } catch (const std::exception&) {
-  }
-  throw UsageError(option + ": '" + text + "' is not a company id (0-65535, decimal or 0x hex)");
-}
 
 struct Decoded {
   Reading reading;
@@ -111,11 +84,7 @@ int run_record(Args& args) {
   auto weight = args.number("--weight");
   auto unit_text = args.value("--unit");
   auto impedance = args.number("--impedance-ohm");
-  auto service_data = args.values("--service-data");
-  auto manufacturer_data = args.values("--manufacturer-data");
-  auto gatt = args.value("--gatt");
-  auto name = args.value("--name");
-  auto address_text = args.value("--address");
+  FrameArguments frame = read_frame_arguments(args, "records");
   auto time_text = args.value("--time");
   auto person = args.value("--person");
   auto database = args.value("--database");
@@ -128,13 +97,9 @@ int run_record(Args& args) {
     if (!t) throw UsageError("--time: '" + *time_text + "' is not an ISO 8601 time (2024-03-17T07:30:00Z)");
     when = *t;
   }
-  std::optional<MacAddress> address;
-  if (address_text) {
-    address = MacAddress::parse(*address_text);
-    if (!address) throw UsageError("--address: '" + *address_text + "' is not a Bluetooth address (AA:BB:CC:DD:EE:FF)");
-  }
+  const std::optional<MacAddress>& address = frame.address;
   const bool manual = weight_kg || weight;
-  const bool frames = !service_data.empty() || !manufacturer_data.empty() || gatt;
+  const bool frames = frame.has_data();
   if (manual == frames)
     throw UsageError(manual ? "give either a manual weight or device bytes, not both"
                             : "nothing to record: give --weight-kg (or --weight/--unit) or device bytes");
@@ -166,50 +131,18 @@ int run_record(Args& args) {
   } else {
     if (impedance || unit_text) throw UsageError("--impedance-ohm and --unit go with a manual weight");
     std::vector<std::string> rejections;
-    auto collect = [&](const Bytes& raw) {
-      return [&, raw](const DeviceFamily& f, const DecodeOutcome& o) {
-        if (o.ok()) {
-          Reading r = o.reading;
-          if (!r.address) r.address = address;
-          readings.push_back({r, raw});
-        } else {
-          rejections.push_back(std::string(f.id) + ": " + std::string(status_name(o.status)) +
-                               (o.detail && *o.detail ? " (" + std::string(o.detail) + ")" : ""));
-        }
-      };
-    };
-    if (gatt) {
-      if (!service_data.empty() || !manufacturer_data.empty())
-        throw UsageError("--gatt records a characteristic value; it cannot be combined with advertisement data");
-      auto [uuid, hex] = split_key_hex("--gatt", *gatt);
-      GattValue v;
-      v.characteristic = uuid_argument("--gatt", uuid);
-      v.value = hex_argument("--gatt", hex);
-      v.device_name = name.value_or("");
-      v.address = address;
-      v.time_us = when;
-      registry().decode_gatt(v, collect(v.value));
-    } else {
-      Advertisement adv;
-      adv.address = address;
-      adv.name = name.value_or("");
-      adv.time_us = when;
-      for (const auto& sd : service_data) {
-        auto [uuid, hex] = split_key_hex("--service-data", sd);
-        adv.service_data.emplace_back(uuid_argument("--service-data", uuid), hex_argument("--service-data", hex));
+    const Bytes raw = frame.raw();
+    if (frame.gatt) frame.gatt->time_us = when;
+    frame.advert.time_us = when;
+    frame.decode([&](const DeviceFamily& f, const DecodeOutcome& o) {
+      if (o.ok()) {
+        Reading r = o.reading;
+        if (!r.address) r.address = address;
+        readings.push_back({r, raw});
+      } else {
+        rejections.push_back(rejection_text(f, o));
       }
-      for (const auto& md : manufacturer_data) {
-        auto [id, hex] = split_key_hex("--manufacturer-data", md);
-        adv.manufacturer_data.emplace_back(company_argument("--manufacturer-data", id),
-                                           hex_argument("--manufacturer-data", hex));
-      }
-      // The raw bytes kept for a reading: the payload its family decoded. With
-      // several payloads in one advert, all of them, in order.
-      Bytes raw;
-      for (const auto& [u, b] : adv.service_data) raw.insert(raw.end(), b.begin(), b.end());
-      for (const auto& [c, b] : adv.manufacturer_data) raw.insert(raw.end(), b.begin(), b.end());
-      registry().decode_advertisement(adv, collect(raw));
-    }
+    });
     if (readings.empty()) {
       if (rejections.empty()) std::fprintf(stderr, "declouder record: no supported device claims these bytes\n");
       for (const auto& r : rejections) std::fprintf(stderr, "declouder record: %s\n", r.c_str());
@@ -222,7 +155,7 @@ int run_record(Args& args) {
   if (person && !rec.stored_person(*person))
     throw CommandError("no person named '" + *person + "' (people come from [[person]] in the config file)");
   for (const Decoded& d : readings) {
-    RecordResult r = rec.record(d.reading, d.raw, when, manual ? "cli:manual" : "cli", name.value_or(""));
+    RecordResult r = rec.record(d.reading, d.raw, when, manual ? "cli:manual" : "cli", frame.name);
     if (person && r.kind == RecordResult::Kind::new_measurement) {
       r.measurement = rec.assign(r.measurement->id, *person);
       r.note = "assigned by --person";

@@ -37,28 +37,3 @@ std::string measurement_table_header();
 std::string measurement_table_row(const Measurement& m, WeightUnit unit);
 
 }  // namespace declouder
-
-#include "gateway/recorder.hpp"
-
-namespace declouder {
-
-// The gateway's MeasurementRecorder (gateway/recorder.hpp) backed by the store:
-// record() returns the stored measurement for a new weighing, and again (same
-// id and uid, now with impedance and full metrics) when a later frame
-// completed it; nothing for repeats and frames that are not measurements.
-class StoreMeasurementRecorder : public MeasurementRecorder {
- public:
-  explicit StoreMeasurementRecorder(Recorder& recorder) : recorder_(recorder) {}
-  std::optional<Measurement> record(const Reading& reading, ByteView raw, std::int64_t time_us,
-                                    std::string_view source) override {
-    return recorder_.record(reading, raw, time_us, source).measurement;
-  }
-  std::vector<Measurement> measurements_after(std::int64_t id, int limit) override {
-    return recorder_.measurements_after(id, limit > 0 ? static_cast<std::size_t>(limit) : 100);
-  }
-
- private:
-  Recorder& recorder_;
-};
-
-}  // namespace declouder

@@ -132,9 +132,7 @@ void BluezClient::reload() {
     auto reply = proxy->callMethod(call, 10'000'000);
     reply >> managed;
   } catch (const sdbus::Error& e) {
-    BleError err = translate(e, "listing BlueZ objects");
-    if (err.kind == BleErrorKind::bluez_not_running || err.kind == BleErrorKind::access_denied) throw err;
-    throw err;
+    throw translate(e, "listing BlueZ objects");  // not running, not allowed, ...
   }
   objects_.clear();
   for (auto& [path, ifaces] : managed) objects_[path] = std::move(ifaces);

@@ -116,7 +116,7 @@ struct Scanner {
 
 }  // namespace
 
-std::string ValueFinder::add_capture(const std::string& path, const FindTarget& target) {
+std::string ValueFinder::add_capture(const std::string& path, const FindTarget& target, const HandleMap& assumed_uuids) {
   std::map<std::tuple<std::string, std::string, std::string, std::string, std::size_t, int, bool, double>,
            std::pair<double, std::string>>
       hits;
@@ -139,7 +139,7 @@ std::string ValueFinder::add_capture(const std::string& path, const FindTarget& 
     }
     sc.scan(source, !e.from_host, e.value);
   };
-  CaptureSummary s = trace_capture(path, std::move(h));
+  CaptureSummary s = trace_capture(path, std::move(h), {}, assumed_uuids);
   ++files_;
   for (auto& [k, v] : hits) {
     Key key{std::get<0>(k), std::get<1>(k), std::get<2>(k), std::get<3>(k),

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "capture/trace.hpp"
 #include "core/time.hpp"
 
 namespace declouder::capture {
@@ -44,7 +45,7 @@ class ValueFinder {
  public:
   // Scans one capture (throws CaptureError when it cannot be read). Returns
   // the reader's stop description when the file is truncated, else "".
-  std::string add_capture(const std::string& path, const FindTarget& target);
+  std::string add_capture(const std::string& path, const FindTarget& target, const HandleMap& assumed_uuids = {});
   std::vector<FindCandidate> ranked() const;  // best first
 
  private:

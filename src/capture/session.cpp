@@ -5,9 +5,9 @@
 namespace declouder::capture {
 
 CaptureSummary trace_capture(const std::string& path, TraceHandlers handlers,
-                             const std::function<void(const HciRecord&)>& on_record) {
+                             const std::function<void(const HciRecord&)>& on_record, const HandleMap& assumed_uuids) {
   CaptureReader reader = CaptureReader::open(path);
-  BleTrace trace(std::move(handlers));
+  BleTrace trace(std::move(handlers), assumed_uuids);
   HciRecord rec;
   while (reader.next(rec)) {
     if (on_record) on_record(rec);
@@ -16,7 +16,7 @@ CaptureSummary trace_capture(const std::string& path, TraceHandlers handlers,
   return CaptureSummary{reader.format(), reader.records_read(), reader.stop()};
 }
 
-CaptureSummary replay_capture(const std::string& path, const FrameHandlers& frames) {
+CaptureSummary replay_capture(const std::string& path, const FrameHandlers& frames, const HandleMap& assumed_uuids) {
   std::map<MacAddress, std::string> names;  // advertised names, to help pick GATT drivers
   TraceHandlers h;
   h.on_advert = [&](const AdvertEvent& e) {
@@ -36,7 +36,7 @@ CaptureSummary replay_capture(const std::string& path, const FrameHandlers& fram
     v.time_us = e.record.time_us;
     frames.on_gatt_value(v);
   };
-  return trace_capture(path, std::move(h));
+  return trace_capture(path, std::move(h), {}, assumed_uuids);
 }
 
 }  // namespace declouder::capture

@@ -22,7 +22,8 @@ struct CaptureSummary {
 // all), calls on_record for each (when set) and feeds it to a BleTrace with
 // these handlers.
 CaptureSummary trace_capture(const std::string& path, TraceHandlers handlers,
-                             const std::function<void(const HciRecord&)>& on_record = {});
+                             const std::function<void(const HciRecord&)>& on_record = {},
+                             const HandleMap& assumed_uuids = {});
 
 // Feeds a capture's advertisements and GATT values to FrameHandlers, in file
 // order, as a live BlueZ source would: every advertising report becomes
@@ -31,8 +32,11 @@ CaptureSummary trace_capture(const std::string& path, TraceHandlers handlers,
 // handle whose characteristic UUID the capture's GATT discovery revealed
 // becomes on_gatt_value (with the device's address and advertised name).
 // Values the host wrote are not frames from the device and are not replayed.
+// `assumed_uuids` names handles the capture's discovery does not (captures
+// started after discovery): e.g. {0x004b: 2a37}.
 // Throws CaptureError when nothing can be read; a truncated file replays what
 // precedes the fault and the summary says where it stopped.
-CaptureSummary replay_capture(const std::string& path, const FrameHandlers& handlers);
+CaptureSummary replay_capture(const std::string& path, const FrameHandlers& handlers,
+                              const HandleMap& assumed_uuids = {});
 
 }  // namespace declouder::capture

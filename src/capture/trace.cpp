@@ -67,7 +67,8 @@ struct BleTrace::State {
   }
 };
 
-BleTrace::BleTrace(TraceHandlers handlers) : s_(std::make_unique<State>()), h_(std::move(handlers)) {}
+BleTrace::BleTrace(TraceHandlers handlers, HandleMap assumed_uuids)
+    : s_(std::make_unique<State>()), h_(std::move(handlers)), assumed_(std::move(assumed_uuids)) {}
 BleTrace::~BleTrace() = default;
 
 std::optional<Uuid> BleTrace::uuid_of(const MacAddress& device, std::uint16_t handle) const {
@@ -221,7 +222,11 @@ void BleTrace::feed(const HciRecord& rec) {
   if (!h_.on_att) return;
   std::optional<Uuid> uuid;
   if (handle) {
-    if (auto it = db.uuid_by_handle.find(*handle); it != db.uuid_by_handle.end()) uuid = it->second;
+    if (auto it = db.uuid_by_handle.find(*handle); it != db.uuid_by_handle.end()) {
+      uuid = it->second;
+    } else if (!assumed_.empty()) {
+      if (auto a = assumed_.find(*handle); a != assumed_.end()) uuid = a->second;
+    }
   }
   h_.on_att(AttEvent{rec, acl->handle, conn.address, from_host, *pdu, handle, uuid, value});
 }

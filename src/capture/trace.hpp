@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -71,9 +72,13 @@ struct TraceHandlers {
   std::function<void(const TraceProblem&)> on_problem;  // malformed packets: reported, skipped
 };
 
+// Handle -> characteristic UUID the user knows (a capture started after
+// discovery, as most do). Used where the capture's own discovery says nothing.
+using HandleMap = std::map<std::uint16_t, Uuid>;
+
 class BleTrace {
  public:
-  explicit BleTrace(TraceHandlers handlers);
+  explicit BleTrace(TraceHandlers handlers, HandleMap assumed_uuids = {});
   ~BleTrace();
   BleTrace(const BleTrace&) = delete;
   BleTrace& operator=(const BleTrace&) = delete;
@@ -87,6 +92,7 @@ class BleTrace {
   struct State;
   std::unique_ptr<State> s_;
   TraceHandlers h_;
+  HandleMap assumed_;
 };
 
 }  // namespace declouder::capture

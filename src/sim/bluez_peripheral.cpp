@@ -12,15 +12,6 @@ constexpr const char* kService1 = "org.bluez.GattService1";
 constexpr const char* kCharacteristic1 = "org.bluez.GattCharacteristic1";
 constexpr const char* kAdvertisement1 = "org.bluez.LEAdvertisement1";
 
-std::vector<std::string> flags_of(unsigned p) {
-  std::vector<std::string> f;
-  if (p & kRead) f.push_back("read");
-  if (p & kWrite) f.push_back("write");
-  if (p & kWriteWithoutResponse) f.push_back("write-without-response");
-  if (p & kNotify) f.push_back("notify");
-  if (p & kIndicate) f.push_back("indicate");
-  return f;
-}
 }  // namespace
 
 BluezPeripheral::BluezPeripheral(sdbus::IConnection& connection, BusLoop& loop, std::unique_ptr<SimulatedDevice> device,
@@ -147,7 +138,7 @@ void BluezPeripheral::export_gatt() {
       o = sdbus::createObject(connection_, ch->path);
       o->registerProperty("UUID").onInterface(kCharacteristic1).withGetter([chp] { return chp->spec.uuid.str(); });
       o->registerProperty("Service").onInterface(kCharacteristic1).withGetter([spath] { return sdbus::ObjectPath(spath); });
-      o->registerProperty("Flags").onInterface(kCharacteristic1).withGetter([chp] { return flags_of(chp->spec.properties); });
+      o->registerProperty("Flags").onInterface(kCharacteristic1).withGetter([chp] { return bluez_flags(chp->spec.properties); });
       o->registerProperty("Value").onInterface(kCharacteristic1).withGetter([chp] { return std::vector<std::uint8_t>(chp->value); });
       o->registerMethod("ReadValue").onInterface(kCharacteristic1).withInputParamNames("options").withOutputParamNames("value")
           .implementedAs([this, chp](const std::map<std::string, sdbus::Variant>& opts) {

@@ -11,15 +11,6 @@ constexpr const char* kDevice1 = "org.bluez.Device1";
 constexpr const char* kService1 = "org.bluez.GattService1";
 constexpr const char* kCharacteristic1 = "org.bluez.GattCharacteristic1";
 
-std::vector<std::string> flags_of(unsigned p) {
-  std::vector<std::string> f;
-  if (p & kRead) f.push_back("read");
-  if (p & kWrite) f.push_back("write");
-  if (p & kWriteWithoutResponse) f.push_back("write-without-response");
-  if (p & kNotify) f.push_back("notify");
-  if (p & kIndicate) f.push_back("indicate");
-  return f;
-}
 
 char hex_digit(unsigned v) { return "0123456789abcdef"[v & 15]; }
 std::string hex4(unsigned v) {
@@ -331,12 +322,11 @@ void FakeBluez::connect(DeviceView& v) {
       o->registerProperty("Service").onInterface(kCharacteristic1).withGetter([chp] { return sdbus::ObjectPath(chp->service_path); });
       o->registerProperty("Value").onInterface(kCharacteristic1).withGetter([chp] { return std::vector<std::uint8_t>(chp->value); });
       o->registerProperty("Notifying").onInterface(kCharacteristic1).withGetter([chp] { return chp->notifying; });
-      o->registerProperty("Flags").onInterface(kCharacteristic1).withGetter([chp] { return flags_of(chp->spec.properties); });
+      o->registerProperty("Flags").onInterface(kCharacteristic1).withGetter([chp] { return bluez_flags(chp->spec.properties); });
       std::size_t index = v.index;
       o->registerMethod("ReadValue").onInterface(kCharacteristic1).withInputParamNames("options").withOutputParamNames("value")
-          .implementedAs([this, chp, index](const std::map<std::string, sdbus::Variant>&) {
+          .implementedAs([chp](const std::map<std::string, sdbus::Variant>&) {
             if (!(chp->spec.properties & kRead)) throw sdbus::Error("org.bluez.Error.NotPermitted", "Read not permitted");
-            (void)index;
             return std::vector<std::uint8_t>(chp->value);
           });
       o->registerMethod("WriteValue").onInterface(kCharacteristic1).withInputParamNames("value", "options")

@@ -147,12 +147,13 @@ std::optional<int> MiBandBand::on_write(std::uint16_t c, const Bytes& v, bool wi
     case uuid::kControlPoint: {
       if (v.empty()) return 0;
       if (v[0] == 0x06) {
-        history_sent_ = 0;
         later(20, [this] { send_activity_block(); });
       } else if (v[0] == 0x0A && v.size() == 9 && awaiting_ack_bytes_) {
         std::uint16_t n = le16(&v[7]);
         if (n == *awaiting_ack_bytes_) {
           awaiting_ack_bytes_.reset();
+          // Acknowledged: the band frees the block (an inverted count would keep it).
+          c_.history.erase(c_.history.begin(), c_.history.begin() + static_cast<std::ptrdiff_t>(block_minutes_));
           later(20, [this] { send_activity_block(); });
         }
       } else if (v[0] == 0x03 && v.size() == 2 && v[1] == 1) {
@@ -169,16 +170,17 @@ std::optional<int> MiBandBand::on_write(std::uint16_t c, const Bytes& v, bool wi
 }
 
 void MiBandBand::send_activity_block() {
+  // Blocks go out from the oldest minute still held; an ack frees them (below).
   const bool hr = c_.model == Model::mi1s;
   constexpr std::size_t kBlock = 30;  // minutes per block
-  std::int64_t start_unix = unix_from_civil(c_.clock) - static_cast<std::int64_t>(c_.history.size() - history_sent_) * 60;
-  CivilTime start = civil_from_unix(start_unix);
-  std::size_t n = std::min(kBlock, c_.history.size() - history_sent_);
-  std::vector<ActivityMinute> block(c_.history.begin() + static_cast<std::ptrdiff_t>(history_sent_),
-                                    c_.history.begin() + static_cast<std::ptrdiff_t>(history_sent_ + n));
-  auto packets = build_activity_block(start, block, static_cast<std::uint16_t>(c_.history.size() - history_sent_), true, hr);
-  history_sent_ += n;
-  if (n > 0) awaiting_ack_bytes_ = static_cast<std::uint16_t>(n * (hr ? 4 : 3));
+  const std::int64_t start_unix = unix_from_civil(c_.clock) - static_cast<std::int64_t>(c_.history.size()) * 60;
+  const std::size_t n = std::min(kBlock, c_.history.size());
+  std::vector<ActivityMinute> block(c_.history.begin(), c_.history.begin() + static_cast<std::ptrdiff_t>(n));
+  auto packets = build_activity_block(civil_from_unix(start_unix), block, static_cast<std::uint16_t>(c_.history.size()), true, hr);
+  if (n > 0) {
+    awaiting_ack_bytes_ = static_cast<std::uint16_t>(n * (hr ? 4 : 3));
+    block_minutes_ = n;
+  }
   for (const auto& p : packets) notify(uuid::kActivityData, p);
   if (n == 0) log.push_back("activity history sent");
 }

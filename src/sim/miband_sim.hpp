@@ -86,7 +86,7 @@ class MiBandBand {
   bool user_info_ok_ = false;
   bool authenticated_ = false;
   int connection_ = 0;  // scheduled events of an old connection are dropped
-  std::size_t history_sent_ = 0;
+  std::size_t block_minutes_ = 0;
   std::optional<std::uint16_t> awaiting_ack_bytes_;
 };
 

@@ -50,6 +50,9 @@ enum CharacteristicProperty : unsigned {
   kIndicate = 16,
 };
 
+// The properties as BlueZ's GattCharacteristic1 "Flags" lists them ("read", "notify", ...).
+std::vector<std::string> bluez_flags(unsigned properties);
+
 struct SimCharacteristic {
   Uuid uuid;
   unsigned properties = 0;

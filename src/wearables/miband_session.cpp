@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <memory>
 
 namespace declouder::miband {
 namespace {
@@ -35,7 +36,10 @@ Step from_plan(const PlanStep& p, const SupervisionTuner& tuner) {
             if (ch != uuid::kDeviceInfo) return;
             auto info = parse_device_info(value);
             ctx.counters["device info valid"] = info.info ? 1 : 0;
-            if (info.info) ctx.counters["heart rate capable"] = info.info->supports_heart_rate() ? 1 : 0;
+            if (info.info) {
+              ctx.counters["heart rate capable"] = info.info->supports_heart_rate() ? 1 : 0;
+              ctx.counters["packet counter"] = info.info->packets_have_counter() ? 1 : 0;
+            }
           },
           p.label);
       break;
@@ -94,6 +98,60 @@ Conversation heart_rate_conversation(const UserProfile& user, const MacAddress& 
   auto hr = heart_rate_once_plan(policy);
   plan.insert(plan.end(), hr.begin(), hr.end());
   return to_conversation("xiaomi-mi-band-1 heart rate", plan, tuner);
+}
+
+Conversation activity_conversation(const UserProfile& user, const MacAddress& band, Model model,
+                                   const LinkPolicy& policy, const SupervisionTuner& tuner) {
+  Conversation c = to_conversation("xiaomi-mi-band-1 activity", connect_plan(user, band, model, policy), tuner);
+  const Uuid data = Uuid::from16(uuid::kActivityData), control = Uuid::from16(uuid::kControlPoint);
+  c.steps.push_back(subscribe_step(data, "activity notifications (FF07)"));
+  c.steps.push_back(write_step(control, command::fetch_activity(), WriteMode::with_response, "fetch activity (06 on FF05)"));
+  auto fetch = std::make_shared<std::optional<ActivityFetch>>();
+  c.steps.push_back(expect_step(
+      "activity history, block by block",
+      [data, control, fetch](const GattValue& v, SessionContext& ctx) {
+        if (v.characteristic != data) return Verdict::ignore;
+        if (!*fetch) fetch->emplace(ctx.counters["packet counter"] != 0, ctx.counters["heart rate capable"] != 0);
+        if (auto why = (*fetch)->feed(v.value)) {
+          if (ctx.tell) ctx.tell("activity data: " + *why);
+          return Verdict::fail;
+        }
+        for (const auto& m : (*fetch)->take_minutes()) {
+          Reading r;
+          r.model = kModel;
+          r.address = v.address;
+          r.steps = m.steps;
+          if (m.heart_rate) r.heart_rate_bpm = *m.heart_rate;
+          r.device_time = DeviceClock{m.time, false, false};
+          r.stabilized = true;
+          r.add_device_metric("activity_kind", m.kind);
+          r.add_device_metric("intensity", m.intensity);
+          ctx.emit(r, v.value);
+          ++ctx.counters["minutes"];
+        }
+        for (const auto& ack : (*fetch)->take_acks()) {
+          ctx.link.write(control, ack, WriteMode::with_response);
+          if (ctx.tell) ctx.tell("acknowledged a block; " + std::to_string(ctx.counters["minutes"]) + " minutes so far");
+        }
+        return (*fetch)->finished() ? Verdict::done : Verdict::more;
+      },
+      std::chrono::milliseconds(policy.measurement_timeout_ms * 4)));
+  return c;
+}
+
+Conversation status_conversation(const UserProfile& user, const MacAddress& band, Model model, BandStatus& out,
+                                 const LinkPolicy& policy, const SupervisionTuner& tuner) {
+  Conversation c = to_conversation("xiaomi-mi-band-1 status", connect_plan(user, band, model, policy), tuner);
+  c.steps.push_back(read_step(Uuid::from16(uuid::kDeviceInfo), [&out](const Bytes& b, SessionContext&) {
+    out.info = parse_device_info(b).info;
+  }, "device info (FF01)"));
+  c.steps.push_back(read_step(Uuid::from16(uuid::kBattery), [&out](const Bytes& b, SessionContext&) {
+    out.battery = parse_battery(b);
+  }, "battery (FF0C)"));
+  c.steps.push_back(read_step(Uuid::from16(uuid::kRealtimeSteps), [&out](const Bytes& b, SessionContext&) {
+    out.steps = parse_realtime_steps(b);
+  }, "steps today (FF06)"));
+  return c;
 }
 
 std::optional<std::string> raise_supervision_timeout(const std::string& hci, int ms, const std::string& root) {

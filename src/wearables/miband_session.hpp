@@ -32,6 +32,23 @@ Conversation to_conversation(const std::string& name, const std::vector<PlanStep
 Conversation heart_rate_conversation(const UserProfile& user, const MacAddress& band, Model model,
                                      const LinkPolicy& policy = {}, const SupervisionTuner& tuner = {});
 
+// The activity history (FF07): connect plan, notifications on FF07, `06` on FF05,
+// then every block is fed to an ActivityFetch and acknowledged on FF05 from inside
+// the expect step (the band sends the next block only after the ack). Each minute
+// is emitted as a Reading: steps, heart_rate_bpm (1S), device_time (the band's wall
+// clock), device metrics activity_kind and intensity.
+Conversation activity_conversation(const UserProfile& user, const MacAddress& band, Model model,
+                                   const LinkPolicy& policy = {}, const SupervisionTuner& tuner = {});
+
+// Battery, steps and device info, after the connect plan (user info, tap gate).
+struct BandStatus {
+  std::optional<DeviceInfo> info;
+  std::optional<Battery> battery;
+  std::optional<std::uint32_t> steps;
+};
+Conversation status_conversation(const UserProfile& user, const MacAddress& band, Model model, BandStatus& out,
+                                 const LinkPolicy& policy = {}, const SupervisionTuner& tuner = {});
+
 // debugfs: the supervision timeout (and a moderate 30-50 ms interval) for new LE
 // connections of adapter `hci` ("hci0"). nullopt on success, else why not.
 std::optional<std::string> raise_supervision_timeout(const std::string& hci, int supervision_timeout_ms,

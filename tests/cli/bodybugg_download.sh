@@ -8,7 +8,7 @@ SIM_PID=
 start_sim() {
   "$DECLOUDER" bodybugg simulate --pdp "$SHARED/fixtures/bodybugg/sample.log" "$@" > "$WORKDIR/sim.out" &
   SIM_PID=$!
-  for _ in $(seq 50); do [ -s "$WORKDIR/sim.out" ] && break; sleep 0.1; done
+  for _ in $(seq 300); do [ -s "$WORKDIR/sim.out" ] && break; sleep 0.1; done  # up to 30 s on a loaded machine
   PORT=$(head -1 "$WORKDIR/sim.out")
   [[ "$PORT" == /dev/pts/* ]] || fail "simulator printed no pty path"
 }

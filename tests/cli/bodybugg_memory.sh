@@ -11,7 +11,7 @@ trap '[ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null; rm -rf "$WORKDIR"' EXIT
 "$DECLOUDER" bodybugg simulate --transport framed --warmup 2 \
   --flash-frames "$SHARED/fixtures/bodybugg/gowearfit_ftest.frames" > "$WORKDIR/sim.out" &
 SIM_PID=$!
-for _ in $(seq 50); do [ -s "$WORKDIR/sim.out" ] && break; sleep 0.1; done
+for _ in $(seq 300); do [ -s "$WORKDIR/sim.out" ] && break; sleep 0.1; done  # up to 30 s on a loaded machine
 PORT=$(head -1 "$WORKDIR/sim.out")
 db="$WORKDIR/a.db"
 
@@ -27,6 +27,15 @@ grep -q " > ab 03 3c 00 00 00 00 0e ff ff ff ff 82 00 00 00 00 00 60 22" "$WORKD
 csv=$("$DECLOUDER" export --format csv --database "$db" --channel EE)
 echo "$csv" | grep -q "^EE,2011-05-06T05:59:37Z,1304661577000,235,,$" || fail "EE minute 2"
 [ "$(echo "$csv" | tail -1)" = "EE,2011-05-06T20:14:02Z,1304712842000,228,," ] || fail "EE last minute: $(echo "$csv" | tail -1)"
+
+# the kept image parses offline into the same per-session JSON as a PDP dump
+"$DECLOUDER" bodybugg parse "$WORKDIR/gowearfit-1304661517.bin" --json > "$WORKDIR/image.jsonl" || fail "parse of the image"
+[ "$(wc -l < "$WORKDIR/image.jsonl")" = 54 ] || fail "expected 27 channels x 2 sessions"
+ee=$(grep '"channel":"EE"' "$WORKDIR/image.jsonl" | head -1)
+expect_json "$ee" '.epoch' '1304661517'
+expect_json "$ee" '.divisor' '1920'
+expect_json "$ee" '.samples.0' 'null'
+expect_json "$ee" '.samples.1' '235'
 
 # after the clear the armband holds nothing
 "$DECLOUDER" bodybugg download --memory --port "$PORT" --database "$db" --output-dir "$WORKDIR" 2>/dev/null \

@@ -64,6 +64,16 @@ expect_json "$picooc" '.weight_kg' '81.1'
 expect_json "$picooc" '.address' '"D0:49:00:3F:A1:5C"'
 expect_json "$picooc" '.time' '"2024-03-17T19:59:33.002000Z"'
 
+# the real Mi Fit capture starts after discovery: --map names the handle, and the
+# heart-rate driver reads the 70 bpm the fixture's notification carries
+out=$("$DECLOUDER" capture decode "$FIXTURE" --map 0x004b=2a37 --json)
+expect_json "$out" '.heart_rate_bpm' '70'
+expect_json "$out" '.time' '"2015-11-29T19:19:27.082751Z"'
+out=$("$DECLOUDER" capture att "$FIXTURE" --map 0x004b=2a37 --json | tail -1)
+expect_json "$out" '.uuid' '"2a37"'
+expect_stderr_contains "--map" "$DECLOUDER" capture att "$FIXTURE" --map 4b
+[ -z "$("$DECLOUDER" capture decode "$FIXTURE" --json 2>/dev/null)" ] || fail "decode without --map: the handle is unknown"
+
 # --- find: the Picooc exchange of seed 000
 out=$("$DECLOUDER" capture find "$SESSION" --value 81.1 --time 2024-03-17T19:59:33Z --json)
 value=$(grep '"kind":"value"' <<<"$out" | head -1)

@@ -7,7 +7,7 @@ SIM_PID=
 trap '[ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null; rm -rf "$WORKDIR"' EXIT
 "$DECLOUDER" bodybugg simulate --pdp "$SHARED/fixtures/bodybugg/sample.log" > "$WORKDIR/sim.out" &
 SIM_PID=$!
-for _ in $(seq 50); do [ -s "$WORKDIR/sim.out" ] && break; sleep 0.1; done
+for _ in $(seq 300); do [ -s "$WORKDIR/sim.out" ] && break; sleep 0.1; done  # up to 30 s on a loaded machine
 PORT=$(head -1 "$WORKDIR/sim.out")
 db="$WORKDIR/a.db"
 "$DECLOUDER" bodybugg download --port "$PORT" --quiet-ms 150 --database "$db" --output-dir "$WORKDIR" >/dev/null 2>&1 \

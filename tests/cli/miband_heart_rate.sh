@@ -21,6 +21,19 @@ out=$("$DECLOUDER" miband heart-rate --address $BAND --no-link-tuning --wait 30 
 [ "$out" = "heart rate 70 bpm" ] || fail "text output: $out"
 ! grep -q "tap it" "$WORKDIR/err2" || fail "asked to tap again for a known wearer"
 
+# Status and the activity history (90 minutes in the simulator), acked block by block, stored once.
+"$DECLOUDER" miband info --address $BAND --no-link-tuning > "$WORKDIR/info" 2>"$WORKDIR/err4" || fail "info: $(cat "$WORKDIR/err4")"
+grep -q "^model      Mi Band 1s" "$WORKDIR/info" || fail "info: $(cat "$WORKDIR/info")"
+grep -q "^battery    80 %" "$WORKDIR/info" || fail "info battery: $(cat "$WORKDIR/info")"
+db="$WORKDIR/band.db"
+"$DECLOUDER" miband activity --address $BAND --no-link-tuning --database "$db" --json > "$WORKDIR/act.jsonl" 2>"$WORKDIR/err5" \
+  || fail "activity: $(cat "$WORKDIR/err5")"
+[ "$(wc -l < "$WORKDIR/act.jsonl")" = 90 ] || fail "expected 90 minutes: $(wc -l < "$WORKDIR/act.jsonl")"
+grep -q "acknowledged a block" "$WORKDIR/err5" || fail "no acks: $(cat "$WORKDIR/err5")"
+expect_json "$(tail -1 "$WORKDIR/act.jsonl")" '.steps' '35'
+out=$("$DECLOUDER" miband activity --address $BAND --no-link-tuning --database "$db" 2>/dev/null) || fail "second activity"
+[[ "$out" == "0 minutes; stored 0 new, 0 already in $db" ]] || fail "the band should have freed the acknowledged minutes: $out"
+
 # A strap through the generic conversation.
 out=$("$DECLOUDER" read --address 00:22:D0:5A:00:06 --json 2>"$WORKDIR/err3") || fail "strap: $(cat "$WORKDIR/err3")"
 expect_json "$out" '.model' '"heart-rate-sensor"'

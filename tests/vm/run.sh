@@ -2,14 +2,14 @@
 # The top test tier: declouder against the real BlueZ stack. Boots Debian's own kernel under
 # QEMU (TCG: /dev/kvm on this kind of host cannot run a stock kernel, see
 # ../shared/recipes/vm-bluez), with btvirt linking two virtual controllers and a real
-# bluetoothd; `declouder simulate --backend bluez` plays devices on hci0, `declouder scan`
-# and `declouder read` run on hci1 (tests/vm/guest-test.sh). Exit status 0 = all passed.
+# bluetoothd; four `declouder simulate --backend bluez` play devices on hci0..hci3, and
+# `declouder scan` and `declouder read` run on hci4 (tests/vm/guest-test.sh). Exit status 0 =
+# all passed.
 #
 # The image (Debian rootfs + kernel) is built once by build-image.sh and cached under
 # $DECLOUDER_VM_CACHE (default /var/cache/declouder-vm); each run appends the freshly built
 # declouder and the test scripts as a second initramfs archive.
-# Env: BUILD_DIR (default <repo>/build), VM_TIMEOUT (default 240 s), VM_LOG (console copy),
-#      VM_TESTS=picooc-mini,mi-scale (only those guest tests; default all).
+# Env: BUILD_DIR (default <repo>/build), VM_TIMEOUT (default 240 s), VM_LOG (console copy).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -42,10 +42,10 @@ cat "$IMAGE/base.cpio" "$WORK/payload.cpio" > "$WORK/initrd.cpio"
 
 LOG=${VM_LOG:-$WORK/console.log}
 boot() {
-  timeout "${VM_TIMEOUT:-240}" qemu-system-x86_64 ${VM_ACCEL:--accel tcg,thread=multi} -cpu max -m 1024 -smp 2 \
+  timeout "${VM_TIMEOUT:-240}" qemu-system-x86_64 -accel tcg,thread=multi -cpu max -m 1024 -smp 2 \
     -nographic -no-reboot -nodefaults -serial stdio -display none \
     -kernel "$IMAGE/vmlinux" -initrd "$WORK/initrd.cpio" \
-    -append "console=ttyS0 quiet loglevel=3 panic=-1 rdinit=/init ${VM_TESTS:+declouder.tests=$VM_TESTS}" \
+    -append "console=ttyS0 quiet loglevel=3 panic=-1 rdinit=/init" \
     </dev/null 2>&1 | tee "$LOG" | grep -a 'DECLOUDER-VM\|^{' || true
 }
 t2=$(date +%s.%N)

@@ -1,6 +1,6 @@
 #!/bin/sh
-# PID 1 of the test VM: Bluetooth modules -> /dev/vhci -> system D-Bus -> btvirt (two linked
-# virtual LE controllers, hci0 and hci1) -> bluetoothd; then /opt/declouder/guest-test.sh,
+# PID 1 of the test VM: Bluetooth modules -> /dev/vhci -> system D-Bus -> btvirt (five linked
+# virtual LE controllers: hci0..hci3 for simulated devices, hci4 for declouder) -> bluetoothd; then /opt/declouder/guest-test.sh,
 # and power off. Every step prints a "DECLOUDER-VM:" line on the serial console, which is
 # all the host sees. After ../shared/recipes/vm-bluez/vm-init.sh.
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
@@ -38,25 +38,31 @@ dbus-uuidgen --ensure
 mkdir -p /run/dbus
 dbus-daemon --system --fork --nopidfile || { step "SETUP-FAIL dbus-daemon"; finish FAIL; }
 adapter_up() { gdbus introspect --system --dest org.bluez --object-path /org/bluez/$1 2>/dev/null | grep -q org.bluez.Adapter1; }
-both_up() { adapter_up hci0 && adapter_up hci1; }
+all_up() { for n in 0 1 2 3 4; do adapter_up hci$n || return 1; done; }
+hci_timeouts() { dmesg | grep -c 'failed: -110'; }
+# Up, or a controller missed an HCI command since this attempt began (then it never comes).
+up_or_stuck() { all_up || [ "$(hci_timeouts)" -gt "$timeouts_before" ]; }
 # btvirt + bluetoothd. On a starved host an emulated controller can miss its HCI Reset
 # ("Opcode 0x0c03 failed: -110") and never appear: then start both again, twice at most.
 for attempt in 1 2 3; do
-  btvirt -L -l2 > /tmp/btvirt.log 2>&1 &
+  timeouts_before=$(hci_timeouts)
+  btvirt -L -l5 > /tmp/btvirt.log 2>&1 &
   BTVIRT=$!
-  wait_for 30 test -e /sys/class/bluetooth/hci1 || { step "SETUP-FAIL btvirt made no controllers"; cat /tmp/btvirt.log; finish FAIL; }
+  wait_for 30 test -e /sys/class/bluetooth/hci4 || { step "SETUP-FAIL btvirt made no controllers"; cat /tmp/btvirt.log; finish FAIL; }
   /usr/libexec/bluetooth/bluetoothd -n > /tmp/bluetoothd.log 2>&1 &
   BLUETOOTHD=$!
-  wait_for 30 both_up && break
-  step "controllers did not come up (attempt $attempt): $(dmesg | grep -c 'failed: -110') HCI timeouts; restarting btvirt and bluetoothd"
+  wait_for 40 up_or_stuck
+  sleep 1
+  all_up && break
+  step "controllers did not come up (attempt $attempt, $(( $(hci_timeouts) - timeouts_before )) HCI timeouts): restarting btvirt and bluetoothd"
   kill $BLUETOOTHD $BTVIRT; wait $BLUETOOTHD $BTVIRT 2>/dev/null
   wait_for 10 sh -c '! ls /sys/class/bluetooth/hci* >/dev/null 2>&1'
 done
-both_up || {
-  step "SETUP-FAIL bluetoothd did not export hci0 and hci1"
+all_up || {
+  step "SETUP-FAIL bluetoothd did not export hci0..hci4"
   cat /tmp/bluetoothd.log; dmesg | tail -n 15; finish FAIL
 }
-step "bluetoothd up with hci0 and hci1"
+step "bluetoothd up with hci0..hci4"
 
 /opt/declouder/guest-test.sh
 rc=$?

@@ -9,6 +9,7 @@
 #include "ble/conversations.hpp"
 #include "ble/session.hpp"
 #include "sim/simulator_link.hpp"
+#include "wearables/band_store.hpp"
 #include "wearables/miband_session.hpp"
 
 using namespace declouder;
@@ -151,4 +152,38 @@ TEST(HeartRateStrapSession, TheRegisteredConversationReadsTheStrapSimulator) {
   band.service_uuids = {Uuid::from16(0xFEE0), Uuid::from16(0x180D)};
   auto* d = conversation_for(band);
   EXPECT_TRUE(d == nullptr || d->id != "heart-rate-strap");
+}
+
+TEST(MiBandSession, ActivityHistoryThroughTheRunnerIsAckedAndStoredOnce) {
+  auto link = band_link();
+  SessionRunner runner(*link, options());
+  auto result = runner.run(activity_conversation(wearer(), kBand, Model::mi1s));
+  ASSERT_EQ(result.readings.size(), 90u);  // the simulator holds 90 minutes
+  const Reading& last = result.readings.back().reading;
+  EXPECT_EQ(last.steps, 35);
+  EXPECT_EQ(last.heart_rate_bpm, 69);
+  ASSERT_TRUE(last.device_time);
+  EXPECT_EQ(last.device_time->civil, (CivilTime{2016, 6, 12, 8, 29, 0}));
+  // Three blocks of 30 minutes, three acks of 120 bytes.
+  int acks = 0;
+  for (const auto& w : link->writes())
+    if (w.characteristic == Uuid::from16(uuid::kControlPoint) && !w.value.empty() && w.value[0] == 0x0A) {
+      EXPECT_EQ(le16(&w.value[7]), 120);
+      ++acks;
+    }
+  EXPECT_EQ(acks, 3);
+  std::vector<ActivityMinute> minutes;
+  for (const auto& r : result.readings) {
+    ActivityMinute m;
+    m.time = r.reading.device_time->civil;
+    m.steps = static_cast<std::uint8_t>(*r.reading.steps);
+    minutes.push_back(m);
+  }
+  Database db(":memory:");
+  EXPECT_EQ(store_activity(db, kBand, minutes).added, 90);
+  EXPECT_EQ(store_activity(db, kBand, minutes).already_stored, 90);
+  EXPECT_EQ(stored_activity(db, kBand).back().time, (CivilTime{2016, 6, 12, 8, 29, 0}));
+  // The band freed what was acknowledged.
+  SessionRunner again(*link, options());
+  EXPECT_TRUE(again.run(activity_conversation(wearer(), kBand, Model::mi1s)).readings.empty());
 }
