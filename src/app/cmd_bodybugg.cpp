@@ -33,21 +33,6 @@ namespace {
 
 using bodybugg::ArmbandCommands;
 
-constexpr std::string_view kLinkOptions = R"(Link options (every subcommand that talks to the armband):
-  --port DEVICE        the armband's serial port (/dev/ttyUSB0; a pty from 'bodybugg simulate')
-  --baud N             line speed, default 921600 (8N1, raw, no flow control)
-  --transport KIND     how text commands travel, NOT publicly known, so selectable:
-                       line   (default) ASCII command + end of line; the answer ends at
-                              --prompt, or after --quiet-ms of silence
-                       framed the text inside 0xAB..0xBA binary frames (placeholder
-                              command bytes; see docs/wearables.md)
-  --eol crlf|cr|lf     end of line sent after a command (line transport), default crlf
-  --prompt TEXT        the device's prompt, when known: ends an answer at once
-  --quiet-ms N         silence that ends an answer (line transport), default 500
-  --stall-ms N         silence waited out while a dump does not look whole yet, default 5000
-  --timeout-ms N       wait for the first byte of an answer, default 3000
-  --raw-log FILE       append every byte sent and received, hex with times, to FILE)";
-
 // The port, the raw log and the transport, opened from the common options.
 struct Link {
   std::unique_ptr<SerialPort> port;
