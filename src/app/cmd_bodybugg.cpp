@@ -33,6 +33,21 @@ namespace {
 
 using bodybugg::ArmbandCommands;
 
+constexpr std::string_view kLinkOptions = R"(Link options (every subcommand that talks to the armband):
+  --port DEVICE        the armband's serial port (/dev/ttyUSB0; a pty from 'bodybugg simulate')
+  --baud N             line speed, default 921600 (8N1, raw, no flow control)
+  --transport KIND     how text commands travel, NOT publicly known, so selectable:
+                       line   (default) ASCII command + end of line; the answer ends at
+                              --prompt, or after --quiet-ms of silence
+                       framed the text inside 0xAB..0xBA binary frames (placeholder
+                              command bytes; see docs/wearables.md)
+  --eol crlf|cr|lf     end of line sent after a command (line transport), default crlf
+  --prompt TEXT        the device's prompt, when known: ends an answer at once
+  --quiet-ms N         silence that ends an answer (line transport), default 500
+  --stall-ms N         silence waited out while a dump does not look whole yet, default 5000
+  --timeout-ms N       wait for the first byte of an answer, default 3000
+  --raw-log FILE       append every byte sent and received, hex with times, to FILE)";
+
 // The port, the raw log and the transport, opened from the common options.
 struct Link {
   std::unique_ptr<SerialPort> port;
@@ -561,11 +576,22 @@ int run_simulate(Args& args) {
   return 0;
 }
 
-const CommandRegistration reg_info{{.name = "bodybugg info", .summary = "show the BodyBugg armband's identity, battery, clock and data held", .usage = kInfoUsage, .run = run_info}};
-const CommandRegistration reg_download{{.name = "bodybugg download", .summary = "download the armband's log into SQLite (and a raw .log), then optionally clear it", .usage = kDownloadUsage, .run = run_download}};
-const CommandRegistration reg_clear{{.name = "bodybugg clear", .summary = "erase the armband's log without downloading (needs --yes)", .usage = kClearUsage, .run = run_clear}};
-const CommandRegistration reg_set_clock{{.name = "bodybugg set-clock", .summary = "set the armband's clock to this computer's", .usage = kSetClockUsage, .run = run_set_clock}};
-const CommandRegistration reg_records{{.name = "bodybugg records", .summary = "show or define what the armband logs (record show|define|commit)", .usage = kRecordsUsage, .run = run_records}};
+// The help of every subcommand that talks to the armband ends with the link options.
+std::string with_link_options(std::string_view usage) {
+  while (!usage.empty() && usage.back() == '\n') usage.remove_suffix(1);
+  return std::string(usage) + "\n\n" + std::string(kLinkOptions);
+}
+const std::string kInfoHelp = with_link_options(kInfoUsage);
+const std::string kDownloadHelp = with_link_options(kDownloadUsage);
+const std::string kClearHelp = with_link_options(kClearUsage);
+const std::string kSetClockHelp = with_link_options(kSetClockUsage);
+const std::string kRecordsHelp = with_link_options(kRecordsUsage);
+
+const CommandRegistration reg_info{{.name = "bodybugg info", .summary = "show the BodyBugg armband's identity, battery, clock and data held", .usage = kInfoHelp, .run = run_info}};
+const CommandRegistration reg_download{{.name = "bodybugg download", .summary = "download the armband's log into SQLite (and a raw .log), then optionally clear it", .usage = kDownloadHelp, .run = run_download}};
+const CommandRegistration reg_clear{{.name = "bodybugg clear", .summary = "erase the armband's log without downloading (needs --yes)", .usage = kClearHelp, .run = run_clear}};
+const CommandRegistration reg_set_clock{{.name = "bodybugg set-clock", .summary = "set the armband's clock to this computer's", .usage = kSetClockHelp, .run = run_set_clock}};
+const CommandRegistration reg_records{{.name = "bodybugg records", .summary = "show or define what the armband logs (record show|define|commit)", .usage = kRecordsHelp, .run = run_records}};
 const CommandRegistration reg_parse{{.name = "bodybugg parse", .summary = "decode a 'retrieve PDP' dump file, as JSON with --json", .usage = kParseUsage, .run = run_parse}};
 const CommandRegistration reg_simulate{{.name = "bodybugg simulate", .summary = "run a simulated armband on a pseudo-terminal", .usage = kSimulateUsage, .run = run_simulate}};
 
