@@ -29,12 +29,7 @@ bool claims(const Advertisement& adv) { return sig_scale::is_beurer_sanitas_stan
 DecodeOutcome decode_gatt(const GattValue& v) {
   if (!sig_scale::is_beurer_sanitas_standard_name(v.device_name))
     return DecodeOutcome::reject(DecodeStatus::not_this_device, "the device name is not a Beurer/Sanitas standard model");
-  if (!v.characteristic.is16()) return DecodeOutcome::reject(DecodeStatus::not_this_device, "not a standard characteristic");
-  switch (v.characteristic.short16()) {
-    case sig_scale::kWeightMeasurement: return sig_scale::decode_weight_measurement(v.value, kModel);
-    case sig_scale::kBodyCompositionMeasurement: return sig_scale::decode_body_composition(v.value, kModel);
-  }
-  return DecodeOutcome::reject(DecodeStatus::not_this_device, "not a standard scale characteristic");
+  return sig_scale::decode_standard_characteristic(v, kModel);
 }
 
 }  // namespace

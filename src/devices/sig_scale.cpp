@@ -120,6 +120,15 @@ DecodeOutcome decode_weight_measurement(ByteView value, const char* model) {
   return DecodeOutcome::success(r);
 }
 
+DecodeOutcome decode_standard_characteristic(const GattValue& v, const char* model) {
+  if (!v.characteristic.is16()) return DecodeOutcome::reject(DecodeStatus::not_this_device, "not a standard characteristic");
+  switch (v.characteristic.short16()) {
+    case kWeightMeasurement: return decode_weight_measurement(v.value, model);
+    case kBodyCompositionMeasurement: return decode_body_composition(v.value, model);
+  }
+  return DecodeOutcome::reject(DecodeStatus::not_this_device, "not a standard scale characteristic");
+}
+
 DecodeOutcome decode_body_composition(ByteView value, const char* model) {
   if (value.size() < 4)
     return DecodeOutcome::reject(DecodeStatus::wrong_length, "Body Composition Measurement needs at least 4 bytes");
@@ -235,12 +244,7 @@ bool claims(const Advertisement& adv) {
 }
 
 DecodeOutcome decode_gatt(const GattValue& v) {
-  if (!v.characteristic.is16()) return DecodeOutcome::reject(DecodeStatus::not_this_device, "not a standard characteristic");
-  switch (v.characteristic.short16()) {
-    case sig_scale::kWeightMeasurement: return sig_scale::decode_weight_measurement(v.value, kModel);
-    case sig_scale::kBodyCompositionMeasurement: return sig_scale::decode_body_composition(v.value, kModel);
-  }
-  return DecodeOutcome::reject(DecodeStatus::not_this_device, "not a standard scale characteristic");
+  return sig_scale::decode_standard_characteristic(v, kModel);
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "core/bytes.hpp"
+#include "core/frame.hpp"
 #include "core/reading.hpp"
 #include "core/time.hpp"
 
@@ -32,6 +33,8 @@ DecodeOutcome decode_weight_measurement(ByteView value, const char* model);
 // other fields become device metrics. A packet of a multi-packet measurement
 // carries the metric "multi_packet" = 1: merge it with the next one.
 DecodeOutcome decode_body_composition(ByteView value, const char* model);
+// Either of the two above, chosen by the characteristic (0x2A9D or 0x2A9C).
+DecodeOutcome decode_standard_characteristic(const GattValue& v, const char* model);
 
 // User Control Point requests.
 Bytes build_register_user(std::uint16_t consent_code);                      // 01 <consent u16le>
