@@ -2,9 +2,9 @@
 // BF105, BF450, BF500, BF600, BF720, BF850, BF915, BF950, Sanitas SBF72, SBF73,
 // SBF76, SBF77 (recognised by name; the name usually carries the model number).
 //
-// Bytes: exactly the standard Weight Measurement (0x2A9D) and Body Composition
-// Measurement (0x2A9C) of sig_scale.cpp; this family only gives those readings a
-// model id of their own and claims the devices by name, so `declouder scan` says
+// Bytes: exactly the standard Weight Measurement (0x2A9D), Body Composition
+// Measurement (0x2A9C) and Battery Level (0x2A19) of sig_scale.cpp; this family
+// only gives those readings a model id of their own and claims the devices by name, so `declouder scan` says
 // "Beurer/Sanitas" instead of "any standard scale". Their vendor extras (user
 // list, initials, activity level on vendor characteristics) are not decoded.
 // The older proprietary Beurer/Sanitas protocol (BF700/BF710/BF800, SBF70/75 on
@@ -22,7 +22,8 @@ namespace declouder {
 namespace {
 
 constexpr const char* kModel = "beurer-sanitas-standard";
-constexpr std::uint16_t kCharacteristics[] = {sig_scale::kWeightMeasurement, sig_scale::kBodyCompositionMeasurement};
+constexpr std::uint16_t kCharacteristics[] = {sig_scale::kWeightMeasurement, sig_scale::kBodyCompositionMeasurement,
+                                              sig_scale::kBatteryLevel};
 
 bool claims(const Advertisement& adv) { return sig_scale::is_beurer_sanitas_standard_name(adv.name); }
 
@@ -37,8 +38,8 @@ DecodeOutcome decode_gatt(const GattValue& v) {
 extern const DeviceFamily kBeurerSanitasStandard = {
     .id = kModel,
     .name = "Beurer BF105/450/500/600/720/850/915/950 and Sanitas SBF72/73/76/77 (standard profiles)",
-    .recognised_by = "name contains the model (bf600, sbf72...); characteristics 0x2A9D, 0x2A9C",
-    .reports = "as the standard scale: weight, clock, user slot, body fat % and body composition",
+    .recognised_by = "name contains the model (bf600, sbf72...); characteristics 0x2A9D, 0x2A9C, 0x2A19",
+    .reports = "as the standard scale: weight, clock, user slot, body fat % and body composition; battery level",
     .link = LinkMode::gatt,
     .gatt_characteristics = kCharacteristics,
     .claims = claims,

@@ -25,6 +25,9 @@
 // its own flags; each packet decodes on its own and is flagged "multi_packet" so
 // the pipeline merges it with its partner.
 //
+// Battery Level 0x2A19 (Battery Service 0x180F, read): one byte, 0-100 %; anything above
+// 100 is not a level.
+//
 // User Data Service 0x181C: User Control Point 0x2A9F takes 01 <consent u16le>
 // (register new user) and 02 <index> <consent u16le> (consent, needed in every
 // session before data flows) and answers 20 <request op> <result> [index].
@@ -32,7 +35,7 @@
 // adjust reason.
 //
 // Sources: Bluetooth GATT Specification Supplement (Weight Measurement, Body
-// Composition Measurement, User Control Point, Current Time), as summarised in
+// Composition Measurement, Battery Level, User Control Point, Current Time), as summarised in
 // research/scales.md §2.3 from openScale StandardWeightProfileHandler.kt and the
 // flag constants of eisaev/blevalueparser. The 0xFFFF "unsuccessful" value is in
 // the SIG supplement; openScale does not check it.
@@ -120,11 +123,21 @@ DecodeOutcome decode_weight_measurement(ByteView value, const char* model) {
   return DecodeOutcome::success(r);
 }
 
+DecodeOutcome decode_battery_level(ByteView value, const char* model) {
+  if (value.size() != 1) return DecodeOutcome::reject(DecodeStatus::wrong_length, "Battery Level is 1 byte");
+  if (value[0] > 100) return DecodeOutcome::reject(DecodeStatus::invalid_value, "battery level above 100 %");
+  Reading r;
+  r.model = model;
+  r.battery_percent = value[0];
+  return DecodeOutcome::success(r);
+}
+
 DecodeOutcome decode_standard_characteristic(const GattValue& v, const char* model) {
   if (!v.characteristic.is16()) return DecodeOutcome::reject(DecodeStatus::not_this_device, "not a standard characteristic");
   switch (v.characteristic.short16()) {
     case kWeightMeasurement: return decode_weight_measurement(v.value, model);
     case kBodyCompositionMeasurement: return decode_body_composition(v.value, model);
+    case kBatteryLevel: return decode_battery_level(v.value, model);
   }
   return DecodeOutcome::reject(DecodeStatus::not_this_device, "not a standard scale characteristic");
 }
@@ -230,7 +243,8 @@ bool is_beurer_sanitas_standard_name(std::string_view name) {
 namespace {
 
 constexpr const char* kModel = "bluetooth-sig-scale";
-constexpr std::uint16_t kCharacteristics[] = {sig_scale::kWeightMeasurement, sig_scale::kBodyCompositionMeasurement};
+constexpr std::uint16_t kCharacteristics[] = {sig_scale::kWeightMeasurement, sig_scale::kBodyCompositionMeasurement,
+                                              sig_scale::kBatteryLevel};
 
 // Any device that advertises the standard services, unless a more specific
 // family owns it (a Mi scale's passive service data, a Beurer/Sanitas name).
@@ -253,9 +267,9 @@ extern const DeviceFamily kSigScale = {
     .id = kModel,
     .name = "Any Bluetooth SIG standard scale (Weight Scale 0x181D, Body Composition 0x181B, User Data 0x181C)",
     .recognised_by = "advertised services 0x181D/0x181B/0x181C (without Xiaomi service data); "
-                     "characteristics 0x2A9D, 0x2A9C, whatever the name",
+                     "characteristics 0x2A9D, 0x2A9C, 0x2A19, whatever the name",
     .reports = "weight (kg, lb), scale clock, user slot, BMI, height; body fat %, BMR, muscle, "
-               "fat-free and soft lean mass, water, impedance",
+               "fat-free and soft lean mass, water, impedance; battery level",
     .link = LinkMode::gatt,
     .gatt_characteristics = kCharacteristics,
     .claims = claims,

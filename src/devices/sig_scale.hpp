@@ -26,6 +26,8 @@ constexpr std::uint16_t kWeightMeasurement = 0x2A9D;          // indicate
 constexpr std::uint16_t kBodyCompositionMeasurement = 0x2A9C;  // indicate
 constexpr std::uint16_t kUserControlPoint = 0x2A9F;           // write + indicate
 constexpr std::uint16_t kCurrentTime = 0x2A2B;                // write
+constexpr std::uint16_t kBatteryService = 0x180F;
+constexpr std::uint16_t kBatteryLevel = 0x2A19;               // read (1 byte, 0-100 %)
 
 // Weight Measurement (0x2A9D) value -> reading with `model` as its model.
 DecodeOutcome decode_weight_measurement(ByteView value, const char* model);
@@ -33,7 +35,9 @@ DecodeOutcome decode_weight_measurement(ByteView value, const char* model);
 // other fields become device metrics. A packet of a multi-packet measurement
 // carries the metric "multi_packet" = 1: merge it with the next one.
 DecodeOutcome decode_body_composition(ByteView value, const char* model);
-// Either of the two above, chosen by the characteristic (0x2A9D or 0x2A9C).
+// Battery Level (0x2A19) value -> a reading with only battery_percent set.
+DecodeOutcome decode_battery_level(ByteView value, const char* model);
+// One of the three above, chosen by the characteristic (0x2A9D, 0x2A9C or 0x2A19).
 DecodeOutcome decode_standard_characteristic(const GattValue& v, const char* model);
 
 // User Control Point requests.

@@ -27,7 +27,7 @@ by_id = {f["id"]: f for f in fams}
 assert by_id["xiaomi-mi-scale-2"]["service_data_uuids"] == ["181b"]
 assert by_id["xiaomi-mi-scale"]["service_data_uuids"] == ["181d"]
 assert by_id["picooc-mini"]["link"] == "gatt" and by_id["picooc-mini"]["gatt_characteristics"] == ["fff1"]
-assert set(by_id["bluetooth-sig-scale"]["gatt_characteristics"]) == {"2a9d", "2a9c"}
+assert set(by_id["bluetooth-sig-scale"]["gatt_characteristics"]) == {"2a9d", "2a9c", "2a19"}
 assert by_id["qn-broadcast"]["company_ids"] == ["ffff"]
 assert by_id["picooc-mini-lite"]["link"] == "advertisement"
 PY

@@ -148,8 +148,8 @@ TEST(Registry, GarbageOnAKnownUuidIsRejectedWithAReason) {
 
 TEST(Registry, UnknownCharacteristicIsNotOfferedToAnyFamily) {
   GattValue v;
-  v.characteristic = Uuid::from16(0x2A19);  // battery level
-  v.value = hex("64");
+  v.characteristic = Uuid::from16(0x2A00);  // device name
+  v.value = hex("4142");
   int tried = 0;
   EXPECT_EQ(registry().decode_gatt(v, [&](const DeviceFamily&, const DecodeOutcome&) { ++tried; }), 0);
   EXPECT_EQ(tried, 0);

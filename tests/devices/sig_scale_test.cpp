@@ -1,5 +1,5 @@
-// Bluetooth SIG Weight Measurement (0x2A9D) and Body Composition Measurement
-// (0x2A9C), for any scale. Frames are built from the GATT Specification
+// Bluetooth SIG Weight Measurement (0x2A9D), Body Composition Measurement
+// (0x2A9C) and Battery Level (0x2A19), for any scale. Frames are built from the GATT Specification
 // Supplement layouts (research §2.3); each comment spells out the fields.
 #include "device_test_util.hpp"
 #include "devices/sig_scale.hpp"
@@ -82,6 +82,30 @@ TEST(SigBodyComposition, Rejects) {
   EXPECT_EQ(bcs("00 00 FF FF").status, DecodeStatus::invalid_value);  // unsuccessful
   EXPECT_EQ(bcs("00 00 EB").status, DecodeStatus::wrong_length);
   EXPECT_EQ(bcs("00 04 EB 00 9A").status, DecodeStatus::wrong_length);  // weight announced, 1 byte left
+}
+
+TEST(SigBatteryLevel, OnlyTheBatteryIsSet) {
+  DecodeOutcome o = gatt("bluetooth-sig-scale", 0x2A19, "57");  // 0x57 = 87 %
+  ASSERT_TRUE(o.ok()) << o.detail;
+  EXPECT_STREQ(o.reading.model, "bluetooth-sig-scale");
+  EXPECT_EQ(o.reading.battery_percent, 87);
+  EXPECT_FALSE(o.reading.weight_kg);
+  EXPECT_FALSE(o.reading.impedance_ohm);
+  EXPECT_EQ(o.reading.device_metric_count, 0);
+  EXPECT_EQ(gatt("bluetooth-sig-scale", 0x2A19, "64").reading.battery_percent, 100);
+  EXPECT_EQ(gatt("bluetooth-sig-scale", 0x2A19, "00").reading.battery_percent, 0);
+  // The Beurer family reads it too, with its own model id.
+  DecodeOutcome b = gatt("beurer-sanitas-standard", 0x2A19, "57", "BF600");
+  ASSERT_TRUE(b.ok()) << b.detail;
+  EXPECT_STREQ(b.reading.model, "beurer-sanitas-standard");
+  EXPECT_EQ(b.reading.battery_percent, 87);
+}
+
+TEST(SigBatteryLevel, RejectsEmptyLongAndAbove100) {
+  EXPECT_EQ(gatt("bluetooth-sig-scale", 0x2A19, "").status, DecodeStatus::wrong_length);
+  EXPECT_EQ(gatt("bluetooth-sig-scale", 0x2A19, "57 00").status, DecodeStatus::wrong_length);
+  EXPECT_EQ(gatt("bluetooth-sig-scale", 0x2A19, "65").status, DecodeStatus::invalid_value);  // 101 %
+  EXPECT_EQ(gatt("bluetooth-sig-scale", 0x2A19, "FF").status, DecodeStatus::invalid_value);
 }
 
 TEST(SigScale, BeurerNameGoesToTheBeurerFamilyOnly) {
