@@ -41,6 +41,7 @@ void print_text(const Reading& r) {
   if (r.impedance_ohm) std::cout << "  impedance " << round_to(*r.impedance_ohm, 1) << " ohm";
   if (r.heart_rate_bpm) std::cout << "  heart rate " << *r.heart_rate_bpm << " bpm";
   if (r.user_slot) std::cout << "  user " << *r.user_slot;
+  if (r.battery_percent) std::cout << "  battery " << *r.battery_percent << " %";
   if (r.device_time) std::cout << "  device time " << iso8601(*r.device_time);
   std::cout << '\n';
 }

@@ -6,6 +6,8 @@
 //      code is wrong for that slot
 //   4. gate: "step on the scale" until a Weight Measurement arrives
 //   5. optionally a Body Composition Measurement (impedance), then one merged reading
+//   6. when the scale has Battery Level 0x2A19 (Battery Service 0x180F), read it: a second
+//      reading with only battery_percent (scales without it report no battery at all)
 #include "ble/conversations.hpp"
 #include "devices/sig_scale.hpp"
 
@@ -15,6 +17,7 @@ namespace {
 const Uuid kWeight = Uuid::from16(sig_scale::kWeightMeasurement);
 const Uuid kComposition = Uuid::from16(sig_scale::kBodyCompositionMeasurement);
 const Uuid kControlPoint = Uuid::from16(sig_scale::kUserControlPoint);
+const Uuid kBattery = Uuid::from16(sig_scale::kBatteryLevel);
 
 // One reading from the Weight Measurement, completed by the Body Composition Measurement
 // when the scale sent one (impedance and what the scale computed).
@@ -85,6 +88,15 @@ Conversation build(const ConversationParams& p) {
       raw.insert(raw.end(), b.begin(), b.end());
       ctx.emit(*r, raw);
     }
+  }));
+  c.steps.push_back(action_step("read the battery level if present", [](SessionContext& ctx) {
+    if (!ctx.link.has_characteristic(kBattery)) return;
+    const Bytes level = ctx.link.read(kBattery);
+    DecodeOutcome b = sig_scale::decode_battery_level(level, "bluetooth-sig-scale");
+    if (b.ok())
+      ctx.emit(b.reading, level);
+    else if (ctx.tell)
+      ctx.tell(std::string("battery level ignored: ") + b.detail);
   }));
   return c;
 }

@@ -8,6 +8,7 @@
 //          impedance, weight), body fat u16 LE x 0.1 % (this simulator always reports 23.0 %),
 //          timestamp, user id, impedance u16 LE x 0.1 ohm, weight u16 LE x 0.005 kg
 //   0x2A9E / 0x2A9B feature characteristics (read)
+//   0x2A19 Battery Level (read, Battery Service 0x180F): 1 byte, 87 %
 //   0x2A9F User Control Point (write + indicate): 01 <consent u16 LE> registers a user ->
 //          20 01 01 <index>; 02 <index> <consent u16 LE> -> 20 02 01 (success) or 20 02 05
 //          (not authorised). User 1 exists with consent code 0000.
@@ -24,6 +25,7 @@ namespace {
 const Uuid kWeight = Uuid::from16(0x2A9D);
 const Uuid kComposition = Uuid::from16(0x2A9C);
 const Uuid kControlPoint = Uuid::from16(0x2A9F);
+constexpr std::uint8_t kBatteryPercent = 87;
 
 class StandardScaleSimulator : public SimulatedDevice {
  public:
@@ -39,7 +41,8 @@ class StandardScaleSimulator : public SimulatedDevice {
   std::vector<SimService> gatt() const override {
     return {{Uuid::from16(0x181D), {{kWeight, kIndicate, {}}, {Uuid::from16(0x2A9E), kRead, {0x06, 0x00, 0x00, 0x00}}}},
             {Uuid::from16(0x181B), {{kComposition, kIndicate, {}}, {Uuid::from16(0x2A9B), kRead, {0x06, 0x06, 0x00, 0x00}}}},
-            {Uuid::from16(0x181C), {{kControlPoint, kWrite | kIndicate, {}}}}};
+            {Uuid::from16(0x181C), {{kControlPoint, kWrite | kIndicate, {}}}},
+            {Uuid::from16(0x180F), {{Uuid::from16(0x2A19), kRead, {kBatteryPercent}}}}};
   }
   void on_connect() override { consented_ = 0; }
   void on_write(const Uuid& c, const Bytes& v, bool) override {

@@ -128,11 +128,18 @@ TEST(SigScaleConversation, ConsentThenWeightAndBodyComposition) {
   o.impedance_ohm = 455.5;
   SimulatorLink link(make("sig-scale", o));
   SessionResult r = converse(link);
-  ASSERT_EQ(r.readings.size(), 1u);
+  ASSERT_EQ(r.readings.size(), 2u);
   const Reading& reading = r.readings[0].reading;
   EXPECT_DOUBLE_EQ(*reading.weight_kg, 64.5);
   EXPECT_DOUBLE_EQ(*reading.impedance_ohm, 455.5);
   EXPECT_EQ(*reading.user_slot, 1);
+  EXPECT_FALSE(reading.battery_percent);
+  // Then the Battery Level (0x2A19) it has: a reading of its own, nothing else in it.
+  const Reading& battery = r.readings[1].reading;
+  EXPECT_EQ(battery.battery_percent, 87);
+  EXPECT_FALSE(battery.weight_kg);
+  EXPECT_STREQ(battery.model, "bluetooth-sig-scale");
+  EXPECT_EQ(to_hex(r.readings[1].raw), "57");
 }
 
 TEST(SigScaleConversation, AWrongConsentCodeFailsNamingTheStep) {

@@ -33,8 +33,16 @@ expect_status 1 "$DECLOUDER" read --address 88:0F:10:5A:00:01 --json
 # ...but another user id still gets them all.
 "$DECLOUDER" read --address 88:0F:10:5A:00:01 --user-id 7 --json | grep -q '"weight_kg":81.7' || fail "user 7 got no history"
 
-# A SIG standard scale: consent for user 1, then weight + body composition.
-out=$("$DECLOUDER" read --address 00:09:1F:5A:00:05 --json 2>"$WORKDIR/err") || fail "sig: $(cat "$WORKDIR/err")"
+# A SIG standard scale: consent for user 1, then weight + body composition, then its
+# Battery Level (0x2A19) as a reading of its own.
+all=$("$DECLOUDER" read --address 00:09:1F:5A:00:05 --json 2>"$WORKDIR/err") || fail "sig: $(cat "$WORKDIR/err")"
+[ "$(printf '%s\n' "$all" | wc -l)" -eq 2 ] || fail "sig: expected a measurement and a battery reading: $all"
+out=$(printf '%s\n' "$all" | head -1)
+battery=$(printf '%s\n' "$all" | sed -n 2p)
+expect_json "$battery" '.battery_percent' '87'
+expect_json "$battery" '.address' '"00:09:1F:5A:00:05"'
+expect_json "$battery" '.weight_kg' 'null'
+expect_json "$out" '.battery_percent' 'null'
 expect_json "$out" '.weight_kg' '81.1'
 expect_json "$out" '.impedance_ohm' '538'
 expect_json "$out" '.user_slot' '1'
