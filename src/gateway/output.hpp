@@ -18,6 +18,9 @@ class GatewayOutput {
   virtual void heard(const Advertisement&, std::string_view /*device*/) {}
   // A measurement the store has just stored (never before).
   virtual void measurement(const Measurement& m, std::string_view source) = 0;
+  // A device reported its battery level (0-100 %), e.g. a standard scale's Battery
+  // Level 0x2A19; `device` is its address. Devices that report none never come here.
+  virtual void battery(std::string_view /*device*/, int /*percent*/, std::string_view /*model*/) {}
   // When to call tick() next (Unix us, 0 = no need).
   virtual std::int64_t next_deadline_us() const { return 0; }
   virtual void tick(std::int64_t /*now_us*/) {}

@@ -54,6 +54,10 @@ void Pipeline::reading(const Reading& r, ByteView raw, std::int64_t time_us, con
   // Stored here, in one transaction, before anything else happens to it.
   const RecordResult res = recorder_.record(r, raw, time_us, source, device_name);
   const std::int64_t now = now_unix_us();
+  if (r.battery_percent && r.address && !res.repeated_frame) {
+    const std::string device = r.address->str();
+    for (GatewayOutput* out : outputs_) out->battery(device, *r.battery_percent, r.model ? r.model : "");
+  }
   switch (res.kind) {
     case RecordResult::Kind::new_measurement:
     case RecordResult::Kind::updated_measurement: {

@@ -49,6 +49,16 @@ std::string scale_topic(const HomeAssistantNaming& n, const std::string& address
   return n.base + "/scales/" + mac_slug(address);
 }
 
+// The Home Assistant device of one scale: every entity of that scale carries it.
+Json scale_device(const HomeAssistantNaming& n, const std::string& address, const std::string& model) {
+  return {{"identifiers", {"declouder_scale_" + mac_slug(address)}},
+          {"connections", Json::array({Json::array({"mac", address})})},
+          {"name", "Scale " + address.substr(address.size() >= 8 ? address.size() - 8 : 0)},
+          {"manufacturer", "declouder"},
+          {"model", model},
+          {"via_device", "declouder_gateway_" + slug(n.gateway_id)}};
+}
+
 }  // namespace
 
 std::string gateway_status_topic(const std::string& base, const std::string& gateway_id) {
@@ -110,12 +120,7 @@ std::vector<MqttMessage> scale_discovery(const HomeAssistantNaming& n, const std
                                          const std::string& model) {
   const std::string mac = mac_slug(address);
   const std::string topic = scale_topic(n, address);
-  Json device = {{"identifiers", {"declouder_scale_" + mac}},
-                 {"connections", Json::array({Json::array({"mac", address})})},
-                 {"name", "Scale " + address.substr(address.size() >= 8 ? address.size() - 8 : 0)},
-                 {"manufacturer", "declouder"},
-                 {"model", model},
-                 {"via_device", "declouder_gateway_" + slug(n.gateway_id)}};
+  const Json device = scale_device(n, address, model);
   std::vector<MqttMessage> out;
   for (const MetricInfo& m : body_metric_infos()) {
     if (m.key != "weight_kg" && m.key != "impedance_ohm") continue;
@@ -131,6 +136,20 @@ std::vector<MqttMessage> scale_discovery(const HomeAssistantNaming& n, const std
   s["entity_category"] = "diagnostic";
   out.push_back(config(n, "sensor", uid, s));
   return out;
+}
+
+MqttMessage scale_battery_discovery(const HomeAssistantNaming& n, const std::string& address, const std::string& model) {
+  const std::string uid = "declouder_scale_" + mac_slug(address) + "_battery";
+  Json s = sensor(n, uid, "Battery", scale_battery_state(n, address, 0).topic, scale_device(n, address, model));
+  s["device_class"] = "battery";
+  s["unit_of_measurement"] = "%";
+  s["state_class"] = "measurement";
+  s["entity_category"] = "diagnostic";
+  return config(n, "sensor", uid, s);
+}
+
+MqttMessage scale_battery_state(const HomeAssistantNaming& n, const std::string& address, int percent) {
+  return {scale_topic(n, address) + "/battery", std::to_string(percent), true};
 }
 
 std::vector<MqttMessage> measurement_states(const HomeAssistantNaming& n, const std::string& body_json) {

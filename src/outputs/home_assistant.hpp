@@ -7,7 +7,8 @@
 //     basal metabolism, metabolic age, lean mass, protein, ideal weight,
 //     impedance, body type and the time of the last weighing; its state topics
 //     are declouder/people/<person>/<metric>;
-//   - one per scale: last weight, impedance, last seen; `via_device` is the
+//   - one per scale: last weight, impedance, last seen, and battery when the
+//     scale reports one (Mi scales do not); `via_device` is the
 //     gateway that delivers for it; connections [["mac", address]];
 //   - one per gateway: a connectivity sensor fed by its status topic.
 // Every entity has unique_id (= object id), device_class/state_class/unit where
@@ -46,6 +47,12 @@ std::vector<MqttMessage> gateway_discovery(const HomeAssistantNaming& n);
 std::vector<MqttMessage> person_discovery(const HomeAssistantNaming& n, const std::string& person);
 std::vector<MqttMessage> scale_discovery(const HomeAssistantNaming& n, const std::string& address,
                                          const std::string& model);
+
+// The battery of a scale that reports one (a standard scale's Battery Level): a
+// diagnostic battery sensor on the same Home Assistant device as the scale's
+// other entities, and its retained state on <base>/scales/<mac>/battery.
+MqttMessage scale_battery_discovery(const HomeAssistantNaming& n, const std::string& address, const std::string& model);
+MqttMessage scale_battery_state(const HomeAssistantNaming& n, const std::string& address, int percent);
 
 // The state messages of one delivered measurement: per-metric topics for the
 // person (when assigned) and the scale, plus the whole measurement as JSON on

@@ -92,6 +92,27 @@ void MqttOutput::measurement(const Measurement& m, std::string_view) {
   pump();
 }
 
+void MqttOutput::battery(std::string_view device, int percent, std::string_view model) {
+  if (!settings_.home_assistant) return;
+  const std::string d(device);
+  batteries_[d] = {percent, std::string(model)};
+  publish_battery(d);  // when not connected, publish_discovery sends it on connect
+}
+
+// The battery sensor's config (once per scale and connection), then its retained state.
+void MqttOutput::publish_battery(const std::string& device) {
+  if (!connected_ || !settings_.home_assistant) return;
+  const Battery& b = batteries_.at(device);
+  if (announced_.insert("battery:" + device).second) {
+    auto known = scale_models_.find(device);
+    const MqttMessage config =
+        scale_battery_discovery(naming_, device, known != scale_models_.end() ? known->second : b.model);
+    publish_tracked(config.topic, config.payload, 1, config.retain, Kind::other, 0, "");
+  }
+  const MqttMessage state = scale_battery_state(naming_, device, b.percent);
+  publish_tracked(state.topic, state.payload, 1, state.retain, Kind::other, 0, "");
+}
+
 void MqttOutput::tick(std::int64_t) { pump(); }
 
 bool MqttOutput::idle() const { return in_flight_.empty() || !connected_; }
@@ -264,6 +285,10 @@ void MqttOutput::publish_discovery() {
     announced_.insert("scale:" + d);
   }
   for (const MqttMessage& m : msgs) publish_tracked(m.topic, m.payload, 1, m.retain, Kind::other, 0, "");
+  for (const auto& entry : batteries_) {
+    announced_.erase("battery:" + entry.first);  // the config again, like the scale's others
+    publish_battery(entry.first);
+  }
 }
 
 void MqttOutput::deliver(const OutboxRow& row) {

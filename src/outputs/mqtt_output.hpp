@@ -9,6 +9,7 @@
 //   <base>/claims/<uid>                who delivers a measurement to the household, retained
 //   <base>/people/<person>/<metric>    Home Assistant state topics (QoS 2)
 //   <base>/scales/<mac>/<metric>
+//   <base>/scales/<mac>/battery        latest battery level of a scale that reports one, retained
 //   homeassistant/.../config           discovery (outputs/home_assistant.hpp)
 //   domoticz/in                        Domoticz (outputs/domoticz.hpp)
 //
@@ -79,6 +80,7 @@ class MqttOutput : public GatewayOutput {
   void start() override;
   void heard(const Advertisement& adv, std::string_view device) override;
   void measurement(const Measurement& m, std::string_view source) override;
+  void battery(std::string_view device, int percent, std::string_view model) override;
   std::int64_t next_deadline_us() const override { return next_deadline_us_; }
   void tick(std::int64_t now_us) override;
   bool idle() const override;
@@ -109,6 +111,7 @@ class MqttOutput : public GatewayOutput {
   void pump();
   void deliver(const OutboxRow& row);
   void publish_discovery();
+  void publish_battery(const std::string& device);
   void publish_tracked(const std::string& topic, const std::string& payload, int qos, bool retain, Kind kind,
                        std::int64_t row, const std::string& uid);
   std::string claim_topic(const std::string& uid) const { return settings_.base + "/claims/" + uid; }
@@ -134,6 +137,11 @@ class MqttOutput : public GatewayOutput {
   std::set<std::string> claim_subscribed_;      // SUBACK received on this connection
   std::set<std::string> announced_;             // discovery sent on this connection (device ids)
   std::map<std::string, std::string> scale_models_;  // address -> model, for discovery
+  struct Battery {
+    int percent = 0;
+    std::string model;
+  };
+  std::map<std::string, Battery> batteries_;  // address -> latest level (sent on every connect)
   bool discovery_dirty_ = false;
   std::int64_t next_deadline_us_ = 0;
   MqttOutputStats stats_;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 #include "gateway/simulated_scale.hpp"
 
 namespace declouder {
@@ -13,6 +15,10 @@ class SpyOutput : public GatewayOutput {
   explicit SpyOutput(Recorder& r) : recorder_(r) {}
   std::vector<Measurement> got;
   std::vector<std::string> devices_heard;
+  std::vector<std::tuple<std::string, int, std::string>> batteries;
+  void battery(std::string_view device, int percent, std::string_view model) override {
+    batteries.emplace_back(device, percent, model);
+  }
   void heard(const Advertisement&, std::string_view device) override { devices_heard.emplace_back(device); }
   void measurement(const Measurement& m, std::string_view source) override {
     auto stored = recorder_.measurement(m.id);
@@ -51,6 +57,7 @@ TEST(Pipeline, OneWeighingIsHandedOnOnceCompleteWhateverTheRepeats) {
   EXPECT_EQ(p.counts().measurements, 1);
   EXPECT_EQ(out.devices_heard.size(), 26u);
   EXPECT_EQ(out.devices_heard[0], "5C:CA:D3:00:00:01");
+  EXPECT_TRUE(out.batteries.empty());  // a Mi scale's adverts carry no battery: none is invented
 }
 
 TEST(Pipeline, AWeighingWithShoesOnGoesOutWhenThePersonStepsOff) {
@@ -94,6 +101,31 @@ TEST(Pipeline, TheSameWeighingHasTheSameUidOnEveryGateway) {
   ASSERT_EQ(out_b.got.size(), 2u);
   EXPECT_EQ(out_a.got[0].uid, out_b.got[0].uid);
   EXPECT_NE(out_b.got[0].uid, out_b.got[1].uid);  // a minute later: another weighing
+}
+
+TEST(Pipeline, ABatteryLevelIsStoredAndToldToTheOutputsButIsNoMeasurement) {
+  Store s;
+  SpyOutput out(s.recorder);
+  Pipeline p(s.recorder, {&out});
+  GattValue v;  // a standard scale's Battery Level, as its conversation reads it
+  v.characteristic = Uuid::from16(0x2A19);
+  v.value = {87};
+  v.address = MacAddress::parse("00:09:1F:5A:00:05");
+  v.time_us = 1'700'000'000'000'000;
+  p.gatt_value(v, "test");
+  ASSERT_EQ(out.batteries.size(), 1u);
+  EXPECT_EQ(std::get<0>(out.batteries[0]), "00:09:1F:5A:00:05");
+  EXPECT_EQ(std::get<1>(out.batteries[0]), 87);
+  EXPECT_EQ(std::get<2>(out.batteries[0]), "bluetooth-sig-scale");
+  EXPECT_TRUE(out.got.empty());
+  auto q = s.db.prepare("SELECT battery_percent, weight_kg IS NULL FROM readings");
+  ASSERT_TRUE(q.step());
+  EXPECT_EQ(q.int64(0), 87);
+  EXPECT_EQ(q.int64(1), 1);
+  // The same value heard again is a repeat of the same reading: not told twice.
+  v.time_us += 1'000'000;
+  p.gatt_value(v, "test");
+  EXPECT_EQ(out.batteries.size(), 1u);
 }
 
 TEST(Pipeline, GarbledAdvertsAreRejectedNotStored) {

@@ -75,6 +75,33 @@ TEST(HomeAssistant, OneScaleDeviceViaTheGateway) {
   EXPECT_EQ(status["device_class"], "connectivity");
 }
 
+TEST(HomeAssistant, ABatterySensorOnTheScaleThatReportsOne) {
+  const std::string address = "00:09:1F:5A:00:05";
+  MqttMessage config = scale_battery_discovery(naming(), address, "bluetooth-sig-scale");
+  EXPECT_EQ(config.topic, "homeassistant/sensor/declouder_scale_00091f5a0005_battery/config");
+  EXPECT_TRUE(config.retain);
+  Json battery = Json::parse(config.payload);
+  EXPECT_EQ(battery["unique_id"], "declouder_scale_00091f5a0005_battery");
+  EXPECT_EQ(battery["device_class"], "battery");
+  EXPECT_EQ(battery["unit_of_measurement"], "%");
+  EXPECT_EQ(battery["state_class"], "measurement");
+  EXPECT_EQ(battery["entity_category"], "diagnostic");
+  EXPECT_EQ(battery["state_topic"], "declouder/scales/00091f5a0005/battery");
+  EXPECT_EQ(battery["availability_mode"], "any");
+  EXPECT_EQ(battery["availability"].size(), 2u);
+  // The same Home Assistant device as the scale's weight, impedance and last seen.
+  auto others = scale_discovery(naming(), address, "bluetooth-sig-scale");
+  Json weight = find_config(others, "homeassistant/sensor/declouder_scale_00091f5a0005_weight_kg/config");
+  EXPECT_EQ(battery["device"], weight["device"]);
+  EXPECT_EQ(battery["device"]["identifiers"][0], "declouder_scale_00091f5a0005");
+  EXPECT_EQ(battery["device"]["via_device"], "declouder_gateway_bathroom");
+
+  MqttMessage state = scale_battery_state(naming(), address, 87);
+  EXPECT_EQ(state.topic, battery["state_topic"]);
+  EXPECT_EQ(state.payload, "87");
+  EXPECT_TRUE(state.retain);
+}
+
 Measurement anne() {
   Measurement m;
   m.uid = "m-1";
