@@ -14,7 +14,9 @@ start_sim() {
 }
 stop_sim() { [ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null; wait "$SIM_PID" 2>/dev/null || true; SIM_PID=; }
 trap 'stop_sim; rm -rf "$WORKDIR"' EXIT
-FAST="--quiet-ms 150"
+# Silence ends an answer on the line transport: generous, so a loaded CI machine
+# that pauses the simulator mid-answer is not taken for the end of the answer.
+FAST="--quiet-ms 400"
 
 for transport in line framed; do
   start_sim --transport "$transport"
@@ -40,8 +42,10 @@ for transport in line framed; do
   info=$("$DECLOUDER" bodybugg info --port "$PORT" --transport "$transport" $FAST)
   [[ "$info" == *"data held          0 bytes"* ]] || fail "$transport: armband not cleared: $info"
   [[ "$info" != *"2012-11-19"* ]] || fail "$transport: last data update not reset: $info"
-  [[ "$info" == *"(+0 s against this computer)"* || "$info" == *"(+1 s against"* || "$info" == *"(-1 s against"* ]] \
-    || fail "$transport: clock not set: $info"
+  # Set to now: within a few seconds (reading the clock back takes the silence
+  # that ends an answer, and a loaded machine adds more), not its 2012 value.
+  offset=$(sed -n 's/^clock .*(\([-+][0-9]*\) s against this computer).*/\1/p' <<<"$info")
+  [ -n "$offset" ] && [ "${offset#[-+]}" -le 5 ] || fail "$transport: clock not set: $info"
 
   # What was stored: 27 channels x 485 samples + 2 button presses.
   rows=$("$DECLOUDER" export --format csv --database "$db" | tail -n +2 | wc -l)
