@@ -35,10 +35,10 @@ expect_json "$m1" '.measurement.person' 'null'
 list=$("$DECLOUDER" assign --json)
 [ "$(echo "$list" | wc -l)" = 2 ] || fail "the inbox should list 2: $list"
 expect_json "$(echo "$list" | sed -n 1p)" '.assigned_by' '"unassigned: no user slot, window or previous weight matches 61.20 kg"'
-"$DECLOUDER" assign | grep -q "(unassigned)" || fail "the text inbox lists nothing"
+"$DECLOUDER" assign | grep_all "(unassigned)" || fail "the text inbox lists nothing"
 
 # Assign by hand: metrics appear, computed for that person.
-"$DECLOUDER" assign "$id2" bob | grep -q "(unassigned) -> bob" || fail "assign did not report"
+"$DECLOUDER" assign "$id2" bob | grep_all "(unassigned) -> bob" || fail "assign did not report"
 out=$("$DECLOUDER" history --person bob --json)
 expect_json "$out" '.fat_percent' "$(json '["fat_percent"]' "$("$DECLOUDER" body --sex male --age 32 --height-cm 180 --weight-kg 84 --impedance-ohm 480 --json)")"
 
@@ -51,11 +51,11 @@ expect_json "$out" '.note' '"previous weight 84.00 kg"'
 "$DECLOUDER" assign "$id1" alice >/dev/null
 out=$("$DECLOUDER" record --weight-kg 70.0 --time 2024-03-02T07:30:00Z --json)   # a guest: near nobody
 expect_json "$out" '.measurement.person' 'null'
-"$DECLOUDER" assign --auto | grep -q "0 assigned, 1 still unassigned" || fail "--auto assigned the guest"
+"$DECLOUDER" assign --auto | grep_all "0 assigned, 1 still unassigned" || fail "--auto assigned the guest"
 
 # Re-assign, unassign; the measurement is never lost.
-"$DECLOUDER" assign "$id1" bob | grep -q "alice -> bob" || fail "re-assign did not report alice -> bob"
-"$DECLOUDER" assign "$id1" --none | grep -q "bob -> (unassigned)" || fail "--none did not unassign"
+"$DECLOUDER" assign "$id1" bob | grep_all "alice -> bob" || fail "re-assign did not report alice -> bob"
+"$DECLOUDER" assign "$id1" --none | grep_all "bob -> (unassigned)" || fail "--none did not unassign"
 [ "$("$DECLOUDER" history --json | wc -l)" = 4 ] || fail "a measurement went missing"
 # Unassigned by hand stays so under --auto.
 "$DECLOUDER" assign --auto >/dev/null
@@ -64,7 +64,7 @@ expect_json "$("$DECLOUDER" history --unassigned --json | sed -n 1p)" '.id' "$id
 # A window added to the config: --auto assigns the guest.
 printf '\n[[person]]\nname = "guest"\nsex = "male"\nbirth_date = 1980-01-01\nheight_cm = 175\nweight_min = 69\nweight_max = 71\n' \
   >> "$HOME/.config/declouder/config.toml"
-"$DECLOUDER" assign --auto | grep -q "70.00 kg) -> guest" || fail "--auto did not use the new window"
+"$DECLOUDER" assign --auto | grep_all "70.00 kg) -> guest" || fail "--auto did not use the new window"
 
 # Mistakes.
 expect_status 1 "$DECLOUDER" assign "$id1" nobody
@@ -72,5 +72,5 @@ expect_stderr_contains "no person named 'nobody'" "$DECLOUDER" assign "$id1" nob
 expect_stderr_contains "no measurement with id 999" "$DECLOUDER" assign 999 bob
 expect_status 2 "$DECLOUDER" assign abc bob
 expect_stderr_contains "give a person after the measurement id" "$DECLOUDER" assign "$id1"
-"$DECLOUDER" assign --help | grep -q -- "--auto" || fail "assign --help does not explain --auto"
+"$DECLOUDER" assign --help | grep_all -- "--auto" || fail "assign --help does not explain --auto"
 pass

@@ -42,7 +42,7 @@ expect_json "$b" '.visceral_fat' '15.4'
 expect_json "$b" '.fat_percent' "$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["fat_percent"])' "$a")"
 
 # The text form.
-"$DECLOUDER" body --sex male --age 30 --height-cm 180 --weight-kg 80 --impedance-ohm 500 | grep -q "body type *overweight" \
+"$DECLOUDER" body --sex male --age 30 --height-cm 180 --weight-kg 80 --impedance-ohm 500 | grep_all "body type *overweight" \
   || fail "text output lacks the body type"
 
 # Mistakes: exit 2, one line naming the argument.
@@ -51,5 +51,5 @@ expect_stderr_contains "--sex: 'x' is not male or female" "$DECLOUDER" body --se
 expect_stderr_contains "--age is required" "$DECLOUDER" body --sex male --height-cm 180 --weight-kg 80
 expect_stderr_contains "--weight-kg: 'heavy' is not a number" "$DECLOUDER" body --sex male --age 3 --height-cm 180 --weight-kg heavy
 expect_stderr_contains "--unit: 'stone' is not kg, lb, st or jin" "$DECLOUDER" body --sex male --age 3 --height-cm 180 --weight 12 --unit stone
-"$DECLOUDER" body --help | grep -q -- "--impedance-ohm" || fail "body --help does not explain --impedance-ohm"
+"$DECLOUDER" body --help | grep_all -- "--impedance-ohm" || fail "body --help does not explain --impedance-ohm"
 pass

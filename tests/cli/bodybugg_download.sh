@@ -74,16 +74,16 @@ grep -q "stored 26 new (11642 samples), 3 already" "$out/stdout2" || fail "secon
 [ -f "$out/1353335358-2.log" ] || fail "the first, partial .log was overwritten"
 
 # records: the seed's table; record define is checked before it is sent
-"$DECLOUDER" bodybugg records --port "$PORT" $FAST | grep -qE "V6RES4 +1920 +60s +9 FCOUNT F0CROSS FWPEAKS MOVGSR EE" \
+"$DECLOUDER" bodybugg records --port "$PORT" $FAST | grep_all -E "V6RES4 +1920 +60s +9 FCOUNT F0CROSS FWPEAKS MOVGSR EE" \
   || fail "records table"
-"$DECLOUDER" bodybugg records --port "$PORT" $FAST --define "4 20 SKIN30 960 9 14 4" --commit | grep -qE "SKIN30 +960 +30s +4 MOVTSKIN MOVTCOV" \
+"$DECLOUDER" bodybugg records --port "$PORT" $FAST --define "4 20 SKIN30 960 9 14 4" --commit | grep_all -E "SKIN30 +960 +30s +4 MOVTSKIN MOVTCOV" \
   || fail "record define + commit"
 expect_stderr_contains "take 4 bytes" "$DECLOUDER" bodybugg records --port "$PORT" --define "4 20 SKIN30 960 9 14 5"
-"$DECLOUDER" bodybugg records --port "$PORT" $FAST --channels | grep -q "^ 40 COMPGSR$" || fail "channel show"
+"$DECLOUDER" bodybugg records --port "$PORT" $FAST --channels | grep_all "^ 40 COMPGSR$" || fail "channel show"
 
 # clear needs --yes; set-clock
 expect_status 2 "$DECLOUDER" bodybugg clear --port "$PORT"
-"$DECLOUDER" bodybugg set-clock --port "$PORT" $FAST --time 1700000000 | grep -q "it now reads 2023-11-14T22:13:2" \
+"$DECLOUDER" bodybugg set-clock --port "$PORT" $FAST --time 1700000000 | grep_all "it now reads 2023-11-14T22:13:2" \
   || fail "set-clock"
 stop_sim
 

@@ -25,7 +25,7 @@ grep -q " > ab 03 3c 00 00 00 00 0e ff ff ff ff 82 00 00 00 00 00 60 22" "$WORKD
 
 # the stored minutes equal the golden per-minute decode (spot checks of gowearfit_ftest.csv)
 csv=$("$DECLOUDER" export --format csv --database "$db" --channel EE)
-echo "$csv" | grep -q "^EE,2011-05-06T05:59:37Z,1304661577000,235,,$" || fail "EE minute 2"
+echo "$csv" | grep_all "^EE,2011-05-06T05:59:37Z,1304661577000,235,,$" || fail "EE minute 2"
 [ "$(echo "$csv" | tail -1)" = "EE,2011-05-06T20:14:02Z,1304712842000,228,," ] || fail "EE last minute: $(echo "$csv" | tail -1)"
 
 # the kept image parses offline into the same per-session JSON as a PDP dump
@@ -39,5 +39,5 @@ expect_json "$ee" '.samples.1' '235'
 
 # after the clear the armband holds nothing
 "$DECLOUDER" bodybugg download --memory --port "$PORT" --database "$db" --output-dir "$WORKDIR" 2>/dev/null \
-  | grep -q "the armband holds no data" || fail "memory not cleared"
+  | grep_all "the armband holds no data" || fail "memory not cleared"
 pass

@@ -27,7 +27,7 @@ assert nulls > 0
 PY
 
 # summary mode
-"$DECLOUDER" bodybugg parse "$log" | grep -q "^MOVTSKIN start 2012-11-19T14:29:18Z  every 60s  485/485 entries$" \
+"$DECLOUDER" bodybugg parse "$log" | grep_all "^MOVTSKIN start 2012-11-19T14:29:18Z  every 60s  485/485 entries$" \
   || fail "summary line for MOVTSKIN missing"
 
 # a truncated dump: the sessions before the break are printed, the break is named, exit 1
@@ -39,5 +39,5 @@ grep -q "stopped at byte 499[89]" "$WORKDIR/cut.err" || fail "truncated dump: no
 
 expect_status 2 "$DECLOUDER" bodybugg parse
 expect_status 1 "$DECLOUDER" bodybugg parse "$WORKDIR/missing.log"
-"$DECLOUDER" bodybugg parse --help | grep -q -- "--json" || fail "parse --help does not explain --json"
+"$DECLOUDER" bodybugg parse --help | grep_all -- "--json" || fail "parse --help does not explain --json"
 pass

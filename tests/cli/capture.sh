@@ -121,6 +121,6 @@ expect_stderr_contains "--value" "$DECLOUDER" capture find "$FIXTURE" --value ab
 expect_stderr_contains "--time" "$DECLOUDER" capture find "$FIXTURE" --value 1 --time yesterday
 expect_stderr_contains "unknown option --bogus" "$DECLOUDER" capture adverts "$FIXTURE" --bogus
 for c in info adverts att decode find convert; do
-  "$DECLOUDER" capture $c --help | grep -q "Usage: declouder capture $c" || fail "capture $c --help"
+  "$DECLOUDER" capture $c --help | grep_all "Usage: declouder capture $c" || fail "capture $c --help"
 done
 pass

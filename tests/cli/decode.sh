@@ -58,6 +58,6 @@ expect_stderr_contains "picooc-mini: recognised" "$DECLOUDER" decode --name PICO
 expect_stderr_contains "no supported device" "$DECLOUDER" decode --manufacturer-data 0x004c=0215
 
 # help for every command
-"$DECLOUDER" --help | grep -q "decode" || fail "--help does not list decode"
-"$DECLOUDER" decode --help | grep -q -- "--service-data" || fail "decode --help does not explain --service-data"
+"$DECLOUDER" --help | grep_all "decode" || fail "--help does not list decode"
+"$DECLOUDER" decode --help | grep_all -- "--service-data" || fail "decode --help does not explain --service-data"
 pass

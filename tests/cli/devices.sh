@@ -34,6 +34,6 @@ PY
 
 expect_status 2 "$DECLOUDER" devices --bogus
 expect_stderr_contains "--bogus" "$DECLOUDER" devices --bogus
-"$DECLOUDER" devices --help | grep -q -- "--json" || fail "devices --help does not explain --json"
-"$DECLOUDER" --help | grep -q "devices" || fail "--help does not list devices"
+"$DECLOUDER" devices --help | grep_all -- "--json" || fail "devices --help does not explain --json"
+"$DECLOUDER" --help | grep_all "devices" || fail "--help does not list devices"
 pass

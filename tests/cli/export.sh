@@ -20,7 +20,7 @@ csv=$("$DECLOUDER" export --format csv --database "$db" --channel MOVTSKIN)
 [ "$(echo "$csv" | sed -n 2p)" = "MOVTSKIN,2012-11-19T14:29:18Z,1353335358000,,," ] || fail "row 1: $(echo "$csv" | sed -n 2p)"
 [ "$(echo "$csv" | sed -n 3p)" = "MOVTSKIN,2012-11-19T14:30:18Z,1353335418000,2178,," ] || fail "row 2: $(echo "$csv" | sed -n 3p)"
 # TIMESTMP rows are button presses with milliseconds
-"$DECLOUDER" export --format csv --database "$db" --channel TIMESTMP | grep -q "^TIMESTMP,2012-11-19T16:05:45.120Z,1353341145120,,,$" \
+"$DECLOUDER" export --format csv --database "$db" --channel TIMESTMP | grep_all "^TIMESTMP,2012-11-19T16:05:45.120Z,1353341145120,,,$" \
   || fail "TIMESTMP row"
 
 # calibration as data: a made-up linear one, to show value = raw * scale + offset

@@ -78,9 +78,9 @@ out=$("$DECLOUDER" history --config "$CONFIG" --person carol --json)
 expect_json "$out" '.person' '"carol"'
 [ "$(echo "$out" | wc -l)" = 1 ] || fail "--person carol lists more than carol"
 [ -z "$("$DECLOUDER" history --config "$CONFIG" --from 2022-02-15 --json)" ] || fail "--from does not filter"
-"$DECLOUDER" history --config "$CONFIG" | grep -q "121.50 lb" || fail "the table does not show carol's pounds"
+"$DECLOUDER" history --config "$CONFIG" | grep_all "121.50 lb" || fail "the table does not show carol's pounds"
 # --database overrides the config; an empty database lists nothing.
-"$DECLOUDER" history --config "$CONFIG" --database "$WORKDIR/other.db" | grep -q "no measurements" || fail "--database ignored"
+"$DECLOUDER" history --config "$CONFIG" --database "$WORKDIR/other.db" | grep_all "no measurements" || fail "--database ignored"
 
 # Nothing dropped: every distinct frame is a reading with its bytes; repeats only counted.
 python3 - "$DB" <<'PY' || fail "readings table is not what was heard"

@@ -35,3 +35,8 @@ expect_stderr_contains() {
   err=$("$@" 2>&1 >/dev/null || true)
   [[ "$err" == *"$needle"* ]] || fail "stderr of '$*' does not mention '$needle': $err"
 }
+
+# grep_all PATTERN...: like `grep -q`, but reads its whole input. In a pipeline
+# under pipefail, `grep -q` stops at the first match and the program still
+# writing gets SIGPIPE, failing the pipeline at random.
+grep_all() { grep "$@" >/dev/null; }

@@ -20,7 +20,7 @@ expect_stderr_contains "--alias" "$DECLOUDER" miband user-info --mac C8:0F:10:00
 expect_stderr_contains "--age" "$DECLOUDER" miband user-info --mac C8:0F:10:00:00:00 --uid 1 --sex male --age 300 --height-cm 1 --weight-kg 1 --alias a
 expect_stderr_contains "--model" "$DECLOUDER" miband user-info --mac C8:0F:10:00:00:00 --uid 1 --sex male --age 3 --height-cm 1 --weight-kg 1 --alias a --model 2
 expect_status 2 "$DECLOUDER" miband user-info --mac C8:0F:10:00:00:00
-"$DECLOUDER" miband user-info --help | grep -q "CRC-8/MAXIM" || fail "help does not explain the checksum"
+"$DECLOUDER" miband user-info --help | grep_all "CRC-8/MAXIM" || fail "help does not explain the checksum"
 
 # The registry decodes what the band notifies.
 out=$("$DECLOUDER" decode --gatt 2a37=0646 --json)

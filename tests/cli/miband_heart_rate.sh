@@ -41,6 +41,6 @@ expect_json "$out" '.heart_rate_bpm' '68'
 
 expect_status 2 "$DECLOUDER" miband heart-rate
 expect_stderr_contains "--model" "$DECLOUDER" miband heart-rate --address $BAND --model 1
-"$DECLOUDER" miband heart-rate --help | grep -q "15 02 01" || fail "help does not explain the order"
-"$DECLOUDER" simulate --list | grep -q "^ *miband-1s" || fail "simulate --list lacks miband-1s"
+"$DECLOUDER" miband heart-rate --help | grep_all "15 02 01" || fail "help does not explain the order"
+"$DECLOUDER" simulate --list | grep_all "^ *miband-1s" || fail "simulate --list lacks miband-1s"
 pass

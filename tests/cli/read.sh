@@ -31,7 +31,10 @@ first=$(head -1 "$WORKDIR/history.json")
 expect_json "$first" '.weight_kg' '81.7'
 expect_status 1 "$DECLOUDER" read --address 88:0F:10:5A:00:01 --json
 # ...but another user id still gets them all.
-"$DECLOUDER" read --address 88:0F:10:5A:00:01 --user-id 7 --json | grep -q '"weight_kg":81.7' || fail "user 7 got no history"
+# (output captured first: with pipefail, `| grep -q` would stop reading at the first match and
+# the writer's SIGPIPE would fail the pipeline at random)
+out7=$("$DECLOUDER" read --address 88:0F:10:5A:00:01 --user-id 7 --json) || fail "user 7: read failed"
+grep -q '"weight_kg":81.7' <<<"$out7" || fail "user 7 got no history: $out7"
 
 # A SIG standard scale: consent for user 1, then weight + body composition, then its
 # Battery Level (0x2A19) as a reading of its own.
@@ -50,7 +53,7 @@ expect_status 1 "$DECLOUDER" read --address 00:09:1F:5A:00:05 --consent 1234
 expect_stderr_contains "refused the consent code" "$DECLOUDER" read --address 00:09:1F:5A:00:05 --consent 1234
 
 # Text output for people.
-"$DECLOUDER" read --address D0:49:00:5A:00:03 2>/dev/null | grep -q 'picooc-mini D0:49:00:5A:00:03  weight 81.1 kg  impedance 538 ohm' \
+"$DECLOUDER" read --address D0:49:00:5A:00:03 2>/dev/null | grep_all 'picooc-mini D0:49:00:5A:00:03  weight 81.1 kg  impedance 538 ohm' \
   || fail "text output: $("$DECLOUDER" read --address D0:49:00:5A:00:03 2>&1)"
 
 # An advert-only device has no conversation; an absent one is not found.
@@ -70,5 +73,5 @@ grep -q "resuming at 'enable indications on FFF1'" "$WORKDIR/err" || fail "no re
 expect_status 2 "$DECLOUDER" read
 expect_stderr_contains "--address is required" "$DECLOUDER" read
 expect_stderr_contains "not a Bluetooth address" "$DECLOUDER" read --address 12:34
-"$DECLOUDER" read --help | grep -q "Picooc Mini" || fail "read --help does not list the devices"
+"$DECLOUDER" read --help | grep_all "Picooc Mini" || fail "read --help does not list the devices"
 pass

@@ -77,6 +77,6 @@ printf '[mqtt]\nhost = "x"\n' > "$WORKDIR/bad.toml"
 expect_status 1 "$DECLOUDER" run --config "$WORKDIR/bad.toml" --database "$DB"
 expect_stderr_contains "unknown key 'host'" "$DECLOUDER" run --config "$WORKDIR/bad.toml" --database "$DB"
 expect_stderr_contains "bad.toml" "$DECLOUDER" run --config "$WORKDIR/bad.toml" --database "$DB"
-"$DECLOUDER" run --help | grep -q -- "--gateway-id" || fail "run --help does not explain --gateway-id"
-"$DECLOUDER" --help | grep -q "run" || fail "--help does not list run"
+"$DECLOUDER" run --help | grep_all -- "--gateway-id" || fail "run --help does not explain --gateway-id"
+"$DECLOUDER" --help | grep_all "run" || fail "--help does not list run"
 pass

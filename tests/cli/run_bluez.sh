@@ -27,7 +27,7 @@ expect_json "$line" '.impedance_ohm' '512'
 expect_json "$line" '.address' '"C8:47:8C:5A:00:02"'
 expect_json "$line" '.source' '"bluez"'
 grep -q "listening: Bluetooth LE via BlueZ on hci0" "$WORKDIR/bluez.err" || fail "no listening line: $(cat "$WORKDIR/bluez.err")"
-"$DECLOUDER" history --database "$WORKDIR/bluez.db" | grep -q "81.10 kg" || fail "not in the database"
+"$DECLOUDER" history --database "$WORKDIR/bluez.db" | grep_all "81.10 kg" || fail "not in the database"
 
 # --- BlueZ unusable: one line, exit status 1 (systemd restarts the service).
 bus_cleanup

@@ -29,8 +29,8 @@ grep -q 'C8:47:8C:5A:00:02 .*MIBFS .*xiaomi-mi-scale-2' "$WORKDIR/scan.txt" || f
 # Two adapters (the VM has two): pick one by name or address.
 start_bus
 start_sim mi-scale-2 --adapter hci0 --adapter hci1
-"$DECLOUDER" scan --seconds 1 --json --adapter hci1 | grep -q '"MIBFS"' || fail "scan on hci1 saw nothing"
-"$DECLOUDER" scan --seconds 1 --json --adapter 00:AA:01:01:00:01 | grep -q '"MIBFS"' || fail "scan by adapter address saw nothing"
+"$DECLOUDER" scan --seconds 1 --json --adapter hci1 | grep_all '"MIBFS"' || fail "scan on hci1 saw nothing"
+"$DECLOUDER" scan --seconds 1 --json --adapter 00:AA:01:01:00:01 | grep_all '"MIBFS"' || fail "scan by adapter address saw nothing"
 expect_status 1 "$DECLOUDER" scan --seconds 1 --adapter hci7
 expect_stderr_contains "no Bluetooth adapter 'hci7': there is hci0" "$DECLOUDER" scan --seconds 1 --adapter hci7
 
@@ -74,5 +74,5 @@ DBUS_SYSTEM_BUS_ADDRESS=unix:path=$WORKDIR/no-such-bus expect_stderr_contains "c
 # Mistakes on the command line: exit 2.
 expect_status 2 "$DECLOUDER" scan --seconds -1
 expect_stderr_contains "--seconds" "$DECLOUDER" scan --seconds abc
-"$DECLOUDER" scan --help | grep -q -- "--watchdog" || fail "scan --help does not explain --watchdog"
+"$DECLOUDER" scan --help | grep_all -- "--watchdog" || fail "scan --help does not explain --watchdog"
 pass

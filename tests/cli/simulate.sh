@@ -19,7 +19,7 @@ start_sim mi-scale-2 --weight 72.35 --impedance 480
 grep -q '^simulating mi-scale-2 "MIBFS" C8:47:8C:5A:00:02' "$WORKDIR/sim.out" || fail "ready line: $(cat "$WORKDIR/sim.out")"
 # It serves org.bluez like bluetoothd: an adapter at /org/bluez/hci0 (checked with dbus-send).
 dbus-send --system --print-reply --dest=org.bluez /org/bluez/hci0 org.freedesktop.DBus.Properties.Get \
-  string:org.bluez.Adapter1 string:Address | grep -q '00:AA:01:00:00:00' || fail "no adapter on the bus"
+  string:org.bluez.Adapter1 string:Address | grep_all '00:AA:01:00:00:00' || fail "no adapter on the bus"
 # A second org.bluez on the same bus is refused with the reason.
 expect_status 1 "$DECLOUDER" simulate mi-scale --seconds 1
 expect_stderr_contains "is a real bluetoothd running on it" "$DECLOUDER" simulate mi-scale --seconds 1
@@ -30,5 +30,5 @@ expect_stderr_contains "cannot advertise through bluetoothd" "$DECLOUDER" simula
 
 # declouder scan hears it, and the Mi Scale 2 driver claims it.
 start_sim mi-scale-2 --weight 72.35 --impedance 480
-"$DECLOUDER" scan --seconds 1 --json | grep -q '"driver":"xiaomi-mi-scale-2"' || fail "scan did not see the simulator"
+"$DECLOUDER" scan --seconds 1 --json | grep_all '"driver":"xiaomi-mi-scale-2"' || fail "scan did not see the simulator"
 pass
