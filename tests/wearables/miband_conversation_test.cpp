@@ -3,6 +3,7 @@
 // drops the link with the HCI reason the research predicts.
 #include <gtest/gtest.h>
 
+#include "band_fixture.hpp"
 #include "sim/miband_sim.hpp"
 #include "wearables/miband_conversation.hpp"
 
@@ -12,17 +13,8 @@ using namespace declouder::sim;
 
 namespace {
 
-const MacAddress kBand = *MacAddress::parse("C8:0F:10:32:CA:B6");
-
-UserProfile user() {
-  UserProfile u;
-  u.uid = 1550050550;
-  u.age_years = 30;
-  u.height_cm = 175;
-  u.weight_kg = 70;
-  u.alias = "anna";
-  return u;
-}
+using band_fixture::kBand;
+UserProfile user() { return band_fixture::wearer(); }
 
 std::vector<PlanStep> operator+(std::vector<PlanStep> a, const std::vector<PlanStep>& b) {
   a.insert(a.end(), b.begin(), b.end());

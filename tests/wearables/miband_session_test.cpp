@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "band_fixture.hpp"
 #include "ble/conversations.hpp"
 #include "ble/session.hpp"
 #include "sim/simulator_link.hpp"
@@ -17,17 +18,8 @@ using namespace declouder::miband;
 
 namespace {
 
-const MacAddress kBand = *MacAddress::parse("C8:0F:10:32:CA:B6");
-
-UserProfile wearer() {
-  UserProfile u;
-  u.uid = 1550050550;
-  u.age_years = 30;
-  u.height_cm = 175;
-  u.weight_kg = 70;
-  u.alias = "anna";
-  return u;
-}
+using band_fixture::kBand;
+using band_fixture::wearer;
 
 std::unique_ptr<SimulatorLink> band_link(int bpm = 70) {
   const SimulatorInfo* info = find_simulator("miband-1s");
