@@ -26,11 +26,14 @@ bool parse_int(std::string_view s, T& out) {
   return ec == std::errc() && p == s.data() + s.size() && !s.empty();
 }
 
-// "1353341145.120" -> ms; also accepts whole seconds.
+// "1353341145.120" -> ms; also accepts whole seconds. The armband counts time
+// in 32-bit Unix seconds, so anything negative or past 2^32 is not a timestamp
+// (and would overflow when turned into milliseconds).
 std::optional<std::int64_t> parse_seconds_millis(std::string_view s) {
   auto dot = s.find('.');
   std::int64_t secs = 0;
   if (!parse_int(s.substr(0, dot), secs)) return std::nullopt;
+  if (secs < 0 || secs > std::int64_t{0xFFFFFFFF}) return std::nullopt;
   std::int64_t ms = 0;
   if (dot != std::string_view::npos) {
     std::string_view frac = s.substr(dot + 1);
@@ -133,7 +136,7 @@ PdpDump parse_pdp(std::string_view text) {
 
     if (cur->is_timestamps()) {
       auto ms = parse_seconds_millis(line);
-      if (!ms) return fail(line_offset, "TIMESTMP line is not seconds.millis: '" + std::string(line.substr(0, 40)) + "'");
+      if (!ms) return fail(line_offset, "TIMESTMP line is not 32-bit Unix seconds.millis: '" + std::string(line.substr(0, 40)) + "'");
       cur->timestamps_ms.push_back(*ms);
     } else if (cur->is_diagnostics()) {
       auto f = split_spaces(line);

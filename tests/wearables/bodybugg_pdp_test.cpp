@@ -97,6 +97,23 @@ TEST(BodyBuggPdp, TruncatedDumpKeepsWhatCameBeforeAndSaysWhere) {
   EXPECT_EQ(dump.sessions[3].samples.size(), 93u);
 }
 
+TEST(BodyBuggPdp, ATimestampBeyondThirtyTwoBitsIsRejectedNotOverflowed) {
+  // Found by the wearables fuzzer: nineteen digits of seconds overflowed when
+  // turned into milliseconds. The armband's clock is 32-bit Unix seconds.
+  std::string log = read_text("fixtures/bodybugg/sample.log");
+  const std::string good = "1353341145.120";
+  const std::size_t at = log.find(good);
+  ASSERT_NE(at, std::string::npos);
+  log.replace(at, good.size(), "3333333333333333333");
+  const PdpDump dump = parse_pdp(log);
+  ASSERT_TRUE(dump.error);
+  EXPECT_EQ(dump.error->byte_offset, at);
+  EXPECT_NE(dump.error->reason.find("32-bit Unix seconds"), std::string::npos) << dump.error->reason;
+  std::size_t headers_before = 0;
+  for (std::size_t p = log.find("SESSION-BEGIN"); p < at; p = log.find("SESSION-BEGIN", p + 1)) ++headers_before;
+  EXPECT_EQ(dump.sessions.size(), headers_before) << "the sessions before the bad line are kept";
+}
+
 TEST(BodyBuggPdp, BadDigitsAndOrphanDataAreRejectedWithAReason) {
   auto d1 = parse_pdp("fff123\r\n");
   ASSERT_TRUE(d1.error);
