@@ -110,7 +110,9 @@ class MiScaleSimulator : public SimulatedDevice {
       host().after(std::chrono::milliseconds(1500), [this] { weigh(0); });
       return;
     }
-    frame_ = record(phases[n].status, phases[n].kg, host().unix_now());
+    // The scale stamps a weighing once, when it settles; the removed frames repeat that stamp.
+    if (phases[n].status != 0xA2) stamp_ = host().unix_now();
+    frame_ = record(phases[n].status, phases[n].kg, stamp_);
     if (phases[n].status == 0x22) {
       // A stabilized weighing goes into the history (once per weighing).
       history_.push_back(frame_);
@@ -130,6 +132,7 @@ class MiScaleSimulator : public SimulatedDevice {
   }
 
   Bytes frame_ = Bytes(10, 0);
+  std::int64_t stamp_ = 0;
   std::vector<Bytes> history_;
   std::map<std::uint16_t, std::size_t> acknowledged_;  // per user id: records already taken
   bool only_new_ = true;

@@ -81,6 +81,9 @@ std::optional<DeviceClock> parse_device_clock(const std::optional<std::string>& 
 std::optional<std::string> not_measurable(const Reading& r, double min_weight_kg) {
   if (!r.weight_kg) return "no weight in this reading";
   if (!r.stabilized) return "not stabilized";
+  // A Mi Scale v1 re-advertises the weighing after the person stepped off (status 0xA2) with
+  // its date no longer valid: that frame ends a weighing, it is not a new one.
+  if (r.load_removed && !r.device_time) return "the load was removed: the end of a weighing, not a new one";
   if (r.is_object) return "object mode";
   if (!std::isfinite(*r.weight_kg) || *r.weight_kg < min_weight_kg) {
     char buf[96];

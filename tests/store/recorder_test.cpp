@@ -174,6 +174,32 @@ TEST_F(RecorderTest, OnlyStabilizedFramesAreMeasurementsButEveryFrameIsKept) {
   EXPECT_EQ(stored->source, "test");
 }
 
+TEST_F(RecorderTest, AMiScaleV1SteppingOffFrameEndsTheWeighingWithoutDoublingIt) {
+  // Mi Scale v1 (0x181D): 0x22 stabilized 70.2 kg dated 2026-11-21 15:23:33, then 0xA2
+  // (stabilized + removed) re-advertised with the date no longer valid.
+  auto v1 = [](const char* hex) {
+    Frame f;
+    f.raw = *parse_hex(hex);
+    Advertisement adv;
+    adv.address = kScale;
+    adv.service_data.emplace_back(Uuid::from16(0x181D), f.raw);
+    registry().decode_advertisement(adv, [&](const DeviceFamily& fam, const DecodeOutcome& o) {
+      if (fam.id == "xiaomi-mi-scale" && o.ok()) f.reading = o.reading;
+    });
+    f.reading.address = kScale;
+    return f;
+  };
+  const Frame stable = v1("22d836ea070b150f1721");
+  const Frame removed = v1("a2d836ea070b150f1721");
+  ASSERT_TRUE(removed.reading.load_removed);
+  EXPECT_EQ(record(stable, kMorning).kind, RecordResult::Kind::new_measurement);
+  auto off = record(removed, kMorning + 1000000);
+  EXPECT_EQ(off.kind, RecordResult::Kind::not_a_measurement);
+  EXPECT_NE(off.note.find("removed"), std::string::npos) << off.note;
+  EXPECT_EQ(count("measurements"), 1);
+  EXPECT_EQ(count("readings"), 2) << "the stepping-off frame is still kept";
+}
+
 TEST_F(RecorderTest, ImpedanceArrivingLaterCompletesTheSameMeasurement) {
   rec_->sync_people(std::vector<Person>{person("alice", Sex::male, 180, 60, 85)});
   auto first = record(mi_frame(kWeightOnly), kMorning);
