@@ -33,8 +33,10 @@ namespace {
 constexpr std::string_view kUsage = R"(Usage: declouder run [--config FILE] [--database FILE] [--mqtt URL] [--gateway-id NAME]
                      [--jsonl FILE|-] [--adapter NAME] [--replay CAPTURE] [--simulate DEVICE]...
 
-The gateway: listens to the scales (BlueZ), stores every measurement in SQLite,
-then hands it to the outputs. Runs until SIGTERM or Ctrl-C, which stop it
+The gateway: listens to the scales (BlueZ), talks to those that must be asked
+(Picooc Mini, ICOMON/Crenot, standard SIG scales: once each time they wake, one
+at a time, only by the gateway that owns them), stores every measurement in
+SQLite, then hands it to the outputs. Runs until SIGTERM or Ctrl-C, which stop it
 cleanly: everything received is stored, and what the broker has not yet
 acknowledged stays queued for the next start.
 
@@ -66,8 +68,9 @@ labelled SIMULATED everywhere.
                       repeat, skip.
                       With a number of weighings, run stops once all are delivered.
                       Any other simulator of `declouder simulate --list` works too
-                      (its advertisements only): NAME[:weight=KG,impedance=OHM,
-                      address=MAC,rssi=DBM], e.g. mi-scale:weight=80.5
+                      (its advertisements, and its GATT side for the scales that
+                      must be asked): NAME[:weight=KG,impedance=OHM,address=MAC,
+                      rssi=DBM], e.g. picooc-mini:weight=80.5
   --stop-timeout S    how long a stop waits for the broker's acknowledgements (default 5)
 
 Exit status: 0 after a clean stop; 1 when it cannot start or its source fails

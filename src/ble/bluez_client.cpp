@@ -545,7 +545,7 @@ void BluezDevice::connect(Clock::duration timeout) {
     const DbusProperties* p = client_.properties(path_, kDevice1);
     return p && get<bool>(*p, "ServicesResolved").value_or(false);
   };
-  if (!client_.loop().run_until([&] { return resolved() || lost_; }, deadline)) {
+  if (!wait_until([&] { return resolved() || lost_; }, deadline)) {
     throw BleError(BleErrorKind::timeout, "connected to " + address_.str() + " but its services were not resolved in time");
   }
   if (lost_) throw LinkLost(disconnect_reason_);
@@ -612,8 +612,18 @@ Bytes BluezDevice::read(const Uuid& c) {
   return out;
 }
 
+bool BluezDevice::wait_until(const std::function<bool()>& done, Clock::time_point deadline) {
+  if (!cancel_) return client_.loop().run_until(done, deadline);
+  for (;;) {
+    const auto slice = std::min(deadline, Clock::now() + std::chrono::milliseconds(250));
+    if (client_.loop().run_until(done, slice)) return true;
+    if (cancel_()) throw ConversationCancelled();
+    if (Clock::now() >= deadline || client_.loop().stopped()) return done();
+  }
+}
+
 std::optional<GattValue> BluezDevice::next_value(Clock::time_point deadline) {
-  client_.loop().run_until([&] { return !values_.empty() || lost_; }, deadline);
+  wait_until([&] { return !values_.empty() || lost_; }, deadline);
   if (!values_.empty()) {
     GattValue v = std::move(values_.front());
     values_.pop_front();
@@ -624,7 +634,7 @@ std::optional<GattValue> BluezDevice::next_value(Clock::time_point deadline) {
 }
 
 void BluezDevice::pause(Clock::duration d) {
-  client_.loop().run_until([&] { return lost_; }, Clock::now() + d);
+  wait_until([&] { return lost_; }, Clock::now() + d);
 }
 
 void BluezDevice::disconnect() {

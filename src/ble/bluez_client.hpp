@@ -186,7 +186,14 @@ class BluezDevice : public GattLink {
   // Finds the device: discovers on the adapter until it is seen. Throws not_found/timeout.
   void find(Clock::duration timeout);
 
+  // For a long-running service: `cancelled` is polled at least every quarter second while
+  // waiting (connect, notifications, pauses); once it says true, the wait throws
+  // ConversationCancelled, so a stop never waits for a person to step on a scale.
+  void set_cancel(std::function<bool()> cancelled) { cancel_ = std::move(cancelled); }
+
  private:
+  // The bus loop until done() or the deadline, in cancel-polling slices.
+  bool wait_until(const std::function<bool()>& done, Clock::time_point deadline);
   std::string characteristic_path(const Uuid& characteristic) const;
   void map_characteristics();
   void check_connected() const;
@@ -202,6 +209,7 @@ class BluezDevice : public GattLink {
   std::map<Uuid, std::string> characteristics_;  // UUID -> object path
   std::map<std::string, Uuid> uuid_of_path_;
   std::deque<GattValue> values_;
+  std::function<bool()> cancel_;
 };
 
 }  // namespace declouder

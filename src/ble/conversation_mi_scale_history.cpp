@@ -79,6 +79,7 @@ const ConversationRegistration reg{{
     .summary = "Xiaomi Mi Smart Scale v1: download the weighings stored on the scale",
     .matches = matches,
     .build = build,
+    .unattended = false,
 }};
 
 }  // namespace

@@ -36,9 +36,12 @@ std::optional<Reading> merge(ByteView weight, ByteView composition) {
   return r;
 }
 
+// A scale that lists the Weight Scale or Body Composition service. Xiaomi's scales put their
+// weighing in 0x181D/0x181B service data instead: those are heard, not talked to.
 bool matches(const Advertisement& adv) {
+  if (adv.service_data_for(0x181D) != nullptr || adv.service_data_for(0x181B) != nullptr) return false;
   for (const auto& u : adv.service_uuids)
-    if (u.is16() && (u.short16() == 0x181D || u.short16() == 0x181B)) return adv.service_data_for(0x181D) == nullptr;
+    if (u.is16() && (u.short16() == 0x181D || u.short16() == 0x181B)) return true;
   return false;
 }
 

@@ -27,4 +27,9 @@ const ConversationDriver* conversation_for(const Advertisement& adv) {
   return nullptr;
 }
 
+const ConversationDriver* unattended_conversation_for(const Advertisement& adv) {
+  const ConversationDriver* d = conversation_for(adv);
+  return d && d->unattended ? d : nullptr;
+}
+
 }  // namespace declouder

@@ -36,6 +36,10 @@ struct ConversationDriver {
   std::string_view summary;  // for `declouder read --help` and logs
   bool (*matches)(const Advertisement& adv) = nullptr;
   Conversation (*build)(const ConversationParams& params) = nullptr;
+  // The gateway (`declouder run`) starts this conversation by itself each time the device
+  // wakes. False for downloads a person asks for with `declouder read` (the Mi scale's
+  // history: its live weighings already arrive in its advertisements).
+  bool unattended = true;
 };
 
 struct ConversationRegistration {
@@ -45,5 +49,7 @@ struct ConversationRegistration {
 std::span<const ConversationDriver> all_conversations();
 // The first registered conversation whose matcher accepts the advertisement, or null.
 const ConversationDriver* conversation_for(const Advertisement& adv);
+// The same, among the conversations the gateway runs by itself (`unattended`).
+const ConversationDriver* unattended_conversation_for(const Advertisement& adv);
 
 }  // namespace declouder

@@ -27,6 +27,12 @@ struct LinkLost : std::runtime_error {
   explicit LinkLost(const std::string& reason) : std::runtime_error("device disconnected: " + reason) {}
 };
 
+// The program is stopping (a service's SIGTERM): the wait was cut short. Unlike LinkLost it
+// is never retried; the conversation ends at once.
+struct ConversationCancelled : std::runtime_error {
+  ConversationCancelled() : std::runtime_error("stopping: the conversation was cut short") {}
+};
+
 class GattLink {
  public:
   using Clock = std::chrono::steady_clock;

@@ -12,9 +12,18 @@ void BluezSource::run(const FrameHandlers& to, const StopFlag& stop) {
   ScanOptions options;
   options.adapter = adapter_;
   Scanner scanner(client, options, to);
-  // Short slices, so a stop is noticed within a quarter of a second even when nothing advertises.
-  while (!stop.requested())
+  // Short slices, so a stop (or a conversation to hold) is noticed within a quarter of a
+  // second even when nothing advertises.
+  while (!stop.requested()) {
     scanner.run(Scanner::Clock::now() + std::chrono::milliseconds(250), [&] { return stop.requested(); });
+    if (auto request = take_conversation_request()) {
+      // Discovery stays on: the other devices keep being heard while this one is talked to.
+      BluezDevice device(client, scanner.adapter(), *request->advert.address);
+      device.set_cancel([&] { return stop.requested(); });
+      const ConversationOutcome outcome = hold_conversation(device, *request, to);
+      if (request->done) request->done(outcome);
+    }
+  }
 }
 
 void ReplaySource::run(const FrameHandlers& to, const StopFlag& stop) {

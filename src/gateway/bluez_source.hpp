@@ -1,6 +1,8 @@
 // The live source: BlueZ over D-Bus (ble/bluez_client.hpp). Scans one adapter
 // (LE, duplicates on, with the scanner's watchdog and its resume after a
-// bluetoothd restart) and hands every advertisement to the pipeline. BlueZ
+// bluetoothd restart) and hands every advertisement to the pipeline. When the
+// gateway asks (gateway/conversations.hpp) it connects to a device and holds
+// its conversation, one at a time, while discovery goes on. BlueZ
 // errors a person can act on (no system bus, no adapter, access denied) end
 // the source with that one-line message; the gateway then stops with exit
 // status 1 so systemd restarts it.
@@ -19,6 +21,7 @@ class BluezSource : public Source {
   std::string describe() const override { return "Bluetooth LE via BlueZ on " + (adapter_.empty() ? std::string("the first adapter") : adapter_); }
   std::string label() const override { return "bluez"; }
   void run(const FrameHandlers& to, const StopFlag& stop) override;
+  bool can_converse() const override { return true; }
 
  private:
   std::string adapter_;

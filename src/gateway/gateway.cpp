@@ -1,8 +1,43 @@
 #include "gateway/gateway.hpp"
 
+#include <ctime>
+
 #include "core/time.hpp"
 
 namespace declouder {
+
+void Gateway::consider_conversation(Source& source, const std::string& label, const Advertisement& a, int decoded) {
+  const ConversationDriver* driver = unattended_conversation_for(a);
+  if (!driver || !a.address) return;
+  const std::string device = a.address->str();
+  // Ownership needs the signal strength of the devices only a conversation decodes.
+  if (decoded == 0)
+    for (GatewayOutput* o : outputs_) o->heard(a, device);
+  bool may_talk = true;
+  for (GatewayOutput* o : outputs_) may_talk = may_talk && o->may_converse(device);
+  const auto decision = planner_.advertised(device, label, now_unix_us(), may_talk);
+  if (decision != ConversationPlanner::Decision::talk) return;
+
+  const std::string who = (a.name.empty() ? std::string() : a.name + " ") + device;
+  log_("talking to " + who + " (" + std::string(driver->id) + ")");
+  ConversationRequest r;
+  r.advert = a;
+  r.driver = driver;
+  r.params.advert = a;
+  r.params.unix_now = static_cast<std::int64_t>(std::time(nullptr));
+  r.tell = [this, who](const std::string& line) { loop_.post([this, who, line] { log_(who + ": " + line); }); };
+  r.done = [this, who](const ConversationOutcome& o) {
+    loop_.post([this, who, o] {
+      planner_.finished(o.device, o.ok, now_unix_us());
+      if (o.ok)
+        log_(who + ": conversation done, " + std::to_string(o.readings) + " reading(s)" +
+             (o.reconnects ? " after " + std::to_string(o.reconnects) + " reconnect(s)" : ""));
+      else
+        log_(who + ": conversation failed: " + o.error);
+    });
+  };
+  source.request_conversation(std::move(r));
+}
 
 void Gateway::request_stop(const std::string& why) {
   loop_.post([this, why] {
@@ -20,8 +55,12 @@ void Gateway::run(const std::function<void()>& listening) {
     Source* src = s.get();
     const std::string label = src->label();
     FrameHandlers to;
-    to.on_advertisement = [this, label](const Advertisement& a) {
-      loop_.post([this, label, a] { pipeline_.advertisement(a, label); });
+    const bool converses = src->can_converse();
+    to.on_advertisement = [this, src, label, converses](const Advertisement& a) {
+      loop_.post([this, src, label, converses, a] {
+        const int decoded = pipeline_.advertisement(a, label);
+        if (converses && !stop_) consider_conversation(*src, label, a, decoded);
+      });
     };
     to.on_gatt_value = [this, label](const GattValue& v) {
       loop_.post([this, label, v] { pipeline_.gatt_value(v, label); });

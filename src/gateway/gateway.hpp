@@ -1,5 +1,7 @@
 // The gateway service: runs every source on its own thread, feeds their frames
-// through the pipeline on the event-loop thread, and stops cleanly.
+// through the pipeline on the event-loop thread, asks the sources that can
+// connect to hold the conversations of the devices that must be talked to
+// (gateway/conversations.hpp), and stops cleanly.
 //
 // Stopping (SIGTERM, SIGINT, or every source finished in a finite run):
 //   1. the sources are told to stop and joined;
@@ -17,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "gateway/conversations.hpp"
 #include "gateway/event_loop.hpp"
 #include "gateway/pipeline.hpp"
 #include "gateway/source.hpp"
@@ -34,6 +37,7 @@ class Gateway {
   // nothing left to do (replays, simulations with a number of weighings).
   void set_exit_when_done(bool v) { exit_when_done_ = v; }
   void set_stop_timeout_us(std::int64_t us) { stop_timeout_us_ = us; }
+  void set_conversation_policy(ConversationPolicy p) { planner_ = ConversationPlanner(p); }
 
   // Any thread (the signal thread): asks the gateway to stop.
   void request_stop(const std::string& why);
@@ -43,12 +47,16 @@ class Gateway {
   bool failed() const { return failed_; }
 
  private:
+  // Loop thread: after the pipeline saw an advertisement, talk to its device if it must be asked.
+  void consider_conversation(Source& source, const std::string& label, const Advertisement& a, int decoded);
+
   EventLoop& loop_;
   Pipeline& pipeline_;
   std::vector<GatewayOutput*> outputs_;
   Log log_;
   std::vector<std::unique_ptr<Source>> sources_;
   std::vector<std::thread> threads_;
+  ConversationPlanner planner_;  // loop thread only
   StopFlag source_stop_;
   bool stop_ = false;  // loop thread only
   bool failed_ = false;  // loop thread only

@@ -14,8 +14,11 @@ class GatewayOutput {
  public:
   virtual ~GatewayOutput() = default;
   virtual void start() {}
-  // Every advertisement a driver decoded (ownership needs the signal strength).
+  // Every advertisement a driver decoded, and every one from a device the gateway talks to
+  // (ownership needs the signal strength).
   virtual void heard(const Advertisement&, std::string_view /*device*/) {}
+  // May this gateway connect to `device` now? False when another gateway answers for it.
+  virtual bool may_converse(std::string_view /*device*/) const { return true; }
   // A measurement the store has just stored (never before).
   virtual void measurement(const Measurement& m, std::string_view source) = 0;
   // A device reported its battery level (0-100 %), e.g. a standard scale's Battery

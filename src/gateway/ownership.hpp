@@ -55,6 +55,7 @@ class DeviceOwnership {
     ready_ = ready;
     if (!ready) owners_.clear();
   }
+  bool ready() const { return ready_; }
 
   // This gateway heard `device` at `rssi`. Returns the announcement to publish
   // (retained) when this gateway should (re)claim ownership.

@@ -15,8 +15,9 @@ Bytes raw_bytes_for(const DeviceFamily& family, const Advertisement& adv) {
   return {};
 }
 
-void Pipeline::advertisement(const Advertisement& adv, const std::string& source) {
+int Pipeline::advertisement(const Advertisement& adv, const std::string& source) {
   ++counts_.frames;
+  int decoded = 0;
   const std::int64_t t = adv.time_us ? adv.time_us : now_unix_us();
   registry().decode_advertisement(adv, [&](const DeviceFamily& f, const DecodeOutcome& o) {
     if (!o.ok()) {
@@ -26,11 +27,13 @@ void Pipeline::advertisement(const Advertisement& adv, const std::string& source
       }
       return;
     }
+    ++decoded;
     const std::string device = o.reading.address ? o.reading.address->str() : std::string();
     for (GatewayOutput* out : outputs_) out->heard(adv, device);
     const Bytes raw = raw_bytes_for(f, adv);
     reading(o.reading, raw, t, source, adv.name);
   });
+  return decoded;
 }
 
 void Pipeline::gatt_value(const GattValue& value, const std::string& source) {

@@ -45,7 +45,8 @@ class Pipeline {
            Log debug = {})
       : recorder_(recorder), outputs_(std::move(outputs)), settle_us_(settle_us), debug_(std::move(debug)) {}
 
-  void advertisement(const Advertisement& adv, const std::string& source);
+  // Returns how many drivers decoded it (0: nothing in it for us, or a device that must be asked).
+  int advertisement(const Advertisement& adv, const std::string& source);
   void gatt_value(const GattValue& value, const std::string& source);
   void reading(const Reading& r, ByteView raw, std::int64_t time_us, const std::string& source,
                std::string_view device_name = {});

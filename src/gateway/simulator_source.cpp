@@ -1,10 +1,10 @@
 #include "gateway/simulator_source.hpp"
 
-#include <ctime>
-#include <map>
+#include <algorithm>
 #include <stdexcept>
 
 #include "core/time.hpp"
+#include "sim/simulator_link.hpp"
 
 namespace declouder {
 
@@ -19,58 +19,6 @@ double number(const std::string& key, const std::string& v) {
   }
   throw std::invalid_argument(key + "=" + v + " is not a number");
 }
-
-// The SimHost a device sees: a timeline of callbacks, adverts out to the pipeline.
-class AdvertHost : public SimHost {
- public:
-  using Clock = std::chrono::steady_clock;
-  AdvertHost(SimulatedDevice& d, int rssi, const FrameHandlers& to) : device_(d), rssi_(rssi), to_(to) {}
-
-  void advert_changed() override { advertise(); }
-  void notify(const Uuid&, const Bytes&) override {}
-  bool subscribed(const Uuid&) const override { return false; }
-  void after(std::chrono::milliseconds delay, std::function<void()> fn) override {
-    timeline_.emplace(Clock::now() + delay, std::move(fn));
-  }
-  void disconnect(const std::string&) override {}
-  std::int64_t unix_now() const override { return std::time(nullptr); }
-
-  void advertise() {
-    const AdvertData d = device_.advert();
-    Advertisement a;
-    a.address = device_.address();
-    a.name = d.name;
-    a.rssi = rssi_;
-    a.service_data = d.service_data;
-    a.manufacturer_data = d.manufacturer_data;
-    a.service_uuids = d.service_uuids;
-    a.time_us = now_unix_us();
-    if (to_.on_advertisement) to_.on_advertisement(a);
-    next_repeat_ = Clock::now() + std::chrono::milliseconds(100);
-  }
-
-  void run(const StopFlag& stop) {
-    while (!stop.requested()) {
-      auto next = next_repeat_;
-      if (!timeline_.empty() && timeline_.begin()->first < next) next = timeline_.begin()->first;
-      if (stop.wait_for(std::max(Clock::duration::zero(), next - Clock::now()))) return;
-      const auto now = Clock::now();
-      while (!timeline_.empty() && timeline_.begin()->first <= now) {
-        auto fn = std::move(timeline_.begin()->second);
-        timeline_.erase(timeline_.begin());
-        fn();
-      }
-      if (Clock::now() >= next_repeat_) advertise();
-    }
-  }
-
- private:
-  SimulatedDevice& device_;
-  int rssi_;
-  const FrameHandlers& to_;
-  std::multimap<Clock::time_point, std::function<void()>> timeline_;
-  Clock::time_point next_repeat_ = Clock::now();
-};
 
 }  // namespace
 
@@ -110,14 +58,52 @@ SimulatorSpec parse_simulator_spec(const std::string& text) {
 
 std::string SimulatorSource::describe() const {
   auto device = find_simulator(spec_.name)->create(spec_.options);
-  return "SIMULATED " + spec_.name + " at " + device->address().str() + " (advertisements only)";
+  const bool talks = !device->gatt().empty();
+  return "SIMULATED " + spec_.name + " at " + device->address().str() +
+         (talks ? " (advertisements and GATT)" : " (advertisements only)");
 }
 
+bool SimulatorSource::can_converse() const { return !find_simulator(spec_.name)->create(spec_.options)->gatt().empty(); }
+
 void SimulatorSource::run(const FrameHandlers& to, const StopFlag& stop) {
+  using Clock = std::chrono::steady_clock;
+  const auto repeat = std::chrono::milliseconds(100);
+  Clock::time_point next_repeat = Clock::now();
+  MacAddress address;
+  auto advertise = [&](const AdvertData& d) {
+    Advertisement a;
+    a.address = address;
+    a.name = d.name;
+    a.rssi = spec_.rssi;
+    a.service_data = d.service_data;
+    a.manufacturer_data = d.manufacturer_data;
+    a.service_uuids = d.service_uuids;
+    a.time_us = now_unix_us();
+    if (to.on_advertisement) to.on_advertisement(a);
+    next_repeat = Clock::now() + repeat;
+  };
+  bool connected = false;  // a connected device does not advertise (as BlueZ would see it)
+  SimulatorLink::WallClock wall;
+  wall.sleep = [&](std::chrono::milliseconds d) { return stop.wait_for(d); };
+  wall.on_advert = [&](const AdvertData& d) {
+    if (!connected) advertise(d);
+  };
   auto device = find_simulator(spec_.name)->create(spec_.options);
-  AdvertHost host(*device, spec_.rssi, to);
-  device->attach(host);
-  host.run(stop);
+  address = device->address();
+  SimulatorLink link(std::move(device), wall);  // starts the device's timeline
+  while (!stop.requested()) {
+    // The device's timeline runs while we wait for the next repeat of its advertisement.
+    const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_repeat - Clock::now());
+    link.advance(std::max(wait, std::chrono::milliseconds(0)));
+    if (stop.requested()) return;
+    if (Clock::now() >= next_repeat) advertise(link.device().advert());
+    if (auto request = take_conversation_request()) {
+      connected = true;
+      const ConversationOutcome outcome = hold_conversation(link, *request, to);
+      connected = false;
+      if (request->done) request->done(outcome);
+    }
+  }
 }
 
 }  // namespace declouder

@@ -1,9 +1,10 @@
-// Any simulator of src/sim/ (the BLE engineer's device side of each protocol:
-// mi-scale, sig-scale, crenot-gofit-s2, ...) hosted in-process as a source:
-// what the device advertises reaches the pipeline as BlueZ would report it
-// (the current advertisement repeated every 100 ms, and at once when it
-// changes), on the device's own timeline. Only advertisements: a GATT
-// conversation needs the BlueZ path (`declouder simulate` on a system bus).
+// Any simulator of src/sim/ (the device side of each protocol: mi-scale,
+// sig-scale, picooc-mini, crenot-gofit-s2, ...) hosted in-process as a source,
+// on a wall-clock SimulatorLink: what the device advertises reaches the
+// pipeline as BlueZ would report it (the current advertisement repeated every
+// 100 ms, and at once when it changes), on the device's own timeline; and the
+// conversations the gateway asks for are held with the device over that link
+// (no D-Bus: for the whole BlueZ path, run `declouder simulate` on a bus).
 //
 // Spec text (for --simulate): NAME[:weight=KG,impedance=OHM,address=MAC,rssi=DBM]
 #pragma once
@@ -30,6 +31,7 @@ class SimulatorSource : public Source {
   std::string describe() const override;
   std::string label() const override { return "simulated:" + spec_.name; }
   bool simulated() const override { return true; }
+  bool can_converse() const override;  // the device serves GATT
   void run(const FrameHandlers& to, const StopFlag& stop) override;
 
  private:

@@ -8,9 +8,11 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "core/frame.hpp"
+#include "gateway/conversations.hpp"
 
 namespace declouder {
 
@@ -49,6 +51,27 @@ class Source {
   virtual bool simulated() const { return false; }
   // Delivers frames until done or until `stop` is requested.
   virtual void run(const FrameHandlers& to, const StopFlag& stop) = 0;
+
+  // Sources that can connect to what they hear (BlueZ, the in-process simulators) hold the
+  // conversations the gateway asks for (gateway/conversations.hpp), on their own thread,
+  // one at a time. Any thread may ask; a request waits until the source takes it.
+  virtual bool can_converse() const { return false; }
+  void request_conversation(ConversationRequest r) {
+    std::lock_guard lock(requests_mutex_);
+    request_ = std::move(r);
+  }
+
+ protected:
+  std::optional<ConversationRequest> take_conversation_request() {
+    std::lock_guard lock(requests_mutex_);
+    auto r = std::move(request_);
+    request_.reset();
+    return r;
+  }
+
+ private:
+  std::mutex requests_mutex_;
+  std::optional<ConversationRequest> request_;  // the planner gives a source one at a time
 };
 
 }  // namespace declouder

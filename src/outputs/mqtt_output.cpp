@@ -61,6 +61,7 @@ MqttOutput::~MqttOutput() {
 }
 
 void MqttOutput::start() {
+  owners_unknown_since_us_ = now_unix_us();
   // Measurements stored before a crash but not yet queued: queue them now.
   outbox_.start_cursor_if_new();
   if (recorder_) {
@@ -84,6 +85,12 @@ void MqttOutput::heard(const Advertisement& adv, std::string_view device) {
     Json j = {{"gateway", a->gateway}, {"rssi", a->rssi}, {"device", d}, {"time", iso8601_utc_us(now_unix_us())}};
     publish_tracked(settings_.base + "/devices/" + mac_slug(d) + "/owner", j.dump(), 1, true, Kind::other, 0, "");
   }
+}
+
+bool MqttOutput::may_converse(std::string_view device) const {
+  if (!ownership_.ready()) return now_unix_us() - owners_unknown_since_us_ >= kOwnersWaitUs;
+  const auto owner = ownership_.owner(std::string(device));
+  return !owner || *owner == settings_.gateway_id;
 }
 
 void MqttOutput::measurement(const Measurement& m, std::string_view) {
@@ -171,6 +178,7 @@ void MqttOutput::disconnected(int rc) {
   if (connected_ && !stopping_)
     log_("MQTT connection to " + client_->describe() + " lost (" + std::to_string(rc) +
          "); measurements wait in the outbox");
+  if (ownership_.ready()) owners_unknown_since_us_ = now_unix_us();
   connected_ = false;
   stats_.connected = false;
   ownership_.set_ready(false);

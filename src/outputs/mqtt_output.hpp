@@ -79,6 +79,12 @@ class MqttOutput : public GatewayOutput {
 
   void start() override;
   void heard(const Advertisement& adv, std::string_view device) override;
+  // Only the owning gateway talks to a device. Until the owners are known (just started,
+  // or the broker went away) it waits `kOwnersWait`; after that every gateway that hears a
+  // device may talk to it, since a scale that must be asked gives nothing otherwise (the
+  // claims still deliver each measurement once).
+  bool may_converse(std::string_view device) const override;
+  static constexpr std::int64_t kOwnersWaitUs = 5'000'000;
   void measurement(const Measurement& m, std::string_view source) override;
   void battery(std::string_view device, int percent, std::string_view model) override;
   std::int64_t next_deadline_us() const override { return next_deadline_us_; }
@@ -128,6 +134,7 @@ class MqttOutput : public GatewayOutput {
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 
   bool connected_ = false;
+  std::int64_t owners_unknown_since_us_ = 0;  // when ownership stopped being known
   bool stopping_ = false;
   int owners_subscription_mid_ = -1;
   std::map<int, InFlight> in_flight_;           // message id -> what it carries

@@ -1,6 +1,6 @@
 #include "sim/simulator_link.hpp"
 
-
+#include <ctime>
 
 namespace declouder {
 
@@ -12,23 +12,58 @@ SimulatorLink::SimulatorLink(std::unique_ptr<SimulatedDevice> device, std::int64
   device_->attach(*this);
 }
 
-void SimulatorLink::advance(std::chrono::milliseconds d) {
-  const auto end = now_ + d;
-  while (!timers_.empty() && timers_.begin()->first <= end) {
+SimulatorLink::SimulatorLink(std::unique_ptr<SimulatedDevice> device, WallClock wall)
+    : device_(std::move(device)), unix_start_(0), wall_(std::move(wall)) {
+  gatt_ = device_->gatt();
+  for (const auto& s : gatt_)
+    for (const auto& c : s.characteristics) values_[c.uuid] = c.value;
+  device_->attach(*this);
+}
+
+std::int64_t SimulatorLink::unix_now() const {
+  return wall_ ? static_cast<std::int64_t>(std::time(nullptr)) : unix_start_ + now_.count() / 1000;
+}
+
+bool SimulatorLink::move_to(std::chrono::milliseconds t) {
+  if (!wall_) {
+    now_ = std::max(now_, t);
+    return true;
+  }
+  auto elapsed = [&] { return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - wall_start_); };
+  if (t > elapsed() && wall_->sleep && wall_->sleep(t - elapsed())) stopping_ = true;
+  now_ = std::max(now_, elapsed());
+  return !stopping_;
+}
+
+void SimulatorLink::run_timers(std::chrono::milliseconds end, const std::function<bool()>& until) {
+  while (!until() && !stopping_) {
+    if (timers_.empty() || timers_.begin()->first > end) {
+      move_to(end);
+      return;
+    }
     auto it = timers_.begin();
-    now_ = std::max(now_, it->first);
+    if (!move_to(it->first)) return;
     auto fn = std::move(it->second);
     timers_.erase(it);
     fn();
   }
-  now_ = end;
+}
+
+void SimulatorLink::advance(std::chrono::milliseconds d) {
+  run_timers(now_ + d, [] { return false; });
 }
 
 void SimulatorLink::after(std::chrono::milliseconds delay, std::function<void()> fn) {
   timers_.emplace(now_ + delay, std::move(fn));
 }
 
-void SimulatorLink::advert_changed() { adverts_.push_back({now_, device_->advert()}); }
+void SimulatorLink::advert_changed() {
+  if (!wall_) {
+    adverts_.push_back({now_, device_->advert()});
+  } else if (wall_->on_advert) {
+    wall_->on_advert(device_->advert());
+  }
+}
 
 const SimCharacteristic* SimulatorLink::find(const Uuid& c) const {
   for (const auto& s : gatt_)
@@ -115,20 +150,10 @@ void SimulatorLink::notify(const Uuid& c, const Bytes& value) {
 }
 
 std::optional<GattValue> SimulatorLink::next_value(Clock::time_point deadline) {
-  // The real deadline is turned into a virtual budget; timers run until something arrives.
+  // The deadline is turned into a budget on the device's clock; timers run until something arrives.
   auto budget = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-  const auto end = now_ + std::max(budget, std::chrono::milliseconds(0));
-  while (queue_.empty() && !lost_) {
-    if (timers_.empty() || timers_.begin()->first > end) {
-      now_ = std::max(now_, end);
-      break;
-    }
-    auto it = timers_.begin();
-    now_ = std::max(now_, it->first);
-    auto fn = std::move(it->second);
-    timers_.erase(it);
-    fn();
-  }
+  run_timers(now_ + std::max(budget, std::chrono::milliseconds(0)), [&] { return !queue_.empty() || lost_; });
+  if (stopping_) throw ConversationCancelled();
   if (!queue_.empty()) {
     GattValue v = std::move(queue_.front());
     queue_.pop_front();
@@ -140,6 +165,7 @@ std::optional<GattValue> SimulatorLink::next_value(Clock::time_point deadline) {
 
 void SimulatorLink::pause(Clock::duration d) {
   advance(std::chrono::duration_cast<std::chrono::milliseconds>(d));
+  if (stopping_) throw ConversationCancelled();
   if (lost_) throw LinkLost(disconnect_reason_);
 }
 

@@ -1,12 +1,15 @@
-// A GattLink straight onto a SimulatedDevice, on a virtual clock: conversations and
-// simulators meet without D-Bus, and time only passes when the runner waits, so a test of
-// a 30-second weighing takes microseconds and never depends on the machine's speed.
-//
-// It also hosts the device's advertisements (adverts() records each one), so simulator
-// timelines can be checked the same way.
+// A GattLink straight onto a SimulatedDevice: conversations and simulators meet without
+// D-Bus. Two clocks:
+//   - virtual (tests): time only passes when the runner waits, so a test of a 30-second
+//     weighing takes microseconds and never depends on the machine's speed; adverts()
+//     records every advertisement, so simulator timelines can be checked the same way;
+//   - wall (the gateway's `run --simulate`): the device's timeline runs in real time,
+//     waiting through the caller's sleep (which a stop cuts short), and every
+//     advertisement goes to the caller's on_advert instead of being recorded.
 #pragma once
 
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -22,11 +25,20 @@ class SimulatorLink : public GattLink, public SimHost {
   // `unix_start`: the device clock at virtual time 0.
   explicit SimulatorLink(std::unique_ptr<SimulatedDevice> device, std::int64_t unix_start = 1'710'705'573);
 
+  struct WallClock {
+    // Waits `d`; true when the wait was cut short because everything is stopping (the
+    // link then throws ConversationCancelled).
+    std::function<bool(std::chrono::milliseconds d)> sleep;
+    std::function<void(const AdvertData&)> on_advert;
+  };
+  SimulatorLink(std::unique_ptr<SimulatedDevice> device, WallClock wall);
+
   SimulatedDevice& device() { return *device_; }
 
-  // Virtual time.
+  // The device's time since it started (virtual, or elapsed wall time).
   std::chrono::milliseconds now() const { return now_; }
   void advance(std::chrono::milliseconds d);  // runs every timer due meanwhile
+  bool stopping() const { return stopping_; }  // a wall-clock sleep was cut short
 
   // Every advertisement the device sent, in order, with its virtual time.
   struct SentAdvert {
@@ -62,14 +74,22 @@ class SimulatorLink : public GattLink, public SimHost {
   bool subscribed(const Uuid& characteristic) const override { return subscribed_.count(characteristic) > 0; }
   void after(std::chrono::milliseconds delay, std::function<void()> fn) override;
   void disconnect(const std::string& reason) override;
-  std::int64_t unix_now() const override { return unix_start_ + now_.count() / 1000; }
+  std::int64_t unix_now() const override;
 
  private:
   const SimCharacteristic* find(const Uuid& c) const;
   void check_connected() const;
+  // Moves the device's time to `t` (sleeping on the wall clock), returning false when stopping.
+  bool move_to(std::chrono::milliseconds t);
+  // Runs the timers due by `end`, in order, until `until()` holds; then time is `end`
+  // (or the moment `until()` became true).
+  void run_timers(std::chrono::milliseconds end, const std::function<bool()>& until);
 
   std::unique_ptr<SimulatedDevice> device_;
   std::int64_t unix_start_;
+  std::optional<WallClock> wall_;
+  Clock::time_point wall_start_ = Clock::now();
+  bool stopping_ = false;
   std::chrono::milliseconds now_{0};
   std::multimap<std::chrono::milliseconds, std::function<void()>> timers_;
   std::vector<SentAdvert> adverts_;

@@ -42,6 +42,21 @@ TEST(Conversations, EachGattSimulatorHasOneAndAdvertOnlyOnesHaveNone) {
   EXPECT_EQ(conversation_for(advert_of(*make("mi-scale-2"))), nullptr);
 }
 
+TEST(Conversations, TheGatewayStartsAllButTheMiScaleHistoryByItself) {
+  // The Mi scale's live weighings arrive in its adverts; its history is downloaded on request.
+  EXPECT_EQ(unattended_conversation_for(advert_of(*make("mi-scale"))), nullptr);
+  EXPECT_EQ(unattended_conversation_for(advert_of(*make("picooc-mini")))->id, "picooc-mini");
+  EXPECT_EQ(unattended_conversation_for(advert_of(*make("crenot-gofit-s2")))->id, "icomon");
+  EXPECT_EQ(unattended_conversation_for(advert_of(*make("sig-scale")))->id, "sig-scale");
+}
+
+TEST(Conversations, AScaleThatBroadcastsItsWeighingIsNotTakenForAStandardScale) {
+  // A Mi Body Composition Scale 2 that also lists 0x181B among its services.
+  Advertisement a = advert_of(*make("mi-scale-2"));
+  a.service_uuids.push_back(Uuid::from16(0x181B));
+  EXPECT_EQ(conversation_for(a), nullptr);
+}
+
 TEST(PicoocConversation, RequestWithoutResponseThenMeasurementThenAck) {
   SimOptions o;
   o.weight_kg = 81.1;
