@@ -66,8 +66,18 @@ void BluezPeripheral::start() {
         if (iface != "org.bluez.Device1") return;
         auto c = changed.find("Connected");
         if (c == changed.end()) return;
+        // Every Device1 under our adapter that connects is a central (the simulator never
+        // scans). A central that only subscribes (an ICOMON scale's phone) never names itself
+        // in a read or write, so the connection itself is what starts and ends its session:
+        // otherwise the next phone would find the characteristics still "notifying".
         const bool connected = c->second.get<bool>();
-        if (!connected && m.getPath() == central_path_) {
+        const std::string path = m.getPath();
+        if (connected) {
+          if (path != central_path_) {
+            central_path_ = path;
+            device_->on_connect();
+          }
+        } else if (path == central_path_) {
           central_path_.clear();
           for (auto& ch : characteristics_) ch->notifying = false;
           device_->on_disconnect();

@@ -39,7 +39,7 @@ class MiScale2Simulator : public AdvertisingOnlyDevice {
     Bytes f;
     put_u8(f, 0x02);
     put_u8(f, ctrl1);
-    CivilTime t = civil_from_unix(host().unix_now());
+    CivilTime t = civil_from_unix(stamp_);
     put_u16le(f, static_cast<std::uint16_t>(t.year));
     for (int v : {t.month, t.day, t.hour, t.minute, t.second}) put_u8(f, static_cast<std::uint8_t>(v));
     put_u16le(f, impedance ? static_cast<std::uint16_t>(std::lround(*impedance)) : 0xFFFD);
@@ -68,6 +68,9 @@ class MiScale2Simulator : public AdvertisingOnlyDevice {
       host().after(std::chrono::milliseconds(1500), [this] { weigh(0); });
       return;
     }
+    // The scale's clock is read once per weighing: every frame of it carries the same time,
+    // which is how the impedance frame completes the weighing instead of starting another.
+    if (n == 0) stamp_ = host().unix_now();
     const Phase& p = phases[n];
     frame_ = frame(p.ctrl1, p.kg, p.impedance ? std::optional<double>(z) : std::nullopt);
     repeat(n, p.repeats);
@@ -82,6 +85,7 @@ class MiScale2Simulator : public AdvertisingOnlyDevice {
   }
 
   Bytes frame_ = Bytes(13, 0);
+  std::int64_t stamp_ = 0;
 };
 
 std::unique_ptr<SimulatedDevice> create(const SimOptions& o) { return std::make_unique<MiScale2Simulator>(o); }
