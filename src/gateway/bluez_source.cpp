@@ -17,10 +17,18 @@ void BluezSource::run(const FrameHandlers& to, const StopFlag& stop) {
   while (!stop.requested()) {
     scanner.run(Scanner::Clock::now() + std::chrono::milliseconds(250), [&] { return stop.requested(); });
     if (auto request = take_conversation_request()) {
-      // Discovery stays on: the other devices keep being heard while this one is talked to.
-      BluezDevice device(client, scanner.adapter(), *request->advert.address);
-      device.set_cancel([&] { return stop.requested(); });
-      const ConversationOutcome outcome = hold_conversation(device, *request, to);
+      ConversationOutcome outcome;
+      if (!client.device_path(scanner.adapter().path, *request->advert.address)) {
+        // BlueZ forgot it meanwhile. (Connecting would look for it with a discovery of its
+        // own, whose end would also end the scanner's.)
+        outcome.device = request->advert.address->str();
+        outcome.error = "BlueZ no longer knows the device (out of range?)";
+      } else {
+        // Discovery stays on: the other devices keep being heard while this one is talked to.
+        BluezDevice device(client, scanner.adapter(), *request->advert.address);
+        device.set_cancel([&] { return stop.requested(); });
+        outcome = hold_conversation(device, *request, to);
+      }
       if (request->done) request->done(outcome);
     }
   }
