@@ -1,6 +1,5 @@
 #include "gateway/conversations.hpp"
 
-#include "ble/ble_error.hpp"
 #include "ble/session.hpp"
 
 namespace declouder {
@@ -26,13 +25,7 @@ ConversationOutcome hold_conversation(GattLink& link, const ConversationRequest&
     SessionResult r = runner.run(request.driver->build(request.params), handlers);
     out.reconnects = r.reconnects;
     out.ok = true;
-  } catch (const SessionError& e) {
-    out.error = e.what();
-  } catch (const LinkLost& e) {
-    out.error = e.what();
-  } catch (const BleError& e) {
-    out.error = e.what();
-  } catch (const std::exception& e) {
+  } catch (const std::exception& e) {  // SessionError, LinkLost, BleError, ConversationCancelled
     out.error = e.what();
   }
   if (link.connected()) {
@@ -62,7 +55,7 @@ ConversationPlanner::Decision ConversationPlanner::advertised(const std::string&
   if (busy_.count(source)) return Decision::source_busy;
   d.running = true;
   d.source = source;
-  busy_[source] = device;
+  busy_.insert(source);
   return Decision::talk;
 }
 
@@ -80,19 +73,6 @@ void ConversationPlanner::finished(const std::string& device, bool ok, std::int6
     ++d.failures;
     d.next_try_us = now_us + policy_.retry_after_us * d.failures;
   }
-}
-
-std::string_view decision_name(ConversationPlanner::Decision d) {
-  switch (d) {
-    case ConversationPlanner::Decision::talk: return "talk";
-    case ConversationPlanner::Decision::running: return "running";
-    case ConversationPlanner::Decision::done: return "done";
-    case ConversationPlanner::Decision::waiting: return "waiting";
-    case ConversationPlanner::Decision::gave_up: return "gave up";
-    case ConversationPlanner::Decision::source_busy: return "source busy";
-    case ConversationPlanner::Decision::not_owner: return "not owner";
-  }
-  return "?";
 }
 
 }  // namespace declouder

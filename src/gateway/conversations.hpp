@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 
 #include "ble/conversations.hpp"
@@ -89,9 +90,7 @@ class ConversationPlanner {
   };
   ConversationPolicy policy_;
   std::map<std::string, Device> devices_;
-  std::map<std::string, std::string> busy_;  // source -> the device it is talking to
+  std::set<std::string> busy_;  // the sources holding a conversation
 };
-
-std::string_view decision_name(ConversationPlanner::Decision d);
 
 }  // namespace declouder

@@ -37,7 +37,6 @@ class Gateway {
   // nothing left to do (replays, simulations with a number of weighings).
   void set_exit_when_done(bool v) { exit_when_done_ = v; }
   void set_stop_timeout_us(std::int64_t us) { stop_timeout_us_ = us; }
-  void set_conversation_policy(ConversationPolicy p) { planner_ = ConversationPlanner(p); }
 
   // Any thread (the signal thread): asks the gateway to stop.
   void request_stop(const std::string& why);

@@ -6,18 +6,19 @@ namespace declouder {
 
 SimulatorLink::SimulatorLink(std::unique_ptr<SimulatedDevice> device, std::int64_t unix_start)
     : device_(std::move(device)), unix_start_(unix_start) {
-  gatt_ = device_->gatt();
-  for (const auto& s : gatt_)
-    for (const auto& c : s.characteristics) values_[c.uuid] = c.value;
-  device_->attach(*this);
+  attach_device();
 }
 
 SimulatorLink::SimulatorLink(std::unique_ptr<SimulatedDevice> device, WallClock wall)
     : device_(std::move(device)), unix_start_(0), wall_(std::move(wall)) {
+  attach_device();
+}
+
+void SimulatorLink::attach_device() {
   gatt_ = device_->gatt();
   for (const auto& s : gatt_)
     for (const auto& c : s.characteristics) values_[c.uuid] = c.value;
-  device_->attach(*this);
+  device_->attach(*this);  // the device starts its timeline
 }
 
 std::int64_t SimulatorLink::unix_now() const {

@@ -77,6 +77,7 @@ class SimulatorLink : public GattLink, public SimHost {
   std::int64_t unix_now() const override;
 
  private:
+  void attach_device();
   const SimCharacteristic* find(const Uuid& c) const;
   void check_connected() const;
   // Moves the device's time to `t` (sleeping on the wall clock), returning false when stopping.
