@@ -7,9 +7,10 @@
 #
 # With no arguments on a machine without a Bluetooth adapter (a fresh test machine),
 # it shows the whole path instead, loudly labelled as simulated: a simulated Mi Body
-# Composition Scale 2 -> the person "demo" (config/demo.toml) -> body composition ->
-# SQLite (build/demo/declouder.db) -> a private MQTT broker on loopback, with Home
-# Assistant discovery, that you can watch with the mosquitto_sub line it prints.
+# Composition Scale 2 (heard in its adverts) and a simulated Picooc Mini (asked over GATT)
+# -> the people "demo" and "guest" (config/demo.toml) -> body composition -> SQLite
+# (build/demo/declouder.db) -> a private MQTT broker on loopback, with Home Assistant
+# discovery, that you can watch with the mosquitto_sub line it prints.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -33,7 +34,8 @@ for _ in $(seq 50); do
 done
 
 cat <<MSG
-== No Bluetooth adapter here: showing the whole path with a SIMULATED scale.
+== No Bluetooth adapter here: showing the whole path with SIMULATED scales
+   (a Mi Body Composition Scale 2 that broadcasts, a Picooc Mini that must be asked).
    people:   "demo" and "guest" (config/demo.toml)
    database: build/demo/declouder.db   (then: build/declouder history --database build/demo/declouder.db)
    MQTT:     a private broker on 127.0.0.1:$port; watch it in another terminal with
@@ -41,7 +43,7 @@ cat <<MSG
    Stop with Ctrl-C.
 MSG
 build/declouder run --config config/demo.toml --database build/demo/declouder.db \
-  --mqtt "mqtt://127.0.0.1:$port" --simulate mi-scale-2 &
+  --mqtt "mqtt://127.0.0.1:$port" --simulate mi-scale-2 --simulate picooc-mini:weight=78.4,impedance=512 &
 gateway=$!
 trap 'kill -INT "$gateway" 2>/dev/null; wait "$gateway" 2>/dev/null; kill "$broker" 2>/dev/null || true' EXIT INT TERM
 wait "$gateway"
