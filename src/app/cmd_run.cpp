@@ -211,6 +211,10 @@ int run_run(Args& args) {
   Gateway gateway(loop, pipeline, outputs, log_line);
   if (stop_timeout) gateway.set_stop_timeout_us(static_cast<std::int64_t>(*stop_timeout * 1e6));
   gateway.set_exit_when_done(finite);
+  ConversationParams conversation;
+  conversation.user_index = settings.standard_scale_user;
+  conversation.consent_code = static_cast<std::uint16_t>(settings.standard_scale_consent);
+  gateway.set_conversation_params(conversation);
   std::string source_text;
   for (auto& s : sources) {
     source_text += (source_text.empty() ? "" : ", ") + s->describe();

@@ -23,6 +23,7 @@ void Gateway::consider_conversation(Source& source, const std::string& label, co
   ConversationRequest r;
   r.advert = a;
   r.driver = driver;
+  r.params = conversation_params_;
   r.params.advert = a;
   r.params.unix_now = static_cast<std::int64_t>(std::time(nullptr));
   r.tell = [this, who](const std::string& line) { loop_.post([this, who, line] { log_(who + ": " + line); }); };

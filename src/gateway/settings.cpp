@@ -46,7 +46,16 @@ void read_gateway_settings(const Config& cfg, GatewaySettings& s) {
   g_config = &cfg;
   const toml::table& config = cfg.table;
   if (const toml::table* g = config["gateway"].as_table()) {
-    check_keys(*g, "gateway", {"id", "simulate", "jsonl", "standby_seconds", "switch_db", "settle_seconds"});
+    check_keys(*g, "gateway", {"id", "simulate", "jsonl", "standby_seconds", "switch_db", "settle_seconds",
+                               "standard_scale_user", "standard_scale_consent"});
+    if (auto v = get<std::int64_t>(*g, "gateway", "standard_scale_user")) {
+      if (*v < 0 || *v > 255) fail(*g->get("standard_scale_user"), "[gateway] standard_scale_user must be 0-255");
+      s.standard_scale_user = static_cast<int>(*v);
+    }
+    if (auto v = get<std::int64_t>(*g, "gateway", "standard_scale_consent")) {
+      if (*v < 0 || *v > 9999) fail(*g->get("standard_scale_consent"), "[gateway] standard_scale_consent must be 0-9999");
+      s.standard_scale_consent = static_cast<int>(*v);
+    }
     if (auto v = get<double>(*g, "gateway", "settle_seconds")) s.settle_seconds = *v;
     if (auto v = get<std::string>(*g, "gateway", "id")) s.gateway_id = *v;
     if (auto v = get<std::string>(*g, "gateway", "jsonl")) s.jsonl = *v;

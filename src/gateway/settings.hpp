@@ -21,6 +21,8 @@ struct GatewaySettings {
   MqttOutputSettings mqtt;                // the rest of [mqtt] and [domoticz]
   bool domoticz = false;
   double settle_seconds = 15;             // [gateway] settle_seconds: see gateway/pipeline.hpp
+  int standard_scale_user = 1;            // [gateway] standard_scale_user: the SIG scale user slot
+  int standard_scale_consent = 0;         // [gateway] standard_scale_consent: that slot's code
 };
 
 // Reads the three sections from the parsed configuration file (app/config.hpp

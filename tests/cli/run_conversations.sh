@@ -5,7 +5,7 @@
 # through the real BlueZ client (against `declouder simulate` playing org.bluez
 # on a private system bus), then with the in-process simulators. With two
 # gateways on one broker only the device's owner talks to it, until the owner
-# goes away.
+# goes away; a standard scale gets the configured user slot's consent code.
 source "$(dirname "$0")/lib.sh"
 source "$SOURCE_DIR/tests/ble/cli_bus.sh"
 source "$(dirname "$0")/run_broker.bash"
@@ -79,4 +79,17 @@ wait_until 20 grep -q "conversation done, 1 reading" "$WORKDIR/hall.err" ||
   fail "the hall gateway did not take over: $(cat "$WORKDIR/hall.err")"
 kill -TERM $HALL
 wait_exit $HALL 15 || fail "the hall gateway did not stop"
+
+# --- A standard scale gives its weighings only to a consented user slot: the
+# configured code is the one sent, and a wrong one is said, not silently lost.
+printf '[gateway]\nstandard_scale_user = 1\nstandard_scale_consent = 1234\n' > "$WORKDIR/consent.toml"
+"$DECLOUDER" run --config "$WORKDIR/consent.toml" --simulate sig-scale --database "$WORKDIR/consent.db" \
+  --jsonl "$WORKDIR/consent.jsonl" > /dev/null 2> "$WORKDIR/consent.err" &
+CONSENT=$!
+TEST_PIDS+=($CONSENT)
+wait_until 20 grep -q "conversation failed: .*200205" "$WORKDIR/consent.err" ||
+  fail "a refused consent was not reported: $(cat "$WORKDIR/consent.err")"
+kill -TERM $CONSENT
+wait_exit $CONSENT 15 || fail "the consent gateway did not stop"
+[ ! -s "$WORKDIR/consent.jsonl" ] || fail "a weighing without consent: $(cat "$WORKDIR/consent.jsonl")"
 pass

@@ -11,6 +11,8 @@ TEST(GatewaySettings, ReadsTheThreeSections) {
 id = "bathroom"
 standby_seconds = 2.5
 simulate = ["mi-scale-2:rssi=-70"]
+standard_scale_user = 2
+standard_scale_consent = 1234
 [mqtt]
 url = "mqtts://broker.lan"
 username = "declouder"
@@ -29,6 +31,8 @@ person = "remi"
   EXPECT_EQ(s.gateway_id, "bathroom");
   EXPECT_EQ(s.mqtt.standby_us, 2'500'000);
   EXPECT_EQ(s.simulate, std::vector<std::string>{"mi-scale-2:rssi=-70"});
+  EXPECT_EQ(s.standard_scale_user, 2);
+  EXPECT_EQ(s.standard_scale_consent, 1234);
   EXPECT_EQ(s.mqtt_url, "mqtts://broker.lan");
   EXPECT_EQ(s.mqtt.connection.username, "declouder");
   EXPECT_EQ(s.mqtt.connection.ca_file, "/etc/ssl/certs/home-ca.pem");
@@ -50,6 +54,7 @@ TEST(GatewaySettings, NamesTheMistake) {
   };
   expect_error("[mqtt]\nurl = 1883", ":2: [mqtt] url");
   expect_error("[mqtt]\nhost = \"x\"", "unknown key 'host'");
+  expect_error("[gateway]\nstandard_scale_consent = 12345", "standard_scale_consent must be 0-9999");
   expect_error("[[domoticz.sensor]]\nmetric = \"weight_kg\"", "needs idx");
   expect_error("[[domoticz.sensor]]\nidx = 3\nmetric = \"happiness\"", "unknown metric 'happiness'");
 }
