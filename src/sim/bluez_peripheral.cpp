@@ -55,7 +55,9 @@ void BluezPeripheral::start() {
   adapter_proxy_->callMethod("Set").onInterface("org.freedesktop.DBus.Properties")
       .withArguments(std::string("org.bluez.Adapter1"), std::string("Powered"), sdbus::Variant(true));
 
-  // Who connects to us: bluetoothd's Device1 objects under our adapter.
+  // Who connects to us: bluetoothd's Device1 objects under our adapter. A central seen for
+  // the first time arrives as a new object already connected (InterfacesAdded); one seen
+  // before turns Connected (PropertiesChanged).
   central_watch_ = connection_.addMatch(
       "type='signal',sender='org.bluez',interface='org.freedesktop.DBus.Properties',member='PropertiesChanged',"
       "path_namespace='" + adapter_path_ + "'",
@@ -64,24 +66,18 @@ void BluezPeripheral::start() {
         std::map<std::string, sdbus::Variant> changed;
         m >> iface >> changed;
         if (iface != "org.bluez.Device1") return;
-        auto c = changed.find("Connected");
-        if (c == changed.end()) return;
-        // Every Device1 under our adapter that connects is a central (the simulator never
-        // scans). A central that only subscribes (an ICOMON scale's phone) never names itself
-        // in a read or write, so the connection itself is what starts and ends its session:
-        // otherwise the next phone would find the characteristics still "notifying".
-        const bool connected = c->second.get<bool>();
-        const std::string path = m.getPath();
-        if (connected) {
-          if (path != central_path_) {
-            central_path_ = path;
-            device_->on_connect();
-          }
-        } else if (path == central_path_) {
-          central_path_.clear();
-          for (auto& ch : characteristics_) ch->notifying = false;
-          device_->on_disconnect();
-        }
+        if (auto c = changed.find("Connected"); c != changed.end()) central_connected(m.getPath(), c->second.get<bool>());
+      });
+  central_added_watch_ = connection_.addMatch(
+      "type='signal',sender='org.bluez',interface='org.freedesktop.DBus.ObjectManager',member='InterfacesAdded'",
+      [this](sdbus::Message& m) {
+        sdbus::ObjectPath path;
+        std::map<std::string, std::map<std::string, sdbus::Variant>> ifaces;
+        m >> path >> ifaces;
+        if (path.rfind(adapter_path_ + "/", 0) != 0) return;
+        auto d = ifaces.find("org.bluez.Device1");
+        if (d == ifaces.end()) return;
+        if (auto c = d->second.find("Connected"); c != d->second.end() && c->second.get<bool>()) central_connected(path, true);
       });
 
   device_->attach(*this);
@@ -164,11 +160,16 @@ void BluezPeripheral::export_gatt() {
             device_->on_write(chp->spec.uuid, Bytes(value.begin(), value.end()), with_response);
           });
       o->registerMethod("StartNotify").onInterface(kCharacteristic1).implementedAs([this, chp] {
+        std::fprintf(stderr, "declouder simulate: StartNotify %s%s\n", chp->spec.uuid.short_str().c_str(),
+                     chp->notifying ? " (already notifying)" : "");
         if (chp->notifying) return;
         chp->notifying = true;
         device_->on_subscribe(chp->spec.uuid);
       });
-      o->registerMethod("StopNotify").onInterface(kCharacteristic1).implementedAs([chp] { chp->notifying = false; });
+      o->registerMethod("StopNotify").onInterface(kCharacteristic1).implementedAs([chp] {
+        std::fprintf(stderr, "declouder simulate: StopNotify %s\n", chp->spec.uuid.short_str().c_str());
+        chp->notifying = false;
+      });
       o->finishRegistration();
       characteristics_.push_back(std::move(ch));
     }
@@ -202,6 +203,23 @@ void BluezPeripheral::export_advertisement() {
     std::fprintf(stderr, "declouder simulate: bluetoothd released the advertisement\n");
   });
   o->finishRegistration();
+}
+
+// A phone that only subscribes (an ICOMON scale's) never names itself in a read or write, so
+// the connection itself starts and ends the device's session; otherwise the next phone would
+// find the characteristics still "notifying" and the device mid-weighing.
+void BluezPeripheral::central_connected(const std::string& path, bool connected) {
+  std::fprintf(stderr, "declouder simulate: %s %s\n", path.c_str(), connected ? "connected" : "disconnected");
+  if (connected) {
+    if (path == central_path_) return;
+    central_path_ = path;
+    device_->on_connect();
+    return;
+  }
+  if (path != central_path_ && !central_path_.empty()) return;  // not the one we serve
+  central_path_.clear();
+  for (auto& ch : characteristics_) ch->notifying = false;
+  device_->on_disconnect();
 }
 
 void BluezPeripheral::saw_central(const std::map<std::string, sdbus::Variant>& options) {

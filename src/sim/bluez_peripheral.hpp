@@ -51,6 +51,7 @@ class BluezPeripheral : public SimHost {
   void export_gatt();
   void export_advertisement();
   void saw_central(const std::map<std::string, sdbus::Variant>& options);
+  void central_connected(const std::string& path, bool connected);
   Characteristic* find(const Uuid& u) const;
 
   sdbus::IConnection& connection_;
@@ -65,6 +66,7 @@ class BluezPeripheral : public SimHost {
   std::unique_ptr<sdbus::IProxy> adapter_proxy_;
   std::string central_path_;  // the connected central, as bluetoothd names it
   sdbus::Slot central_watch_;
+  sdbus::Slot central_added_watch_;
   AdvertData advert_;
   bool registered_ = false;
 };

@@ -55,6 +55,7 @@ class CrenotSimulator : public SimulatedDevice {
     seq_ = 0;
     measuring_ = false;
   }
+  void on_disconnect() override { measuring_ = false; }  // the next phone gets a weighing of its own
   void on_write(const Uuid&, const Bytes&, bool) override {}
   void on_subscribe(const Uuid& c) override {
     if (c == kResult) host().after(std::chrono::milliseconds(30), [this] { host().notify(kResult, icomon_frame(seq_++, 0xA1, {})); });
