@@ -39,8 +39,13 @@ int run(Args& args) {
       if (!o.ok()) return;
       const Reading& r = o.reading;
       if (r.weight_kg && !r.stabilized) return;  // still settling: not a reading yet
+      // Stepping off: a Mi Scale v1 repeats the weighing without a valid date, a Mi Scale 2
+      // with its date; either way the same weighing, not a new reading (as the store sees it).
+      if (r.weight_kg && r.load_removed && !r.device_time) return;
       Json j = reading_to_json(r);
-      std::string key = j.dump();
+      Json same = j;
+      same.erase("load_removed");
+      std::string key = same.dump();
       auto& last = last_reading[{r.model ? r.model : "", r.address ? r.address->str() : ""}];
       if (last == key) return;  // the same weighing advertised again
       last = key;

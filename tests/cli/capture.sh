@@ -64,6 +64,24 @@ expect_json "$picooc" '.weight_kg' '81.1'
 expect_json "$picooc" '.address' '"D0:49:00:3F:A1:5C"'
 expect_json "$picooc" '.time' '"2024-03-17T19:59:33.002000Z"'
 
+# --- Stepping off is not a new reading: a Mi Scale 2 re-advertises the weighing with the
+# load-removed bit (0xA6, its date kept), a Mi Scale v1 with 0xA2 and its date no longer valid.
+cat > "$WORKDIR/stepping_off.txt" <<'HCI'
+HCI sniffer - Bluetooth packet analyzer ver 5.37
+2026-11-21 07:00:00.000000 > 04 3e 1d 02 01 00 00 01 00 00 8c 47 c8 11 10 16 1b 18 02 26
+  e6 07 02 0e 10 29 3a f7 01 9a 38 b9
+2026-11-21 07:00:03.000000 > 04 3e 1d 02 01 00 00 01 00 00 8c 47 c8 11 10 16 1b 18 02 a6
+  e6 07 02 0e 10 29 3a f7 01 9a 38 b9
+2026-11-21 07:00:10.000000 > 04 3e 1a 02 01 00 00 02 00 00 00 0f 88 0e 0d 16 1d 18 22 d8
+  36 ea 07 0b 15 0f 17 21 c0
+2026-11-21 07:00:13.000000 > 04 3e 1a 02 01 00 00 02 00 00 00 0f 88 0e 0d 16 1d 18 a2 d8
+  36 ea 07 0b 15 0f 17 21 c0
+HCI
+out=$("$DECLOUDER" capture decode "$WORKDIR/stepping_off.txt" --json) || fail "decode stepping_off: $out"
+[ "$(grep -c '"model":"xiaomi-mi-scale-2"' <<<"$out")" = 1 ] || fail "Mi Scale 2 stepping off counted again: $out"
+[ "$(grep -c '"model":"xiaomi-mi-scale"' <<<"$out")" = 1 ] || fail "Mi Scale v1 stepping off counted again: $out"
+expect_json "$(grep '"model":"xiaomi-mi-scale"' <<<"$out")" '.weight_kg' '70.2'
+
 # the real Mi Fit capture starts after discovery: --map names the handle, and the
 # heart-rate driver reads the 70 bpm the fixture's notification carries
 out=$("$DECLOUDER" capture decode "$FIXTURE" --map 0x004b=2a37 --json)
