@@ -71,13 +71,8 @@ void SimulatorSource::run(const FrameHandlers& to, const StopFlag& stop) {
   Clock::time_point next_repeat = Clock::now();
   MacAddress address;
   auto advertise = [&](const AdvertData& d) {
-    Advertisement a;
-    a.address = address;
-    a.name = d.name;
+    Advertisement a = heard_advertisement(d, address);
     a.rssi = spec_.rssi;
-    a.service_data = d.service_data;
-    a.manufacturer_data = d.manufacturer_data;
-    a.service_uuids = d.service_uuids;
     a.time_us = now_unix_us();
     if (to.on_advertisement) to.on_advertisement(a);
     next_repeat = Clock::now() + repeat;

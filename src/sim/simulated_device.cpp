@@ -2,6 +2,16 @@
 
 namespace declouder {
 
+Advertisement heard_advertisement(const AdvertData& d, const MacAddress& address) {
+  Advertisement a;
+  a.address = address;
+  a.name = d.name;
+  a.service_data = d.service_data;
+  a.manufacturer_data = d.manufacturer_data;
+  a.service_uuids = d.service_uuids;
+  return a;
+}
+
 std::vector<std::string> bluez_flags(unsigned p) {
   std::vector<std::string> f;
   if (p & kRead) f.push_back("read");

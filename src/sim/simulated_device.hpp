@@ -28,6 +28,7 @@
 
 #include "core/address.hpp"
 #include "core/bytes.hpp"
+#include "core/frame.hpp"
 #include "core/uuid.hpp"
 
 namespace declouder {
@@ -49,6 +50,10 @@ enum CharacteristicProperty : unsigned {
   kNotify = 8,
   kIndicate = 16,
 };
+
+// What a central hears of an advertisement `d` sent from `address`: the fields BlueZ reports
+// (no RSSI, no time: the host that delivers it adds those).
+Advertisement heard_advertisement(const AdvertData& d, const MacAddress& address);
 
 // The properties as BlueZ's GattCharacteristic1 "Flags" lists them ("read", "notify", ...).
 std::vector<std::string> bluez_flags(unsigned properties);

@@ -11,16 +11,7 @@ std::unique_ptr<SimulatedDevice> make(std::string_view name, SimOptions o = {}) 
   return find_simulator(name)->create(o);
 }
 
-Advertisement advert_of(const SimulatedDevice& d) {
-  AdvertData a = d.advert();
-  Advertisement adv;
-  adv.address = d.address();
-  adv.name = a.name;
-  adv.service_data = a.service_data;
-  adv.manufacturer_data = a.manufacturer_data;
-  adv.service_uuids = a.service_uuids;
-  return adv;
-}
+Advertisement advert_of(const SimulatedDevice& d) { return heard_advertisement(d.advert(), d.address()); }
 
 SessionResult converse(SimulatorLink& link, std::vector<std::string>* told = nullptr) {
   const ConversationDriver* driver = conversation_for(advert_of(link.device()));

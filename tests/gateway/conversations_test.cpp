@@ -96,8 +96,7 @@ TEST(GatewayConversation, HeldOverAWallClockSimulatorGivesTheScalesReading) {
   SimulatorLink link(find_simulator("picooc-mini")->create(o), wall);
 
   ConversationRequest r;
-  r.advert.address = link.device().address();
-  r.advert.name = link.device().advert().name;
+  r.advert = heard_advertisement(link.device().advert(), link.device().address());
   r.driver = unattended_conversation_for(r.advert);
   ASSERT_NE(r.driver, nullptr);
   r.params.advert = r.advert;
@@ -126,10 +125,7 @@ TEST(GatewayConversation, AStopCutsTheConversationShortAndSaysSo) {
   wall.sleep = [&](std::chrono::milliseconds) { return ++sleeps > 2; };  // the stop arrives
   SimulatorLink link(find_simulator("sig-scale")->create({}), wall);
   ConversationRequest r;
-  r.advert.address = link.device().address();
-  const AdvertData a = link.device().advert();
-  r.advert.name = a.name;
-  r.advert.service_uuids = a.service_uuids;
+  r.advert = heard_advertisement(link.device().advert(), link.device().address());
   r.driver = unattended_conversation_for(r.advert);
   ASSERT_NE(r.driver, nullptr);
   r.params.advert = r.advert;
