@@ -11,7 +11,7 @@ using namespace declouder;
 
 namespace {
 
-using Callback = std::function<void(const DeviceFamily&, const DecodeOutcome&)>;
+using Callback = std::function<void(const DeviceDescriptor&, const DecodeOutcome&)>;
 
 Advertisement advert_with_service_data(std::uint16_t uuid, const char* hex) {
   Advertisement adv;
@@ -22,11 +22,11 @@ Advertisement advert_with_service_data(std::uint16_t uuid, const char* hex) {
 
 void run(benchmark::State& state, const Advertisement& adv, int expected_readings) {
   double weight = 0;
-  const Callback on_outcome = [&](const DeviceFamily&, const DecodeOutcome& o) {
+  const Callback on_outcome = [&](const DeviceDescriptor&, const DecodeOutcome& o) {
     if (o.ok()) weight = *o.reading.weight_kg;
   };
   for (auto _ : state) {
-    int n = registry().decode_advertisement(adv, on_outcome);
+    int n = builtin_registry().decode_advertisement(adv, on_outcome);
     benchmark::DoNotOptimize(n);
     benchmark::DoNotOptimize(weight);
     if (n != expected_readings) state.SkipWithError("unexpected number of readings");
@@ -73,9 +73,9 @@ void BM_DecodeGatt_PicoocMini(benchmark::State& state) {
   v.characteristic = Uuid::from16(0xFFF1);
   v.value = *parse_hex("390d65f74ba50656150486fc00");
   v.device_name = "PICOOC-CQ";
-  const Callback on_outcome = [](const DeviceFamily&, const DecodeOutcome&) {};
+  const Callback on_outcome = [](const DeviceDescriptor&, const DecodeOutcome&) {};
   for (auto _ : state) {
-    int n = registry().decode_gatt(v, on_outcome);
+    int n = builtin_registry().decode_gatt(v, on_outcome);
     benchmark::DoNotOptimize(n);
   }
   state.SetItemsProcessed(state.iterations());

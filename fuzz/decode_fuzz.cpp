@@ -17,13 +17,13 @@
 #include <string_view>
 
 #include "devices/excelvan.hpp"
-#include "devices/icomon.hpp"
+#include "devices/icomon/protocol.hpp"
 #include "devices/medisana.hpp"
 #include "devices/one_byone.hpp"
-#include "devices/picooc.hpp"
+#include "devices/picooc_mini/protocol.hpp"
 #include "devices/qn.hpp"
 #include "devices/registry.hpp"
-#include "devices/sig_scale.hpp"
+#include "devices/bluetooth_sig_scale/protocol.hpp"
 #include "devices/yunmai.hpp"
 #include "outputs/reading_json.hpp"
 
@@ -56,23 +56,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view name = kNames[data[1] % kNames.size()];
   const std::uint16_t key = static_cast<std::uint16_t>(data[2] | (data[3] << 8));
   const ByteView bytes(data + 4, size - 4);
-  auto on_outcome = [](const DeviceFamily&, const DecodeOutcome& o) { render(o); };
+  auto on_outcome = [](const DeviceDescriptor&, const DecodeOutcome& o) { render(o); };
 
   switch (mode) {
     case 0: {
       Advertisement adv;
       adv.name = name;
       adv.service_data.emplace_back(Uuid::from16(pick(kServiceData, key)), Bytes(bytes.begin(), bytes.end()));
-      registry().decode_advertisement(adv, on_outcome);
-      (void)registry().claimants(adv);
+      builtin_registry().decode_advertisement(adv, on_outcome);
+      (void)builtin_registry().claimants(adv);
       break;
     }
     case 1: {
       Advertisement adv;
       adv.name = name;
       adv.manufacturer_data.emplace_back(pick(kCompanies, key), Bytes(bytes.begin(), bytes.end()));
-      registry().decode_advertisement(adv, on_outcome);
-      (void)registry().claimants(adv);
+      builtin_registry().decode_advertisement(adv, on_outcome);
+      (void)builtin_registry().claimants(adv);
       (void)picooc::mac_from_advert(adv);
       break;
     }
@@ -81,7 +81,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       v.characteristic = Uuid::from16(pick(kCharacteristics, key));
       v.value.assign(bytes.begin(), bytes.end());
       v.device_name = name;
-      registry().decode_gatt(v, on_outcome);
+      builtin_registry().decode_gatt(v, on_outcome);
       break;
     }
     case 3: {

@@ -7,9 +7,9 @@
 #include <cstdint>
 #include <string_view>
 
-#include "wearables/bodybugg_pdp.hpp"
-#include "wearables/gowearfit_flash.hpp"
-#include "wearables/miband_protocol.hpp"
+#include "devices/bodybugg/pdp.hpp"
+#include "devices/bodybugg/gowearfit_flash.hpp"
+#include "devices/miband/protocol.hpp"
 
 using namespace declouder;
 using namespace declouder::bodybugg;

@@ -9,11 +9,6 @@ namespace declouder {
 
 namespace {
 
-std::vector<Command>& command_table() {
-  static std::vector<Command> table;
-  return table;
-}
-
 bool starts_with_option(const std::string& t) { return t.size() > 2 && t[0] == '-' && t[1] == '-'; }
 
 }  // namespace
@@ -91,14 +86,6 @@ void Args::finish() {
   if (!rest.empty()) throw UsageError("unexpected argument '" + rest.front() + "'");
 }
 
-CommandRegistration::CommandRegistration(Command c) { command_table().push_back(c); }
-
-std::span<const Command> all_commands() {
-  auto& t = command_table();
-  std::sort(t.begin(), t.end(), [](const Command& a, const Command& b) { return a.name < b.name; });
-  return t;
-}
-
 namespace {
 
 void print_overview() {
@@ -109,25 +96,25 @@ void print_overview() {
       "Domoticz, CSV). Also a workbench for reverse-engineering new devices from captures.\n\n"
       "Usage: declouder COMMAND [OPTIONS]\n\nCommands:\n",
       DECLOUDER_VERSION);
-  for (const Command& c : all_commands()) std::printf("  %-22s %.*s\n", std::string(c.name).c_str(),
-                                                      static_cast<int>(c.summary.size()), c.summary.data());
+  for (const Command* c : all_commands()) std::printf("  %-22s %.*s\n", std::string(c->name).c_str(),
+                                                      static_cast<int>(c->summary.size()), c->summary.data());
   std::printf("\n'declouder COMMAND --help' explains a command and all its options.\n");
 }
 
 // Finds the command whose (one- or two-word) name matches the start of argv.
 const Command* find_command(const std::vector<std::string>& words, std::size_t& consumed) {
   const Command* best = nullptr;
-  for (const Command& c : all_commands()) {
-    std::string_view name = c.name;
+  for (const Command* c : all_commands()) {
+    std::string_view name = c->name;
     std::size_t space = name.find(' ');
     if (space == std::string_view::npos) {
       if (!words.empty() && words[0] == name && !best) {
-        best = &c;
+        best = c;
         consumed = 1;
       }
     } else if (words.size() >= 2 && words[0] == name.substr(0, space) && words[1] == name.substr(space + 1)) {
       consumed = 2;
-      return &c;  // two-word match always wins
+      return c;  // two-word match always wins
     }
   }
   return best;
@@ -136,18 +123,18 @@ const Command* find_command(const std::vector<std::string>& words, std::size_t& 
 void print_group(std::string_view group) {
   std::printf("Usage: declouder %.*s SUBCOMMAND [OPTIONS]\n\nSubcommands:\n", static_cast<int>(group.size()),
               group.data());
-  for (const Command& c : all_commands()) {
-    if (c.name.size() > group.size() && c.name.substr(0, group.size()) == group && c.name[group.size()] == ' ')
-      std::printf("  %-22s %.*s\n", std::string(c.name).c_str(), static_cast<int>(c.summary.size()),
-                  c.summary.data());
+  for (const Command* c : all_commands()) {
+    if (c->name.size() > group.size() && c->name.substr(0, group.size()) == group && c->name[group.size()] == ' ')
+      std::printf("  %-22s %.*s\n", std::string(c->name).c_str(), static_cast<int>(c->summary.size()),
+                  c->summary.data());
   }
   std::printf("\n'declouder %.*s SUBCOMMAND --help' explains each one.\n", static_cast<int>(group.size()),
               group.data());
 }
 
 bool is_group(std::string_view word) {
-  for (const Command& c : all_commands())
-    if (c.name.size() > word.size() && c.name.substr(0, word.size()) == word && c.name[word.size()] == ' ')
+  for (const Command* c : all_commands())
+    if (c->name.size() > word.size() && c->name.substr(0, word.size()) == word && c->name[word.size()] == ' ')
       return true;
   return false;
 }
@@ -181,6 +168,7 @@ int run_cli(int argc, char** argv) {
   if (std::find(rest.begin(), rest.end(), "--help") != rest.end() ||
       std::find(rest.begin(), rest.end(), "-h") != rest.end()) {
     std::printf("%.*s\n", static_cast<int>(cmd->usage.size()), cmd->usage.data());
+    if (cmd->usage_more) std::printf("%s", cmd->usage_more().c_str());
     return 0;
   }
   Args args(std::move(rest));

@@ -1,14 +1,16 @@
-// The command-line framework: commands register themselves, arguments are
-// consumed by name, and anything left over is an error that names the argument.
+// The command-line framework: arguments are consumed by name, and anything left
+// over is an error that names the argument.
 //
-// A command lives in its own file, src/app/cmd_<name>.cpp, and registers with
+// A command lives in its own file, src/app/cmd_<name>.cpp, defines
 //
-//   static const CommandRegistration reg{{
+//   extern const Command kDecodeCommand = {
 //       .name = "decode",                 // may be two words: "capture info"
 //       .summary = "decode one advertisement or characteristic value",
 //       .usage = "declouder decode [--name NAME] ...\n\n<what every option does>",
 //       .run = run_decode,
-//   }};
+//   };
+//
+// and is listed once in src/app/commands.cpp.
 //
 // `run` gets an Args; it reads options with flag()/value()/values(), then calls
 // args.positionals() (or args.finish() when it takes none), which throws a
@@ -63,13 +65,12 @@ struct Command {
   std::string_view summary;  // one line for `declouder --help`
   std::string_view usage;    // the whole text for `declouder NAME --help`
   int (*run)(Args& args) = nullptr;
+  // Appended to `usage`: what is listed from the device registry (so it cannot go stale).
+  std::string (*usage_more)() = nullptr;
 };
 
-struct CommandRegistration {
-  explicit CommandRegistration(Command c);
-};
-
-std::span<const Command> all_commands();
+// Every command, sorted by name (src/app/commands.cpp lists them).
+std::span<const Command* const> all_commands();
 
 // Entry point used by main(); separated so tests can run commands in-process.
 int run_cli(int argc, char** argv);

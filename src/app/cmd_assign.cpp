@@ -6,7 +6,7 @@
 
 #include "app/cli.hpp"
 #include "app/store_session.hpp"
-#include "body/metrics_json.hpp"
+#include "outputs/metrics_json.hpp"
 
 namespace declouder {
 namespace {
@@ -111,12 +111,13 @@ int run_assign(Args& args) {
   return 0;
 }
 
-const CommandRegistration reg{{
+}  // namespace
+
+extern const Command kAssignCommand = {
     .name = "assign",
     .summary = "list unassigned measurements; assign or re-assign one to a person",
     .usage = kUsage,
     .run = run_assign,
-}};
+};
 
-}  // namespace
 }  // namespace declouder

@@ -5,7 +5,7 @@
 
 #include "app/cli.hpp"
 #include "body/composition.hpp"
-#include "body/metrics_json.hpp"
+#include "outputs/metrics_json.hpp"
 
 namespace declouder {
 namespace {
@@ -94,12 +94,13 @@ int run_body(Args& args) {
   return 0;
 }
 
-const CommandRegistration reg{{
+}  // namespace
+
+extern const Command kBodyCommand = {
     .name = "body",
     .summary = "compute body composition (BMI, fat, water, muscle, ...) from numbers",
     .usage = kUsage,
     .run = run_body,
-}};
+};
 
-}  // namespace
 }  // namespace declouder

@@ -17,16 +17,16 @@
 #include "app/store_session.hpp"
 #include "source_paths.hpp"
 #include "core/time.hpp"
-#include "serial/serial_port.hpp"
-#include "wearables/armband_memory.hpp"
-#include "sim/bodybugg_sim.hpp"
+#include "link/serial_port.hpp"
+#include "devices/bodybugg/armband_memory.hpp"
+#include "devices/bodybugg/simulator.hpp"
 #include "store/database.hpp"
-#include "wearables/bodybugg_channels.hpp"
-#include "wearables/bodybugg_commands.hpp"
-#include "wearables/bodybugg_download.hpp"
-#include "wearables/bodybugg_pdp.hpp"
-#include "wearables/gowearfit_flash.hpp"
-#include "wearables/bodybugg_transport.hpp"
+#include "devices/bodybugg/channels.hpp"
+#include "devices/bodybugg/commands.hpp"
+#include "devices/bodybugg/download.hpp"
+#include "devices/bodybugg/pdp.hpp"
+#include "devices/bodybugg/gowearfit_flash.hpp"
+#include "devices/bodybugg/transport.hpp"
 
 namespace declouder {
 namespace {
@@ -587,13 +587,14 @@ const std::string kClearHelp = with_link_options(kClearUsage);
 const std::string kSetClockHelp = with_link_options(kSetClockUsage);
 const std::string kRecordsHelp = with_link_options(kRecordsUsage);
 
-const CommandRegistration reg_info{{.name = "bodybugg info", .summary = "show the BodyBugg armband's identity, battery, clock and data held", .usage = kInfoHelp, .run = run_info}};
-const CommandRegistration reg_download{{.name = "bodybugg download", .summary = "download the armband's log into SQLite (and a raw .log), then optionally clear it", .usage = kDownloadHelp, .run = run_download}};
-const CommandRegistration reg_clear{{.name = "bodybugg clear", .summary = "erase the armband's log without downloading (needs --yes)", .usage = kClearHelp, .run = run_clear}};
-const CommandRegistration reg_set_clock{{.name = "bodybugg set-clock", .summary = "set the armband's clock to this computer's", .usage = kSetClockHelp, .run = run_set_clock}};
-const CommandRegistration reg_records{{.name = "bodybugg records", .summary = "show or define what the armband logs (record show|define|commit)", .usage = kRecordsHelp, .run = run_records}};
-const CommandRegistration reg_parse{{.name = "bodybugg parse", .summary = "decode a 'retrieve PDP' dump file, as JSON with --json", .usage = kParseUsage, .run = run_parse}};
-const CommandRegistration reg_simulate{{.name = "bodybugg simulate", .summary = "run a simulated armband on a pseudo-terminal", .usage = kSimulateUsage, .run = run_simulate}};
-
 }  // namespace
+
+extern const Command kBodybuggInfoCommand = {.name = "bodybugg info", .summary = "show the BodyBugg armband's identity, battery, clock and data held", .usage = kInfoHelp, .run = run_info};
+extern const Command kBodybuggDownloadCommand = {.name = "bodybugg download", .summary = "download the armband's log into SQLite (and a raw .log), then optionally clear it", .usage = kDownloadHelp, .run = run_download};
+extern const Command kBodybuggClearCommand = {.name = "bodybugg clear", .summary = "erase the armband's log without downloading (needs --yes)", .usage = kClearHelp, .run = run_clear};
+extern const Command kBodybuggSetClockCommand = {.name = "bodybugg set-clock", .summary = "set the armband's clock to this computer's", .usage = kSetClockHelp, .run = run_set_clock};
+extern const Command kBodybuggRecordsCommand = {.name = "bodybugg records", .summary = "show or define what the armband logs (record show|define|commit)", .usage = kRecordsHelp, .run = run_records};
+extern const Command kBodybuggParseCommand = {.name = "bodybugg parse", .summary = "decode a 'retrieve PDP' dump file, as JSON with --json", .usage = kParseUsage, .run = run_parse};
+extern const Command kBodybuggSimulateCommand = {.name = "bodybugg simulate", .summary = "run a simulated armband on a pseudo-terminal", .usage = kSimulateUsage, .run = run_simulate};
+
 }  // namespace declouder

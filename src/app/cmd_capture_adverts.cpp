@@ -63,12 +63,13 @@ int run(Args& args) {
   return capture_exit_status("capture adverts", path, summary);
 }
 
-const CommandRegistration reg{{
+}  // namespace
+
+extern const Command kCaptureAdvertsCommand = {
     .name = "capture adverts",
     .summary = "list the advertisements in a capture",
     .usage = kUsage,
     .run = run,
-}};
+};
 
-}  // namespace
 }  // namespace declouder

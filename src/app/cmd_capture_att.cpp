@@ -95,12 +95,13 @@ int run(Args& args) {
   return capture_exit_status("capture att", path, summary);
 }
 
-const CommandRegistration reg{{
+}  // namespace
+
+extern const Command kCaptureAttCommand = {
     .name = "capture att",
     .summary = "show the ATT conversation (reads, writes, notifications) of a capture",
     .usage = kUsage,
     .run = run,
-}};
+};
 
-}  // namespace
 }  // namespace declouder

@@ -46,12 +46,13 @@ int run(Args& args) {
   }
 }
 
-const CommandRegistration reg{{
+}  // namespace
+
+extern const Command kCaptureConvertCommand = {
     .name = "capture convert",
     .summary = "rewrite a capture as btsnoop, PacketLogger or hcidump text",
     .usage = kUsage,
     .run = run,
-}};
+};
 
-}  // namespace
 }  // namespace declouder

@@ -35,7 +35,7 @@ int run(Args& args) {
   std::map<std::pair<std::string, std::string>, std::string> last_reading;  // (model, address) -> reading
   std::uint64_t readings = 0;
   auto on_outcome_at = [&](std::int64_t time_us) {
-    return [&, time_us](const DeviceFamily&, const DecodeOutcome& o) {
+    return [&, time_us](const DeviceDescriptor&, const DecodeOutcome& o) {
       if (!o.ok()) return;
       const Reading& r = o.reading;
       if (r.weight_kg && !r.stabilized) return;  // still settling: not a reading yet
@@ -68,9 +68,9 @@ int run(Args& args) {
 
   FrameHandlers frames;
   frames.on_advertisement = [&](const Advertisement& a) {
-    registry().decode_advertisement(a, on_outcome_at(a.time_us));
+    builtin_registry().decode_advertisement(a, on_outcome_at(a.time_us));
   };
-  frames.on_gatt_value = [&](const GattValue& v) { registry().decode_gatt(v, on_outcome_at(v.time_us)); };
+  frames.on_gatt_value = [&](const GattValue& v) { builtin_registry().decode_gatt(v, on_outcome_at(v.time_us)); };
   capture::CaptureSummary summary;
   try {
     summary = capture::replay_capture(path, frames, map);
@@ -82,12 +82,13 @@ int run(Args& args) {
   return capture_exit_status("capture decode", path, summary);
 }
 
-const CommandRegistration reg{{
+}  // namespace
+
+extern const Command kCaptureDecodeCommand = {
     .name = "capture decode",
     .summary = "run every device driver over a capture and print the readings",
     .usage = kUsage,
     .run = run,
-}};
+};
 
-}  // namespace
 }  // namespace declouder

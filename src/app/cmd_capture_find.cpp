@@ -126,12 +126,13 @@ int run(Args& args) {
   return 0;
 }
 
-const CommandRegistration reg{{
+}  // namespace
+
+extern const Command kCaptureFindCommand = {
     .name = "capture find",
     .summary = "find the fields that hold a value (weight, time) seen on the display",
     .usage = kUsage,
     .run = run,
-}};
+};
 
-}  // namespace
 }  // namespace declouder

@@ -102,12 +102,13 @@ int run(Args& args) {
   return capture_exit_status("capture info", path, summary);
 }
 
-const CommandRegistration reg{{
+}  // namespace
+
+extern const Command kCaptureInfoCommand = {
     .name = "capture info",
     .summary = "summarise a capture: format, records, time span, devices",
     .usage = kUsage,
     .run = run,
-}};
+};
 
-}  // namespace
 }  // namespace declouder

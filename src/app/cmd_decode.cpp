@@ -61,7 +61,7 @@ int run_decode(Args& args) {
     throw UsageError("nothing to decode: give --service-data, --manufacturer-data, --name or --gatt");
 
   std::vector<std::string> rejections;
-  int ok = frame.decode([&](const DeviceFamily& f, const DecodeOutcome& o) {
+  int ok = frame.decode([&](const DeviceDescriptor& f, const DecodeOutcome& o) {
     if (o.ok()) {
       Reading r = o.reading;
       if (!r.address) r.address = frame.address;
@@ -72,7 +72,7 @@ int run_decode(Args& args) {
   });
   if (ok == 0 && rejections.empty() && !frame.gatt) {
     // Nothing decoded, but a connect-and-ask device may still be recognised.
-    for (const DeviceFamily* f : registry().claimants(frame.advert))
+    for (const DeviceDescriptor* f : builtin_registry().claimants(frame.advert))
       rejections.push_back(std::string(f->id) + ": recognised, but it reports over a " +
                            std::string(link_mode_name(f->link)) +
                            " connection, not in advertisements (decode its values with --gatt)");
@@ -86,12 +86,13 @@ int run_decode(Args& args) {
   return 1;
 }
 
-const CommandRegistration reg{{
+}  // namespace
+
+extern const Command kDecodeCommand = {
     .name = "decode",
     .summary = "decode one advertisement or characteristic value given as hex",
     .usage = kUsage,
     .run = run_decode,
-}};
+};
 
-}  // namespace
 }  // namespace declouder

@@ -1,5 +1,6 @@
-// declouder devices: every supported device family, how it is recognised and
-// what it reports, straight from the registry (so the list cannot go stale).
+// declouder devices: every device declouder knows, how it is recognised, what it reports,
+// and what declouder can do with it (listen, talk, simulate), straight from the device
+// registry (so the list cannot go stale or claim more than works).
 #include <cstdio>
 #include <iostream>
 
@@ -12,13 +13,19 @@ namespace {
 
 constexpr std::string_view kUsage = R"(Usage: declouder devices [--json]
 
-Lists every supported device family: its id (the "model" of its readings), the
-products it covers, whether it is read from advertisements or over a GATT
-connection, how it is recognised, and what it reports.
+Lists every device declouder knows: its id (the "model" of its readings), the products
+it covers, how declouder reaches it (advertisements, a GATT connection or a serial cable),
+how it is recognised, what it reports, and what declouder can do with it:
+  listens     its readings are decoded from the advertisements it broadcasts
+  converses   `declouder read` and `declouder run` connect and ask it for a reading
+  decode only declouder decodes its frames (`decode`, `capture decode`) but cannot talk to it
+  simulator   the name `declouder simulate` and `run --simulate` take to play it
 
-  --json   a JSON array, one object per family, with the keys id, name, link,
-           recognised_by, reports, service_data_uuids, company_ids,
-           gatt_characteristics (UUIDs and ids as 4 hex digits)
+  --json   a JSON array, one object per device, with the keys id, name, link
+           (advertisement, gatt or serial), converses (true when read and run can talk
+           to it), listens, simulator (its name for `declouder simulate`, or null),
+           reports (a list of the reading keys it can fill), recognised_by,
+           service_data_uuids, company_ids, gatt_characteristics (4 hex digits each)
 
 Example:
   declouder devices
@@ -30,49 +37,74 @@ std::string hex4(std::uint16_t v) {
   return buf;
 }
 
-Json hex_list(std::span<const std::uint16_t> values) {
+Json hex_list(const std::vector<std::uint16_t>& values) {
   Json a = Json::array();
   for (auto v : values) a.push_back(hex4(v));
   return a;
 }
 
+// What declouder does with the device, in words: the truth about `read`, `run` and `simulate`.
+std::string abilities(const DeviceDescriptor& d) {
+  std::string out;
+  auto add = [&](const std::string& s) { out += (out.empty() ? "" : "; ") + s; };
+  if (d.listens()) add("listens to its advertisements");
+  if (d.converses())
+    add(d.conversation->unattended ? "converses: `read` and `run` ask it for each weighing"
+                                   : "converses: `read` downloads what it stored");
+  if (d.link == LinkMode::gatt && !d.converses()) add("decode only: declouder cannot talk to it yet");
+  if (d.link == LinkMode::serial) add("over its cable: `declouder bodybugg` (not `read` or `run`)");
+  add(d.simulator ? "simulator: " + d.simulator->name : "no simulator");
+  return out;
+}
+
+std::string joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& s : items) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
 int run_devices(Args& args) {
   const bool json = args.flag("--json");
   args.finish();
-  const auto families = registry().families();
+  const auto devices = builtin_registry().devices();
   if (json) {
     Json all = Json::array();
-    for (const DeviceFamily* f : families) {
+    for (const DeviceDescriptor* d : devices) {
       Json j;
-      j["id"] = std::string(f->id);
-      j["name"] = std::string(f->name);
-      j["link"] = std::string(link_mode_name(f->link));
-      j["recognised_by"] = std::string(f->recognised_by);
-      j["reports"] = std::string(f->reports);
-      j["service_data_uuids"] = hex_list(f->service_data_uuids);
-      j["company_ids"] = hex_list(f->company_ids);
-      j["gatt_characteristics"] = hex_list(f->gatt_characteristics);
+      j["id"] = d->id;
+      j["name"] = d->name;
+      j["link"] = std::string(link_mode_name(d->link));
+      j["converses"] = d->converses();
+      j["listens"] = d->listens();
+      j["simulator"] = d->simulator ? Json(d->simulator->name) : Json(nullptr);
+      j["reports"] = d->reports;
+      j["recognised_by"] = d->recognised_by;
+      j["service_data_uuids"] = hex_list(d->service_data_uuids);
+      j["company_ids"] = hex_list(d->company_ids);
+      j["gatt_characteristics"] = hex_list(d->gatt_characteristics);
       all.push_back(std::move(j));
     }
     std::cout << all.dump(2) << '\n';
     return 0;
   }
-  std::cout << families.size() << " device families\n";
-  for (const DeviceFamily* f : families) {
-    std::cout << '\n' << f->id << "  [" << link_mode_name(f->link) << "]\n"
-              << "  " << f->name << '\n'
-              << "  recognised by: " << f->recognised_by << '\n'
-              << "  reports:       " << f->reports << '\n';
+  std::cout << devices.size() << " devices\n";
+  for (const DeviceDescriptor* d : devices) {
+    std::cout << '\n' << d->id << "  [" << link_mode_name(d->link) << "]\n"
+              << "  " << d->name << '\n'
+              << "  recognised by: " << d->recognised_by << '\n'
+              << "  reports:       " << joined(d->reports) << '\n'
+              << "  declouder:     " << abilities(*d) << '\n';
   }
   return 0;
 }
 
-const CommandRegistration reg{{
+}  // namespace
+
+extern const Command kDevicesCommand = {
     .name = "devices",
-    .summary = "list every supported device family, how it is recognised and what it reports",
+    .summary = "list every device declouder knows, what it reports and whether declouder can talk to it",
     .usage = kUsage,
     .run = run_devices,
-}};
+};
 
-}  // namespace
 }  // namespace declouder

@@ -9,7 +9,7 @@
 #include "app/store_session.hpp"
 #include "core/time.hpp"
 #include "store/database.hpp"
-#include "wearables/armband_store.hpp"
+#include "store/armband_store.hpp"
 
 namespace declouder {
 namespace {
@@ -120,12 +120,13 @@ int run_export(Args& args) {
   return 0;
 }
 
-const CommandRegistration reg{{
+}  // namespace
+
+extern const Command kExportCommand = {
     .name = "export",
     .summary = "write stored armband channels as CSV, one row per sample",
     .usage = kUsage,
     .run = run_export,
-}};
+};
 
-}  // namespace
 }  // namespace declouder

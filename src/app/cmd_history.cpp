@@ -4,7 +4,7 @@
 
 #include "app/cli.hpp"
 #include "app/store_session.hpp"
-#include "body/metrics_json.hpp"
+#include "outputs/metrics_json.hpp"
 
 namespace declouder {
 namespace {
@@ -76,12 +76,13 @@ int run_history(Args& args) {
   return 0;
 }
 
-const CommandRegistration reg{{
+}  // namespace
+
+extern const Command kHistoryCommand = {
     .name = "history",
     .summary = "list stored measurements, per person, in each person's unit",
     .usage = kUsage,
     .run = run_history,
-}};
+};
 
-}  // namespace
 }  // namespace declouder

@@ -10,10 +10,10 @@
 
 #include "app/cli.hpp"
 #include "app/store_session.hpp"
-#include "wearables/band_store.hpp"
-#include "ble/bluez_client.hpp"
-#include "wearables/miband_protocol.hpp"
-#include "wearables/miband_session.hpp"
+#include "store/band_store.hpp"
+#include "radio/bluez_client.hpp"
+#include "devices/miband/protocol.hpp"
+#include "devices/miband/session.hpp"
 
 namespace declouder {
 namespace {
@@ -74,7 +74,7 @@ int run_user_info(Args& args) {
     if (c < 0x20 || c > 0x7E) throw UsageError("--alias: printable ASCII only");
   miband::UserProfile u;
   u.uid = static_cast<std::uint32_t>(uid);
-  u.sex = *sex_text == "male" ? miband::Sex::male : miband::Sex::female;
+  u.sex = *sex_text == "male" ? Sex::male : Sex::female;
   u.age_years = static_cast<std::uint8_t>(age);
   u.height_cm = static_cast<std::uint8_t>(height & 0xFF);
   u.weight_kg = static_cast<std::uint8_t>(weight);
@@ -158,7 +158,7 @@ BandOptions read_band_options(Args& args) {
   if (supervision < 100 || supervision > 32000) throw UsageError("--supervision-timeout-ms: 100..32000");
   o.timeout = std::chrono::milliseconds(static_cast<long long>(timeout * 1000));
   o.user.uid = static_cast<std::uint32_t>(uid);
-  o.user.sex = sex == "male" ? miband::Sex::male : miband::Sex::female;
+  o.user.sex = sex == "male" ? Sex::male : Sex::female;
   o.user.age_years = static_cast<std::uint8_t>(age);
   o.user.height_cm = static_cast<std::uint8_t>(height & 0xFF);
   o.user.weight_kg = static_cast<std::uint8_t>(weight);
@@ -322,33 +322,31 @@ int run_band_info(Args& args) {
   return 0;
 }
 
-const CommandRegistration reg_heart_rate{{
+}  // namespace
+
+extern const Command kMibandHeartRateCommand = {
     .name = "miband heart-rate",
     .summary = "pair with a Mi Band 1S if needed and measure the heart rate once",
     .usage = kHeartRateUsage,
     .run = run_heart_rate,
-}};
-
-const CommandRegistration reg_activity{{
+};
+extern const Command kMibandActivityCommand = {
     .name = "miband activity",
     .summary = "download the Mi Band's per-minute activity history into the database",
     .usage = kActivityUsage,
     .run = run_activity,
-}};
-
-const CommandRegistration reg_band_info{{
+};
+extern const Command kMibandInfoCommand = {
     .name = "miband info",
     .summary = "read the Mi Band's model, firmware, battery and steps",
     .usage = kInfoUsage,
     .run = run_band_info,
-}};
-
-const CommandRegistration reg_user_info{{
+};
+extern const Command kMibandUserInfoCommand = {
     .name = "miband user-info",
     .summary = "print the Mi Band's 20-byte user info (with its CRC-8) as hex",
     .usage = kUserInfoUsage,
     .run = run_user_info,
-}};
+};
 
-}  // namespace
 }  // namespace declouder

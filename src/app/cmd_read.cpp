@@ -5,15 +5,17 @@
 #include <iostream>
 
 #include "app/cli.hpp"
-#include "ble/bluez_client.hpp"
-#include "ble/conversations.hpp"
+#include "app/config.hpp"
+#include "devices/registry.hpp"
+#include "radio/bluez_client.hpp"
 #include "outputs/reading_json.hpp"
 
 namespace declouder {
 namespace {
 
 constexpr std::string_view kUsage = R"(Usage: declouder read --address MAC [--json] [--adapter NAME] [--timeout S]
-                      [--wait S] [--user-id N] [--user-index N] [--consent CODE]
+                      [--wait S] [--person NAME] [--config FILE]
+                      [--user-id N] [--user-index N] [--consent CODE]
 
 Finds the device (scanning until it is seen), connects, runs the conversation its
 protocol needs, and prints each reading it gives. Nothing is stored.
@@ -24,15 +26,25 @@ protocol needs, and prints each reading it gives. Nothing is stored.
   --adapter NAME    the adapter to use, by name (hci1) or address; default the first
   --timeout S       how long to look for the device and to connect (default 20)
   --wait S          how long to wait for the person (to step on the scale; default 60)
+  --person NAME     who is weighing: a [[person]] of the config file, whose sex, birth
+                    date, height and user slot the conversation gives the scales that
+                    need them (default: the only person of the config, when there is one)
+  --config FILE     the config file to read people from (default ~/.config/declouder/config.toml)
   --user-id N       Mi scale history: the 16-bit user id to download for (default 17475)
-  --user-index N    SIG standard scales: the user slot on the scale (default 1)
+  --user-index N    SIG standard scales: the user slot on the scale (default: the
+                    person's user_slot, else 1)
   --consent CODE    SIG standard scales: that slot's consent code (default 0)
-
-Devices with a conversation: Picooc Mini; ICOMON FFB0 scales (Crenot GoFit S2); Xiaomi Mi
-Smart Scale v1 (its stored history); Bluetooth SIG standard weight/body-composition scales.
 
 Exit status: 0 when a reading was printed; 1 when the device could not be read (the
 reason on stderr); 2 for a mistake on the command line.)";
+
+// The devices `read` can talk to, from the device registry.
+std::string devices_with_a_conversation() {
+  std::string out = "\nDevices with a conversation (`declouder devices` lists every device):\n";
+  for (const DeviceDescriptor* d : builtin_registry().devices())
+    if (d->conversation) out += "  " + d->id + "\n      " + d->name + "\n      " + d->conversation->summary + "\n";
+  return out;
+}
 
 void print_text(const Reading& r) {
   std::cout << r.model;
@@ -53,8 +65,10 @@ int run_read(Args& args) {
   const double timeout = args.number("--timeout").value_or(20);
   const double wait = args.number("--wait").value_or(60);
   const long long user_id = args.integer("--user-id").value_or(0x4443);
-  const long long user_index = args.integer("--user-index").value_or(1);
+  const auto user_index_option = args.integer("--user-index");
   const long long consent = args.integer("--consent").value_or(0);
+  const auto person_name = args.value("--person");
+  const auto config_path = args.value("--config");
   args.finish();
   if (!address_text) throw UsageError("--address is required (declouder scan shows the devices in range)");
   auto address = MacAddress::parse(*address_text);
@@ -62,8 +76,17 @@ int run_read(Args& args) {
   if (timeout <= 0) throw UsageError("--timeout: expected a positive number of seconds");
   if (wait <= 0) throw UsageError("--wait: expected a positive number of seconds");
   if (user_id < 0 || user_id > 0xFFFF) throw UsageError("--user-id: expected 0-65535");
-  if (user_index < 0 || user_index > 255) throw UsageError("--user-index: expected 0-255");
+  if (user_index_option && (*user_index_option < 0 || *user_index_option > 255))
+    throw UsageError("--user-index: expected 0-255");
   if (consent < 0 || consent > 9999) throw UsageError("--consent: expected 0-9999");
+
+  std::optional<Person> person;
+  try {
+    person = person_for_conversation(load_command_config(config_path), person_name);
+  } catch (const ConfigError& e) {
+    throw CommandError(e.what());
+  }
+  const long long user_index = user_index_option.value_or(person && person->scale_user ? *person->scale_user : 1);
 
   const auto t = std::chrono::milliseconds(static_cast<long long>(timeout * 1000));
   std::size_t printed = 0;
@@ -73,18 +96,19 @@ int run_read(Args& args) {
     BluezDevice device(client, adapter, *address);
     device.find(t);
     Advertisement adv = device.advertisement();
-    const ConversationDriver* driver = conversation_for(adv);
+    const DeviceDescriptor* driver = builtin_registry().conversation_for(adv);
     if (!driver)
       throw CommandError("device " + address->str() + (adv.name.empty() ? "" : " (" + adv.name + ")") +
                          " has no conversation: declouder scan shows whether it is supported (advert-only "
                          "devices need no connection)");
-    ConversationParams params;
-    params.advert = adv;
-    params.unix_now = static_cast<std::int64_t>(std::time(nullptr));
-    params.user_id = static_cast<std::uint16_t>(user_id);
-    params.user_index = static_cast<int>(user_index);
-    params.consent_code = static_cast<std::uint16_t>(consent);
-    Conversation conversation = driver->build(params);
+    ConversationContext context;
+    context.advert = adv;
+    context.unix_now = static_cast<std::int64_t>(std::time(nullptr));
+    context.person = person;
+    context.user.app_user_id = static_cast<std::uint16_t>(user_id);
+    context.user.slot = static_cast<int>(user_index);
+    context.user.consent_code = static_cast<std::uint16_t>(consent);
+    Conversation conversation = driver->conversation->build(context);
 
     SessionOptions options;
     options.connect_timeout = t;
@@ -114,12 +138,14 @@ int run_read(Args& args) {
   return 0;
 }
 
-const CommandRegistration reg{{
+}  // namespace
+
+extern const Command kReadCommand = {
     .name = "read",
     .summary = "connect to a scale that needs a conversation and print its reading",
     .usage = kUsage,
     .run = run_read,
-}};
+    .usage_more = devices_with_a_conversation,
+};
 
-}  // namespace
 }  // namespace declouder

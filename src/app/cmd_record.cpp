@@ -8,7 +8,7 @@
 #include "app/cli.hpp"
 #include "app/frame_arguments.hpp"
 #include "app/store_session.hpp"
-#include "body/metrics_json.hpp"
+#include "outputs/metrics_json.hpp"
 #include "devices/registry.hpp"
 
 namespace declouder {
@@ -134,7 +134,7 @@ int run_record(Args& args) {
     const Bytes raw = frame.raw();
     if (frame.gatt) frame.gatt->time_us = when;
     frame.advert.time_us = when;
-    frame.decode([&](const DeviceFamily& f, const DecodeOutcome& o) {
+    frame.decode([&](const DeviceDescriptor& f, const DecodeOutcome& o) {
       if (o.ok()) {
         Reading r = o.reading;
         if (!r.address) r.address = address;
@@ -165,12 +165,13 @@ int run_record(Args& args) {
   return 0;
 }
 
-const CommandRegistration reg{{
+}  // namespace
+
+extern const Command kRecordCommand = {
     .name = "record",
     .summary = "store a manual weighing, or a device frame given as hex, in the database",
     .usage = kUsage,
     .run = run_record,
-}};
+};
 
-}  // namespace
 }  // namespace declouder

@@ -103,6 +103,16 @@ std::vector<std::string> bluetooth_adapters() {
   return out;
 }
 
+// Who the gateway's conversations weigh for: the person registered on the scale user slot
+// the gateway logs in with, else the only person configured, else nobody (a scale that
+// needs the person's height then cannot be asked).
+std::optional<Person> person_on_scale_slot(const std::vector<Person>& people, int slot) {
+  for (const Person& p : people)
+    if (p.scale_user && *p.scale_user == slot) return p;
+  if (people.size() == 1) return people.front();
+  return std::nullopt;
+}
+
 int run_run(Args& args) {
   const auto config_path = args.value("--config");
   auto database_path = args.value("--database");
@@ -144,7 +154,7 @@ int run_run(Args& args) {
         finite |= s.weighings > 0;
         sources.push_back(std::make_unique<SimulatedScaleSource>(s));
       } else {
-        sources.push_back(std::make_unique<SimulatorSource>(parse_simulator_spec(spec)));
+        sources.push_back(std::make_unique<SimulatorSource>(parse_simulator_spec(spec, builtin_registry())));
       }
     } catch (const std::invalid_argument& e) {
       throw UsageError("--simulate " + spec + ": " + e.what());
@@ -211,10 +221,11 @@ int run_run(Args& args) {
   Gateway gateway(loop, pipeline, outputs, log_line);
   if (stop_timeout) gateway.set_stop_timeout_us(static_cast<std::int64_t>(*stop_timeout * 1e6));
   gateway.set_exit_when_done(finite);
-  ConversationParams conversation;
-  conversation.user_index = settings.standard_scale_user;
-  conversation.consent_code = static_cast<std::uint16_t>(settings.standard_scale_consent);
-  gateway.set_conversation_params(conversation);
+  ConversationContext conversation;
+  conversation.user.slot = settings.standard_scale_user;
+  conversation.user.consent_code = static_cast<std::uint16_t>(settings.standard_scale_consent);
+  conversation.person = person_on_scale_slot(store.config.people, conversation.user.slot);
+  gateway.set_conversation_defaults(conversation);
   std::string source_text;
   for (auto& s : sources) {
     source_text += (source_text.empty() ? "" : ", ") + s->describe();
@@ -245,12 +256,13 @@ int run_run(Args& args) {
   return gateway.failed() ? 1 : 0;
 }
 
-const CommandRegistration reg{{
+}  // namespace
+
+extern const Command kRunCommand = {
     .name = "run",
     .summary = "the gateway: listen, store every measurement, publish to MQTT/Home Assistant/Domoticz",
     .usage = kUsage,
     .run = run_run,
-}};
+};
 
-}  // namespace
 }  // namespace declouder

@@ -5,7 +5,7 @@
 #include <map>
 
 #include "app/cli.hpp"
-#include "ble/bluez_client.hpp"
+#include "radio/bluez_client.hpp"
 #include "devices/registry.hpp"
 #include "outputs/reading_json.hpp"
 
@@ -73,8 +73,8 @@ int run_scan(Args& args) {
   std::stable_sort(order.begin(), order.end(),
                    [](const Seen* a, const Seen* b) { return a->adv.rssi.value_or(-200) > b->adv.rssi.value_or(-200); });
   for (const Seen* s : order) {
-    auto claimants = registry().claimants(s->adv);
-    const DeviceFamily* driver = claimants.empty() ? nullptr : claimants.front();
+    auto claimants = builtin_registry().claimants(s->adv);
+    const DeviceDescriptor* driver = claimants.empty() ? nullptr : claimants.front();
     if (json) {
       Json j;
       j["address"] = s->adv.address->str();
@@ -94,12 +94,13 @@ int run_scan(Args& args) {
   return 0;
 }
 
-const CommandRegistration reg{{
+}  // namespace
+
+extern const Command kScanCommand = {
     .name = "scan",
     .summary = "list the Bluetooth LE devices in range and the driver that claims each",
     .usage = kUsage,
     .run = run_scan,
-}};
+};
 
-}  // namespace
 }  // namespace declouder

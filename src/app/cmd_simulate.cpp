@@ -4,10 +4,11 @@
 #include <iostream>
 
 #include "app/cli.hpp"
-#include "ble/bus_loop.hpp"
+#include "radio/bus_loop.hpp"
 #include "sim/bluez_peripheral.hpp"
 #include "sim/fake_bluez.hpp"
-#include "sim/simulated_device.hpp"
+#include "devices/registry.hpp"
+#include "link/simulated_device.hpp"
 
 namespace declouder {
 namespace {
@@ -57,7 +58,8 @@ std::chrono::milliseconds seconds_option(Args& args, std::string_view name, doub
 int run_simulate(Args& args) {
   if (args.flag("--list")) {
     args.finish();
-    for (const auto& s : all_simulators()) std::cout << s.name << "  " << s.summary << '\n';
+    for (const DeviceDescriptor* d : builtin_registry().devices())
+      if (d->simulator) std::cout << d->simulator->name << "  " << d->simulator->summary << '\n';
     return 0;
   }
   SimOptions sim;
@@ -92,7 +94,7 @@ int run_simulate(Args& args) {
   std::vector<std::unique_ptr<SimulatedDevice>> devices;
   std::map<std::string, int> seen;
   for (const auto& n : names) {
-    const SimulatorInfo* info = find_simulator(n);
+    const DeviceSimulator* info = builtin_registry().find_simulator(n);
     if (!info) throw UsageError("unknown device '" + n + "' (declouder simulate --list shows them)");
     SimOptions o = sim;
     if (int k = seen[n]++; k > 0) {
@@ -150,12 +152,13 @@ int run_simulate(Args& args) {
   return 0;
 }
 
-const CommandRegistration reg{{
+}  // namespace
+
+extern const Command kSimulateCommand = {
     .name = "simulate",
     .summary = "play Bluetooth devices (scales, bands) for trying and testing declouder",
     .usage = kUsage,
     .run = run_simulate,
-}};
+};
 
-}  // namespace
 }  // namespace declouder

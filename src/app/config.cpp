@@ -8,6 +8,8 @@
 #include <set>
 #include <sstream>
 
+#include "body/composition.hpp"
+
 namespace declouder {
 
 namespace {
@@ -316,6 +318,20 @@ Config load_command_config(const std::optional<std::string>& option) {
   std::error_code ec;
   if (fs::exists(path, ec)) return load_config(path);
   return {};
+}
+
+std::optional<Person> person_for_conversation(const Config& config, const std::optional<std::string>& name) {
+  if (!name) {
+    if (config.people.size() == 1) return config.people.front();
+    return std::nullopt;
+  }
+  std::string known;
+  for (const Person& p : config.people) {
+    if (p.name == *name) return p;
+    known += (known.empty() ? "" : ", ") + p.name;
+  }
+  throw ConfigError("--person " + *name + ": no such [[person]] in " + (config.path.empty() ? "the config" : config.path) +
+                    (known.empty() ? " (it names nobody)" : " (known: " + known + ")"));
 }
 
 std::string database_path(const std::optional<std::string>& option, const Config& config) {

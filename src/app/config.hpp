@@ -21,7 +21,7 @@
 
 #include <toml++/toml.h>
 
-#include "body/person.hpp"
+#include "core/person.hpp"
 #include "store/recorder.hpp"
 
 namespace declouder {
@@ -53,6 +53,10 @@ std::string default_database_path();
 // What commands do: `--config FILE` must exist; without it the default file is
 // read when it exists, else the config is empty (no people).
 Config load_command_config(const std::optional<std::string>& config_option);
+// Who a conversation weighs for: the [[person]] named `name`, else the only person of the
+// config when there is exactly one, else nobody. Throws ConfigError for an unknown name.
+std::optional<Person> person_for_conversation(const Config& config, const std::optional<std::string>& name);
+
 // --database, else [database] path, else the default.
 std::string database_path(const std::optional<std::string>& database_option, const Config& config);
 

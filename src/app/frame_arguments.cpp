@@ -80,11 +80,11 @@ Bytes FrameArguments::raw() const {
   return raw;
 }
 
-int FrameArguments::decode(const std::function<void(const DeviceFamily&, const DecodeOutcome&)>& on_outcome) const {
-  return gatt ? registry().decode_gatt(*gatt, on_outcome) : registry().decode_advertisement(advert, on_outcome);
+int FrameArguments::decode(const std::function<void(const DeviceDescriptor&, const DecodeOutcome&)>& on_outcome) const {
+  return gatt ? builtin_registry().decode_gatt(*gatt, on_outcome) : builtin_registry().decode_advertisement(advert, on_outcome);
 }
 
-std::string rejection_text(const DeviceFamily& family, const DecodeOutcome& outcome) {
+std::string rejection_text(const DeviceDescriptor& family, const DecodeOutcome& outcome) {
   std::string why = std::string(family.id) + ": " + std::string(status_name(outcome.status));
   if (outcome.detail && *outcome.detail) why += " (" + std::string(outcome.detail) + ")";
   return why;

@@ -24,7 +24,7 @@ struct FrameArguments {
   // characteristic value, or every advertised payload in order.
   Bytes raw() const;
   // Runs every driver that can claim the frame; same contract as the registry.
-  int decode(const std::function<void(const DeviceFamily&, const DecodeOutcome&)>& on_outcome) const;
+  int decode(const std::function<void(const DeviceDescriptor&, const DecodeOutcome&)>& on_outcome) const;
 };
 
 // Consumes the options above from `args`; `what` names the command's verb for
@@ -32,6 +32,6 @@ struct FrameArguments {
 FrameArguments read_frame_arguments(Args& args, const std::string& what);
 
 // "family: wrong length (expected 13 bytes ...)", for a rejected frame.
-std::string rejection_text(const DeviceFamily& family, const DecodeOutcome& outcome);
+std::string rejection_text(const DeviceDescriptor& family, const DecodeOutcome& outcome);
 
 }  // namespace declouder

@@ -18,7 +18,7 @@
 #include <span>
 #include <string>
 
-#include "body/person.hpp"
+#include "core/person.hpp"
 
 namespace declouder {
 

@@ -13,12 +13,14 @@
 
 namespace declouder {
 
-std::string_view sex_name(Sex s) { return s == Sex::male ? "male" : "female"; }
-
-std::optional<Sex> parse_sex(std::string_view s) {
-  if (s == "male" || s == "m") return Sex::male;
-  if (s == "female" || s == "f") return Sex::female;
-  return std::nullopt;
+BodyInputs body_inputs(const Person& p, double weight_kg, std::optional<double> impedance_ohm, std::int64_t unix_us) {
+  BodyInputs in;
+  in.sex = p.sex;
+  in.age_years = age_on(p.birth_date, unix_us);
+  in.height_cm = p.height_cm;
+  in.weight_kg = weight_kg;
+  in.impedance_ohm = impedance_ohm;
+  return in;
 }
 
 namespace xiaomi {

@@ -13,12 +13,9 @@
 #include <string_view>
 
 #include "core/measurement.hpp"
+#include "core/person.hpp"
 
 namespace declouder {
-
-enum class Sex { male, female };
-std::string_view sex_name(Sex s);                  // "male", "female"
-std::optional<Sex> parse_sex(std::string_view s);  // "male"/"m", "female"/"f"
 
 struct BodyInputs {
   Sex sex = Sex::male;
@@ -45,6 +42,10 @@ inline constexpr std::string_view kBodyFormula = "xiaomi-corrected-1";
 
 // Every metric the inputs allow; never throws.
 BodyMetrics compute_body_metrics(const BodyInputs& in);
+
+// The inputs for compute_body_metrics() for this person at that time.
+BodyInputs body_inputs(const Person& p, double weight_kg, std::optional<double> impedance_ohm,
+                       std::int64_t unix_us);
 
 // The individual formulas, for tests and for other formula sets. They assume
 // their inputs are within BodyLimits; compute_body_metrics checks that.

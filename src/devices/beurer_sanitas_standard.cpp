@@ -14,16 +14,14 @@
 // SanitasSbf72 and StandardBeurerSanitas handlers: model lists and the fact that
 // they are subclasses of the standard profile handler).
 #include "devices/decode_util.hpp"
-#include "devices/family.hpp"
-#include "devices/sig_scale.hpp"
+#include "devices/descriptor.hpp"
+#include "devices/bluetooth_sig_scale/protocol.hpp"
 
 namespace declouder {
 
 namespace {
 
 constexpr const char* kModel = "beurer-sanitas-standard";
-constexpr std::uint16_t kCharacteristics[] = {sig_scale::kWeightMeasurement, sig_scale::kBodyCompositionMeasurement,
-                                              sig_scale::kBatteryLevel};
 
 bool claims(const Advertisement& adv) { return sig_scale::is_beurer_sanitas_standard_name(adv.name); }
 
@@ -35,15 +33,20 @@ DecodeOutcome decode_gatt(const GattValue& v) {
 
 }  // namespace
 
-extern const DeviceFamily kBeurerSanitasStandard = {
+extern const DeviceDescriptor kBeurerSanitasStandard = {
     .id = kModel,
     .name = "Beurer BF105/450/500/600/720/850/915/950 and Sanitas SBF72/73/76/77 (standard profiles)",
     .recognised_by = "name contains the model (bf600, sbf72...); characteristics 0x2A9D, 0x2A9C, 0x2A19",
-    .reports = "as the standard scale: weight, clock, user slot, body fat % and body composition; battery level",
+    .reports = {"weight_kg", "device_time", "user_slot", "bmi", "height_cm", "fat_percent", "bmr_kcal", "muscle_percent", "muscle_kg", "lean_body_mass_kg", "soft_lean_mass_kg", "water_percent", "water_kg", "impedance_ohm", "battery_percent"},
     .link = LinkMode::gatt,
-    .gatt_characteristics = kCharacteristics,
+    .gatt_characteristics = {sig_scale::kWeightMeasurement, sig_scale::kBodyCompositionMeasurement, sig_scale::kBatteryLevel},
     .claims = claims,
     .decode_gatt = decode_gatt,
+    // The standard profiles: the standard scale's conversation (devices/bluetooth_sig_scale/).
+    .conversation = DeviceConversation{
+        .summary = "as the standard scale: consent for the person's user slot, then the weighing",
+        .build = sig_scale::conversation,
+    },
 };
 
 }  // namespace declouder

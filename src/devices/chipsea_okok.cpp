@@ -23,7 +23,7 @@
 // No public capture was found; the tests use frames built from this layout.
 // Sources: openScale OkOkHandler.kt, research/scales.md §2.10.
 #include "devices/decode_util.hpp"
-#include "devices/family.hpp"
+#include "devices/descriptor.hpp"
 
 namespace declouder {
 
@@ -118,12 +118,12 @@ bool claims(const Advertisement& adv) {
 
 }  // namespace
 
-extern const DeviceFamily kChipseaOkok = {
+extern const DeviceDescriptor kChipseaOkok = {
     .id = kModel,
     .name = "Chipsea \"OKOK\" broadcast scales (V20, V11, C0 frames; many no-name scales)",
     .recognised_by = "names ADV, Chipsea-BLE, Yoda0…, Yoda1…; manufacturer data with company 0x20CA, 0x11CA "
                      "or low byte 0xC0 (the id is payload), XOR checksums",
-    .reports = "weight (kg, jin, lb, st:lb), impedance (V20), stable flag",
+    .reports = {"weight_kg", "impedance_ohm"},
     .link = LinkMode::advertisement,
     .claims = claims,
     .claims_company = is_okok_company,

@@ -15,7 +15,7 @@
 // Sources: openScale ExcelvanCF36xHandler.kt, research/scales.md §2.7.
 #include "devices/decode_util.hpp"
 #include "devices/excelvan.hpp"
-#include "devices/family.hpp"
+#include "devices/descriptor.hpp"
 
 namespace declouder {
 
@@ -56,7 +56,6 @@ DecodeOutcome decode_result(ByteView b, WeightUnit configured) {
 
 namespace {
 
-constexpr std::uint16_t kCharacteristics[] = {excelvan::kNotifyCharacteristic};
 
 bool claims(const Advertisement& adv) { return adv.name == "Electronic Scale"; }
 
@@ -64,13 +63,13 @@ DecodeOutcome decode_gatt(const GattValue& v) { return excelvan::decode_result(v
 
 }  // namespace
 
-extern const DeviceFamily kExcelvanCf36x = {
+extern const DeviceDescriptor kExcelvanCf36x = {
     .id = "excelvan-cf36x",
     .name = "Excelvan CF366/CF369BLE",
     .recognised_by = "name \"Electronic Scale\"; characteristic 0xFFF4, 16/17-byte CF result",
-    .reports = "weight and the scale's own body fat %, bone, muscle %, visceral fat, water %, BMR",
+    .reports = {"weight_kg", "fat_percent", "bone_kg", "muscle_percent", "visceral_fat", "water_percent", "bmr_kcal"},
     .link = LinkMode::gatt,
-    .gatt_characteristics = kCharacteristics,
+    .gatt_characteristics = {excelvan::kNotifyCharacteristic},
     .claims = claims,
     .decode_gatt = decode_gatt,
 };

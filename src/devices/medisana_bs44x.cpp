@@ -23,7 +23,7 @@
 // Sources: openScale MedisanaBs44xHandler.kt, the openScale wiki "Medisana
 // BS444" and keptenkurk/BS440 (Raspberry Pi), research/scales.md §2.8.
 #include "devices/decode_util.hpp"
-#include "devices/family.hpp"
+#include "devices/descriptor.hpp"
 #include "devices/medisana.hpp"
 
 namespace declouder {
@@ -90,7 +90,6 @@ DecodeOutcome decode_body(ByteView b) {
 
 namespace {
 
-constexpr std::uint16_t kCharacteristics[] = {medisana::kWeightCharacteristic, medisana::kBodyCharacteristic};
 
 bool claims(const Advertisement& adv) {
   using decode_util::starts_with_ci;
@@ -109,13 +108,13 @@ DecodeOutcome decode_gatt(const GattValue& v) {
 
 }  // namespace
 
-extern const DeviceFamily kMedisanaBs44x = {
+extern const DeviceDescriptor kMedisanaBs44x = {
     .id = "medisana-bs44x",
     .name = "Medisana BS430, BS440, BS444 (Transtek)",
     .recognised_by = "service 0x78B2 or names 013197…, 013198…, 0202B6…, 0203B…; characteristics 0x8A21, 0x8A22",
-    .reports = "weight, user slot, scale clock; the scale's body fat %, water %, muscle %, bone, kcal",
+    .reports = {"weight_kg", "user_slot", "device_time", "fat_percent", "water_percent", "muscle_percent", "bone_kg", "bmr_kcal"},
     .link = LinkMode::gatt,
-    .gatt_characteristics = kCharacteristics,
+    .gatt_characteristics = {medisana::kWeightCharacteristic, medisana::kBodyCharacteristic},
     .claims = claims,
     .decode_gatt = decode_gatt,
 };

@@ -18,8 +18,8 @@
 // here a nameless 0xFFB0 device is claimed by both this family and icomon-ffb0,
 // and the frame shapes decide.
 #include "devices/decode_util.hpp"
-#include "devices/family.hpp"
-#include "devices/icomon.hpp"
+#include "devices/descriptor.hpp"
+#include "devices/icomon/protocol.hpp"
 
 namespace declouder {
 
@@ -61,7 +61,6 @@ DecodeOutcome decode_mgb_stream(ByteView b) {
 
 namespace {
 
-constexpr std::uint16_t kCharacteristics[] = {icomon::kLiveCharacteristic};
 
 bool claims(const Advertisement& adv) {
   using decode_util::starts_with_ci;
@@ -78,13 +77,13 @@ DecodeOutcome decode_gatt(const GattValue& v) { return icomon::decode_mgb_stream
 
 }  // namespace
 
-extern const DeviceFamily kMgb = {
+extern const DeviceDescriptor kMgb = {
     .id = "mgb",
     .name = "Legacy MGB scales on 0xFFB0 (Swan, Icomon, YG)",
     .recognised_by = "names swan…, …icomon…, yg…; or service 0xFFB0; characteristic 0xFFB2, 8-byte AC 02 frames",
-    .reports = "live and final weight, impedance",
+    .reports = {"weight_kg", "impedance_ohm"},
     .link = LinkMode::gatt,
-    .gatt_characteristics = kCharacteristics,
+    .gatt_characteristics = {icomon::kLiveCharacteristic},
     .claims = claims,
     .decode_gatt = decode_gatt,
 };

@@ -28,7 +28,7 @@
 #include "devices/one_byone.hpp"
 
 #include "devices/decode_util.hpp"
-#include "devices/family.hpp"
+#include "devices/descriptor.hpp"
 
 namespace declouder {
 
@@ -77,7 +77,6 @@ DecodeOutcome decode_frame(ByteView b) {
 
 namespace {
 
-constexpr std::uint16_t kCharacteristics[] = {one_byone::kNotifyCharacteristic};
 
 bool claims(const Advertisement& adv) {
   using decode_util::equals_ci;
@@ -89,13 +88,13 @@ DecodeOutcome decode_gatt(const GattValue& v) { return one_byone::decode_frame(v
 
 }  // namespace
 
-extern const DeviceFamily kOneByone = {
+extern const DeviceDescriptor kOneByone = {
     .id = "1byone",
     .name = "1byone Health Scale and Eufy Smart Scale C1/P1/A1 (T9146, T9147, T9120)",
     .recognised_by = "names \"Health Scale\", \"eufy T9146/T9147/T9120\"; characteristic 0xFFF4, CF frames with XOR checksum",
-    .reports = "live and final weight, impedance, history with scale clock",
+    .reports = {"weight_kg", "impedance_ohm", "device_time"},
     .link = LinkMode::gatt,
-    .gatt_characteristics = kCharacteristics,
+    .gatt_characteristics = {one_byone::kNotifyCharacteristic},
     .claims = claims,
     .decode_gatt = decode_gatt,
 };

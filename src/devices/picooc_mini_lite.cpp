@@ -22,8 +22,8 @@
 #include <array>
 
 #include "devices/decode_util.hpp"
-#include "devices/family.hpp"
-#include "devices/picooc.hpp"
+#include "devices/descriptor.hpp"
+#include "devices/picooc_mini/protocol.hpp"
 
 namespace declouder {
 
@@ -73,11 +73,11 @@ DecodeOutcome decode_advert(const Advertisement& adv) {
 
 }  // namespace
 
-extern const DeviceFamily kPicoocMiniLite = {
+extern const DeviceDescriptor kPicoocMiniLite = {
     .id = "picooc-mini-lite",
     .name = "Picooc Mini Lite (PICOOC-L), broadcast only",
     .recognised_by = "name PICOOC-L; 16-byte manufacturer value (its company id bytes are the MAC) summing to 0xFF",
-    .reports = "weight, impedance, completed flag",
+    .reports = {"weight_kg", "impedance_ohm"},
     .link = LinkMode::advertisement,
     .claims = claims,
     .decode_advert = decode_advert,

@@ -33,7 +33,7 @@
 #include "devices/qn.hpp"
 
 #include "devices/decode_util.hpp"
-#include "devices/family.hpp"
+#include "devices/descriptor.hpp"
 
 namespace declouder {
 
@@ -132,7 +132,6 @@ Bytes build_weight_ack(std::uint8_t protocol_type) {
 
 namespace {
 
-constexpr std::uint16_t kCharacteristics[] = {qn::kNotifyType1, qn::kNotifyType2};
 
 bool claims(const Advertisement& adv) {
   using decode_util::starts_with_ci;
@@ -161,14 +160,14 @@ DecodeOutcome decode_gatt(const GattValue& v) {
 
 }  // namespace
 
-extern const DeviceFamily kQnScale = {
+extern const DeviceDescriptor kQnScale = {
     .id = "qn-scale",
     .name = "QN/Yolanda scales: Renpho QN-Scale, FITINDEX ES-26M, Sencor, SEB Goodvibes, GE Fit Plus",
     .recognised_by = "service 0xFFE0 or 0xFFF0 and name QN-Scale/Renpho-Scale/SEB-Scale, or service 0xAE00; "
                      "characteristics 0xFFE1, 0xFFF1; sum checksum",
-    .reports = "live and stable weight, stored records with clock, two raw resistances (qn_r1, qn_r2)",
+    .reports = {"weight_kg", "device_time", "qn_r1", "qn_r2"},
     .link = LinkMode::gatt,
-    .gatt_characteristics = kCharacteristics,
+    .gatt_characteristics = {qn::kNotifyType1, qn::kNotifyType2},
     .claims = claims,
     .decode_gatt = decode_gatt,
 };

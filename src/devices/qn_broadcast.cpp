@@ -20,14 +20,13 @@
 //
 // Sources: openScale QNHandlerBroadcast.kt and its FT-26R test, research/scales.md §2.4.
 #include "devices/decode_util.hpp"
-#include "devices/family.hpp"
+#include "devices/descriptor.hpp"
 
 namespace declouder {
 
 namespace {
 
 constexpr const char* kModel = "qn-broadcast";
-constexpr std::uint16_t kCompanyIds[] = {0xFFFF};
 
 DecodeOutcome decode_frame(ByteView b) {
   if (b.size() < 2 || b[0] != 0xAA || b[1] != 0xBB)
@@ -55,13 +54,13 @@ bool claims(const Advertisement& adv) {
 
 }  // namespace
 
-extern const DeviceFamily kQnBroadcast = {
+extern const DeviceDescriptor kQnBroadcast = {
     .id = kModel,
     .name = "QN broadcast scales (FITINDEX FT-26R-W, Renpho ES-26M-W and other weight-only QN units)",
     .recognised_by = "manufacturer data company 0xFFFF starting AA BB, at least 19 bytes",
-    .reports = "weight, stable flag",
+    .reports = {"weight_kg"},
     .link = LinkMode::advertisement,
-    .company_ids = kCompanyIds,
+    .company_ids = {0xFFFF},
     .claims = claims,
     .decode_advert = decode_advert,
 };

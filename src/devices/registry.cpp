@@ -2,34 +2,34 @@
 
 #include <algorithm>
 #include <array>
-#include <unordered_map>
 
 namespace declouder {
 
-// Every family, in registry order. Add new families here (one line each).
-// Order matters only for how `devices` lists them and which reading comes
-// first when two families decode the same bytes; dispatch is by index.
-extern const DeviceFamily kMiScale;
-extern const DeviceFamily kMiScale2;
-extern const DeviceFamily kSigScale;
-extern const DeviceFamily kBeurerSanitasStandard;
-extern const DeviceFamily kPicoocMini;
-extern const DeviceFamily kPicoocMiniLite;
-extern const DeviceFamily kIcomon;
-extern const DeviceFamily kMgb;
-extern const DeviceFamily kQnScale;
-extern const DeviceFamily kQnBroadcast;
-extern const DeviceFamily kYunmai;
-extern const DeviceFamily kOneByone;
-extern const DeviceFamily kExcelvanCf36x;
-extern const DeviceFamily kMedisanaBs44x;
-extern const DeviceFamily kChipseaOkok;
-extern const DeviceFamily kMiBand1;
-extern const DeviceFamily kHeartRate;
+// Every built-in device, one line each (its descriptor is in its own folder or file).
+// Order matters only for how `devices` lists them, which claimant `scan` names first and
+// which conversation is chosen when two devices claim one advertisement; dispatch is by index.
+extern const DeviceDescriptor kMiScale;
+extern const DeviceDescriptor kMiScale2;
+extern const DeviceDescriptor kSigScale;
+extern const DeviceDescriptor kBeurerSanitasStandard;
+extern const DeviceDescriptor kPicoocMini;
+extern const DeviceDescriptor kPicoocMiniLite;
+extern const DeviceDescriptor kIcomon;
+extern const DeviceDescriptor kMgb;
+extern const DeviceDescriptor kQnScale;
+extern const DeviceDescriptor kQnBroadcast;
+extern const DeviceDescriptor kYunmai;
+extern const DeviceDescriptor kOneByone;
+extern const DeviceDescriptor kExcelvanCf36x;
+extern const DeviceDescriptor kMedisanaBs44x;
+extern const DeviceDescriptor kChipseaOkok;
+extern const DeviceDescriptor kMiBand1;
+extern const DeviceDescriptor kHeartRate;
+extern const DeviceDescriptor kBodyBugg;
 
 namespace {
 
-constexpr auto kFamilies = std::to_array<const DeviceFamily*>({
+const auto kBuiltin = std::to_array<const DeviceDescriptor*>({
     &kMiScale,
     &kMiScale2,
     &kSigScale,
@@ -47,40 +47,26 @@ constexpr auto kFamilies = std::to_array<const DeviceFamily*>({
     &kChipseaOkok,
     &kMiBand1,
     &kHeartRate,
+    &kBodyBugg,
 });
 
 // Candidate lists live on the stack: decoding allocates nothing.
-constexpr std::size_t kMaxCandidates = 16;
-static_assert(kFamilies.size() <= 64);
+constexpr std::size_t kMaxCandidates = 32;
 
-struct Index {
-  std::unordered_map<std::uint16_t, std::vector<const DeviceFamily*>> by_service_data;
-  std::unordered_map<std::uint16_t, std::vector<const DeviceFamily*>> by_company;
-  std::unordered_map<std::uint16_t, std::vector<const DeviceFamily*>> by_characteristic;
-  std::vector<const DeviceFamily*> company_predicates;  // families with claims_company
-  std::vector<const DeviceFamily*> advert_claimers;     // families with claims() and an advert decoder
+void add_unique(std::vector<const DeviceDescriptor*>& v, const DeviceDescriptor* d) {
+  if (std::find(v.begin(), v.end(), d) == v.end()) v.push_back(d);
+}
 
-  Index() {
-    for (const DeviceFamily* f : kFamilies) {
-      for (auto u : f->service_data_uuids) by_service_data[u].push_back(f);
-      for (auto c : f->company_ids) by_company[c].push_back(f);
-      for (auto c : f->gatt_characteristics) by_characteristic[c].push_back(f);
-      if (f->claims_company) company_predicates.push_back(f);
-      if (f->claims && f->decode_advert && f->service_data_uuids.empty() && f->company_ids.empty() &&
-          !f->claims_company)
-        advert_claimers.push_back(f);
-    }
+// A fixed-size set of candidates, in the order they were added.
+struct Candidates {
+  std::array<const DeviceDescriptor*, kMaxCandidates> items{};
+  std::size_t size = 0;
+  void add(const DeviceDescriptor* d) {
+    for (std::size_t i = 0; i < size; ++i)
+      if (items[i] == d) return;
+    if (size < items.size()) items[size++] = d;
   }
 };
-
-const Index& index() {
-  static const Index idx;
-  return idx;
-}
-
-void add_unique(std::vector<const DeviceFamily*>& v, const DeviceFamily* f) {
-  if (std::find(v.begin(), v.end(), f) == v.end()) v.push_back(f);
-}
 
 }  // namespace
 
@@ -93,102 +79,118 @@ std::string_view link_mode_name(LinkMode m) {
   return "?";
 }
 
-std::span<const DeviceFamily* const> DeviceRegistry::families() const { return kFamilies; }
+DeviceRegistry::DeviceRegistry(std::vector<const DeviceDescriptor*> devices) : devices_(std::move(devices)) {
+  for (const DeviceDescriptor* d : devices_) {
+    for (auto u : d->service_data_uuids) by_service_data_[u].push_back(d);
+    for (auto c : d->company_ids) by_company_[c].push_back(d);
+    for (auto c : d->gatt_characteristics) by_characteristic_[c].push_back(d);
+    if (d->claims_company) company_predicates_.push_back(d);
+    if (d->claims && d->decode_advert && d->service_data_uuids.empty() && d->company_ids.empty() &&
+        !d->claims_company)
+      advert_claimers_.push_back(d);
+  }
+}
 
-const DeviceFamily* DeviceRegistry::find(std::string_view id) const {
-  for (const DeviceFamily* f : kFamilies)
-    if (f->id == id) return f;
+const DeviceDescriptor* DeviceRegistry::find(std::string_view id) const {
+  for (const DeviceDescriptor* d : devices_)
+    if (d->id == id) return d;
   return nullptr;
 }
 
-int DeviceRegistry::decode_advertisement(
-    const Advertisement& adv, const std::function<void(const DeviceFamily&, const DecodeOutcome&)>& on_outcome) const {
-  const Index& idx = index();
-  // Small fixed buffer of candidates: no allocation on the hot path.
-  std::array<const DeviceFamily*, kMaxCandidates> cand{};
-  std::size_t n = 0;
-  auto add = [&](const DeviceFamily* f) {
-    for (std::size_t i = 0; i < n; ++i)
-      if (cand[i] == f) return;
-    if (n < cand.size()) cand[n++] = f;
-  };
+const DeviceSimulator* DeviceRegistry::find_simulator(std::string_view name) const {
+  for (const DeviceDescriptor* d : devices_)
+    if (d->simulator && d->simulator->name == name) return &*d->simulator;
+  return nullptr;
+}
+
+int DeviceRegistry::decode_advertisement(const Advertisement& adv, const OnOutcome& on_outcome) const {
+  Candidates cand;
   for (const auto& [uuid, data] : adv.service_data) {
     if (!uuid.is16()) continue;
-    if (auto it = idx.by_service_data.find(uuid.short16()); it != idx.by_service_data.end())
-      for (auto* f : it->second) add(f);
+    if (auto it = by_service_data_.find(uuid.short16()); it != by_service_data_.end())
+      for (auto* d : it->second) cand.add(d);
   }
   for (const auto& [company, data] : adv.manufacturer_data) {
-    if (auto it = idx.by_company.find(company); it != idx.by_company.end())
-      for (auto* f : it->second) add(f);
-    for (auto* f : idx.company_predicates)
-      if (f->claims_company(company)) add(f);
+    if (auto it = by_company_.find(company); it != by_company_.end())
+      for (auto* d : it->second) cand.add(d);
+    for (auto* d : company_predicates_)
+      if (d->claims_company(company)) cand.add(d);
   }
-  for (auto* f : idx.advert_claimers)
-    if (f->claims(adv)) add(f);
+  for (auto* d : advert_claimers_)
+    if (d->claims(adv)) cand.add(d);
 
   int ok = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    const DeviceFamily* f = cand[i];
-    if (!f->decode_advert) continue;
-    DecodeOutcome out = f->decode_advert(adv);
+  for (std::size_t i = 0; i < cand.size; ++i) {
+    const DeviceDescriptor* d = cand.items[i];
+    if (!d->decode_advert) continue;
+    DecodeOutcome out = d->decode_advert(adv);
     if (out.ok()) {
       ++ok;
       if (!out.reading.address) out.reading.address = adv.address;
     }
-    if (on_outcome) on_outcome(*f, out);
+    if (on_outcome) on_outcome(*d, out);
   }
   return ok;
 }
 
-int DeviceRegistry::decode_gatt(const GattValue& value,
-                                const std::function<void(const DeviceFamily&, const DecodeOutcome&)>& on_outcome) const {
-  const Index& idx = index();
-  std::array<const DeviceFamily*, kMaxCandidates> cand{};
-  std::size_t n = 0;
+int DeviceRegistry::decode_gatt(const GattValue& value, const OnOutcome& on_outcome) const {
+  Candidates cand;
   if (value.characteristic.is16()) {
-    if (auto it = idx.by_characteristic.find(value.characteristic.short16()); it != idx.by_characteristic.end())
-      for (auto* f : it->second)
-        if (n < cand.size()) cand[n++] = f;
+    if (auto it = by_characteristic_.find(value.characteristic.short16()); it != by_characteristic_.end())
+      for (auto* d : it->second) cand.add(d);
   }
-  // Several families share a characteristic (0xFFF1: QN and Picooc; 0xFFF4:
-  // 1byone and Excelvan; 0x2A9D: any standard scale and Beurer). When the
-  // device's name is known and some of them claim it, only those are tried.
+  // Several devices share a characteristic (0xFFF1: QN and Picooc; 0xFFF4: 1byone and
+  // Excelvan; 0x2A9D: any standard scale and Beurer). When the device's name is known and
+  // some of them claim it, only those are tried.
   if (!value.device_name.empty()) {
     Advertisement probe;
     probe.name = value.device_name;
     std::size_t named = 0;
-    for (std::size_t i = 0; i < n; ++i)
-      if (cand[i]->claims && cand[i]->claims(probe)) cand[named++] = cand[i];
-    if (named > 0) n = named;  // (with none, the list was left untouched)
+    for (std::size_t i = 0; i < cand.size; ++i)
+      if (cand.items[i]->claims && cand.items[i]->claims(probe)) cand.items[named++] = cand.items[i];
+    if (named > 0) cand.size = named;  // (with none, the list was left untouched)
   }
   int ok = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    const DeviceFamily* f = cand[i];
-    if (!f->decode_gatt) continue;
-    DecodeOutcome out = f->decode_gatt(value);
+  for (std::size_t i = 0; i < cand.size; ++i) {
+    const DeviceDescriptor* d = cand.items[i];
+    if (!d->decode_gatt) continue;
+    DecodeOutcome out = d->decode_gatt(value);
     if (out.ok()) {
       ++ok;
       if (!out.reading.address) out.reading.address = value.address;
     }
-    if (on_outcome) on_outcome(*f, out);
+    if (on_outcome) on_outcome(*d, out);
   }
   return ok;
 }
 
-std::vector<const DeviceFamily*> DeviceRegistry::claimants(const Advertisement& adv) const {
-  std::vector<const DeviceFamily*> out;
-  for (const DeviceFamily* f : kFamilies) {
-    if (f->claims && f->claims(adv)) add_unique(out, f);
-  }
-  // Families that decode this advert's data also claim it.
-  decode_advertisement(adv, [&](const DeviceFamily& f, const DecodeOutcome& o) {
-    if (o.ok()) add_unique(out, &f);
+std::vector<const DeviceDescriptor*> DeviceRegistry::claimants(const Advertisement& adv) const {
+  std::vector<const DeviceDescriptor*> out;
+  for (const DeviceDescriptor* d : devices_)
+    if (d->claims && d->claims(adv)) add_unique(out, d);
+  // Devices that decode this advert's data also claim it.
+  decode_advertisement(adv, [&](const DeviceDescriptor& d, const DecodeOutcome& o) {
+    if (o.ok()) add_unique(out, &d);
   });
   return out;
 }
 
-const DeviceRegistry& registry() {
-  static const DeviceRegistry r;
+const DeviceDescriptor* DeviceRegistry::conversation_for(const Advertisement& adv, bool unattended_only) const {
+  // The first device that claims the advertisement is the device; when it has no
+  // conversation, nobody talks to it (a Mi Band also lists the Heart Rate service, but it
+  // is a band, not a strap).
+  for (const DeviceDescriptor* d : devices_) {
+    if (!d->claims || !d->claims(adv)) continue;
+    if (!d->conversation || (unattended_only && !d->conversation->unattended)) return nullptr;
+    return d;
+  }
+  return nullptr;
+}
+
+std::span<const DeviceDescriptor* const> builtin_devices() { return kBuiltin; }
+
+const DeviceRegistry& builtin_registry() {
+  static const DeviceRegistry r({kBuiltin.begin(), kBuiltin.end()});
   return r;
 }
 

@@ -1,41 +1,61 @@
-// The flat list of device families, indexed once for fast dispatch.
+// The devices declouder knows, indexed once for fast dispatch.
 //
-// Theengs Decoder re-parses a JSON description of every device for every
-// advertisement (130-900 us each). Here each advertisement goes straight to the
-// families registered for its service-data UUIDs and company ids, so a frame
-// that matches nothing costs a few comparisons.
+// Theengs Decoder re-parses a JSON description of every device for every advertisement
+// (130-900 us each). Here each advertisement goes straight to the devices listed for its
+// service-data UUIDs and company ids, so a frame that matches nothing costs a few comparisons.
+//
+// builtin_devices() (registry.cpp) is the one list of the devices compiled in. A
+// DeviceRegistry is built from any list of descriptors (the built-in ones, and later the
+// definition files a person wrote), so commands and tests choose what they dispatch to.
 #pragma once
 
 #include <functional>
 #include <span>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
-#include "devices/family.hpp"
+#include "devices/descriptor.hpp"
 
 namespace declouder {
 
 class DeviceRegistry {
  public:
-  // All families, in registry order.
-  std::span<const DeviceFamily* const> families() const;
-  const DeviceFamily* find(std::string_view id) const;
+  // The descriptors must outlive the registry (the built-in ones are static).
+  explicit DeviceRegistry(std::vector<const DeviceDescriptor*> devices);
 
-  // Decodes one advertisement with every family that can claim it. Calls
-  // `on_outcome` once per family that was tried (ok or rejected), in order.
-  // Returns the number of successful readings.
-  int decode_advertisement(const Advertisement& adv,
-                           const std::function<void(const DeviceFamily&, const DecodeOutcome&)>& on_outcome) const;
+  // Every device, in list order.
+  std::span<const DeviceDescriptor* const> devices() const { return devices_; }
+  const DeviceDescriptor* find(std::string_view id) const;
+  // The simulator `declouder simulate` knows by this name (in one of the descriptors).
+  const DeviceSimulator* find_simulator(std::string_view name) const;
 
-  // Decodes one characteristic value. Families whose name matcher claims
-  // value.device_name are tried first. Same callback contract as above.
-  int decode_gatt(const GattValue& value,
-                  const std::function<void(const DeviceFamily&, const DecodeOutcome&)>& on_outcome) const;
+  using OnOutcome = std::function<void(const DeviceDescriptor&, const DecodeOutcome&)>;
+  // Decodes one advertisement with every device that can claim it. Calls `on_outcome` once
+  // per device that was tried (ok or rejected), in order. Returns the number of readings.
+  int decode_advertisement(const Advertisement& adv, const OnOutcome& on_outcome) const;
+  // Decodes one characteristic value. Devices whose matcher claims value.device_name are
+  // tried first. Same callback contract as above.
+  int decode_gatt(const GattValue& value, const OnOutcome& on_outcome) const;
 
-  // The families that claim this advertisement (for `scan`), best first.
-  std::vector<const DeviceFamily*> claimants(const Advertisement& adv) const;
+  // The devices that claim this advertisement (for `scan`), best first.
+  std::vector<const DeviceDescriptor*> claimants(const Advertisement& adv) const;
+  // The device to talk to about this advertisement: its first claimant, when that device
+  // has a conversation (`unattended_only`: one `run` starts by itself); else null.
+  const DeviceDescriptor* conversation_for(const Advertisement& adv, bool unattended_only = false) const;
+
+ private:
+  std::vector<const DeviceDescriptor*> devices_;
+  std::unordered_map<std::uint16_t, std::vector<const DeviceDescriptor*>> by_service_data_;
+  std::unordered_map<std::uint16_t, std::vector<const DeviceDescriptor*>> by_company_;
+  std::unordered_map<std::uint16_t, std::vector<const DeviceDescriptor*>> by_characteristic_;
+  std::vector<const DeviceDescriptor*> company_predicates_;  // devices with claims_company
+  std::vector<const DeviceDescriptor*> advert_claimers_;     // claims() and an advert decoder, no keys
 };
 
-const DeviceRegistry& registry();
+// The devices compiled into declouder, in the order `declouder devices` lists them.
+std::span<const DeviceDescriptor* const> builtin_devices();
+// A registry of the built-in devices: what every command dispatches to.
+const DeviceRegistry& builtin_registry();
 
 }  // namespace declouder

@@ -24,7 +24,7 @@
 #include "devices/yunmai.hpp"
 
 #include "devices/decode_util.hpp"
-#include "devices/family.hpp"
+#include "devices/descriptor.hpp"
 
 namespace declouder {
 
@@ -96,7 +96,6 @@ DecodeOutcome decode_frame(ByteView b) {
 
 namespace {
 
-constexpr std::uint16_t kCharacteristics[] = {yunmai::kNotifyCharacteristic};
 
 bool claims(const Advertisement& adv) { return decode_util::starts_with_ci(adv.name, "YUNMAI-"); }
 
@@ -104,13 +103,13 @@ DecodeOutcome decode_gatt(const GattValue& v) { return yunmai::decode_frame(v.va
 
 }  // namespace
 
-extern const DeviceFamily kYunmai = {
+extern const DeviceDescriptor kYunmai = {
     .id = "yunmai",
     .name = "Yunmai SE, Mini, Signal (YUNMAI-ISSE, -ISM, -SIGNAL, -ISC2P, -Scale-3)",
     .recognised_by = "name YUNMAI-…; characteristic 0xFFE4, frames starting 0D",
-    .reports = "final weight, resistance, user id, scale clock (UTC), body fat % (protocol 0x1E+)",
+    .reports = {"weight_kg", "impedance_ohm", "user_slot", "device_time", "fat_percent"},
     .link = LinkMode::gatt,
-    .gatt_characteristics = kCharacteristics,
+    .gatt_characteristics = {yunmai::kNotifyCharacteristic},
     .claims = claims,
     .decode_gatt = decode_gatt,
 };

@@ -2,7 +2,7 @@
 
 #include <chrono>
 
-#include "ble/bluez_client.hpp"
+#include "radio/bluez_client.hpp"
 #include "capture/session.hpp"
 
 namespace declouder {

@@ -1,6 +1,6 @@
 #include "gateway/conversations.hpp"
 
-#include "ble/session.hpp"
+#include "link/session.hpp"
 
 namespace declouder {
 
@@ -22,7 +22,7 @@ ConversationOutcome hold_conversation(GattLink& link, const ConversationRequest&
   options.tell = request.tell;
   try {
     SessionRunner runner(link, options);
-    SessionResult r = runner.run(request.driver->build(request.params), handlers);
+    SessionResult r = runner.run(request.device->conversation->build(request.context), handlers);
     out.reconnects = r.reconnects;
     out.ok = true;
   } catch (const std::exception& e) {  // SessionError, LinkLost, BleError, ConversationCancelled

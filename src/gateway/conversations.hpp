@@ -1,6 +1,6 @@
 // Conversations in the gateway: scales that must be talked to (Picooc Mini, ICOMON/Crenot,
 // Bluetooth SIG standard scales) are connected to by `declouder run` itself, with the step
-// lists of src/ble/conversation_*.cpp, whenever one of them wakes up.
+// lists of their descriptors (src/devices/<device>/conversation.cpp), whenever one of them wakes up.
 //
 // Who decides, who talks:
 //   - the planner (below) runs on the gateway's event-loop thread, next to the pipeline and
@@ -25,8 +25,8 @@
 #include <set>
 #include <string>
 
-#include "ble/conversations.hpp"
-#include "ble/gatt_link.hpp"
+#include "devices/descriptor.hpp"
+#include "link/gatt_link.hpp"
 #include "core/frame.hpp"
 
 namespace declouder {
@@ -43,8 +43,8 @@ struct ConversationOutcome {
 // person ("step on the scale"); `done` is called once, on the source's thread, at the end.
 struct ConversationRequest {
   Advertisement advert;
-  const ConversationDriver* driver = nullptr;
-  ConversationParams params;
+  const DeviceDescriptor* device = nullptr;  // has a conversation
+  ConversationContext context;
   std::function<void(const std::string&)> tell;
   std::function<void(const ConversationOutcome&)> done;
 };

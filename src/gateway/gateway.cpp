@@ -7,7 +7,7 @@
 namespace declouder {
 
 void Gateway::consider_conversation(Source& source, const std::string& label, const Advertisement& a, int decoded) {
-  const ConversationDriver* driver = unattended_conversation_for(a);
+  const DeviceDescriptor* driver = pipeline_.devices().conversation_for(a, /*unattended_only=*/true);
   if (!driver || !a.address) return;
   const std::string device = a.address->str();
   // Ownership needs the signal strength of the devices only a conversation decodes.
@@ -19,13 +19,13 @@ void Gateway::consider_conversation(Source& source, const std::string& label, co
   if (decision != ConversationPlanner::Decision::talk) return;
 
   const std::string who = (a.name.empty() ? std::string() : a.name + " ") + device;
-  log_("talking to " + who + " (" + std::string(driver->id) + ")");
+  log_("talking to " + who + " (" + driver->id + ")");
   ConversationRequest r;
   r.advert = a;
-  r.driver = driver;
-  r.params = conversation_params_;
-  r.params.advert = a;
-  r.params.unix_now = static_cast<std::int64_t>(std::time(nullptr));
+  r.device = driver;
+  r.context = conversation_defaults_;
+  r.context.advert = a;
+  r.context.unix_now = static_cast<std::int64_t>(std::time(nullptr));
   r.tell = [this, who](const std::string& line) { loop_.post([this, who, line] { log_(who + ": " + line); }); };
   r.done = [this, who](const ConversationOutcome& o) {
     loop_.post([this, who, o] {

@@ -37,9 +37,10 @@ class Gateway {
   // nothing left to do (replays, simulations with a number of weighings).
   void set_exit_when_done(bool v) { exit_when_done_ = v; }
   void set_stop_timeout_us(std::int64_t us) { stop_timeout_us_ = us; }
-  // What every conversation starts from (a standard scale's user slot and consent code);
-  // the advertisement and the time are filled in per conversation.
-  void set_conversation_params(ConversationParams p) { conversation_params_ = std::move(p); }
+  // What every conversation starts from (the person weighing, when known, and their user
+  // slot and consent code on the scale); the advertisement and the time are filled in per
+  // conversation.
+  void set_conversation_defaults(ConversationContext c) { conversation_defaults_ = std::move(c); }
 
   // Any thread (the signal thread): asks the gateway to stop.
   void request_stop(const std::string& why);
@@ -59,7 +60,7 @@ class Gateway {
   std::vector<std::unique_ptr<Source>> sources_;
   std::vector<std::thread> threads_;
   ConversationPlanner planner_;  // loop thread only
-  ConversationParams conversation_params_;
+  ConversationContext conversation_defaults_;
   StopFlag source_stop_;
   bool stop_ = false;  // loop thread only
   bool failed_ = false;  // loop thread only

@@ -1,34 +1,8 @@
 #include "gateway/outbox.hpp"
 
 #include "outputs/measurement_json.hpp"
-#include "store/migrations.hpp"
 
 namespace declouder {
-
-namespace {
-
-const MigrationRegistration kOutboxMigration{{"0300_gateway_outbox", R"sql(
-CREATE TABLE gateway_outbox (
-  id            INTEGER PRIMARY KEY,       -- queue order
-  uid           TEXT NOT NULL UNIQUE,      -- the measurement's deterministic uid
-  measurement_id INTEGER,                  -- the store's row id, when stored there
-  device        TEXT NOT NULL DEFAULT '',  -- scale address (ownership key)
-  person        TEXT NOT NULL DEFAULT '',  -- '' while unassigned
-  body          TEXT NOT NULL,             -- the measurement as JSON
-  heard_us      INTEGER NOT NULL,          -- when this gateway queued it (Unix us)
-  feed_sent_us  INTEGER,                   -- own feed acknowledged by the broker
-  claim         TEXT NOT NULL DEFAULT 'waiting' CHECK (claim IN ('waiting','claimed','won','lost')),
-  claimed_by    TEXT NOT NULL DEFAULT '',  -- gateway whose claim came first
-  delivered_us  INTEGER                    -- household messages acknowledged
-);
-CREATE INDEX gateway_outbox_open ON gateway_outbox(claim, delivered_us);
-CREATE TABLE gateway_cursor (
-  output        TEXT PRIMARY KEY,          -- 'mqtt'
-  measurement_id INTEGER NOT NULL          -- last store row id queued
-);
-)sql"}};
-
-}  // namespace
 
 bool Outbox::enqueue(const Measurement& m, std::int64_t now_us, std::optional<std::int64_t> oldest_unqueued) {
   Database::Transaction tx(db_);

@@ -1,11 +1,10 @@
 #include "gateway/pipeline.hpp"
 
 #include "core/time.hpp"
-#include "devices/registry.hpp"
 
 namespace declouder {
 
-Bytes raw_bytes_for(const DeviceFamily& family, const Advertisement& adv) {
+Bytes raw_bytes_for(const DeviceDescriptor& family, const Advertisement& adv) {
   for (std::uint16_t u : family.service_data_uuids)
     if (const Bytes* b = adv.service_data_for(u)) return *b;
   for (std::uint16_t c : family.company_ids)
@@ -19,7 +18,7 @@ int Pipeline::advertisement(const Advertisement& adv, const std::string& source)
   ++counts_.frames;
   int decoded = 0;
   const std::int64_t t = adv.time_us ? adv.time_us : now_unix_us();
-  registry().decode_advertisement(adv, [&](const DeviceFamily& f, const DecodeOutcome& o) {
+  devices_->decode_advertisement(adv, [&](const DeviceDescriptor& f, const DecodeOutcome& o) {
     if (!o.ok()) {
       if (o.status != DecodeStatus::not_this_device) {
         ++counts_.rejected;
@@ -39,7 +38,7 @@ int Pipeline::advertisement(const Advertisement& adv, const std::string& source)
 void Pipeline::gatt_value(const GattValue& value, const std::string& source) {
   ++counts_.frames;
   const std::int64_t t = value.time_us ? value.time_us : now_unix_us();
-  registry().decode_gatt(value, [&](const DeviceFamily& f, const DecodeOutcome& o) {
+  devices_->decode_gatt(value, [&](const DeviceDescriptor& f, const DecodeOutcome& o) {
     if (!o.ok()) {
       if (o.status != DecodeStatus::not_this_device) {
         ++counts_.rejected;

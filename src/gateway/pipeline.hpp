@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "core/frame.hpp"
-#include "devices/family.hpp"
+#include "devices/registry.hpp"
 #include "gateway/output.hpp"
 #include "store/recorder.hpp"
 
@@ -36,7 +36,7 @@ struct PipelineCounts {
 
 // The bytes a family decoded in an advertisement (its service data or
 // manufacturer data), kept with the reading so it can be decoded again later.
-Bytes raw_bytes_for(const DeviceFamily& family, const Advertisement& adv);
+Bytes raw_bytes_for(const DeviceDescriptor& family, const Advertisement& adv);
 
 class Pipeline {
  public:
@@ -44,6 +44,10 @@ class Pipeline {
   Pipeline(Recorder& recorder, std::vector<GatewayOutput*> outputs, std::int64_t settle_us = 15'000'000,
            Log debug = {})
       : recorder_(recorder), outputs_(std::move(outputs)), settle_us_(settle_us), debug_(std::move(debug)) {}
+
+  // The devices frames are decoded with (default: the built-in ones).
+  void use_devices(const DeviceRegistry& devices) { devices_ = &devices; }
+  const DeviceRegistry& devices() const { return *devices_; }
 
   // Returns how many drivers decoded it (0: nothing in it for us, or a device that must be asked).
   int advertisement(const Advertisement& adv, const std::string& source);
@@ -69,6 +73,7 @@ class Pipeline {
   void hand_on(const Measurement& m, const std::string& source);
 
   Recorder& recorder_;
+  const DeviceRegistry* devices_ = &builtin_registry();
   std::vector<GatewayOutput*> outputs_;
   std::int64_t settle_us_;
   Log debug_;

@@ -4,7 +4,7 @@
 #include <stdexcept>
 
 #include "core/time.hpp"
-#include "sim/simulator_link.hpp"
+#include "link/simulator_link.hpp"
 
 namespace declouder {
 
@@ -22,13 +22,15 @@ double number(const std::string& key, const std::string& v) {
 
 }  // namespace
 
-SimulatorSpec parse_simulator_spec(const std::string& text) {
+SimulatorSpec parse_simulator_spec(const std::string& text, const DeviceRegistry& devices) {
   SimulatorSpec s;
   const auto colon = text.find(':');
   s.name = text.substr(0, colon);
-  if (!find_simulator(s.name)) {
+  s.simulator = devices.find_simulator(s.name);
+  if (!s.simulator) {
     std::string known;
-    for (const SimulatorInfo& i : all_simulators()) known += (known.empty() ? "" : ", ") + std::string(i.name);
+    for (const DeviceDescriptor* d : devices.devices())
+      if (d->simulator) known += (known.empty() ? "" : ", ") + d->simulator->name;
     throw std::invalid_argument("'" + s.name + "' is not a simulated device (known: " + known + ")");
   }
   if (colon == std::string::npos) return s;
@@ -57,13 +59,13 @@ SimulatorSpec parse_simulator_spec(const std::string& text) {
 }
 
 std::string SimulatorSource::describe() const {
-  auto device = find_simulator(spec_.name)->create(spec_.options);
+  auto device = spec_.simulator->create(spec_.options);
   const bool talks = !device->gatt().empty();
   return "SIMULATED " + spec_.name + " at " + device->address().str() +
          (talks ? " (advertisements and GATT)" : " (advertisements only)");
 }
 
-bool SimulatorSource::can_converse() const { return !find_simulator(spec_.name)->create(spec_.options)->gatt().empty(); }
+bool SimulatorSource::can_converse() const { return !spec_.simulator->create(spec_.options)->gatt().empty(); }
 
 void SimulatorSource::run(const FrameHandlers& to, const StopFlag& stop) {
   using Clock = std::chrono::steady_clock;
@@ -83,7 +85,7 @@ void SimulatorSource::run(const FrameHandlers& to, const StopFlag& stop) {
   wall.on_advert = [&](const AdvertData& d) {
     if (!connected) advertise(d);
   };
-  auto device = find_simulator(spec_.name)->create(spec_.options);
+  auto device = spec_.simulator->create(spec_.options);
   address = device->address();
   SimulatorLink link(std::move(device), wall);  // starts the device's timeline
   while (!stop.requested()) {

@@ -1,5 +1,5 @@
-// Any simulator of src/sim/ (the device side of each protocol: mi-scale,
-// sig-scale, picooc-mini, crenot-gofit-s2, ...) hosted in-process as a source,
+// Any device's simulator (the device side of its protocol: mi-scale, sig-scale,
+// picooc-mini, crenot-gofit-s2, ...; `declouder simulate --list`) hosted in-process as a source,
 // on a wall-clock SimulatorLink: what the device advertises reaches the
 // pipeline as BlueZ would report it (the current advertisement repeated every
 // 100 ms, and at once when it changes), on the device's own timeline; and the
@@ -11,19 +11,21 @@
 
 #include <string>
 
+#include "devices/registry.hpp"
 #include "gateway/source.hpp"
-#include "sim/simulated_device.hpp"
+#include "link/simulated_device.hpp"
 
 namespace declouder {
 
 struct SimulatorSpec {
   std::string name;
+  const DeviceSimulator* simulator = nullptr;  // in a descriptor of the registry it was found in
   SimOptions options;
   int rssi = -65;
 };
 
 // Throws std::invalid_argument naming what is wrong (unknown device or key).
-SimulatorSpec parse_simulator_spec(const std::string& text);
+SimulatorSpec parse_simulator_spec(const std::string& text, const DeviceRegistry& devices);
 
 class SimulatorSource : public Source {
  public:

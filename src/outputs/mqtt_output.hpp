@@ -45,7 +45,7 @@
 #include "store/recorder.hpp"
 #include "outputs/domoticz.hpp"
 #include "outputs/home_assistant.hpp"
-#include "outputs/mqtt_client.hpp"
+#include "mqtt/client.hpp"
 
 namespace declouder {
 

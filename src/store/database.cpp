@@ -9,23 +9,10 @@
 namespace declouder {
 
 namespace {
-std::vector<Migration>& migration_table() {
-  static std::vector<Migration> table;
-  return table;
-}
-
 [[noreturn]] void fail(sqlite3* db, std::string_view what) {
   throw DatabaseError(std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
 }
 }  // namespace
-
-MigrationRegistration::MigrationRegistration(Migration m) { migration_table().push_back(m); }
-
-std::span<const Migration> all_migrations() {
-  auto& t = migration_table();
-  std::sort(t.begin(), t.end(), [](const Migration& a, const Migration& b) { return std::strcmp(a.name, b.name) < 0; });
-  return t;
-}
 
 // ---- Statement ----
 

@@ -1,12 +1,7 @@
-// Schema migrations, registered by the code that owns the tables.
-//
-//   static const MigrationRegistration m{{"0100_readings", R"sql( CREATE TABLE ... )sql"}};
-//
-// Names sort in the order they must run; the number prefix groups them by owner:
-//   01xx devices, readings, people, measurements (store/schema.cpp)
-//   02xx wearables: armband channels, band activity
-//   03xx gateway: the MQTT outbox and device ownership
-// Every table and column is documented in docs/schema.md.
+// Schema migrations: the one ordered list that builds the database (store/schema.cpp).
+// Database::open runs those not yet applied, in list order, each once; names carry a
+// number prefix that groups them by what owns the tables (01xx core, 02xx wearables,
+// 03xx gateway). Every table and column is documented in docs/schema.md.
 #pragma once
 
 #include <span>
@@ -18,11 +13,7 @@ struct Migration {
   const char* sql;
 };
 
-struct MigrationRegistration {
-  explicit MigrationRegistration(Migration m);
-};
-
-// All registered migrations, sorted by name.
+// Every migration, in the order they run.
 std::span<const Migration> all_migrations();
 
 }  // namespace declouder

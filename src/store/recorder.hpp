@@ -30,7 +30,7 @@
 #include <vector>
 
 #include "body/assignment.hpp"
-#include "body/person.hpp"
+#include "core/person.hpp"
 #include "core/bytes.hpp"
 #include "core/measurement.hpp"
 #include "core/reading.hpp"

@@ -1,24 +1,27 @@
-// The core store's tables (migrations 01xx): devices, readings, people and
-// measurements. Every column is documented in docs/schema.md. Released
-// migrations are never edited; a change is a new migration.
+// Every table of the database, as the explicit, ordered list of migrations that builds it:
+//   01xx devices, readings, people, measurements (store/recorder.hpp)
+//   02xx wearables: armband channels (store/armband_store.hpp), band activity (store/band_store.hpp)
+//   03xx the gateway's outbox (gateway/outbox.hpp)
+// Every column is documented in docs/schema.md. Released migrations are never edited; a
+// change is a new migration at the end of the list.
 #include "store/migrations.hpp"
 
 namespace declouder {
 namespace {
 
-const MigrationRegistration devices{{"0100_devices", R"sql(
+constexpr Migration kMigrations[] = {
+    {"0100_devices", R"sql(
 CREATE TABLE devices (
   id            INTEGER PRIMARY KEY,
-  family_id     TEXT NOT NULL,              -- DeviceFamily id, e.g. 'xiaomi-mi-scale-2'
+  family_id     TEXT NOT NULL,              -- DeviceDescriptor id, e.g. 'xiaomi-mi-scale-2'
   address       TEXT NOT NULL DEFAULT '',   -- 'AA:BB:CC:DD:EE:FF', '' when unknown
   name          TEXT,                       -- advertised name, when known
   first_seen_us INTEGER NOT NULL,
   last_seen_us  INTEGER NOT NULL,
   UNIQUE (family_id, address)
 );
-)sql"}};
-
-const MigrationRegistration readings{{"0101_readings", R"sql(
+)sql"},
+    {"0101_readings", R"sql(
 CREATE TABLE readings (
   id                 INTEGER PRIMARY KEY,
   device_id          INTEGER NOT NULL REFERENCES devices(id),
@@ -43,9 +46,8 @@ CREATE TABLE readings (
   device_metrics     TEXT                       -- JSON object of values the device computed itself
 );
 CREATE INDEX readings_by_frame ON readings(device_id, raw);
-)sql"}};
-
-const MigrationRegistration people{{"0102_people", R"sql(
+)sql"},
+    {"0102_people", R"sql(
 CREATE TABLE people (
   id            INTEGER PRIMARY KEY,
   name          TEXT NOT NULL UNIQUE,
@@ -58,9 +60,8 @@ CREATE TABLE people (
   scale_user    INTEGER,
   updated_at_us INTEGER NOT NULL
 );
-)sql"}};
-
-const MigrationRegistration measurements{{"0103_measurements", R"sql(
+)sql"},
+    {"0103_measurements", R"sql(
 CREATE TABLE measurements (
   id                 INTEGER PRIMARY KEY,
   uid                TEXT NOT NULL UNIQUE,      -- deterministic, see docs/schema.md
@@ -87,7 +88,87 @@ CREATE TABLE measurements (
 );
 CREATE INDEX measurements_by_weighing ON measurements(device_id, weighing_key);
 CREATE INDEX measurements_by_person_time ON measurements(person_id, time_us);
-)sql"}};
+)sql"},
+    {"0200_armband", R"sql(
+CREATE TABLE armband_sessions (
+  id INTEGER PRIMARY KEY,
+  device_address INTEGER NOT NULL,
+  model TEXT NOT NULL,
+  format_version TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  channel_id INTEGER NOT NULL,
+  start_unix_s INTEGER NOT NULL,
+  divisor INTEGER NOT NULL,
+  sample_bits INTEGER NOT NULL,
+  tick_rate INTEGER NOT NULL,
+  declared_count INTEGER NOT NULL,
+  stored_count INTEGER NOT NULL,
+  complete INTEGER NOT NULL,
+  header_info TEXT NOT NULL,
+  source TEXT NOT NULL,
+  imported_unix_us INTEGER NOT NULL,
+  UNIQUE (device_address, channel_id, start_unix_s)
+);
+CREATE TABLE armband_samples (
+  session_id INTEGER NOT NULL REFERENCES armband_sessions(id) ON DELETE CASCADE,
+  sample_index INTEGER NOT NULL,
+  time_unix_ms INTEGER NOT NULL,
+  raw INTEGER,
+  PRIMARY KEY (session_id, sample_index)
+) WITHOUT ROWID;
+CREATE INDEX armband_samples_by_time ON armband_samples(time_unix_ms);
+CREATE TABLE armband_diagnostics (
+  session_id INTEGER NOT NULL REFERENCES armband_sessions(id) ON DELETE CASCADE,
+  entry_index INTEGER NOT NULL,
+  time_unix_s INTEGER NOT NULL,
+  code_i INTEGER NOT NULL,
+  code_j INTEGER NOT NULL,
+  PRIMARY KEY (session_id, entry_index)
+) WITHOUT ROWID;
+CREATE TABLE armband_calibration (
+  channel TEXT PRIMARY KEY,
+  scale REAL NOT NULL,
+  offset REAL NOT NULL DEFAULT 0,
+  unit TEXT NOT NULL,
+  source TEXT NOT NULL
+);
+)sql"},
+    {"0201_band_activity", R"sql(
+CREATE TABLE band_activity (
+  address TEXT NOT NULL,
+  minute_local TEXT NOT NULL,
+  kind INTEGER NOT NULL,
+  intensity INTEGER NOT NULL,
+  steps INTEGER NOT NULL,
+  heart_rate INTEGER,
+  imported_unix_us INTEGER NOT NULL,
+  PRIMARY KEY (address, minute_local)
+) WITHOUT ROWID;
+)sql"},
+    {"0300_gateway_outbox", R"sql(
+CREATE TABLE gateway_outbox (
+  id            INTEGER PRIMARY KEY,       -- queue order
+  uid           TEXT NOT NULL UNIQUE,      -- the measurement's deterministic uid
+  measurement_id INTEGER,                  -- the store's row id, when stored there
+  device        TEXT NOT NULL DEFAULT '',  -- scale address (ownership key)
+  person        TEXT NOT NULL DEFAULT '',  -- '' while unassigned
+  body          TEXT NOT NULL,             -- the measurement as JSON
+  heard_us      INTEGER NOT NULL,          -- when this gateway queued it (Unix us)
+  feed_sent_us  INTEGER,                   -- own feed acknowledged by the broker
+  claim         TEXT NOT NULL DEFAULT 'waiting' CHECK (claim IN ('waiting','claimed','won','lost')),
+  claimed_by    TEXT NOT NULL DEFAULT '',  -- gateway whose claim came first
+  delivered_us  INTEGER                    -- household messages acknowledged
+);
+CREATE INDEX gateway_outbox_open ON gateway_outbox(claim, delivered_us);
+CREATE TABLE gateway_cursor (
+  output        TEXT PRIMARY KEY,          -- 'mqtt'
+  measurement_id INTEGER NOT NULL          -- last store row id queued
+);
+)sql"},
+};
 
 }  // namespace
+
+std::span<const Migration> all_migrations() { return kMigrations; }
+
 }  // namespace declouder

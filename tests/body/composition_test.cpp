@@ -8,7 +8,7 @@
 #include <limits>
 
 #include "body/composition.hpp"
-#include "body/metrics_json.hpp"
+#include "outputs/metrics_json.hpp"
 
 using namespace declouder;
 

@@ -2,7 +2,7 @@
 # The unassigned inbox: weighings nobody could be matched to are kept, listed,
 # assigned by hand, and then teach the "previous weight" rule. Uses the default
 # database location (under $HOME) and the default config file.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib/common.sh"
 export HOME="$WORKDIR/home" XDG_DATA_HOME= XDG_CONFIG_HOME=
 mkdir -p "$HOME/.config/declouder"
 cat > "$HOME/.config/declouder/config.toml" <<TOML

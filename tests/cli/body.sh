@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `declouder body` as a user runs it: the reference case, skipped metrics with
 # reasons, units, and command-line mistakes.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib/common.sh"
 
 # openScale's first reference case (../shared/research/scales.md section 3.3).
 out=$("$DECLOUDER" body --sex male --age 30 --height-cm 180 --weight-kg 80 --impedance-ohm 500 --json)

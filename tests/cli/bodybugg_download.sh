@@ -2,7 +2,7 @@
 # The BodyBugg download end to end over a real pseudo-terminal: the simulated
 # armband holds the public sample dump; the download keeps the raw .log, stores
 # the sessions in SQLite, and only then clears the armband and sets its clocks.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib/common.sh"
 
 SIM_PID=
 start_sim() {

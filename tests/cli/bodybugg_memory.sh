@@ -4,7 +4,7 @@
 # reads it like the vendor software (5 reads of 8800 bytes), keeps the raw image,
 # stores 856 minutes, and only then clears the memory. The armband is sleepy:
 # it ignores the first two requests (bmhack's warm-up).
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib/common.sh"
 
 SIM_PID=
 trap '[ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null; rm -rf "$WORKDIR"' EXIT

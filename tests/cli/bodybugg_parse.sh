@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `declouder bodybugg parse FILE --json` against the golden decode of the public
 # dump (sample.json, BodyBuggBypass): every session, every sample; 0xFFF -> null.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib/common.sh"
 
 log="$SHARED/fixtures/bodybugg/sample.log"
 "$DECLOUDER" bodybugg parse "$log" --json > "$WORKDIR/out.jsonl"

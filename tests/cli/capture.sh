@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The `capture` commands as a user runs them: the contract of issue 3.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib/common.sh"
 DATA="$SOURCE_DIR/tests/data/captures"
 FIXTURE="$SHARED/fixtures/captures/miband1s_heartrate_mifit.btsnoop"
 SESSION="$DATA/picooc_session.pklg-be"

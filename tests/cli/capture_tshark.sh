@@ -8,7 +8,7 @@
 #  - the text logs (our hcidump raw-hex fixture and seed 004's decoded hcidump
 #    log), which tshark cannot open: declouder reads the text, tshark reads the
 #    same packets converted to btsnoop.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib/common.sh"
 command -v tshark >/dev/null || fail "tshark is not installed (scripts/setup.sh installs it)"
 
 DATA="$SOURCE_DIR/tests/data/captures"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `declouder decode` as a user runs it: readings on stdout, reasons on stderr, exit codes.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib/common.sh"
 
 out=$("$DECLOUDER" decode --service-data 181b=0226e607020e10293af7019a38 --address c8:47:8c:00:00:01 --json)
 expect_json "$out" '.model' '"xiaomi-mi-scale-2"'

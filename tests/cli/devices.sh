@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `declouder devices` as a user runs it: every family listed, in text and JSON.
-source "$(dirname "$0")/lib.sh"
+# `declouder devices` as a user runs it: every device listed, in text and JSON, saying
+# honestly what declouder can do with each.
+source "$(dirname "$0")/lib/common.sh"
 
 text=$("$DECLOUDER" devices)
 for id in xiaomi-mi-scale xiaomi-mi-scale-2 bluetooth-sig-scale beurer-sanitas-standard picooc-mini \
@@ -10,6 +11,13 @@ for id in xiaomi-mi-scale xiaomi-mi-scale-2 bluetooth-sig-scale beurer-sanitas-s
 done
 grep -q "recognised by: service data 0x181B" <<<"$text" || fail "devices does not say how the Mi scale 2 is recognised"
 grep -q "Crenot Gofit S2" <<<"$text" || fail "devices does not name the Crenot Gofit S2"
+# The scales declouder decodes but cannot talk to say so, next to their entry.
+for id in yunmai qn-scale mgb; do
+  awk -v id="$id" '$1 == id {on=1; next} /^$/ {on=0} on' <<<"$text" | grep -q "decode only" ||
+    fail "devices does not say that $id is decode only"
+done
+awk '$1 == "picooc-mini" {on=1; next} /^$/ {on=0} on' <<<"$text" | grep -q "converses" ||
+  fail "devices does not say that declouder talks to the Picooc Mini"
 
 json=$("$DECLOUDER" devices --json)
 python3 - "$json" <<'PY' || fail "devices --json is not the documented shape"
@@ -18,11 +26,15 @@ fams = json.loads(sys.argv[1])
 assert len(fams) >= 15, len(fams)
 ids = [f["id"] for f in fams]
 assert len(ids) == len(set(ids)), "duplicate ids"
-keys = {"id", "name", "link", "recognised_by", "reports", "service_data_uuids", "company_ids", "gatt_characteristics"}
+keys = {"id", "name", "link", "converses", "simulator", "reports", "recognised_by", "service_data_uuids",
+        "company_ids", "gatt_characteristics"}
 for f in fams:
-    assert set(f) == keys, (f["id"], set(f) ^ keys)
+    assert keys <= set(f), (f["id"], keys - set(f))
     assert f["link"] in ("advertisement", "gatt", "serial"), f
-    assert f["name"] and f["recognised_by"] and f["reports"], f["id"]
+    assert isinstance(f["converses"], bool), f
+    assert f["simulator"] is None or isinstance(f["simulator"], str), f
+    assert isinstance(f["reports"], list) and f["reports"] and all(isinstance(r, str) for r in f["reports"]), f
+    assert f["name"] and f["recognised_by"], f["id"]
 by_id = {f["id"]: f for f in fams}
 assert by_id["xiaomi-mi-scale-2"]["service_data_uuids"] == ["181b"]
 assert by_id["xiaomi-mi-scale"]["service_data_uuids"] == ["181d"]
@@ -30,7 +42,18 @@ assert by_id["picooc-mini"]["link"] == "gatt" and by_id["picooc-mini"]["gatt_cha
 assert set(by_id["bluetooth-sig-scale"]["gatt_characteristics"]) == {"2a9d", "2a9c", "2a19"}
 assert by_id["qn-broadcast"]["company_ids"] == ["ffff"]
 assert by_id["picooc-mini-lite"]["link"] == "advertisement"
+assert by_id["picooc-mini"]["converses"] and by_id["picooc-mini"]["simulator"] == "picooc-mini"
+assert by_id["icomon-ffb0"]["converses"] and by_id["icomon-ffb0"]["simulator"] == "crenot-gofit-s2"
+assert by_id["xiaomi-mi-scale-2"]["simulator"] == "mi-scale-2" and not by_id["xiaomi-mi-scale-2"]["converses"]
+assert not by_id["yunmai"]["converses"] and by_id["yunmai"]["simulator"] is None
+assert "weight_kg" in by_id["xiaomi-mi-scale-2"]["reports"] and "impedance_ohm" in by_id["xiaomi-mi-scale-2"]["reports"]
+assert by_id["bodymedia-armband"]["link"] == "serial"
 PY
+
+# Every simulator `devices` names is one `declouder simulate` plays (and lists).
+sims=$(python3 -c 'import json,sys; print("\n".join(sorted(f["simulator"] for f in json.loads(sys.argv[1]) if f["simulator"])))' "$json")
+listed=$("$DECLOUDER" simulate --list | awk '{print $1}' | sort)
+[ "$sims" = "$listed" ] || fail "devices names the simulators '$sims' but simulate --list has '$listed'"
 
 expect_status 2 "$DECLOUDER" devices --bogus
 expect_stderr_contains "--bogus" "$DECLOUDER" devices --bogus

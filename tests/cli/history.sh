@@ -2,7 +2,7 @@
 # A morning's weighings go in with `declouder record` (real Mi scale frames, a
 # manual entry in pounds), come out with `declouder history`: stored once
 # although repeated, assigned, shown in each person's unit.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib/common.sh"
 export HOME="$WORKDIR/home" XDG_DATA_HOME= XDG_CONFIG_HOME=   # never touch the real home
 CONFIG="$WORKDIR/config.toml"
 DB="$WORKDIR/data/declouder.db"

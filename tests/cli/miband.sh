@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `declouder miband user-info`: the 20 bytes, checksum included, as a user runs it.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib/common.sh"
 
 # The research notes' worked example (CRC-8/MAXIM over bytes 0-18 = 0xcf, ^ 0xab = 0x64).
 out=$("$DECLOUDER" miband user-info --mac C8:0F:10:00:00:AB --uid 1550050550 --sex male --age 30 \

@@ -3,8 +3,8 @@
 # system bus (FakeBluez): the band vibrates for a new wearer, is tapped, and gives its
 # heart rate because the driver asks in the order that keeps the link. The standard
 # strap simulator is read by `declouder read`.
-source "$(dirname "$0")/lib.sh"
-source "$SOURCE_DIR/tests/ble/cli_bus.sh"
+source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/bus.sh"
 
 start_bus
 start_sim miband-1s heart-rate-strap --heart-rate 70

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `declouder read` against `declouder simulate` on a private system bus: every device that
 # needs a conversation gives its reading with the keys of `declouder decode --json`.
-source "$(dirname "$0")/lib.sh"
-source "$SOURCE_DIR/tests/ble/cli_bus.sh"
+source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/bus.sh"
 
 start_bus
 start_sim picooc-mini crenot-gofit-s2 mi-scale sig-scale mi-scale-2 --weight 81.1 --impedance 538

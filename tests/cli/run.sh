@@ -3,7 +3,7 @@
 # line says so and it runs against simulated devices, labelled as such; each
 # measurement is stored, logged and (with --jsonl) written as a JSON line; a
 # SIGTERM stops it cleanly; mistakes on the command line are named.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib/common.sh"
 
 DB="$WORKDIR/run.db"
 

@@ -2,8 +2,8 @@
 # `declouder run` on its real sources: the BlueZ client (against `declouder
 # simulate`, which plays org.bluez on a private system bus) and a replayed
 # capture file, through the same pipeline into SQLite and JSON lines.
-source "$(dirname "$0")/lib.sh"
-source "$SOURCE_DIR/tests/ble/cli_bus.sh"
+source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/bus.sh"
 DATA="$SOURCE_DIR/tests/data/captures"
 
 # --- BlueZ: a Mi Scale 2 weighing heard over D-Bus, stored once, complete.

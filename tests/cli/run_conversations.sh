@@ -6,9 +6,9 @@
 # on a private system bus), then with the in-process simulators. With two
 # gateways on one broker only the device's owner talks to it, until the owner
 # goes away; a standard scale gets the configured user slot's consent code.
-source "$(dirname "$0")/lib.sh"
-source "$SOURCE_DIR/tests/ble/cli_bus.sh"
-source "$(dirname "$0")/run_broker.bash"
+source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/bus.sh"
+source "$(dirname "$0")/lib/broker.sh"
 trap 'bus_cleanup; cleanup_processes' EXIT
 
 PICOOC=D0:49:00:5A:00:03

@@ -6,8 +6,8 @@
 # delivery: a kill in the milliseconds between the broker acknowledging a
 # delivery and SQLite recording it repeats that one weighing (docs/gateway.md,
 # Known limits), and a kill timed by watching the deliveries hits exactly that.
-source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/run_broker.bash"
+source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/broker.sh"
 
 HA="$WORKDIR/household.txt"
 DB="$WORKDIR/gateway.db"

@@ -7,8 +7,8 @@
 #
 #   scale A (:0A): bathroom -50 dBm, hall -70, bedroom -85; the bathroom misses weighing 3
 #   scale B (:0B): hall -80, bedroom -55; the bathroom does not hear it; the hall leaves before weighing 5
-source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/run_broker.bash"
+source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/broker.sh"
 
 HA="$WORKDIR/household.txt"
 FEEDS="$WORKDIR/feeds.txt"

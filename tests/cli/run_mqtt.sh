@@ -3,8 +3,8 @@
 # discovery configs, states, and no measurement lost or doubled while the
 # broker is stopped and started again mid-run and while declouder itself is
 # stopped (SIGTERM) and started again on the same database.
-source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/run_broker.bash"
+source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/broker.sh"
 
 HA="$WORKDIR/household.txt"
 DB="$WORKDIR/gateway.db"

@@ -3,8 +3,8 @@
 # and a user name and password, with a configured person and Domoticz
 # sensors: the person's Home Assistant device gets every body metric, and
 # Domoticz gets one domoticz/in message per configured sensor (seed 003).
-source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/run_broker.bash"
+source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/broker.sh"
 
 # A CA and a broker certificate for 127.0.0.1.
 cd "$BROKER_DIR"

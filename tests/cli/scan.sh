@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `declouder scan` against `declouder simulate` on a private system bus, as a user runs them.
-source "$(dirname "$0")/lib.sh"
-source "$SOURCE_DIR/tests/ble/cli_bus.sh"
+source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/bus.sh"
 
 start_bus
 start_sim mi-scale-2 picooc-mini crenot-gofit-s2 mi-scale sig-scale --weight 81.1

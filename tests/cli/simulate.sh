@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `declouder simulate`: the device list, argument errors, and what it serves on the bus.
-source "$(dirname "$0")/lib.sh"
-source "$SOURCE_DIR/tests/ble/cli_bus.sh"
+source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/bus.sh"
 
 list=$("$DECLOUDER" simulate --list)
 for d in mi-scale mi-scale-2 picooc-mini crenot-gofit-s2 sig-scale; do

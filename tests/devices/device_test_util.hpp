@@ -26,7 +26,7 @@ inline DecodeOutcome gatt(std::string_view family, std::uint16_t characteristic,
   v.value = hex(value_hex);
   v.device_name = std::move(device_name);
   DecodeOutcome result = DecodeOutcome::reject(DecodeStatus::not_this_device, "family not tried by the registry");
-  registry().decode_gatt(v, [&](const DeviceFamily& f, const DecodeOutcome& o) {
+  builtin_registry().decode_gatt(v, [&](const DeviceDescriptor& f, const DecodeOutcome& o) {
     if (f.id == family) result = o;
   });
   return result;
@@ -34,7 +34,7 @@ inline DecodeOutcome gatt(std::string_view family, std::uint16_t characteristic,
 
 inline DecodeOutcome advert(std::string_view family, const Advertisement& adv) {
   DecodeOutcome result = DecodeOutcome::reject(DecodeStatus::not_this_device, "family not tried by the registry");
-  registry().decode_advertisement(adv, [&](const DeviceFamily& f, const DecodeOutcome& o) {
+  builtin_registry().decode_advertisement(adv, [&](const DeviceDescriptor& f, const DecodeOutcome& o) {
     if (f.id == family) result = o;
   });
   return result;

@@ -3,7 +3,7 @@
 // MGBHandlerStreamingTest). Synthetic frames are marked; their checksums were
 // computed by hand from the rule sum(bytes 3..18) & 0x1F.
 #include "device_test_util.hpp"
-#include "devices/icomon.hpp"
+#include "devices/icomon/protocol.hpp"
 
 using namespace declouder;
 using namespace declouder::test;
@@ -102,7 +102,7 @@ TEST(Icomon, FramesOfTheOtherProtocolOnFfb2AreToldApart) {
   GattValue v;
   v.characteristic = Uuid::from16(0xFFB2);
   v.value = hex("AC 02 26 B6 00 00 CA A6");
-  registry().decode_gatt(v, [&](const DeviceFamily& f, const DecodeOutcome& o) {
+  builtin_registry().decode_gatt(v, [&](const DeviceDescriptor& f, const DecodeOutcome& o) {
     if (o.ok()) {
       ++readings;
       EXPECT_EQ(f.id, "mgb");

@@ -11,7 +11,7 @@ DecodeOutcome decode_181b(const char* hex) {
   Advertisement adv;
   adv.service_data.emplace_back(Uuid::from16(0x181B), *parse_hex(hex));
   DecodeOutcome result;
-  registry().decode_advertisement(adv, [&](const DeviceFamily& f, const DecodeOutcome& o) {
+  builtin_registry().decode_advertisement(adv, [&](const DeviceDescriptor& f, const DecodeOutcome& o) {
     if (f.id == "xiaomi-mi-scale-2") result = o;
   });
   return result;
@@ -99,7 +99,7 @@ TEST(MiScale2, NotOfferedOtherServiceData) {
   Advertisement adv;
   adv.service_data.emplace_back(Uuid::from16(0x181D), *parse_hex("0226e607020e10293af7019a38"));
   bool tried = false;
-  registry().decode_advertisement(adv, [&](const DeviceFamily& f, const DecodeOutcome&) {
+  builtin_registry().decode_advertisement(adv, [&](const DeviceDescriptor& f, const DecodeOutcome&) {
     if (f.id == "xiaomi-mi-scale-2") tried = true;
   });
   EXPECT_FALSE(tried);

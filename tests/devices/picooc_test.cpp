@@ -1,6 +1,6 @@
 // Picooc Mini (seed 000) and Picooc Mini Lite (openScale's captured adverts).
 #include "device_test_util.hpp"
-#include "devices/picooc.hpp"
+#include "devices/picooc_mini/protocol.hpp"
 
 using namespace declouder;
 using namespace declouder::test;

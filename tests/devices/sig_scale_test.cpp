@@ -2,7 +2,7 @@
 // (0x2A9C) and Battery Level (0x2A19), for any scale. Frames are built from the GATT Specification
 // Supplement layouts (research §2.3); each comment spells out the fields.
 #include "device_test_util.hpp"
-#include "devices/sig_scale.hpp"
+#include "devices/bluetooth_sig_scale/protocol.hpp"
 
 using namespace declouder;
 using namespace declouder::test;
@@ -114,7 +114,7 @@ TEST(SigScale, BeurerNameGoesToTheBeurerFamilyOnly) {
   v.characteristic = Uuid::from16(0x2A9D);
   v.value = hex("06 9A 38 E8 07 03 11 07 1E 00 02");
   v.device_name = "BF600";
-  registry().decode_gatt(v, [&](const DeviceFamily& f, const DecodeOutcome& o) {
+  builtin_registry().decode_gatt(v, [&](const DeviceDescriptor& f, const DecodeOutcome& o) {
     if (o.ok()) {
       ++readings;
       EXPECT_EQ(f.id, "beurer-sanitas-standard");

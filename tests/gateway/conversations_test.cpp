@@ -9,7 +9,8 @@
 
 #include "core/reading.hpp"
 #include "gateway/conversations.hpp"
-#include "sim/simulator_link.hpp"
+#include "link/simulator_link.hpp"
+#include "devices/registry.hpp"
 
 using namespace declouder;
 using Decision = ConversationPlanner::Decision;
@@ -93,14 +94,14 @@ TEST(GatewayConversation, HeldOverAWallClockSimulatorGivesTheScalesReading) {
     return false;
   };
   wall.on_advert = [&](const AdvertData& a) { adverts.push_back(a); };
-  SimulatorLink link(find_simulator("picooc-mini")->create(o), wall);
+  SimulatorLink link(builtin_registry().find_simulator("picooc-mini")->create(o), wall);
 
   ConversationRequest r;
   r.advert = heard_advertisement(link.device().advert(), link.device().address());
-  r.driver = unattended_conversation_for(r.advert);
-  ASSERT_NE(r.driver, nullptr);
-  r.params.advert = r.advert;
-  r.params.unix_now = link.unix_now();
+  r.device = builtin_registry().conversation_for(r.advert, /*unattended_only=*/true);
+  ASSERT_NE(r.device, nullptr);
+  r.context.advert = r.advert;
+  r.context.unix_now = link.unix_now();
   std::vector<Reading> readings;
   FrameHandlers to;
   to.on_reading = [&](const Reading& reading, const Bytes& raw, std::int64_t) {
@@ -123,12 +124,12 @@ TEST(GatewayConversation, AStopCutsTheConversationShortAndSaysSo) {
   std::atomic<int> sleeps{0};
   SimulatorLink::WallClock wall;
   wall.sleep = [&](std::chrono::milliseconds) { return ++sleeps > 2; };  // the stop arrives
-  SimulatorLink link(find_simulator("sig-scale")->create({}), wall);
+  SimulatorLink link(builtin_registry().find_simulator("sig-scale")->create({}), wall);
   ConversationRequest r;
   r.advert = heard_advertisement(link.device().advert(), link.device().address());
-  r.driver = unattended_conversation_for(r.advert);
-  ASSERT_NE(r.driver, nullptr);
-  r.params.advert = r.advert;
+  r.device = builtin_registry().conversation_for(r.advert, /*unattended_only=*/true);
+  ASSERT_NE(r.device, nullptr);
+  r.context.advert = r.advert;
   const ConversationOutcome out = hold_conversation(link, r, {});
   EXPECT_FALSE(out.ok);
   EXPECT_NE(out.error.find("stopping"), std::string::npos) << out.error;

@@ -10,7 +10,7 @@ namespace {
 std::vector<Reading> decode_all(const std::vector<Advertisement>& frames) {
   std::vector<Reading> out;
   for (const auto& a : frames)
-    registry().decode_advertisement(a, [&](const DeviceFamily&, const DecodeOutcome& o) {
+    builtin_registry().decode_advertisement(a, [&](const DeviceDescriptor&, const DecodeOutcome& o) {
       if (o.ok()) out.push_back(o.reading);
     });
   return out;

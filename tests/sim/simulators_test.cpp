@@ -3,13 +3,13 @@
 #include <gtest/gtest.h>
 
 #include "devices/registry.hpp"
-#include "sim/simulator_link.hpp"
+#include "link/simulator_link.hpp"
 
 namespace declouder {
 namespace {
 
 std::unique_ptr<SimulatedDevice> make(std::string_view name, double kg = 72.35, double ohm = 480) {
-  const SimulatorInfo* info = find_simulator(name);
+  const DeviceSimulator* info = builtin_registry().find_simulator(name);
   EXPECT_NE(info, nullptr) << name;
   SimOptions o;
   o.weight_kg = kg;
@@ -19,16 +19,18 @@ std::unique_ptr<SimulatedDevice> make(std::string_view name, double kg = 72.35, 
 
 TEST(Simulators, RegistryListsEverySupportedBleDevice) {
   for (auto name : {"mi-scale", "mi-scale-2", "picooc-mini", "crenot-gofit-s2", "sig-scale"}) {
-    const SimulatorInfo* info = find_simulator(name);
+    const DeviceSimulator* info = builtin_registry().find_simulator(name);
     ASSERT_NE(info, nullptr) << name;
     EXPECT_EQ(info->create({})->kind(), name);
   }
-  EXPECT_EQ(find_simulator("no-such-device"), nullptr);
+  EXPECT_EQ(builtin_registry().find_simulator("no-such-device"), nullptr);
 }
 
 TEST(Simulators, EveryAdvertFitsLegacyAdvertising) {
   // 31 bytes: flags (3) + name + service data + manufacturer data + 16-bit UUID list.
-  for (const auto& info : all_simulators()) {
+  for (const DeviceDescriptor* d : builtin_registry().devices()) {
+    if (!d->simulator) continue;
+    const DeviceSimulator& info = *d->simulator;
     SimulatorLink link(info.create({}));
     link.advance(std::chrono::seconds(1));
     AdvertData a = info.create({})->advert();
@@ -48,7 +50,7 @@ TEST(MiScale2Simulator, WeighingClimbsSettlesMeasuresImpedanceThenIsRemoved) {
     Advertisement adv;
     adv.name = sent.data.name;
     adv.service_data = sent.data.service_data;
-    registry().decode_advertisement(adv, [&](const DeviceFamily&, const DecodeOutcome& o) {
+    builtin_registry().decode_advertisement(adv, [&](const DeviceDescriptor&, const DecodeOutcome& o) {
       ASSERT_TRUE(o.ok()) << o.detail;
       readings.push_back(o.reading);
     });

@@ -7,8 +7,9 @@
 #include <filesystem>
 #include <memory>
 
-#include "body/metrics_json.hpp"
+#include "outputs/metrics_json.hpp"
 #include "devices/registry.hpp"
+#include "body/composition.hpp"
 #include "store/recorder.hpp"
 
 using namespace declouder;
@@ -43,7 +44,7 @@ Frame mi_frame(const char* hex, MacAddress address = kScale) {
   adv.address = address;
   adv.service_data.emplace_back(Uuid::from16(0x181B), f.raw);
   bool found = false;
-  registry().decode_advertisement(adv, [&](const DeviceFamily& fam, const DecodeOutcome& o) {
+  builtin_registry().decode_advertisement(adv, [&](const DeviceDescriptor& fam, const DecodeOutcome& o) {
     if (fam.id == "xiaomi-mi-scale-2" && o.ok()) {
       f.reading = o.reading;
       found = true;
@@ -183,7 +184,7 @@ TEST_F(RecorderTest, AMiScaleV1SteppingOffFrameEndsTheWeighingWithoutDoublingIt)
     Advertisement adv;
     adv.address = kScale;
     adv.service_data.emplace_back(Uuid::from16(0x181D), f.raw);
-    registry().decode_advertisement(adv, [&](const DeviceFamily& fam, const DecodeOutcome& o) {
+    builtin_registry().decode_advertisement(adv, [&](const DeviceDescriptor& fam, const DecodeOutcome& o) {
       if (fam.id == "xiaomi-mi-scale" && o.ok()) f.reading = o.reading;
     });
     f.reading.address = kScale;

@@ -1,0 +1,49 @@
+// A person who steps on the scales: what body composition and assignment need
+// to know about them. People are configured in the config file ([[person]]
+// tables, see docs/config.md) and mirrored into the database's `people` table.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/reading.hpp"
+#include "core/time.hpp"
+
+namespace declouder {
+
+enum class Sex { male, female };
+std::string_view sex_name(Sex s);                  // "male", "female"
+std::optional<Sex> parse_sex(std::string_view s);  // "male"/"m", "female"/"f"
+
+struct Person {
+  std::string name;  // unique; how measurements refer to the person
+  Sex sex = Sex::male;
+  CivilTime birth_date;  // only year, month and day are used
+  double height_cm = 0;
+  WeightUnit unit = WeightUnit::kg;  // how this person's weights are shown
+  // Optional weight window: weighings inside it are this person's (kg, inclusive).
+  std::optional<double> weight_min_kg;
+  std::optional<double> weight_max_kg;
+  // Optional user number on scales that tell users apart themselves.
+  std::optional<int> scale_user;
+
+  bool has_window() const { return weight_min_kg || weight_max_kg; }
+  bool in_window(double kg) const {
+    return has_window() && (!weight_min_kg || kg >= *weight_min_kg) && (!weight_max_kg || kg <= *weight_max_kg);
+  }
+  // True when a change between `a` and `b` changes their body composition.
+  static bool same_body(const Person& a, const Person& b) {
+    return a.sex == b.sex && a.birth_date == b.birth_date && a.height_cm == b.height_cm;
+  }
+};
+
+// Whole years of age on the UTC date of `unix_us`.
+int age_on(const CivilTime& birth_date, std::int64_t unix_us);
+
+// "YYYY-MM-DD" <-> date; parse returns nothing for an invalid date.
+std::string date_string(const CivilTime& date);
+std::optional<CivilTime> parse_date(std::string_view text);
+
+}  // namespace declouder

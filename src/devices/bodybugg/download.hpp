@@ -1,0 +1,63 @@
+// Download, store, and only then clear: the BodyBugg's data leaves the armband
+// in this order, so a broken download never costs data.
+//
+//  1. `get lastdataupdate` names the raw dump file `<lastdataupdate>.log` (as
+//     BodyBuggBypass did); `file size` (when answered) sizes the progress bar;
+//  2. `retrieve PDP` -> the raw answer is written to that file, verbatim, first;
+//  3. the dump is parsed; complete sessions are stored in SQLite in one
+//     transaction (an interrupted session is not stored: a later download of the
+//     same data would otherwise be shadowed by the partial copy);
+//  4. only when all of that succeeded and clearing was asked for:
+//     `file init`, `set lastdataupdate <now>`, `set epoch <now>`.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "link/byte_stream.hpp"
+#include "store/database.hpp"
+#include "store/armband_store.hpp"
+#include "devices/bodybugg/commands.hpp"
+#include "devices/bodybugg/pdp.hpp"
+
+namespace declouder::bodybugg {
+
+struct DownloadOptions {
+  std::string output_dir = ".";
+  bool clear = false;
+  // progress(bytes so far, expected total when the armband said)
+  std::function<void(std::size_t, std::optional<std::size_t>)> progress;
+  std::function<std::int64_t()> now_unix_s;  // for tests; default: the host clock
+};
+
+struct DownloadResult {
+  std::int64_t last_data_update = 0;
+  std::string log_path;  // the raw dump as received ("" when nothing arrived)
+  std::size_t bytes = 0;
+  PdpDump dump;
+  StoreSummary stored;
+  bool cleared = false;
+  std::optional<std::string> problem;  // set: the device was left untouched
+};
+
+DownloadResult download_armband(ArmbandCommands& armband, Database& db, const DownloadOptions& opt);
+
+// The GoWearFit / ArmBand Mini: the same order over the binary memory read
+// (serial/armband_frame.hpp): read until the record stream ends, keep the raw image
+// as DIR/gowearfit-<first session start>.bin, parse, store complete sessions, and
+// only then, when asked, send the clear-memory frame.
+struct MemoryDownloadResult {
+  std::string image_path;
+  std::size_t bytes = 0;
+  std::size_t minutes = 0;  // epochs of the first record definition
+  StoreSummary stored;
+  bool cleared = false;
+  std::optional<std::string> problem;
+};
+MemoryDownloadResult download_gowearfit(ByteStream& port, Database& db, const DownloadOptions& opt);
+
+// `file init`, `set lastdataupdate now`, `set epoch now`.
+void clear_armband(ArmbandCommands& armband, std::int64_t now_unix_s);
+
+}  // namespace declouder::bodybugg

@@ -1,0 +1,101 @@
+// A device declouder knows, as one value: who it is, how it is recognised, its pure decoders,
+// the conversation that asks it for a reading (when it must be asked), the simulator that plays
+// it (when there is one), and what it reports.
+//
+// Each device lives in one place: a folder src/devices/<device>/ (protocol.hpp/.cpp with the
+// decoders, conversation.cpp, simulator.cpp, descriptor.cpp), or one file where the device is
+// only a decoder. Its descriptor is listed once, in src/devices/registry.cpp; that list feeds
+// the dispatch index, `declouder devices`, the help of `read`, `run` and `simulate`, and the
+// fuzz dictionary. docs/adding-a-device.md walks through adding one.
+//
+// Decoders never throw and never do I/O. The members are std::function so that a device
+// described by a definition file can become a descriptor like any built-in one.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/frame.hpp"
+#include "core/person.hpp"
+#include "core/reading.hpp"
+#include "link/session.hpp"
+#include "link/simulated_device.hpp"
+
+namespace declouder {
+
+enum class LinkMode : std::uint8_t {
+  advertisement,  // everything is in the advertisements: listen only
+  gatt,           // connect and talk (a conversation), or at least decode its characteristics
+  serial,         // a cable (BodyBugg)
+};
+std::string_view link_mode_name(LinkMode m);  // "advertisement", "gatt", "serial"
+
+// How a scale knows the person on the other side of a conversation.
+struct ScaleUser {
+  int slot = 1;                        // the scale's user number (SIG User Data Service user index)
+  std::uint16_t consent_code = 0;      // the code that slot was registered with (SIG)
+  std::uint16_t app_user_id = 0x4443;  // the vendor app's user id (Mi scale history: "DC")
+};
+
+// What a conversation starts from.
+struct ConversationContext {
+  Advertisement advert;          // what the device advertised (name, address, data)
+  std::int64_t unix_now = 0;     // for requests that carry the time
+  std::optional<Person> person;  // who is weighing, when known: sex, birth date, height, unit
+  ScaleUser user;                // their slot and codes on the scale
+};
+
+struct DeviceConversation {
+  std::string summary;  // for `declouder read --help` and logs
+  std::function<Conversation(const ConversationContext&)> build;
+  // `declouder run` starts it by itself each time the device wakes. False for downloads a
+  // person asks for with `declouder read` (the Mi scale's history: its live weighings
+  // already arrive in its advertisements).
+  bool unattended = true;
+  // The scale cannot weigh without the person's data (height, age, sex) written to it.
+  bool needs_person = false;
+};
+
+struct DeviceSimulator {
+  std::string name;     // what `declouder simulate` and `run --simulate` take: "mi-scale-2"
+  std::string summary;  // one line for `declouder simulate --list`
+  std::function<std::unique_ptr<SimulatedDevice>(const SimOptions&)> create;
+};
+
+struct DeviceDescriptor {
+  std::string id;             // stable, in JSON and the database: "xiaomi-mi-scale-2"
+  std::string name;           // for people: "Xiaomi Mi Body Composition Scale 2 (XMTZC05HM)"
+  std::string recognised_by;  // for `declouder devices`: "service data 0x181B (13 bytes)"
+  std::vector<std::string> reports;  // what its readings hold: "weight", "impedance", ...
+  LinkMode link = LinkMode::advertisement;
+
+  // Dispatch keys: an advertisement or a value is only offered to the devices that list
+  // its service-data UUID, company id or characteristic.
+  std::vector<std::uint16_t> service_data_uuids;    // 16-bit UUIDs of service data it decodes
+  std::vector<std::uint16_t> company_ids;           // manufacturer-data company ids it decodes
+  std::vector<std::uint16_t> gatt_characteristics;  // 16-bit characteristic UUIDs it decodes
+
+  // Does this advertisement (by name, service UUIDs, data shape) come from this device?
+  // Says which driver claims a device in `scan`, chooses the conversation, and offers
+  // advertisements without a dispatch key to the device's advert decoder.
+  std::function<bool(const Advertisement&)> claims;
+  // For devices whose "company id" is really payload (Chipsea/OKOK). Checked after company_ids.
+  std::function<bool(std::uint16_t company)> claims_company;
+
+  // Pure decoders; empty when the device has no such frames.
+  std::function<DecodeOutcome(const Advertisement&)> decode_advert;
+  std::function<DecodeOutcome(const GattValue&)> decode_gatt;
+
+  std::optional<DeviceConversation> conversation;  // when `read` and `run` can talk to it
+  std::optional<DeviceSimulator> simulator;        // when `declouder simulate` can play it
+
+  bool listens() const { return static_cast<bool>(decode_advert); }
+  bool converses() const { return conversation.has_value(); }
+};
+
+}  // namespace declouder

@@ -1,0 +1,60 @@
+// ICOMON / Lefu scales on service 0xFFB0 (Crenot Gofit S2, FG22xx, Runstar R6,
+// Robi S9; vendor apps Fitdays and ICOMON) and the legacy MGB protocol on the
+// same service (Swan, Icomon, YG).
+//
+// For the BLE conversation (ICOMON 20-byte frames): enable notifications on
+// kLiveCharacteristic (0xFFB2) and indications on kResultCharacteristic (0xFFB3);
+// the Crenot Gofit S2 needs no write at all. Hand every value to decode_frame().
+// Offline-history entries (type A4) must be acknowledged with build_ack(), or the
+// scale re-sends them on every connection. Byte layouts: icomon.cpp, mgb.cpp.
+#pragma once
+
+#include <memory>
+
+#include <cstdint>
+
+#include "core/bytes.hpp"
+#include "core/frame.hpp"
+#include "core/reading.hpp"
+
+namespace declouder {
+struct Conversation;
+struct ConversationContext;
+class SimulatedDevice;
+struct SimOptions;
+}  // namespace declouder
+
+namespace declouder::icomon {
+
+constexpr std::uint16_t kService = 0xFFB0;
+constexpr std::uint16_t kWriteCharacteristic = 0xFFB1;
+constexpr std::uint16_t kLiveCharacteristic = 0xFFB2;    // notify: A2 live weight (and MGB streams)
+constexpr std::uint16_t kResultCharacteristic = 0xFFB3;  // indicate: A3 final result
+constexpr std::size_t kFrameSize = 20;
+
+// Frame types.
+constexpr std::uint8_t kTypeAck = 0xA0, kTypeInfo = 0xA1, kTypeLive = 0xA2, kTypeResult = 0xA3, kTypeHistory = 0xA4;
+constexpr std::uint8_t kTypeAppAck = 0xB0;
+
+// sum(bytes 3..18) & 0x1F: the checksum in byte 19.
+std::uint8_t checksum(ByteView frame20);
+// [seq][1 + payload size][00][type][payload][zero padding][checksum], 20 bytes.
+// Payload beyond 15 bytes is cut.
+Bytes build_frame(std::uint8_t seq, std::uint8_t type, ByteView payload);
+// The app's acknowledgement of frame `acked_seq`: type B0, payload <acked_seq> 00.
+Bytes build_ack(std::uint8_t seq, std::uint8_t acked_seq);
+// A2 live, A3 final, A4 history -> reading; other types are named rejections.
+DecodeOutcome decode_frame(ByteView frame);
+
+// Legacy MGB 8-byte stream: AC 02 b2 b3 b4 b5 <flag> <checksum>.
+DecodeOutcome decode_mgb_stream(ByteView frame);
+
+// The ICOMON descriptor (descriptor.cpp).
+bool claims(const Advertisement& adv);
+DecodeOutcome decode_gatt(const GattValue& v);
+
+// The rest of the device, which descriptor.cpp puts together.
+Conversation conversation(const ConversationContext& context);          // conversation.cpp
+std::unique_ptr<SimulatedDevice> simulator(const SimOptions& options);  // simulator.cpp
+
+}  // namespace declouder::icomon

@@ -1,0 +1,31 @@
+// Xiaomi Mi Smart Scale v1: the 10-byte frame of its 0x181D service data, which is also
+// the layout of one record of its GATT history (protocol.cpp documents the bytes).
+#pragma once
+
+#include <memory>
+
+#include "core/bytes.hpp"
+#include "core/frame.hpp"
+#include "core/reading.hpp"
+
+namespace declouder {
+struct Conversation;
+struct ConversationContext;
+class SimulatedDevice;
+struct SimOptions;
+}  // namespace declouder
+
+namespace declouder::mi_scale {
+
+inline constexpr const char* kModel = "xiaomi-mi-scale";
+
+bool claims(const Advertisement& adv);
+// One 10-byte frame: an advertisement's service data or a history record.
+DecodeOutcome decode_frame(ByteView frame10);
+DecodeOutcome decode_advert(const Advertisement& adv);
+
+// The rest of the device, which descriptor.cpp puts together.
+Conversation conversation(const ConversationContext& context);          // conversation.cpp
+std::unique_ptr<SimulatedDevice> simulator(const SimOptions& options);  // simulator.cpp
+
+}  // namespace declouder::mi_scale

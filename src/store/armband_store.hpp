@@ -1,0 +1,50 @@
+// Where armband data lives in SQLite (migrations 02xx, documented in docs/schema.md).
+//
+// Raw 12-bit counts are stored as the device logged them: nobody has published
+// how they convert to degrees, microsiemens or calories (research §1.6). Unit
+// conversion is data: rows of armband_calibration (or a CSV file of the same
+// columns given to `export --calibration`), never code.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/database.hpp"
+#include "devices/bodybugg/pdp.hpp"
+
+namespace declouder::bodybugg {
+
+struct StoreSummary {
+  int sessions_added = 0;
+  int sessions_already_stored = 0;  // same device, channel and start time
+  std::int64_t samples_added = 0;
+};
+
+// One transaction for the whole dump; `source` says where it came from (the .log file).
+StoreSummary store_pdp(Database& db, const PdpDump& dump, const std::string& source);
+
+struct Calibration {
+  double scale = 1;
+  double offset = 0;
+  std::string unit;
+  std::string source;
+};
+using CalibrationTable = std::map<std::string, Calibration>;  // by channel name
+
+CalibrationTable calibration_from_db(Database& db);
+// CSV with the header channel,scale,offset,unit,source ('#' lines are comments).
+// Throws std::runtime_error naming the line on a malformed row.
+CalibrationTable calibration_from_csv(const std::string& text);
+
+struct ExportRow {
+  std::string channel;
+  std::int64_t time_unix_ms = 0;
+  std::optional<std::int64_t> raw;  // null: no data (0xFFF), or an event channel (TIMESTMP)
+};
+// Every stored sample, by channel then time; `channel` filters when given.
+std::vector<ExportRow> armband_samples(Database& db, const std::optional<std::string>& channel);
+std::vector<std::string> armband_channels(Database& db);
+
+}  // namespace declouder::bodybugg

@@ -1,0 +1,239 @@
+// The real BlueZ client against the fake org.bluez on a private system bus: scanning,
+// GATT conversations, and the field failures (busy adapter, a device hanging up, bluetoothd
+// restarting, a scanner gone silent, and the errors a person must be able to act on).
+#include <gtest/gtest.h>
+
+#include "radio/bluez_client.hpp"
+#include "devices/registry.hpp"
+#include "private_bus.hpp"
+
+namespace declouder {
+namespace {
+
+using testing::FakeBluezThread;
+using testing::PrivateSystemBus;
+using Clock = std::chrono::steady_clock;
+
+struct Log {
+  std::vector<std::string> lines;
+  bool contains(const std::string& s) const {
+    for (const auto& l : lines)
+      if (l.find(s) != std::string::npos) return true;
+    return false;
+  }
+};
+
+TEST(BluezScanner, SeesServiceDataManufacturerDataNamesAndUuids) {
+  PrivateSystemBus bus;
+  FakeBluezThread fake({"mi-scale-2", "picooc-mini"});
+  BluezClient client;
+  std::map<std::string, Advertisement> seen;
+  int mi_frames = 0;
+  FrameHandlers h;
+  h.on_advertisement = [&](const Advertisement& adv) {
+    seen[adv.name] = adv;
+    if (adv.name == "MIBFS") ++mi_frames;
+  };
+  Scanner scanner(client, {}, h);
+  scanner.run(Clock::now() + std::chrono::milliseconds(1500));
+  ASSERT_TRUE(seen.count("MIBFS"));
+  ASSERT_TRUE(seen.count("PICOOC-CQ"));
+  const Advertisement& mi = seen["MIBFS"];
+  ASSERT_NE(mi.service_data_for(0x181B), nullptr);
+  EXPECT_EQ(mi.service_data_for(0x181B)->size(), 13u);
+  EXPECT_EQ(mi.address->str(), "C8:47:8C:5A:00:02");
+  ASSERT_TRUE(mi.rssi);
+  EXPECT_LT(*mi.rssi, 0);
+  // Duplicate data: every re-advertisement of the changing weight is reported.
+  EXPECT_GT(mi_frames, 5);
+  const Advertisement& picooc = seen["PICOOC-CQ"];
+  ASSERT_NE(picooc.manufacturer_data_for(0x000A), nullptr);
+  EXPECT_TRUE(picooc.advertises_service(0xFFF0));
+}
+
+TEST(BluezScanner, BusyAdapterBacksOffAndRetries) {
+  PrivateSystemBus bus;
+  FakeBluezOptions o;
+  o.busy_discovery_starts = 3;
+  FakeBluezThread fake({"mi-scale-2"}, o);
+  BluezClient client;
+  Log log;
+  client.log = [&](const std::string& l) { log.lines.push_back(l); };
+  int adverts = 0;
+  FrameHandlers h;
+  h.on_advertisement = [&](const Advertisement&) { ++adverts; };
+  Scanner scanner(client, {}, h);
+  scanner.run(Clock::now() + std::chrono::seconds(15), [&] { return adverts > 0; });
+  EXPECT_GT(adverts, 0);
+  EXPECT_TRUE(log.contains("org.bluez.Error.InProgress, retrying in 250 ms"));
+  EXPECT_TRUE(log.contains("retrying in 1000 ms"));
+}
+
+TEST(BluezScanner, DiscoveryResumesAfterBluetoothdRestarts) {
+  PrivateSystemBus bus;
+  FakeBluezOptions o;
+  o.restart_after = std::chrono::milliseconds(600);
+  o.restart_gap = std::chrono::milliseconds(500);
+  FakeBluezThread fake({"mi-scale-2"}, o);
+  BluezClient client;
+  Log log;
+  bool resumed = false;
+  client.log = [&](const std::string& l) {
+    log.lines.push_back(l);
+    if (l.find("discovery resumed") != std::string::npos) resumed = true;
+  };
+  int before = 0, after = 0;
+  FrameHandlers h;
+  h.on_advertisement = [&](const Advertisement&) { ++(resumed ? after : before); };
+  Scanner scanner(client, {}, h);
+  scanner.run(Clock::now() + std::chrono::seconds(15), [&] { return after > 0; });
+  EXPECT_TRUE(log.contains("bluetoothd went away"));
+  EXPECT_EQ(scanner.resumes(), 1);
+  EXPECT_GT(before, 0);
+  EXPECT_GT(after, 0) << "no advertisement after bluetoothd came back";
+}
+
+TEST(BluezScanner, WatchdogRestartsASilentScanner) {
+  PrivateSystemBus bus;
+  FakeBluezOptions o;
+  o.silent_after = std::chrono::milliseconds(500);
+  FakeBluezThread fake({"picooc-mini"}, o);
+  BluezClient client;
+  client.log = [](const std::string&) {};
+  int after_restart = 0;
+  Scanner* sp = nullptr;
+  FrameHandlers h;
+  h.on_advertisement = [&](const Advertisement&) {
+    if (sp && sp->watchdog_restarts() > 0) ++after_restart;
+  };
+  ScanOptions so;
+  so.watchdog = std::chrono::milliseconds(1200);
+  Scanner scanner(client, so, h);
+  sp = &scanner;
+  scanner.run(Clock::now() + std::chrono::seconds(15), [&] { return after_restart > 0; });
+  EXPECT_GE(scanner.watchdog_restarts(), 1);
+  EXPECT_GT(after_restart, 0) << "the restarted discovery heard nothing";
+}
+
+SessionResult read_device(BluezClient& client, const std::string& address, std::vector<std::string>* told = nullptr) {
+  BluezDevice device(client, client.adapter(""), *MacAddress::parse(address));
+  device.find(std::chrono::seconds(5));
+  ConversationContext p;
+  p.advert = device.advertisement();
+  p.unix_now = 1'710'705'573;
+  const DeviceDescriptor* d = builtin_registry().conversation_for(p.advert);
+  EXPECT_NE(d, nullptr);
+  SessionOptions o;
+  if (told) o.tell = [told](const std::string& s) { told->push_back(s); };
+  SessionRunner runner(device, o);
+  return runner.run(d->conversation->build(p));
+}
+
+TEST(BluezDevice, PicoocConversationOverDbus) {
+  PrivateSystemBus bus;
+  SimOptions sim;
+  sim.weight_kg = 81.1;
+  sim.impedance_ohm = 538;
+  FakeBluezThread fake({"picooc-mini"}, {}, sim);
+  BluezClient client;
+  SessionResult r = read_device(client, "D0:49:00:5A:00:03");
+  ASSERT_EQ(r.readings.size(), 1u);
+  EXPECT_DOUBLE_EQ(*r.readings[0].reading.weight_kg, 81.1);
+  EXPECT_EQ(r.reconnects, 0);
+}
+
+TEST(BluezDevice, DisconnectMidConversationIsRetriedAndItsReasonReported) {
+  PrivateSystemBus bus;
+  SimOptions sim;
+  sim.drop_after_writes = 1;
+  FakeBluezThread fake({"picooc-mini"}, {}, sim);
+  BluezClient client;
+  client.log = [](const std::string&) {};
+  std::vector<std::string> told;
+  SessionResult r = read_device(client, "D0:49:00:5A:00:03", &told);
+  EXPECT_EQ(r.reconnects, 1);
+  ASSERT_EQ(r.readings.size(), 1u);
+  ASSERT_FALSE(told.empty());
+  // The reason comes from Device1.Disconnected (reason + message).
+  EXPECT_NE(told[0].find("connection timeout (org.bluez.Reason.Timeout)"), std::string::npos) << told[0];
+}
+
+TEST(BluezDevice, MiScaleHistoryAndIcomonOverDbus) {
+  PrivateSystemBus bus;
+  FakeBluezThread fake({"mi-scale", "crenot-gofit-s2"});
+  BluezClient client;
+  SessionResult history = read_device(client, "88:0F:10:5A:00:01");
+  EXPECT_GE(history.readings.size(), 3u);
+  SessionResult icomon = read_device(client, "CF:E5:10:5A:00:04");
+  ASSERT_EQ(icomon.readings.size(), 1u);
+  EXPECT_DOUBLE_EQ(*icomon.readings[0].reading.weight_kg, 72.35);
+}
+
+TEST(BluezErrors, BluetoothdNotRunning) {
+  PrivateSystemBus bus;
+  try {
+    BluezClient client;
+    FAIL();
+  } catch (const BleError& e) {
+    EXPECT_EQ(e.kind, BleErrorKind::bluez_not_running);
+    EXPECT_NE(std::string(e.what()).find("systemctl start bluetooth"), std::string::npos);
+  }
+}
+
+TEST(BluezErrors, NotAllowedOnTheSystemBusNamesTheFix) {
+  PrivateSystemBus bus("system-deny-bluez.conf");
+  FakeBluezThread fake({"mi-scale-2"});
+  try {
+    BluezClient client;
+    FAIL();
+  } catch (const BleError& e) {
+    EXPECT_EQ(e.kind, BleErrorKind::access_denied);
+    EXPECT_NE(std::string(e.what()).find("'bluetooth' group"), std::string::npos);
+  }
+}
+
+TEST(BluezErrors, NoAdapterAndUnknownAdapter) {
+  PrivateSystemBus bus;
+  {
+    FakeBluezOptions o;
+    o.adapters = {};
+    FakeBluezThread fake({}, o);
+    BluezClient client;
+    try {
+      client.adapter("");
+      FAIL();
+    } catch (const BleError& e) {
+      EXPECT_EQ(e.kind, BleErrorKind::no_adapter);
+      EXPECT_NE(std::string(e.what()).find("no Bluetooth adapter"), std::string::npos);
+    }
+  }
+  FakeBluezOptions two;
+  two.adapters = {"hci0", "hci1"};
+  FakeBluezThread fake({}, two);
+  BluezClient client;
+  EXPECT_EQ(client.adapter("hci1").name, "hci1");
+  EXPECT_EQ(client.adapter("00:AA:01:01:00:01").name, "hci1");
+  try {
+    client.adapter("hci7");
+    FAIL();
+  } catch (const BleError& e) {
+    EXPECT_NE(std::string(e.what()).find("there is hci0 (00:AA:01:00:00:00), hci1 (00:AA:01:01:00:01)"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(BluezErrors, NoSystemBus) {
+  setenv("DBUS_SYSTEM_BUS_ADDRESS", "unix:path=/nonexistent/declouder-test-bus", 1);
+  try {
+    BluezClient client;
+    FAIL();
+  } catch (const BleError& e) {
+    EXPECT_EQ(e.kind, BleErrorKind::no_system_bus);
+    EXPECT_NE(std::string(e.what()).find("is dbus running"), std::string::npos);
+  }
+  unsetenv("DBUS_SYSTEM_BUS_ADDRESS");
+}
+
+}  // namespace
+}  // namespace declouder
