@@ -15,7 +15,6 @@
 
 #include "app/cli.hpp"
 #include "app/store_session.hpp"
-#include "source_paths.hpp"
 #include "core/time.hpp"
 #include "link/serial_port.hpp"
 #include "devices/bodybugg/armband_memory.hpp"
@@ -515,11 +514,12 @@ constexpr std::string_view kSimulateUsage = R"(Usage: declouder bodybugg simulat
 Runs a simulated armband on a pseudo-terminal and prints the path of its port
 (/dev/pts/N) on the first line of stdout, then serves until interrupted. It
 answers the text commands from its state: 'retrieve PDP' returns FILE (default:
-the public sample dump, ../shared/fixtures/bodybugg/sample.log next to the
-source tree), 'file init' really forgets it, 'set epoch' sets its clock.
+a built-in, made-up day of data: eight hours of six channels at one sample a
+minute, two button presses), 'file init' really forgets it, 'set epoch' sets
+its clock.
 --break-after stops the next 'retrieve PDP' after BYTES bytes (a pulled cable).
 --flash-frames FILE: a GoWearFit memory download capture (4-byte LE length +
-frame, like ../shared/fixtures/bodybugg/gowearfit_ftest.frames); its answers are
+frame, as RawBodyBugg's public ftest capture stores one); its answers are
 reassembled into the flash image the simulator serves to memory reads (framed
 transport). --warmup N ignores the first N commands, like a sleepy armband.
 )";
@@ -535,11 +535,14 @@ int run_simulate(Args& args) {
   auto flash_frames = args.value("--flash-frames");
   auto warmup = args.integer("--warmup");
   args.finish();
-  std::string path = pdp.value_or(std::string(DECLOUDER_SOURCE_DIR) + "/../shared/fixtures/bodybugg/sample.log");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw CommandError(path + ": cannot open (give --pdp FILE)");
-  std::ostringstream ss;
-  ss << in.rdbuf();
+  std::string dump = sim::synthetic_pdp_dump();  // built in: no file needed
+  if (pdp) {
+    std::ifstream in(*pdp, std::ios::binary);
+    if (!in) throw CommandError(*pdp + ": cannot open");
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    dump = ss.str();
+  }
   sim::BodyBuggSimOptions opt;
   if (transport && *transport == "framed") opt.transport = sim::SimTransport::framed;
   else if (transport && *transport != "line") throw UsageError("--transport: '" + *transport + "' is not line or framed");
@@ -547,7 +550,7 @@ int run_simulate(Args& args) {
     if (*brk < 0) throw UsageError("--break-after: a number of bytes");
     opt.break_pdp_after = static_cast<std::size_t>(*brk);
   }
-  auto state = sim::default_bodybugg_state(ss.str());
+  auto state = sim::default_bodybugg_state(dump);
   if (ldu) state.last_data_update = *ldu;
   if (warmup) opt.warmup_commands = static_cast<int>(*warmup);
   if (flash_frames) {

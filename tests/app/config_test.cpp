@@ -6,7 +6,6 @@
 #include <filesystem>
 #include <fstream>
 
-#include "source_paths.hpp"
 #include "app/config.hpp"
 
 using namespace declouder;

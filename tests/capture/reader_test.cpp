@@ -1,6 +1,8 @@
 // Readers: every container, detection by content, truncation and corruption.
 #include <gtest/gtest.h>
 
+#include "shared_fixtures.hpp"
+
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
@@ -42,6 +44,7 @@ Bytes slurp(const std::string& path) {
 const std::string kMiBand = std::string(DECLOUDER_SHARED_DIR) + "/fixtures/captures/miband1s_heartrate_mifit.btsnoop";
 
 TEST(CaptureReader, ReadsTheRealMiFitCapture) {
+  SKIP_WITHOUT_SHARED("fixtures/captures/miband1s_heartrate_mifit.btsnoop");
   Bytes file = slurp(kMiBand);
   ASSERT_EQ(file.size(), 159u);
   Read r = read_all(file);

@@ -2,6 +2,8 @@
 // discovered UUIDs; text logs rebuilt into packets; replay; value finding.
 #include <gtest/gtest.h>
 
+#include "shared_fixtures.hpp"
+
 #include <cstdio>
 #include <fstream>
 
@@ -176,6 +178,7 @@ TEST(AdStructures, ParsesEveryKindDriversUse) {
 }
 
 TEST(TextLogs, RebuildsSeed004FromHcidumpsDecodedLines) {
+  SKIP_WITHOUT_SHARED("seeds/004_c054b2ec2042e5c6.txt");
   const std::string path = std::string(DECLOUDER_SHARED_DIR) + "/seeds/004_c054b2ec2042e5c6.txt";
   std::vector<AttSeen> att;
   std::vector<std::pair<bool, int>> conns;

@@ -3,6 +3,7 @@
 # armband holds the public sample dump; the download keeps the raw .log, stores
 # the sessions in SQLite, and only then clears the armband and sets its clocks.
 source "$(dirname "$0")/lib/common.sh"
+need_shared fixtures/bodybugg/sample.log
 
 SIM_PID=
 start_sim() {

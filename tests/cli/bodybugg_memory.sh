@@ -5,6 +5,7 @@
 # stores 856 minutes, and only then clears the memory. The armband is sleepy:
 # it ignores the first two requests (bmhack's warm-up).
 source "$(dirname "$0")/lib/common.sh"
+need_shared fixtures/bodybugg/gowearfit_ftest.frames
 
 SIM_PID=
 trap '[ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null; rm -rf "$WORKDIR"' EXIT

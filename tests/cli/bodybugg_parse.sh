@@ -2,6 +2,7 @@
 # `declouder bodybugg parse FILE --json` against the golden decode of the public
 # dump (sample.json, BodyBuggBypass): every session, every sample; 0xFFF -> null.
 source "$(dirname "$0")/lib/common.sh"
+need_shared fixtures/bodybugg/sample.log
 
 log="$SHARED/fixtures/bodybugg/sample.log"
 "$DECLOUDER" bodybugg parse "$log" --json > "$WORKDIR/out.jsonl"

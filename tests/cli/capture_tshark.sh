@@ -81,8 +81,10 @@ PY
 }
 
 # The real capture: 3 ATT PDUs, and the values the fixture README lists.
-compare "$FIXTURE" "$FIXTURE"
-[ "$(wc -l < "$WORKDIR/att.json")" = 3 ] || fail "the Mi Fit capture has 3 ATT PDUs"
+if have_shared fixtures/captures/miband1s_heartrate_mifit.btsnoop; then
+  compare "$FIXTURE" "$FIXTURE"
+  [ "$(wc -l < "$WORKDIR/att.json")" = 3 ] || fail "the Mi Fit capture has 3 ATT PDUs"
+fi
 
 # The generated session, in every binary container, and converted into each of them.
 for f in "$DATA"/picooc_session.btsnoop-hci "$DATA"/picooc_session.btsnoop-h4 "$DATA"/picooc_session.btsnoop-monitor \
@@ -99,8 +101,11 @@ done
 # Text logs: declouder reads the text, tshark the same packets as btsnoop.
 "$DECLOUDER" capture convert "$DATA/picooc_session.hcidump-text" --to btsnoop-h4 --output "$WORKDIR/text.btsnoop"
 compare "$DATA/picooc_session.hcidump-text" "$WORKDIR/text.btsnoop"
-SEED="$SHARED/seeds/004_c054b2ec2042e5c6.txt"
-"$DECLOUDER" capture convert "$SEED" --to btsnoop-h4 --output "$WORKDIR/seed004.btsnoop" 2>/dev/null
-compare "$SEED" "$WORKDIR/seed004.btsnoop"
-[ "$(wc -l < "$WORKDIR/att.json")" -ge 80 ] || fail "seed 004: expected its whole ATT conversation"
+# An hcidump text log a person posted with a Mi Band question (../shared/seeds/004).
+if have_shared seeds/004_c054b2ec2042e5c6.txt; then
+  SEED="$SHARED/seeds/004_c054b2ec2042e5c6.txt"
+  "$DECLOUDER" capture convert "$SEED" --to btsnoop-h4 --output "$WORKDIR/seed004.btsnoop" 2>/dev/null
+  compare "$SEED" "$WORKDIR/seed004.btsnoop"
+  [ "$(wc -l < "$WORKDIR/att.json")" -ge 80 ] || fail "seed 004: expected its whole ATT conversation"
+fi
 pass

@@ -2,6 +2,7 @@
 # `declouder export --format csv`: stored armband channels, one row per sample with
 # its time; calibration only from data (a CSV file here), never invented.
 source "$(dirname "$0")/lib/common.sh"
+need_shared fixtures/bodybugg/sample.log
 
 SIM_PID=
 trap '[ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null; rm -rf "$WORKDIR"' EXIT

@@ -88,7 +88,9 @@ TEST(Registry, EveryBluetoothDeviceHasAFixture) {
   std::set<std::string_view> covered;
   for (const Fixture& fx : fixtures()) covered.insert(fx.families.begin(), fx.families.end());
   for (const DeviceDescriptor* f : builtin_registry().devices())
-    if (f->link != LinkMode::serial) EXPECT_TRUE(covered.count(f->id)) << f->id << " has no fixture";
+    if (f->link != LinkMode::serial) {
+      EXPECT_TRUE(covered.count(f->id)) << f->id << " has no fixture";
+    }
 }
 
 TEST(Registry, BroadcastFixturesDecodeToTheirFamily) {
@@ -114,7 +116,9 @@ TEST(Registry, FamiliesDescribeThemselves) {
     EXPECT_FALSE(f->name.empty()) << f->id;
     EXPECT_FALSE(f->recognised_by.empty()) << f->id;
     EXPECT_FALSE(f->reports.empty()) << f->id;
-    if (f->link != LinkMode::serial) EXPECT_TRUE(f->claims || f->claims_company) << f->id << " cannot be recognised";
+    if (f->link != LinkMode::serial) {
+      EXPECT_TRUE(f->claims || f->claims_company) << f->id << " cannot be recognised";
+    }
     if (f->link == LinkMode::advertisement) {
       EXPECT_TRUE(f->decode_advert) << f->id;
     }

@@ -1,5 +1,8 @@
 #include "devices/bodybugg/simulator.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 #include <poll.h>
 #include <unistd.h>
 
@@ -11,6 +14,7 @@
 #include "core/time.hpp"
 #include "devices/bodybugg/armband_frame.hpp"
 #include "devices/bodybugg/channels.hpp"
+#include "devices/bodybugg/pdp.hpp"
 #include "devices/bodybugg/transport.hpp"
 
 namespace declouder::sim {
@@ -42,6 +46,62 @@ constexpr const char* kGeneralUsage =
     "record commit | retrieve PDP | file init|clear|size|msgerase | get <parameter> | set <parameter> value\r\n";
 
 }  // namespace
+
+std::string synthetic_pdp_dump(std::int64_t start_unix_s) {
+  constexpr int kMinutes = 8 * 60;
+  constexpr std::uint16_t kOneAMinute = 60 * bodybugg::kTicksPerSecond;
+  std::uint32_t noise = 0x2545F491;  // a fixed xorshift state: the same dump every time
+  auto next_noise = [&noise] {
+    noise ^= noise << 13;
+    noise ^= noise >> 17;
+    noise ^= noise << 5;
+    return static_cast<int>(noise % 41) - 20;  // -20..20 counts
+  };
+  bodybugg::PdpSession base;
+  base.format_version = "0502";
+  base.model = "Firefly2";
+  base.device_address = 0x0E00E3EC;
+  base.epoch = start_unix_s;
+  base.sample_bits = 0x0C;
+  base.tick_rate = 0x20;
+  base.divisor = kOneAMinute;
+  base.complete = true;
+  std::string dump;
+  // Channel ids of the armband's table (channels.cpp), with a mid level and a daily swing.
+  struct Shape {
+    const char* channel;
+    int level, swing;
+  };
+  for (const Shape& c : {Shape{"MOVTSKIN", 2600, 300}, Shape{"MOVGSR", 900, 400}, Shape{"MOVACCTR", 2048, 150},
+                         Shape{"MOVACCLO", 2048, 150}, Shape{"PEDO3", 40, 40}, Shape{"MOVTCOV", 1800, 250}}) {
+    bodybugg::PdpSession s = base;
+    s.channel = c.channel;
+    s.channel_id = *bodybugg::channel_id(c.channel);
+    for (int m = 0; m < kMinutes; ++m) {
+      // A slow rise over the morning and back: a quarter of a sine over the eight hours.
+      const double day = std::sin(3.14159265358979 * m / kMinutes);
+      const int v = c.level + static_cast<int>(c.swing * day) + next_noise();
+      s.samples.emplace_back(static_cast<std::uint16_t>(std::clamp(v, 0, 0xFFE)));
+    }
+    s.declared_count = static_cast<std::uint32_t>(s.samples.size());
+    dump += bodybugg::format_pdp_session(s);
+  }
+  bodybugg::PdpSession presses = base;
+  presses.channel = "TIMESTMP";
+  presses.channel_id = bodybugg::kTimestampChannel;
+  presses.sample_bits = 0;
+  presses.timestamps_ms = {(start_unix_s + 2 * 3600) * 1000 + 250, (start_unix_s + 5 * 3600 + 17) * 1000 + 500};
+  presses.declared_count = 2;
+  dump += bodybugg::format_pdp_session(presses);
+  bodybugg::PdpSession diagnostics = base;
+  diagnostics.channel = "DIAGNSTC";
+  diagnostics.channel_id = bodybugg::kDiagnosticChannel;
+  diagnostics.sample_bits = 0x10;
+  diagnostics.diagnostics = {{start_unix_s + 60, 4880, 1}};
+  diagnostics.declared_count = 1;
+  dump += bodybugg::format_pdp_session(diagnostics);
+  return dump;
+}
 
 BodyBuggDeviceState default_bodybugg_state(const std::string& pdp_dump) {
   BodyBuggDeviceState s;

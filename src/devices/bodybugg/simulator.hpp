@@ -29,7 +29,7 @@
 namespace declouder::sim {
 
 struct BodyBuggDeviceState {
-  std::string pdp_dump;                 // what `retrieve PDP` answers (sample.log by default)
+  std::string pdp_dump;                 // what `retrieve PDP` answers (synthetic_pdp_dump by default)
   Bytes flash_image;                    // what memory reads answer (GoWearFit), may be empty
   std::int64_t last_data_update = 1353335358;
   std::int64_t clock_unix_s = 1354009655;  // the device clock when the simulator starts
@@ -37,8 +37,17 @@ struct BodyBuggDeviceState {
   std::vector<bodybugg::RecordSlot> records;      // `record show`
 };
 
-// The default state: the public sample dump's device, with the seed's record table.
+// The default state: a BodyBugg SP with the record table the armband's own `record show`
+// prints, holding `pdp_dump`.
 BodyBuggDeviceState default_bodybugg_state(const std::string& pdp_dump);
+
+// A day's worth of made-up armband data in the `retrieve PDP` layout (pdp.hpp), built in so
+// `declouder bodybugg simulate` needs no file: from `start_unix_s`, eight hours of one sample
+// a minute on the channels the armband logs by default (skin temperature, galvanic skin
+// response, accelerometer means, steps, heat flux), two button presses, and a diagnostic
+// entry. The values follow a smooth daily shape with deterministic noise: they are for
+// trying the download, the store and the export, not physiology.
+std::string synthetic_pdp_dump(std::int64_t start_unix_s = 1353312000);
 
 class BodyBuggDevice {
  public:

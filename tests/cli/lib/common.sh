@@ -9,6 +9,14 @@ trap 'rm -rf "$WORKDIR"' EXIT
 fail() { echo "FAIL [$TEST_NAME]: $*" >&2; exit 1; }
 pass() { echo "PASS [$TEST_NAME]"; exit 0; }
 
+# The real-device recordings live beside the repository in ../shared (other projects'
+# data, never copied in). need_shared REL skips the whole test (exit 77, which CTest
+# reports as skipped) when ../shared/REL is absent; have_shared REL only says so, for a
+# test with a part that needs it.
+shared_missing() { echo "SKIP [$TEST_NAME]: needs ../shared/$1 beside the checkout (real recordings are not in the repo)"; }
+need_shared() { [ -e "$SHARED/$1" ] || { shared_missing "$1"; exit 77; }; }
+have_shared() { [ -e "$SHARED/$1" ] || { shared_missing "$1" >&2; return 1; }; }
+
 # expect_json JSON JQ_PATH EXPECTED  (python3 does the JSON parsing: no jq needed)
 expect_json() {
   local got

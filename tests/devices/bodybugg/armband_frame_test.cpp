@@ -2,6 +2,8 @@
 // download: our requests must equal the vendor software's byte for byte.
 #include <gtest/gtest.h>
 
+#include "shared_fixtures.hpp"
+
 #include "fixtures.hpp"
 #include "devices/bodybugg/armband_frame.hpp"
 
@@ -9,6 +11,7 @@ using namespace declouder;
 using namespace declouder::armband;
 
 TEST(ArmbandFrame, MemoryReadRequestsEqualTheCapturedOnes) {
+  SKIP_WITHOUT_SHARED("fixtures/bodybugg/gowearfit_ftest.frames");
   auto frames = testing_fixtures::read_length_prefixed_frames("fixtures/bodybugg/gowearfit_ftest.frames");
   ASSERT_EQ(frames.size(), 10u);
   for (std::size_t i = 0; i < 5; ++i) {
@@ -18,6 +21,7 @@ TEST(ArmbandFrame, MemoryReadRequestsEqualTheCapturedOnes) {
 }
 
 TEST(ArmbandFrame, AnswersDecodeAndReencodeIdentically) {
+  SKIP_WITHOUT_SHARED("fixtures/bodybugg/gowearfit_ftest.frames");
   auto frames = testing_fixtures::read_length_prefixed_frames("fixtures/bodybugg/gowearfit_ftest.frames");
   ASSERT_EQ(frames[1].size(), 13200u);
   FrameDecoder dec;

@@ -1,14 +1,16 @@
-// Reading the shared real-device fixtures (DECLOUDER_SHARED_DIR) in tests.
+// Reading the real BodyBugg recordings of ../shared/fixtures/bodybugg in tests (each test
+// that does starts with SKIP_WITHOUT_SHARED, from shared_fixtures.hpp).
 #pragma once
 #include <fstream>
 #include <sstream>
 #include <string>
 
 #include "core/bytes.hpp"
+#include "shared_fixtures.hpp"
 
 namespace declouder::testing_fixtures {
 
-inline std::string shared_path(const std::string& rel) { return std::string(DECLOUDER_SHARED_DIR) + "/" + rel; }
+using declouder::test::shared_path;
 
 inline std::string read_text(const std::string& rel) {
   std::ifstream in(shared_path(rel), std::ios::binary);

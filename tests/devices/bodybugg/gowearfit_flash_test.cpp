@@ -3,6 +3,8 @@
 // own per-minute decode (gowearfit_ftest.csv, 856 minutes).
 #include <gtest/gtest.h>
 
+#include "shared_fixtures.hpp"
+
 #include <map>
 #include <sstream>
 
@@ -39,6 +41,7 @@ TEST(GoWearFitFlash, CaptureReassemblesTo44000Bytes) {
 }
 
 TEST(GoWearFitFlash, MatchesTheGoldenPerMinuteDecodeExactly) {
+  SKIP_WITHOUT_SHARED("fixtures/bodybugg/gowearfit_ftest.csv");
   const FlashImage fi = parse_flash_image(image_from_capture());
   ASSERT_FALSE(fi.error) << *fi.error;
   EXPECT_TRUE(fi.ended);

@@ -3,6 +3,8 @@
 // download over the binary frames; the SQLite store.
 #include <gtest/gtest.h>
 
+#include "shared_fixtures.hpp"
+
 #include <filesystem>
 
 #include "fixtures.hpp"
@@ -87,6 +89,7 @@ TEST_P(BodyBuggLink, RecordDefineIsCheckedThenCommitted) {
 }
 
 TEST_P(BodyBuggLink, DownloadStoresThenClears) {
+  SKIP_WITHOUT_SHARED("fixtures/bodybugg/sample.log");
   Rig rig(GetParam());
   Database db(":memory:");
   DownloadOptions opt;
@@ -141,6 +144,7 @@ INSTANTIATE_TEST_SUITE_P(Transports, BodyBuggLink, ::testing::Values(sim::SimTra
                          [](const auto& info) { return info.param == sim::SimTransport::line ? "line" : "framed"; });
 
 TEST(GoWearFitDownload, MemoryReadsOverAPtyRebuildTheCapturedImage) {
+  SKIP_WITHOUT_SHARED("fixtures/bodybugg/gowearfit_ftest.frames");
   // The simulator serves the image reassembled from the real capture; the
   // download must send the vendor's exact requests and rebuild the same bytes.
   armband::MemoryAssembler from_capture;
@@ -168,6 +172,7 @@ TEST(GoWearFitDownload, MemoryReadsOverAPtyRebuildTheCapturedImage) {
 }
 
 TEST(ArmbandStore, SessionsAreStoredOnceAndExportedByChannel) {
+  SKIP_WITHOUT_SHARED("fixtures/bodybugg/sample.log");
   Database db(":memory:");
   auto dump = parse_pdp(read_text("fixtures/bodybugg/sample.log"));
   auto first = store_pdp(db, dump, "sample.log");

@@ -2,17 +2,21 @@
 // project's own decode of it (shared/fixtures/bodybugg/sample.{log,json}).
 #include <gtest/gtest.h>
 
+#include "shared_fixtures.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include "fixtures.hpp"
 #include "devices/bodybugg/channels.hpp"
 #include "devices/bodybugg/pdp.hpp"
+#include "devices/bodybugg/simulator.hpp"
 
 using namespace declouder;
 using namespace declouder::bodybugg;
 using declouder::testing_fixtures::read_text;
 
 TEST(BodyBuggPdp, MatchesTheGoldenDecodeExactly) {
+  SKIP_WITHOUT_SHARED("fixtures/bodybugg/sample.log");
   const std::string log = read_text("fixtures/bodybugg/sample.log");
   ASSERT_EQ(log.size(), 42225u);
   const auto golden = nlohmann::json::parse(read_text("fixtures/bodybugg/sample.json"));
@@ -62,6 +66,7 @@ TEST(BodyBuggPdp, MatchesTheGoldenDecodeExactly) {
 }
 
 TEST(BodyBuggPdp, HeaderFieldsAndSampleTimes) {
+  SKIP_WITHOUT_SHARED("fixtures/bodybugg/sample.log");
   const PdpDump dump = parse_pdp(read_text("fixtures/bodybugg/sample.log"));
   ASSERT_FALSE(dump.sessions.empty());
   const PdpSession& ee = dump.sessions[0];
@@ -76,6 +81,7 @@ TEST(BodyBuggPdp, HeaderFieldsAndSampleTimes) {
 }
 
 TEST(BodyBuggPdp, RoundTripsThroughTheFormatter) {
+  SKIP_WITHOUT_SHARED("fixtures/bodybugg/sample.log");
   const PdpDump dump = parse_pdp(read_text("fixtures/bodybugg/sample.log"));
   std::string again;
   for (const auto& s : dump.sessions) again += format_pdp_session(s);
@@ -83,6 +89,7 @@ TEST(BodyBuggPdp, RoundTripsThroughTheFormatter) {
 }
 
 TEST(BodyBuggPdp, TruncatedDumpKeepsWhatCameBeforeAndSaysWhere) {
+  SKIP_WITHOUT_SHARED("fixtures/bodybugg/sample.log");
   std::string log = read_text("fixtures/bodybugg/sample.log");
   const std::size_t cut = 5000;  // inside the 4th session's payload
   const PdpDump dump = parse_pdp(std::string_view(log).substr(0, cut));
@@ -98,6 +105,7 @@ TEST(BodyBuggPdp, TruncatedDumpKeepsWhatCameBeforeAndSaysWhere) {
 }
 
 TEST(BodyBuggPdp, ATimestampBeyondThirtyTwoBitsIsRejectedNotOverflowed) {
+  SKIP_WITHOUT_SHARED("fixtures/bodybugg/sample.log");
   // Found by the wearables fuzzer: nineteen digits of seconds overflowed when
   // turned into milliseconds. The armband's clock is 32-bit Unix seconds.
   std::string log = read_text("fixtures/bodybugg/sample.log");
@@ -115,6 +123,7 @@ TEST(BodyBuggPdp, ATimestampBeyondThirtyTwoBitsIsRejectedNotOverflowed) {
 }
 
 TEST(BodyBuggPdp, BadDigitsAndOrphanDataAreRejectedWithAReason) {
+  SKIP_WITHOUT_SHARED("fixtures/bodybugg/sample.log");
   auto d1 = parse_pdp("fff123\r\n");
   ASSERT_TRUE(d1.error);
   EXPECT_EQ(d1.error->line, 1u);
@@ -125,6 +134,23 @@ TEST(BodyBuggPdp, BadDigitsAndOrphanDataAreRejectedWithAReason) {
   EXPECT_EQ(d2.error->byte_offset, 90u);
   EXPECT_EQ(d2.error->line, 2u);
   EXPECT_NE(d2.error->reason.find("not a hex digit"), std::string::npos);
+}
+
+TEST(BodyBuggPdp, TheSimulatorsBuiltInDayParsesBackComplete) {
+  // What `bodybugg simulate` serves without a file: it must be a dump our own parser (and so
+  // the download) reads whole, sessions and times included.
+  const PdpDump d = parse_pdp(sim::synthetic_pdp_dump(1353312000));
+  ASSERT_FALSE(d.error) << d.error->reason;
+  ASSERT_EQ(d.sessions.size(), 8u);
+  for (const PdpSession& s : d.sessions) {
+    EXPECT_TRUE(s.complete) << s.channel;
+    EXPECT_EQ(s.epoch, 1353312000) << s.channel;
+  }
+  EXPECT_EQ(d.sessions[0].channel, "MOVTSKIN");
+  EXPECT_EQ(d.sessions[0].samples.size(), 480u);
+  EXPECT_EQ(d.sessions[0].sample_time_ms(1) - d.sessions[0].sample_time_ms(0), 60000);
+  EXPECT_EQ(d.sessions[6].timestamps_ms.size(), 2u);
+  EXPECT_EQ(sim::synthetic_pdp_dump(1353312000), sim::synthetic_pdp_dump(1353312000)) << "deterministic";
 }
 
 TEST(BodyBuggChannels, NibblePackingBothWays) {
