@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "devices/bluetooth_sig_scale/protocol.hpp"
 #include "devices/excelvan.hpp"
 #include "devices/icomon/protocol.hpp"
 #include "devices/medisana.hpp"
@@ -23,7 +24,6 @@
 #include "devices/picooc_mini/protocol.hpp"
 #include "devices/qn.hpp"
 #include "devices/registry.hpp"
-#include "devices/bluetooth_sig_scale/protocol.hpp"
 #include "devices/yunmai.hpp"
 #include "outputs/reading_json.hpp"
 

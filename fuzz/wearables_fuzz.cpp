@@ -7,8 +7,8 @@
 #include <cstdint>
 #include <string_view>
 
-#include "devices/bodybugg/pdp.hpp"
 #include "devices/bodybugg/gowearfit_flash.hpp"
+#include "devices/bodybugg/pdp.hpp"
 #include "devices/miband/protocol.hpp"
 
 using namespace declouder;

@@ -16,19 +16,27 @@
 #include "app/cli.hpp"
 #include "app/store_session.hpp"
 #include "core/time.hpp"
-#include "link/serial_port.hpp"
 #include "devices/bodybugg/armband_memory.hpp"
-#include "devices/bodybugg/simulator.hpp"
-#include "store/database.hpp"
 #include "devices/bodybugg/channels.hpp"
 #include "devices/bodybugg/commands.hpp"
 #include "devices/bodybugg/download.hpp"
-#include "devices/bodybugg/pdp.hpp"
 #include "devices/bodybugg/gowearfit_flash.hpp"
+#include "devices/bodybugg/pdp.hpp"
+#include "devices/bodybugg/simulator.hpp"
 #include "devices/bodybugg/transport.hpp"
+#include "link/serial_port.hpp"
+#include "store/armband_store.hpp"
+#include "store/database.hpp"
 
 namespace declouder {
 namespace {
+
+// Downloaded sessions go into the armband tables of this database (store/armband_store.hpp).
+bodybugg::SessionStore store_in(Database& db) {
+  return [&db](const bodybugg::PdpDump& sessions, const std::string& source) {
+    return bodybugg::store_pdp(db, sessions, source);
+  };
+}
 
 using bodybugg::ArmbandCommands;
 
@@ -242,7 +250,7 @@ int run_memory_download(const LinkOptions& o, Database& db, const std::string& d
   }
   bodybugg::MemoryDownloadResult r;
   try {
-    r = bodybugg::download_gowearfit(*stream, db, opt);
+    r = bodybugg::download_gowearfit(*stream, store_in(db), opt);
   } catch (const SerialError& e) {
     bar.finish();
     throw CommandError(std::string(e.what()));
@@ -280,7 +288,7 @@ int run_download(Args& args) {
   Link l = open_link(o);
   bodybugg::DownloadResult r;
   try {
-    r = bodybugg::download_armband(*l.commands, db, opt);
+    r = bodybugg::download_armband(*l.commands, store_in(db), opt);
   } catch (const SerialError& e) {
     bar.finish();
     throw CommandError(std::string(e.what()) + "; the armband was not changed");

@@ -8,8 +8,8 @@
 #include "app/cli.hpp"
 #include "app/store_session.hpp"
 #include "core/time.hpp"
-#include "store/database.hpp"
 #include "store/armband_store.hpp"
+#include "store/database.hpp"
 
 namespace declouder {
 namespace {

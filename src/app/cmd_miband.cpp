@@ -10,10 +10,10 @@
 
 #include "app/cli.hpp"
 #include "app/store_session.hpp"
-#include "store/band_store.hpp"
-#include "radio/bluez_client.hpp"
 #include "devices/miband/protocol.hpp"
 #include "devices/miband/session.hpp"
+#include "radio/bluez_client.hpp"
+#include "store/band_store.hpp"
 
 namespace declouder {
 namespace {

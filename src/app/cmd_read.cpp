@@ -7,8 +7,8 @@
 #include "app/cli.hpp"
 #include "app/config.hpp"
 #include "devices/registry.hpp"
-#include "radio/bluez_client.hpp"
 #include "outputs/reading_json.hpp"
+#include "radio/bluez_client.hpp"
 
 namespace declouder {
 namespace {

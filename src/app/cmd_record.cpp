@@ -8,8 +8,8 @@
 #include "app/cli.hpp"
 #include "app/frame_arguments.hpp"
 #include "app/store_session.hpp"
-#include "outputs/metrics_json.hpp"
 #include "devices/registry.hpp"
+#include "outputs/metrics_json.hpp"
 
 namespace declouder {
 namespace {

@@ -14,11 +14,11 @@
 #include <thread>
 
 #include "app/cli.hpp"
-#include "core/time.hpp"
-#include "gateway/event_loop.hpp"
-#include "gateway/bluez_source.hpp"
-#include "gateway/gateway.hpp"
 #include "app/store_session.hpp"
+#include "core/time.hpp"
+#include "gateway/bluez_source.hpp"
+#include "gateway/event_loop.hpp"
+#include "gateway/gateway.hpp"
 #include "gateway/settings.hpp"
 #include "gateway/simulated_scale.hpp"
 #include "gateway/simulator_source.hpp"

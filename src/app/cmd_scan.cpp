@@ -5,9 +5,9 @@
 #include <map>
 
 #include "app/cli.hpp"
-#include "radio/bluez_client.hpp"
 #include "devices/registry.hpp"
 #include "outputs/reading_json.hpp"
+#include "radio/bluez_client.hpp"
 
 namespace declouder {
 namespace {

@@ -4,11 +4,11 @@
 #include <iostream>
 
 #include "app/cli.hpp"
+#include "devices/registry.hpp"
+#include "link/simulated_device.hpp"
 #include "radio/bus_loop.hpp"
 #include "sim/bluez_peripheral.hpp"
 #include "sim/fake_bluez.hpp"
-#include "devices/registry.hpp"
-#include "link/simulated_device.hpp"
 
 namespace declouder {
 namespace {

@@ -13,9 +13,9 @@
 // Sources: research/scales.md §2.3 and §2.9 (openScale BeurerBF450,
 // SanitasSbf72 and StandardBeurerSanitas handlers: model lists and the fact that
 // they are subclasses of the standard profile handler).
+#include "devices/bluetooth_sig_scale/protocol.hpp"
 #include "devices/decode_util.hpp"
 #include "devices/descriptor.hpp"
-#include "devices/bluetooth_sig_scale/protocol.hpp"
 
 namespace declouder {
 

@@ -14,8 +14,8 @@
 // No public capture was found; the tests use frames built from this layout.
 // Sources: openScale ExcelvanCF36xHandler.kt, research/scales.md §2.7.
 #include "devices/decode_util.hpp"
-#include "devices/excelvan.hpp"
 #include "devices/descriptor.hpp"
+#include "devices/excelvan.hpp"
 
 namespace declouder {
 

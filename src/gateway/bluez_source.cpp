@@ -2,8 +2,8 @@
 
 #include <chrono>
 
-#include "radio/bluez_client.hpp"
 #include "capture/session.hpp"
+#include "radio/bluez_client.hpp"
 
 namespace declouder {
 

@@ -25,9 +25,9 @@
 #include <set>
 #include <string>
 
+#include "core/frame.hpp"
 #include "devices/descriptor.hpp"
 #include "link/gatt_link.hpp"
-#include "core/frame.hpp"
 
 namespace declouder {
 

@@ -30,9 +30,9 @@
 #include <string>
 #include <vector>
 
-#include "link/gatt_link.hpp"
 #include "core/frame.hpp"
 #include "core/reading.hpp"
+#include "link/gatt_link.hpp"
 
 namespace declouder {
 

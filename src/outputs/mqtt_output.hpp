@@ -42,10 +42,10 @@
 #include "gateway/outbox.hpp"
 #include "gateway/output.hpp"
 #include "gateway/ownership.hpp"
-#include "store/recorder.hpp"
+#include "mqtt/client.hpp"
 #include "outputs/domoticz.hpp"
 #include "outputs/home_assistant.hpp"
-#include "mqtt/client.hpp"
+#include "store/recorder.hpp"
 
 namespace declouder {
 

@@ -27,11 +27,11 @@
 
 #include <sdbus-c++/sdbus-c++.h>
 
-#include "link/ble_error.hpp"
-#include "radio/bus_loop.hpp"
-#include "link/gatt_link.hpp"
 #include "core/address.hpp"
 #include "core/frame.hpp"
+#include "link/ble_error.hpp"
+#include "link/gatt_link.hpp"
+#include "radio/bus_loop.hpp"
 
 namespace declouder {
 

@@ -17,8 +17,8 @@
 
 #include <sdbus-c++/sdbus-c++.h>
 
-#include "radio/bus_loop.hpp"
 #include "link/simulated_device.hpp"
+#include "radio/bus_loop.hpp"
 
 namespace declouder {
 

@@ -11,16 +11,12 @@
 #include <string>
 #include <vector>
 
-#include "store/database.hpp"
+#include "devices/bodybugg/download.hpp"
 #include "devices/bodybugg/pdp.hpp"
+#include "store/database.hpp"
 
 namespace declouder::bodybugg {
 
-struct StoreSummary {
-  int sessions_added = 0;
-  int sessions_already_stored = 0;  // same device, channel and start time
-  std::int64_t samples_added = 0;
-};
 
 // One transaction for the whole dump; `source` says where it came from (the .log file).
 StoreSummary store_pdp(Database& db, const PdpDump& dump, const std::string& source);

@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "core/address.hpp"
-#include "store/database.hpp"
 #include "devices/miband/protocol.hpp"
+#include "store/database.hpp"
 
 namespace declouder::miband {
 

@@ -30,9 +30,9 @@
 #include <vector>
 
 #include "body/assignment.hpp"
-#include "core/person.hpp"
 #include "core/bytes.hpp"
 #include "core/measurement.hpp"
+#include "core/person.hpp"
 #include "core/reading.hpp"
 #include "store/database.hpp"
 

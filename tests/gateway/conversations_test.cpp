@@ -8,9 +8,9 @@
 #include <thread>
 
 #include "core/reading.hpp"
+#include "devices/registry.hpp"
 #include "gateway/conversations.hpp"
 #include "link/simulator_link.hpp"
-#include "devices/registry.hpp"
 
 using namespace declouder;
 using Decision = ConversationPlanner::Decision;

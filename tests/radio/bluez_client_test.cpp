@@ -3,9 +3,9 @@
 // restarting, a scanner gone silent, and the errors a person must be able to act on).
 #include <gtest/gtest.h>
 
-#include "radio/bluez_client.hpp"
 #include "devices/registry.hpp"
 #include "private_bus.hpp"
+#include "radio/bluez_client.hpp"
 
 namespace declouder {
 namespace {

@@ -18,8 +18,8 @@
 #include <thread>
 #include <vector>
 
-#include "sim/fake_bluez.hpp"
 #include "devices/registry.hpp"
+#include "sim/fake_bluez.hpp"
 
 extern char** environ;
 

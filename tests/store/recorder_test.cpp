@@ -7,9 +7,9 @@
 #include <filesystem>
 #include <memory>
 
-#include "outputs/metrics_json.hpp"
-#include "devices/registry.hpp"
 #include "body/composition.hpp"
+#include "devices/registry.hpp"
+#include "outputs/metrics_json.hpp"
 #include "store/recorder.hpp"
 
 using namespace declouder;

@@ -8,8 +8,8 @@
 //   5. optionally a Body Composition Measurement (impedance), then one merged reading
 //   6. when the scale has Battery Level 0x2A19 (Battery Service 0x180F), read it: a second
 //      reading with only battery_percent (scales without it report no battery at all)
-#include "devices/descriptor.hpp"
 #include "devices/bluetooth_sig_scale/protocol.hpp"
+#include "devices/descriptor.hpp"
 
 namespace declouder {
 namespace {

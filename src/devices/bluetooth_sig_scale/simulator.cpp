@@ -17,8 +17,8 @@
 #include <map>
 
 #include "core/time.hpp"
-#include "link/simulated_device.hpp"
 #include "devices/bluetooth_sig_scale/protocol.hpp"
+#include "link/simulated_device.hpp"
 
 namespace declouder {
 namespace {

@@ -27,7 +27,7 @@ void clear_armband(ArmbandCommands& armband, std::int64_t now) {
   armband.set_epoch(now);
 }
 
-DownloadResult download_armband(ArmbandCommands& armband, Database& db, const DownloadOptions& opt) {
+DownloadResult download_armband(ArmbandCommands& armband, const SessionStore& store, const DownloadOptions& opt) {
   DownloadResult r;
   auto now = opt.now_unix_s ? opt.now_unix_s : [] { return now_unix_us() / 1000000; };
   r.last_data_update = armband.last_data_update_after_warmup();
@@ -69,7 +69,7 @@ DownloadResult download_armband(ArmbandCommands& armband, Database& db, const Do
   PdpDump complete;
   for (const auto& s : r.dump.sessions)
     if (s.complete) complete.sessions.push_back(s);
-  r.stored = store_pdp(db, complete, r.log_path);
+  r.stored = store(complete, r.log_path);
 
   if (!r.problem && opt.clear) {
     clear_armband(armband, now());
@@ -78,7 +78,7 @@ DownloadResult download_armband(ArmbandCommands& armband, Database& db, const Do
   return r;
 }
 
-MemoryDownloadResult download_gowearfit(ByteStream& port, Database& db, const DownloadOptions& opt) {
+MemoryDownloadResult download_gowearfit(ByteStream& port, const SessionStore& store, const DownloadOptions& opt) {
   namespace fs = std::filesystem;
   MemoryDownloadResult r;
   armband::MemoryDownloadOptions mo;
@@ -124,7 +124,7 @@ MemoryDownloadResult download_gowearfit(ByteStream& port, Database& db, const Do
     const std::int64_t last = sessions.sessions.back().epoch;
     std::erase_if(sessions.sessions, [&](const PdpSession& s) { return s.epoch == last; });
   }
-  r.stored = store_pdp(db, sessions, r.image_path);
+  r.stored = store(sessions, r.image_path);
   if (!r.problem && opt.clear) {
     armband::clear_memory(port);
     r.cleared = true;

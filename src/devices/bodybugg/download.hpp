@@ -15,13 +15,23 @@
 #include <optional>
 #include <string>
 
-#include "link/byte_stream.hpp"
-#include "store/database.hpp"
-#include "store/armband_store.hpp"
 #include "devices/bodybugg/commands.hpp"
 #include "devices/bodybugg/pdp.hpp"
+#include "link/byte_stream.hpp"
 
 namespace declouder::bodybugg {
+
+// What the place the sessions were saved in reported (store/armband_store.hpp: SQLite).
+struct StoreSummary {
+  int sessions_added = 0;
+  int sessions_already_stored = 0;  // same device, channel and start time
+  std::int64_t samples_added = 0;
+};
+
+// Saves complete sessions durably, in one transaction, and says what was new; `source`
+// names where they came from (the raw .log file). Throws when it cannot: the armband is
+// then left as it was. The download never knows where the sessions go.
+using SessionStore = std::function<StoreSummary(const PdpDump& sessions, const std::string& source)>;
 
 struct DownloadOptions {
   std::string output_dir = ".";
@@ -41,7 +51,7 @@ struct DownloadResult {
   std::optional<std::string> problem;  // set: the device was left untouched
 };
 
-DownloadResult download_armband(ArmbandCommands& armband, Database& db, const DownloadOptions& opt);
+DownloadResult download_armband(ArmbandCommands& armband, const SessionStore& store, const DownloadOptions& opt);
 
 // The GoWearFit / ArmBand Mini: the same order over the binary memory read
 // (serial/armband_frame.hpp): read until the record stream ends, keep the raw image
@@ -55,7 +65,7 @@ struct MemoryDownloadResult {
   bool cleared = false;
   std::optional<std::string> problem;
 };
-MemoryDownloadResult download_gowearfit(ByteStream& port, Database& db, const DownloadOptions& opt);
+MemoryDownloadResult download_gowearfit(ByteStream& port, const SessionStore& store, const DownloadOptions& opt);
 
 // `file init`, `set lastdataupdate now`, `set epoch now`.
 void clear_armband(ArmbandCommands& armband, std::int64_t now_unix_s);

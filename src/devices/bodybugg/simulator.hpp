@@ -23,8 +23,8 @@
 #include <vector>
 
 #include "core/bytes.hpp"
-#include "link/serial_port.hpp"
 #include "devices/bodybugg/commands.hpp"
+#include "link/serial_port.hpp"
 
 namespace declouder::sim {
 

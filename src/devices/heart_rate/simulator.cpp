@@ -1,7 +1,7 @@
 #include "devices/heart_rate/simulator.hpp"
 
-#include "link/simulated_device.hpp"
 #include "devices/heart_rate/protocol.hpp"
+#include "link/simulated_device.hpp"
 
 namespace declouder::sim {
 

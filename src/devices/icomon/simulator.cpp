@@ -13,8 +13,8 @@
 // FFB3 are subscribed, the person "steps on": live frames rise, settle, then the result.
 #include <cmath>
 
-#include "link/simulated_device.hpp"
 #include "devices/icomon/protocol.hpp"
+#include "link/simulated_device.hpp"
 
 namespace declouder {
 namespace {

@@ -14,8 +14,8 @@
 #include <optional>
 #include <string>
 
-#include "link/session.hpp"
 #include "devices/miband/conversation.hpp"
+#include "link/session.hpp"
 
 namespace declouder::miband {
 

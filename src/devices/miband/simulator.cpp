@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "core/time.hpp"
-#include "link/simulated_device.hpp"
 #include "devices/miband/protocol.hpp"
+#include "link/simulated_device.hpp"
 
 namespace declouder::sim {
 

@@ -31,9 +31,9 @@
 // and PicoocHandler.kt as summarised in research/scales.md §2.12.
 #include <cmath>
 
+#include "devices/picooc_mini/protocol.hpp"
 #include "devices/decode_util.hpp"
 #include "devices/descriptor.hpp"
-#include "devices/picooc_mini/protocol.hpp"
 
 namespace declouder {
 

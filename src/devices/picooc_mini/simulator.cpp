@@ -12,8 +12,8 @@
 // Any other F1-prefixed frame (an ack, F1 03 <opcode>) is accepted silently.
 #include <cmath>
 
-#include "link/simulated_device.hpp"
 #include "devices/picooc_mini/protocol.hpp"
+#include "link/simulated_device.hpp"
 
 namespace declouder {
 namespace {

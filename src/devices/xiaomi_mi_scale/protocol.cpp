@@ -19,8 +19,8 @@
 // MiScaleHandler.kt parseHistory10; theengs decoder XMTZC04HM (vector
 // 223e30e607020e10293a = 61.75 kg); lolouk44/xiaomi_mi_scale (status bytes
 // 0x22/0xA2 kg, 0x03/0xA3 lb, 0x12/0xB2 jin). Summarised in research/scales.md §2.1.
-#include "devices/decode_util.hpp"
 #include "devices/xiaomi_mi_scale/protocol.hpp"
+#include "devices/decode_util.hpp"
 
 namespace declouder {
 

@@ -20,8 +20,8 @@
 #include <map>
 
 #include "core/time.hpp"
-#include "link/simulated_device.hpp"
 #include "devices/xiaomi_mi_scale/protocol.hpp"
+#include "link/simulated_device.hpp"
 
 namespace declouder {
 namespace {

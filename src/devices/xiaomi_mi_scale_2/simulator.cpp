@@ -12,8 +12,8 @@
 #include <cmath>
 
 #include "core/time.hpp"
-#include "link/simulated_device.hpp"
 #include "devices/xiaomi_mi_scale_2/protocol.hpp"
+#include "link/simulated_device.hpp"
 
 namespace declouder {
 namespace {

@@ -4,8 +4,8 @@
 
 #include "shared_fixtures.hpp"
 
-#include "fixtures.hpp"
 #include "devices/bodybugg/armband_frame.hpp"
+#include "fixtures.hpp"
 
 using namespace declouder;
 using namespace declouder::armband;

@@ -8,11 +8,11 @@
 #include <map>
 #include <sstream>
 
-#include "fixtures.hpp"
 #include "devices/bodybugg/armband_frame.hpp"
 #include "devices/bodybugg/armband_memory.hpp"
 #include "devices/bodybugg/channels.hpp"
 #include "devices/bodybugg/gowearfit_flash.hpp"
+#include "fixtures.hpp"
 
 using namespace declouder;
 using namespace declouder::bodybugg;

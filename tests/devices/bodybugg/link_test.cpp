@@ -7,19 +7,23 @@
 
 #include <filesystem>
 
-#include "fixtures.hpp"
-#include "link/serial_port.hpp"
-#include "devices/bodybugg/simulator.hpp"
 #include "devices/bodybugg/armband_memory.hpp"
-#include "store/armband_store.hpp"
 #include "devices/bodybugg/download.hpp"
 #include "devices/bodybugg/gowearfit_flash.hpp"
+#include "devices/bodybugg/simulator.hpp"
+#include "fixtures.hpp"
+#include "link/serial_port.hpp"
+#include "store/armband_store.hpp"
 
 using namespace declouder;
 using namespace declouder::bodybugg;
 using namespace declouder::testing_fixtures;
 
 namespace {
+
+SessionStore store_in(Database& db) {
+  return [&db](const PdpDump& sessions, const std::string& source) { return store_pdp(db, sessions, source); };
+}
 
 struct Rig {
   explicit Rig(sim::SimTransport t, sim::BodyBuggSimOptions o = {})
@@ -101,7 +105,7 @@ TEST_P(BodyBuggLink, DownloadStoresThenClears) {
     EXPECT_EQ(total, 42225u);
     last_progress = n;
   };
-  auto r = download_armband(*rig.commands, db, opt);
+  auto r = download_armband(*rig.commands, store_in(db), opt);
   EXPECT_FALSE(r.problem) << *r.problem;
   EXPECT_EQ(last_progress, 42225u);
   EXPECT_EQ(read_bytes("fixtures/bodybugg/sample.log"), [&] {
@@ -127,7 +131,7 @@ TEST_P(BodyBuggLink, BrokenDownloadLeavesTheArmbandUntouched) {
   DownloadOptions opt;
   opt.output_dir = temp_dir(GetParam() == sim::SimTransport::line ? "broken_line" : "broken_framed");
   opt.clear = true;
-  auto r = download_armband(*rig.commands, db, opt);
+  auto r = download_armband(*rig.commands, store_in(db), opt);
   ASSERT_TRUE(r.problem);
   EXPECT_FALSE(r.cleared);
   EXPECT_EQ(r.bytes, 10000u);
@@ -240,7 +244,7 @@ TEST(BodyBuggLineTransport, APauseInsideTheDumpIsWaitedOutNotMistakenForItsEnd) 
   Database db(":memory:");
   DownloadOptions opt;
   opt.output_dir = temp_dir("paused");
-  auto r = download_armband(*rig.commands, db, opt);
+  auto r = download_armband(*rig.commands, store_in(db), opt);
   EXPECT_FALSE(r.problem) << *r.problem;
   EXPECT_EQ(r.bytes, 42225u);
   EXPECT_EQ(r.stored.sessions_added, 29);

@@ -6,10 +6,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "fixtures.hpp"
 #include "devices/bodybugg/channels.hpp"
 #include "devices/bodybugg/pdp.hpp"
 #include "devices/bodybugg/simulator.hpp"
+#include "fixtures.hpp"
 
 using namespace declouder;
 using namespace declouder::bodybugg;

@@ -4,8 +4,8 @@
 #include <gtest/gtest.h>
 
 #include "band_fixture.hpp"
-#include "devices/miband/simulator.hpp"
 #include "devices/miband/conversation.hpp"
+#include "devices/miband/simulator.hpp"
 
 using namespace declouder;
 using namespace declouder::miband;

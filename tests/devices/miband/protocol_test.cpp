@@ -5,8 +5,8 @@
 // from the layout and marked as such.
 #include <gtest/gtest.h>
 
-#include "devices/registry.hpp"
 #include "devices/miband/protocol.hpp"
+#include "devices/registry.hpp"
 
 using namespace declouder;
 using namespace declouder::miband;

@@ -7,11 +7,11 @@
 #include <fstream>
 
 #include "band_fixture.hpp"
+#include "devices/miband/session.hpp"
 #include "devices/registry.hpp"
 #include "link/session.hpp"
 #include "link/simulator_link.hpp"
 #include "store/band_store.hpp"
-#include "devices/miband/session.hpp"
 
 using namespace declouder;
 using namespace declouder::miband;
