@@ -1,7 +1,7 @@
 // declouder bodybugg info|download|clear|set-clock|records|parse|simulate: the
 // BodyMedia BodyBugg armband over its USB serial link, without the vendor's paid
-// service. Protocol layers: serial/ (port, frames), wearables/bodybugg_* (text
-// commands, PDP dump, download order), sim/bodybugg_sim (the armband's side).
+// service. The armband's code is in src/devices/bodybugg/ (frames, text commands, PDP
+// dump, download order, the simulated armband); the port is link/serial_port.hpp.
 #include <atomic>
 #include <csignal>
 #include <cstdio>

@@ -1,7 +1,7 @@
 // declouder miband ...: the Xiaomi Mi Band 1 / 1A / 1S.
 //   user-info    the 20 bytes the band wants on every connection (pure, offline)
 //   heart-rate   pair (tap gate) and measure once, in the order that keeps the 1S connected
-// Protocol bytes: wearables/miband_protocol.hpp; the order: wearables/miband_conversation.hpp.
+// Protocol bytes: devices/miband/protocol.hpp; the order: devices/miband/conversation.hpp.
 #include <cstdio>
 #include <functional>
 #include <iostream>
@@ -36,7 +36,7 @@ XOR the last octet of the band's MAC address.
   --alias TEXT     up to 8 characters (10 on the Mi Band 1), ASCII
   --model          1, 1a or 1s (default 1s)
 
-Example (research notes test vector):
+Example (the worked example of docs/wearables.md):
   declouder miband user-info --mac C8:0F:10:00:00:AB --uid 1550050550 --sex male --age 30 \
       --height-cm 175 --weight-kg 70 --alias 15500505
   f6e4635c011eaf46000400313535303035303564)";
@@ -92,7 +92,7 @@ Connects to a Mi Band 1S, introduces the wearer (user info, on every connection;
 the first time the band vibrates and waits for a tap), and measures the heart rate
 once. Prints "heart rate N bpm", or {"heart_rate_bpm": N} with --json.
 
-The order is the one that keeps the 1S connected (seed 004 lost the link at
+The order is the one that keeps the 1S connected (a band driven without it drops the link at
 '15 02 01'): notifications on FF03, the band's low-latency parameters (FF09), a
 longer supervision timeout for the link (debugfs, when running as root), user info
 and the tap, the 2A37 notifications, the two stop commands, then '15 02 01' as a

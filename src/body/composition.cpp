@@ -1,6 +1,7 @@
 // The Xiaomi body-composition formulas, re-implemented from the published
-// descriptions (prototux's reverse engineering of Mi Fit, as documented in the
-// openScale wiki and in ../shared/research/scales.md section 3.1), with the
+// descriptions (prototux's MIBCS reverse engineering of Mi Fit; the same formulas are in
+// openScale libs/MiScaleLib.kt, lolouk44/xiaomi_mi_scale Xiaomi_Scale_Body_Metrics.py and
+// bodymiscale metrics/impedance.py), with the
 // corrected visceral-fat formula and every output clamped. No code was copied;
 // docs/body-composition.md lists each formula and each deliberate choice.
 #include "body/composition.hpp"

@@ -1,8 +1,8 @@
 // ATT protocol data units (L2CAP channel 0x0004): every opcode named, the
 // attribute handle and value pulled out where the PDU carries them.
 //
-// Layouts from the Bluetooth Core specification (Vol 3 Part F), as tabulated
-// in the research notes section 3.5; names as Wireshark's btatt dissector
+// Layouts from the Bluetooth Core specification (Vol 3 Part F); names as
+// Wireshark's btatt dissector (epan/dissectors/packet-btatt.c)
 // prints them, so `capture att` and tshark read alike.
 #pragma once
 

@@ -13,8 +13,8 @@
 //   index, 2 command, 3 event, 4/5 ACL TX/RX, 6/7 SCO TX/RX, 8 open index,
 //   9 close index, 10 index info, 11 vendor diagnostics, 12 system note,
 //   13 user logging, 14-17 control channel, 18/19 ISO TX/RX); no H4 byte.
-// Sources: BlueZ src/shared/btsnoop.h, file(1) magic, Wireshark's btsnoop
-// record header, research notes section 3.1.
+// Sources: BlueZ src/shared/btsnoop.h, file(1) magic, Wireshark's
+// wiretap/btsnoop.c record header.
 #include "capture/reader.hpp"
 
 namespace declouder::capture {

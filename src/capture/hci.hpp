@@ -3,8 +3,8 @@
 // LE (enhanced) connection complete, disconnection complete.
 //
 // Pure functions over bytes (bounds-checked, never throwing). Layouts follow
-// the Bluetooth Core specification as summarised in the research notes,
-// section 3.5; checked against tshark's dissection of generated captures.
+// the Bluetooth Core specification (Vol 4 Part E, HCI; Vol 6 Part B, LL advertising
+// PDUs); checked against tshark's dissection of generated captures.
 #pragma once
 
 #include <cstdint>

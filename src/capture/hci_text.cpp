@@ -9,7 +9,7 @@
 //  - hex dumps (`hcidump -X`): the decoded headline followed by "  0000: 01 02
 //    ...  ascii" lines holding the parameters. Exact when the dump covers the
 //    announced length.
-//  - decoded text (seed 004, and btmon): the headline names the packet
+//  - decoded text (hcidump without -R, and btmon): the headline names the packet
 //    ("HCI Command: LE Set Scan Enable (0x08|0x000c) plen 2", "HCI Event: ...
 //    (0x3e) plen 19", "ACL data: handle 64 flags 0x02 dlen 24" / btmon "ACL Data
 //    RX: Handle 64 flags 0x02 dlen 24") and the indented lines give the
@@ -25,8 +25,9 @@
 //    rebuild still counts as a record (kind "other", no bytes).
 // btmon lines end with "#frame [hciN] seconds" (or a time with -t/-T): the
 // controller index and time come from there.
-// Sources: hcidump parser/hci.c and parser/att.c output as seen in seed 004
-// and the research notes sections 3.3 and 3.4; btmon output in public logs.
+// Sources: bluez-hcidump parser/hci.c and parser/att.c (what they print), as in the
+// hcidump log of a public Stack Overflow question on Mi Band 1S heart rate; btmon
+// (BlueZ monitor/packet.c) output in public logs.
 #include <charconv>
 #include <cstring>
 #include <string>

@@ -9,8 +9,8 @@
 // sent/received SCO, 0x0A/0x0B LMP, 0xF7 syslog, 0xF8 kernel, 0xF9 kernel
 // debug, 0xFA error, 0xFB power, 0xFC note (text), 0xFD config, 0xFE new
 // controller.
-// Sources: Wireshark wiretap/packetlogger.c and BlueZ btsnoop.c as described in
-// the research notes section 3.2; both byte orders checked against tshark.
+// Sources: Wireshark wiretap/packetlogger.c and BlueZ src/shared/btsnoop.c (its
+// PacketLogger reader); both byte orders checked against tshark.
 #include "capture/reader.hpp"
 
 namespace declouder::capture {

@@ -10,9 +10,9 @@
 // The older proprietary Beurer/Sanitas protocol (BF700/BF710/BF800, SBF70/75 on
 // 0xFFE1, start byte F7/E7) is a different family and not implemented yet.
 //
-// Sources: research/scales.md §2.3 and §2.9 (openScale BeurerBF450,
+// Sources: openScale's BeurerBF450,
 // SanitasSbf72 and StandardBeurerSanitas handlers: model lists and the fact that
-// they are subclasses of the standard profile handler).
+// they are subclasses of the standard profile handler.
 #include "devices/bluetooth_sig_scale/protocol.hpp"
 #include "devices/decode_util.hpp"
 #include "devices/descriptor.hpp"

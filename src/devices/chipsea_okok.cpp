@@ -21,7 +21,7 @@
 // decoded: any stray 0xF0FF advert would read as a weight.)
 //
 // No public capture was found; the tests use frames built from this layout.
-// Sources: openScale OkOkHandler.kt, research/scales.md §2.10.
+// Sources: openScale OkOkHandler.kt.
 #include "devices/decode_util.hpp"
 #include "devices/descriptor.hpp"
 

@@ -55,7 +55,7 @@ inline bool contains_ci(std::string_view s, std::string_view needle) {
 }
 
 // Impedances outside this window are placeholders (0, 0xFFFD, 0xFFFF...) or
-// contact failures, not a body (research §2.2, lolouk44's 3000 ohm limit).
+// contact failures, not a body (lolouk44/xiaomi_mi_scale accepts below 3000 ohm).
 inline bool plausible_impedance(double ohm) { return ohm > 0 && ohm < 3000; }
 
 }  // namespace declouder::decode_util

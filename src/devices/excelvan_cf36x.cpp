@@ -12,7 +12,7 @@
 // No timestamp; one final frame, then the scale disconnects.
 //
 // No public capture was found; the tests use frames built from this layout.
-// Sources: openScale ExcelvanCF36xHandler.kt, research/scales.md §2.7.
+// Sources: openScale ExcelvanCF36xHandler.kt.
 #include "devices/decode_util.hpp"
 #include "devices/descriptor.hpp"
 #include "devices/excelvan.hpp"

@@ -21,7 +21,7 @@
 //
 // No public capture was found; the tests use frames built from this layout.
 // Sources: openScale MedisanaBs44xHandler.kt, the openScale wiki "Medisana
-// BS444" and keptenkurk/BS440 (Raspberry Pi), research/scales.md §2.8.
+// BS444" and keptenkurk/BS440 (Raspberry Pi).
 #include "devices/decode_util.hpp"
 #include "devices/descriptor.hpp"
 #include "devices/medisana.hpp"

@@ -13,8 +13,8 @@
 // FD <yy> <mm> <dd>, FC <hh> <mm> <ss>, FE 06 <unit> 00 to 0xFFB1 (not built here
 // yet). The 20-byte composite frames (AC 02|03 FF …, 01 00 …) are not decoded.
 //
-// Sources: openScale MGBHandler.kt and its streaming test, summarised in
-// research/scales.md §2.11. openScale lets this handler claim ANY 0xFFB0 device;
+// Sources: openScale MGBHandler.kt and its streaming test. openScale lets this
+// handler claim ANY 0xFFB0 device;
 // here a nameless 0xFFB0 device is claimed by both this family and icomon-ffb0,
 // and the frame shapes decide.
 #include "devices/decode_util.hpp"

@@ -22,8 +22,8 @@
 // CF 00 00 28 28 00 00 00 01 00 CE = 102.80 kg without impedance;
 // CF 60 0E 9C 27 04 02 F0 00 00 11 07 EA 08 0C 09 0B 2B = history 2026-08-12 09:11:43.
 //
-// Sources: openScale OneByoneHandler.kt and its test, research/scales.md §2.6.
-// (The research notes say "byte 9 == 1 means no impedance"; the captures show
+// Sources: openScale OneByoneHandler.kt and its test.
+// (Summaries of it say "byte 9 == 1 means no impedance"; its test frames show
 // byte 8 = 01 with and without impedance, so an impedance of 0 is what we use.)
 #include "devices/one_byone.hpp"
 

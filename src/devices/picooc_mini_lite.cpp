@@ -18,7 +18,7 @@
 // d0 49 00 4b 4f 1e 39 1f 06 76 13 60 87 20 00 40 = completed, 82.7 kg, 496 ohm.
 //
 // Sources: openScale PR #1512 / issue #1511, PicoocBroadcastHandler.kt and its
-// test, summarised in research/scales.md §2.12.
+// test.
 #include <array>
 
 #include "devices/decode_util.hpp"

@@ -29,7 +29,7 @@
 // seconds since 2000-01-01>; weight ack 1F 05 <proto> 10 <sum>.
 //
 // Sources: openScale QNHandler.kt and QNHandlerProtocolTest (vendor SDK and a
-// real capture), summarised in research/scales.md §2.4.
+// real capture).
 #include "devices/qn.hpp"
 
 #include "devices/decode_util.hpp"

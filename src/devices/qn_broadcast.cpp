@@ -18,7 +18,7 @@
 // Bytes 19-20 carry an impedance on some models (Renpho ES-26M-W) but model
 // bytes on the FT-26R, so they are not decoded.
 //
-// Sources: openScale QNHandlerBroadcast.kt and its FT-26R test, research/scales.md §2.4.
+// Sources: openScale QNHandlerBroadcast.kt and its FT-26R test.
 #include "devices/decode_util.hpp"
 #include "devices/descriptor.hpp"
 

@@ -20,7 +20,7 @@
 // this layout. Whether the scale's last byte is a checksum is not documented,
 // so it is not checked.
 //
-// Sources: openScale YunmaiHandler.kt as summarised in research/scales.md §2.5.
+// Sources: openScale YunmaiHandler.kt.
 #include "devices/yunmai.hpp"
 
 #include "devices/decode_util.hpp"

@@ -1,4 +1,4 @@
-// The live source: BlueZ over D-Bus (ble/bluez_client.hpp). Scans one adapter
+// The live source: BlueZ over D-Bus (radio/bluez_client.hpp). Scans one adapter
 // (LE, duplicates on, with the scanner's watchdog and its resume after a
 // bluetoothd restart) and hands every advertisement to the pipeline. When the
 // gateway asks (gateway/conversations.hpp) it connects to a device and holds

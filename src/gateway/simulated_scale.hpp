@@ -1,6 +1,6 @@
 // A simulated Xiaomi Mi Body Composition Scale 2, in-process: it advertises
 // exactly what the real scale advertises during a weighing (service data 0x181B,
-// see devices/mi_scale2.cpp for the bytes):
+// see devices/xiaomi_mi_scale_2/protocol.cpp for the bytes):
 //
 //   1. the weight climbing, not stabilized          ctrl1 0x04
 //   2. the final weight, stabilized                 ctrl1 0x24

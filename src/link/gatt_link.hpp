@@ -1,7 +1,7 @@
 // A connection to one GATT device, as the session runner sees it.
 //
-// BluezDevice (src/ble/bluez_client.hpp) implements it over BlueZ's D-Bus API;
-// SimulatorLink (src/sim/simulator_link.hpp) implements it straight on a SimulatedDevice,
+// BluezDevice (src/radio/bluez_client.hpp) implements it over BlueZ's D-Bus API;
+// SimulatorLink (src/link/simulator_link.hpp) implements it straight on a SimulatedDevice,
 // so conversations can be tested without any bus. Characteristics are named by UUID.
 #pragma once
 

@@ -3,7 +3,7 @@
 //
 // The BodyMedia armbands sit behind an FTDI USB-serial chip with their own
 // VID/PID (bind ftdi_sio through /sys/bus/usb-serial/drivers/ftdi_sio/new_id);
-// the vendor link runs at 921600 baud, 8N1 (RawBodyBugg bmhack.py, research §1.2).
+// the vendor link runs at 921600 baud, 8N1 (RawBodyBugg, bmhack.py).
 // A pseudo-terminal accepts the same settings, which is how the tests run it.
 #pragma once
 #include <string>

@@ -1,7 +1,8 @@
 // Where armband data lives in SQLite (migrations 02xx, documented in docs/schema.md).
 //
 // Raw 12-bit counts are stored as the device logged them: nobody has published
-// how they convert to degrees, microsiemens or calories (research §1.6). Unit
+// how they convert to degrees, microsiemens or calories (not BodyBuggBypass, not
+// RawBodyBugg; docs/wearables.md says what is known). Unit
 // conversion is data: rows of armband_calibration (or a CSV file of the same
 // columns given to `export --calibration`), never code.
 #pragma once

@@ -1,5 +1,5 @@
 // Conversation: Bluetooth SIG standard scales (Weight Scale 0x181D, Body Composition 0x181B,
-// User Data 0x181C; research/scales.md §2.3).
+// User Data 0x181C; the Bluetooth SIG Weight Scale Profile and User Data Service specifications).
 //   1. enable indications on the User Control Point 0x2A9F              <- safe point
 //   2. enable indications on Weight Measurement 0x2A9D (and 0x2A9C when the scale has it)
 //   3. consent: 02 <user index> <consent code u16 LE> -> 20 02 01 (success); 20 02 05 = the

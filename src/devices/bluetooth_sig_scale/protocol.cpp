@@ -35,9 +35,8 @@
 // adjust reason.
 //
 // Sources: Bluetooth GATT Specification Supplement (Weight Measurement, Body
-// Composition Measurement, Battery Level, User Control Point, Current Time), as summarised in
-// research/scales.md §2.3 from openScale StandardWeightProfileHandler.kt and the
-// flag constants of eisaev/blevalueparser. The 0xFFFF "unsuccessful" value is in
+// Composition Measurement, Battery Level, User Control Point, Current Time), as implemented in
+// openScale StandardWeightProfileHandler.kt, and the flag constants of eisaev/blevalueparser. The 0xFFFF "unsuccessful" value is in
 // the SIG supplement; openScale does not check it.
 #include "devices/bluetooth_sig_scale/protocol.hpp"
 

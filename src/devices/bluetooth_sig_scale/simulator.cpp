@@ -1,6 +1,6 @@
 // Simulator: a Bluetooth SIG standard scale (Weight Scale Service 0x181D, Body Composition
 // Service 0x181B, User Data Service 0x181C), as GATT Specification Supplement describes them
-// (research/scales.md §2.3, §9). Advertises "SIG-Scale" with the three service UUIDs.
+// (protocol.cpp has the layouts). Advertises "SIG-Scale" with the three service UUIDs.
 //
 //   0x2A9D Weight Measurement (indicate): flags 0x06 (timestamp, user id), weight u16 LE
 //          x 0.005 kg, timestamp (year u16 LE, month, day, h, m, s), user id

@@ -1,8 +1,8 @@
 // The BodyMedia armband's binary frames, as the GoWearFit/ArmBand Mini speaks
 // them over its FTDI serial link (921600 8N1).
 //
-// Source: research §1.2, from RawBodyBugg's bmhack.py (public domain), verified
-// against the 10 captured frames in shared/fixtures/bodybugg/gowearfit_ftest.frames.
+// Source: RawBodyBugg's bmhack.py (public domain), verified against the 10 frames of its
+// public capture of one download (ftest).
 //
 //   offset size  field
 //   0      1     sync 0xAB (outside the checksum)

@@ -2,7 +2,8 @@
 // GoWearFit flash image stores as its type-0x06 record) and the 12-bit sample
 // packing every BodyMedia container shares.
 //
-// Channel ids 0-41 are the device's own table (seed 002, `channel show`; the same
+// Channel ids 0-41 are the device's own table (`channel show` in bemasher's BodyBuggBypass
+// write-up; the same
 // ids and names in the RawBodyBugg flash image). The `retrieve PDP` dump also
 // uses 0xF9 for TIMESTMP (button presses) and 0x68 for DIAGNSTC, outside the table.
 //
@@ -10,7 +11,7 @@
 // PDP text dump as 3 hex digits per sample (so a line can have an odd number of
 // digits and must never be hex-decoded to bytes first), in the binary flash image
 // as a nibble stream padded with 0xF when the count is odd. 0xFFF means "no data"
-// (research §1.3; consistent in both public dumps).
+// (consistent in both public dumps: BodyBuggBypass's and RawBodyBugg's).
 #pragma once
 #include <cstdint>
 #include <optional>

@@ -1,14 +1,14 @@
 // The BodyBugg SP / V3 ("Firefly2") text command layer.
 //
-// Source: seed 002 (bemasher's BodyBuggBypass write-up) and the device's own help
-// text (shared/fixtures/bodybugg/commands.txt): `get|set <parameter>`, `retrieve
+// Source: bemasher, "Reverse Engineering the BodyBugg" (the BodyBuggBypass write-up) and
+// the device's own help text (in the BodyBuggBypass repository): `get|set <parameter>`, `retrieve
 // PDP`, `file init|clear|size|msgerase`, `record show|define|commit`, `channel
 // show`, ... The device answers like a Unix program: an unknown or incomplete
 // command gets its usage text back, which we turn into an error.
 //
 // Known answer formats: `get lastdataupdate` -> "Last Data Update: <unix s>"
 // (BodyBuggBypass's regex); `record show` and `channel show` tables as printed in
-// seed 002. Other `get` answers are unpublished: we return the text, and
+// that write-up. Other `get` answers are unpublished: we return the text, and
 // get_number() takes the first integer after a ':' (or the first integer at all).
 //
 // Download and clear, in the only order known to work (BodyBuggBypass):

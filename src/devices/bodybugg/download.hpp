@@ -54,7 +54,7 @@ struct DownloadResult {
 DownloadResult download_armband(ArmbandCommands& armband, const SessionStore& store, const DownloadOptions& opt);
 
 // The GoWearFit / ArmBand Mini: the same order over the binary memory read
-// (serial/armband_frame.hpp): read until the record stream ends, keep the raw image
+// (devices/bodybugg/armband_frame.hpp): read until the record stream ends, keep the raw image
 // as DIR/gowearfit-<first session start>.bin, parse, store complete sessions, and
 // only then, when asked, send the clear-memory frame.
 struct MemoryDownloadResult {

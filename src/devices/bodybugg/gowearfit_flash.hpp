@@ -1,8 +1,7 @@
 // The GoWearFit / ArmBand Mini flash image: what a memory download returns.
 //
-// Source: research §1.4, from RawBodyBugg (bmhack.py) and verified against the
-// public capture (shared/fixtures/bodybugg/gowearfit_ftest.frames ->
-// gowearfit_ftest.csv, 856 minutes). A stream of records, each opening with a
+// Source: RawBodyBugg (bmhack.py), verified against its public capture of one download
+// and the decode it publishes (ftest: 856 minutes). A stream of records, each opening with a
 // one-byte type:
 //
 //   0x01  1 + 5 x 22  record-definition table (`record define`): per entry type u8,

@@ -1,6 +1,7 @@
 // The BodyBugg `retrieve PDP` text dump: sessions of one channel each.
 //
-// Layout (research §1.3, verified against the public sample.log/sample.json):
+// Layout (from BodyBuggBypass, verified against its public sample.log and the decode it
+// publishes, sample.json):
 //
 //   SESSION-BEGIN0502Firefly2_<51 lowercase hex chars><CHANNEL padded to 8>\r\n
 //   <payload lines>

@@ -1,14 +1,14 @@
 // The armband's side of the serial link, for tests and `declouder bodybugg simulate`.
 //
 // BodyBuggDevice is the device as a pure text machine: it answers the command set
-// of seed 002 from its state (the `retrieve PDP` dump it holds, its clock, its
+// of bemasher's BodyBuggBypass write-up from its state (the `retrieve PDP` dump it holds, its clock, its
 // parameters, its record table), and `file init` really forgets the data.
 // BodyBuggSimulator puts it on a pseudo-terminal pair and speaks either transport
-// hypothesis (wearables/bodybugg_transport.hpp), plus the binary memory read of
-// the GoWearFit (serial/armband_frame.hpp) when it holds a flash image.
+// hypothesis (devices/bodybugg/transport.hpp), plus the binary memory read of
+// the GoWearFit (devices/bodybugg/armband_frame.hpp) when it holds a flash image.
 //
 // Answer texts we know from public material: the usage texts (commands.txt),
-// "Last Data Update: N", the `record show` and `channel show` tables (seed 002).
+// "Last Data Update: N", the `record show` and `channel show` tables (the write-up).
 // Everything else is our guess, chosen to be plain: "<name>: <value>" for `get`,
 // "File Size: N" for `file size`, and silence after `set`, `file init` and
 // `record define|commit` (the driver must not rely on an acknowledgement).

@@ -11,7 +11,7 @@
 //           not look whole, e.g. a dump whose last session is short). Nothing about prompts or terminators is
 //           assumed beyond that.
 //  * framed: the text rides inside the 0xAB ... 0xBA binary frames
-//           (serial/armband_frame.hpp). Evidence: BodyBuggBypass's setAddr(0x0E,
+//           (devices/bodybugg/armband_frame.hpp). Evidence: BodyBuggBypass's setAddr(0x0E,
 //           0xFFFFFFFF) equals the from/to addresses of the binary frames. The
 //           command byte and chunking below are OUR PLACEHOLDERS, to be replaced
 //           once a capture shows the real ones: request command 0x81, body = the

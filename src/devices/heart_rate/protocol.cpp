@@ -9,7 +9,7 @@
 //   then     heart rate (u8 or u16 LE, bpm), energy expended u16 LE (kJ) if
 //            flagged, RR intervals u16 LE in 1/1024 s until the end if flagged.
 // The Mi Band 1S sends `06 <bpm>` (contact supported and detected, 8-bit value),
-// seen in the Mi Fit capture (shared/fixtures/captures/, `06 46` = 70 bpm).
+// seen in a Mi Fit btsnoop capture posted in a Gadgetbridge issue (`06 46` = 70 bpm).
 // A strap that reports contact supported but not detected has no valid value:
 // rejected as not stabilised.
 #include "devices/heart_rate/protocol.hpp"

@@ -1,5 +1,5 @@
-// Conversation: ICOMON "FFB0" scales, e.g. the Crenot GoFit S2 (seeds/001; research/scales.md
-// §2.11, §4). No handshake: enable FFB2 (live, notify) and FFB3 (results, indicate), then the
+// Conversation: ICOMON "FFB0" scales, e.g. the Crenot GoFit S2 (sroemer, "Reverse engineering a
+// BLE body fat scale protocol", 2024; protocol.cpp). No handshake: enable FFB2 (live, notify) and FFB3 (results, indicate), then the
 // person steps on: A2 frames on FFB2 while the weight settles, then one A3 result on FFB3.
 //   1. enable notifications on FFB2                                <- safe point
 //   2. enable indications on FFB3 (the scale sends an A1 info frame at once: ignored)

@@ -22,18 +22,17 @@
 // The app acknowledges with type B0, payload <seq> 00.
 //
 // We call an A2 frame stabilized only when its state is 0x02 (the Crenot's
-// "stable", seed 001); the A3 result is the final value in any case.
+// "stable" in sroemer's write-up below); the A3 result is the final value in any case.
 //
 // Vectors: Robi S9 captures in openScale RobiS9HandlerTest (from ble-scale-sync):
 // A3 030800a300012dc2000000000000000000000013 = 77.25 kg;
 // A2 1d0700a20400012c000000000000000000000013 = 76.8 kg (state 04);
 // B0 hello 000300b000000000000000000000000000000010.
 //
-// Sources: seed 001 (sroemer, "Reverse engineering a BLE body fat scale
-// protocol", and sroemer/scale-communication: FFB2 weight at bytes 6-8, byte 4 ==
-// 2 stable; FFB3 type A3 weight at 5-7; no handshake needed); openScale
-// MGBHandler, RobiS9Handler, RunstarR6Handler, DrTrustSSW532Handler as
-// summarised in research/scales.md §2.11 and §4. The DrTrust FG2211 variant
+// Sources: sroemer, "Reverse engineering a BLE body fat scale protocol" (2024), and
+// sroemer/scale-communication (FFB2 weight at bytes 6-8, byte 4 == 2 stable; FFB3
+// type A3 weight at 5-7; no handshake needed); openScale MGBHandler.kt,
+// RobiS9Handler.kt, RunstarR6Handler.kt, DrTrustSSW532Handler.kt. The DrTrust FG2211 variant
 // (byte 1 = 0x18/0x23 sub-frames, segmental impedances) is not decoded yet.
 #include "devices/icomon/protocol.hpp"
 

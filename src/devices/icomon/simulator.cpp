@@ -1,4 +1,5 @@
-// Simulator: Crenot GoFit S2, an ICOMON FG2210LB (seeds/001; research/scales.md §2.11, §4).
+// Simulator: Crenot GoFit S2, an ICOMON FG2210LB (sroemer, "Reverse engineering a BLE body fat
+// scale protocol", 2024; protocol.cpp has the layout and the other sources).
 //
 // Advertisement: name "Crenot Gofit S2", service UUID 0xFFB0. GATT service 0xFFB0: 0xFFB1
 // write, 0xFFB2 notify (live frames), 0xFFB3 indicate (results); Device Information 0x180A with

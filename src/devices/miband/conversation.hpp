@@ -1,5 +1,5 @@
 // The Mi Band conversations as step lists: plain data, run by a session runner
-// (src/ble/ over BlueZ, or a simulator host in tests), so the order that keeps the
+// (src/link/ and src/radio/ over BlueZ, or a simulator host in tests), so the order that keeps the
 // link alive is written down once and tested without a radio.
 //
 // On every connection (user info is volatile, Gadgetbridge #280):
@@ -8,7 +8,8 @@
 //   allowed (our value wins over the band's) -> read FF0A date -> read FF01 device info
 //   -> write FF04 user info -> gate on FF03: 0x05/0x0A/0x15 proceed, 0x13 "tap the
 //   band" (keep waiting for the person), 0x06 failed.
-// Heart rate once (1S), the order that avoids seed 004's dropped link:
+// Heart rate once (1S), the order that avoids the dropped link a public Stack Overflow
+// question on Mi Band 1S heart rate shows (its hcidump log):
 //   subscribe 2A37 (CCCD) -> 2A39 `15 01 00`, `15 02 00` (stop continuous and
 //   manual, as Gadgetbridge does) -> 2A39 `15 02 01` as a Write Request whose
 //   response may take 1.3 s (the Mi Fit capture: 1.29 s), so the response timeout

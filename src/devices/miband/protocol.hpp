@@ -1,9 +1,9 @@
 // Xiaomi Mi Band 1 / 1A / 1S: the bytes of its GATT protocol, as pure functions.
 //
-// Sources (research §2, re-implemented from the facts, no code copied):
+// Sources (re-implemented from the facts, no code copied):
 // Gadgetbridge MiBandService/UserInfo/DeviceInfo/BatteryInfo/FetchActivityOperation/
 // CheckSums, pangliang/miband-sdk-android, Gadgetbridge issues #178 and #280, the
-// Mi Fit btsnoop trace (shared/fixtures/captures/miband1s_heartrate_mifit.btsnoop).
+// Mi Fit btsnoop trace posted in a Gadgetbridge issue (2015).
 //
 // Service FEE0; characteristics 0000FFxx-0000-1000-8000-00805f9b34fb:
 //   FF01 device info (read): 16 B (Mi 1/1A) or 20 B (1S)

@@ -1,8 +1,9 @@
 // Xiaomi Mi Band 1 / 1A / 1S: the values it reports over GATT, as a registry
-// family (the conversation that gets them lives in wearables/miband_conversation).
+// family (the conversation that gets them lives in devices/miband/conversation).
 //
 // Recognised by: the 0xFEE0 service UUID in its advertisement, the names "MI" /
-// "MI1S" / "MI Band", or the 1S's address OUI C8:0F:10 (seed 004's band advertised
+// "MI1S" / "MI Band", or the 1S's address OUI C8:0F:10 (the band of a public Stack Overflow
+// question's hcidump log advertised
 // only flags and 6 bytes of manufacturer data). The 1/1A OUI 88:0F:10 is not used:
 // Xiaomi's scales share it.
 // Decodes, by characteristic (all 0000FFxx-0000-1000-8000-00805f9b34fb):
@@ -11,7 +12,7 @@
 //                         status (0 normal, 1 low, 2 charging, 3 full, 4 off) -> battery_percent
 //   FF01 device info      16/20 B with a CRC-8 check byte: validated, not a reading
 // Heart rate arrives on the standard 0x2A37 and is decoded by the heart-rate family.
-// Byte layouts and sources: wearables/miband_protocol.hpp (research §2).
+// Byte layouts and sources: protocol.hpp.
 #include "devices/descriptor.hpp"
 #include "devices/miband/protocol.hpp"
 

@@ -1,5 +1,5 @@
 // The Mi Band step lists (miband_conversation.hpp) as Conversations for the
-// generic SessionRunner (src/ble/session.hpp), plus what the runner's GattLink
+// generic SessionRunner (src/link/session.hpp), plus what the runner's GattLink
 // cannot do itself: raising the link's supervision timeout through BlueZ, and
 // turning a disconnect reason into the HCI code and advice.
 //

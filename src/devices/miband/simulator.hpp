@@ -1,5 +1,6 @@
 // The Mi Band 1 / 1A / 1S, device side, as a state machine that behaves like the
-// band of seed 004 and the Mi Fit capture:
+// band of a public Stack Overflow question's hcidump log (Mi Band 1S heart rate with
+// pygattlib) and of a Mi Fit btsnoop capture posted in a Gadgetbridge issue:
 //
 //  * user info (FF04) is volatile: forgotten on every disconnect. A valid write
 //    (CRC-8 ^ MAC) from the user id the band knows -> FF03 0x05; from another id

@@ -1,5 +1,6 @@
-// Conversation: Picooc Mini (seeds/000; research/scales.md §2.12). The bytes come from
-// src/devices/picooc.hpp (request and ack builders, the response decoder).
+// Conversation: Picooc Mini (lynx.st, "De-clouding Bluetooth smart scales"; openScale
+// PicoocHandler.kt). The bytes come from protocol.hpp (request and ack builders, the
+// response decoder).
 //   1. enable indications on FFF1 (the scale's answers)          <- safe point
 //   2. write F1 09 3A <unix time u32 BE> A5 00 to FFF2, without response
 //   3. wait for the 0x39 measurement frame on FFF1 -> a reading

@@ -14,7 +14,7 @@
 //             = 2024-03-17T19:59:33Z, 0x0656 / 20 = 81.1 kg
 //   ack       F1 03 <opcode>
 //
-// The rest of the response, per openScale's PicoocHandler (research §2.12):
+// The rest of the response, per openScale's PicoocHandler.kt:
 // bytes 8-9 impedance u16 BE /10 ohm, 10-11 pounds ((u16 BE & 0x7FFF) /10),
 // 12 display unit (0 kg, 1 jin, 2 lb); longer frames add 13-14 phase angle and
 // 15 a flag (0 = settled). The seed confirms the layout: 0x86FC & 0x7FFF = 1788
@@ -25,10 +25,10 @@
 // Opcode 0x52 (A1-prefix models) has the same layout; 0x3C is heart rate
 // (3C 05 <bpm u16 BE> <status 1 measuring, 2 final>) and must be acked.
 //
-// Sources: seed 000 (lynx.st "De-clouding Bluetooth smart scales": the request,
+// Sources: lynx.st, "De-clouding Bluetooth smart scales" (the request,
 // the response, the advertisement with the MAC in company 10, service 0xFFF0 with
 // 0xFFF1 indicate and 0xFFF2 write-without-response); openScale issues #401/#544
-// and PicoocHandler.kt as summarised in research/scales.md §2.12.
+// and PicoocHandler.kt.
 #include <cmath>
 
 #include "devices/picooc_mini/protocol.hpp"

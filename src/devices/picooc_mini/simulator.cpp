@@ -1,4 +1,4 @@
-// Simulator: Picooc Mini (seeds/000, "De-clouding Bluetooth smart scales"; research/scales.md §2.12).
+// Simulator: Picooc Mini (lynx.st, "De-clouding Bluetooth smart scales"; openScale PicoocHandler.kt).
 //
 // Advertisement (from the seed's scan): name "PICOOC-CQ", service UUID 0xFFF0, manufacturer
 // data under company id 0x000A carrying the scale's own MAC (6 bytes, most significant first).

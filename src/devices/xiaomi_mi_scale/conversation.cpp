@@ -1,5 +1,5 @@
-// Conversation: Xiaomi Mi Smart Scale (v1) history download (research/scales.md §2.1, after
-// openScale's MiScaleHandler). History characteristic 00002a2f-0000-3512-2118-0009af100700
+// Conversation: Xiaomi Mi Smart Scale (v1) history download (after openScale's
+// MiScaleHandler.kt). History characteristic 00002a2f-0000-3512-2118-0009af100700
 // under service 0x181D.
 //   1. write the magic 01 96 8A BD 62                                  <- safe point
 //   2. enable notifications on the history characteristic

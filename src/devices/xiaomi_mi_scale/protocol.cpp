@@ -18,7 +18,7 @@
 // 62 AC 49 E0 07 0C 14 0D 1C 04 = 94.30 kg, 2016-12-20 13:28:04) and
 // MiScaleHandler.kt parseHistory10; theengs decoder XMTZC04HM (vector
 // 223e30e607020e10293a = 61.75 kg); lolouk44/xiaomi_mi_scale (status bytes
-// 0x22/0xA2 kg, 0x03/0xA3 lb, 0x12/0xB2 jin). Summarised in research/scales.md §2.1.
+// 0x22/0xA2 kg, 0x03/0xA3 lb, 0x12/0xB2 jin).
 #include "devices/xiaomi_mi_scale/protocol.hpp"
 #include "devices/decode_util.hpp"
 

@@ -1,13 +1,13 @@
 // Simulator: Xiaomi Mi Smart Scale, first generation (XMTZC01HM/XMTZC04HM, "MI_SCALE").
 //
-// Advertisement: service data for UUID 0x181D, 10 bytes (research/scales.md §2.1, §9):
+// Advertisement: service data for UUID 0x181D, 10 bytes (protocol.cpp has the layout and sources):
 //   0     status: 0x02 while settling, +0x20 stabilized, +0x80 weight removed (bit0 would be lb)
 //   1-2   weight u16 LE, kg x 200
 //   3-4   year u16 LE; 5..9 month, day, hour, minute, second
 // The weighing goes 0x02 (rising weights) -> 0x22 (stabilized) -> 0xA2 (removed), each frame
 // advertised several times, then the next weighing after a pause.
 //
-// GATT history (research §2.1, after openScale's MiScaleHandler): service 0x181D with the
+// GATT history (after openScale's MiScaleHandler.kt): service 0x181D with the
 // history characteristic 00002a2f-0000-3512-2118-0009af100700 (write + notify) and Current
 // Time 0x2A2B. The app writes the magic 01 96 8A BD 62, subscribes, writes 01 FF FF <uid> ("only
 // records new for this user"; 01 00 00 <uid> asks for all), then 02 to start. The scale answers

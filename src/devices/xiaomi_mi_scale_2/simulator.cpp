@@ -1,6 +1,6 @@
 // Simulator: Xiaomi Mi Body Composition Scale 2 (XMTZC05HM, advertises as "MIBFS").
 //
-// Advertisement-only. Service data for UUID 0x181B, 13 bytes (research/scales.md §2.2, §9):
+// Advertisement-only. Service data for UUID 0x181B, 13 bytes (protocol.cpp has the layout and sources):
 //   0      ctrl0: 0x02 = timestamp present (kg; 0x01 would be pounds, 0x04 "small object")
 //   1      ctrl1: 0x04 weight present, +0x20 stabilized, +0x02 impedance present, +0x80 load removed
 //   2-3    year u16 LE, 4..8 month, day, hour, minute, second (the scale's wall clock)
