@@ -16,10 +16,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Top-level sections other parts of declouder own. Anything else is a warning.
+// The top-level sections something reads. Anything else is a warning naming it (a typo
+// like [persn] must not go unnoticed; a section a newer declouder reads must not break).
 const std::set<std::string, std::less<>> kKnownSections = {
-    "database", "assignment", "person",   // here
-    "mqtt", "domoticz", "gateway", "bluetooth", "web", "export", "devices", "wearables",
+    "database", "assignment", "person",  // here
+    "mqtt", "domoticz", "gateway",       // gateway/settings.cpp
 };
 
 std::string home() {

@@ -136,6 +136,14 @@ TEST(Config, UnknownSectionsAreWarningsNotErrors) {
   EXPECT_EQ(c.warnings[0], "t.toml:1: unknown section [persn] (ignored)");
 }
 
+TEST(Config, ASectionNothingReadsIsNotSilentlyAccepted) {
+  // Nothing reads [bluetooth] or [web]: a person writing one must hear that it does nothing.
+  Config c = parse_config("[bluetooth]\nadapter = \"hci1\"\n[web]\nlisten = \"0.0.0.0:8080\"\n", "t.toml");
+  ASSERT_EQ(c.warnings.size(), 2u);
+  EXPECT_EQ(c.warnings[0], "t.toml:1: unknown section [bluetooth] (ignored)");
+  EXPECT_EQ(c.warnings[1], "t.toml:3: unknown section [web] (ignored)");
+}
+
 TEST(Config, PathsAndDefaults) {
   namespace fs = std::filesystem;
   const fs::path dir = fs::temp_directory_path() / ("declouder-config-" + std::to_string(::getpid()));
