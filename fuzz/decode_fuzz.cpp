@@ -1,20 +1,20 @@
 // libFuzzer target over every decode entry point: advertisement service data,
-// manufacturer data (with and without the names that select families), GATT
-// values on every characteristic a family listens to, and the exported frame
-// parsers that conversations call directly. Every successful reading is also
-// rendered as JSON, so odd clocks and values exercise the output path.
+// manufacturer data (with and without the names that select devices), GATT values on
+// any characteristic, and the exported frame parsers that conversations call directly.
+// Every successful reading is also rendered as JSON, so odd clocks and values exercise
+// the output path.
 //
-// Input layout (see fuzz/make_seeds.py, which writes the seed corpus from the
-// test vectors):
-//   byte 0   mode: 0 service data, 1 manufacturer data, 2 GATT value, 3 direct parsers
-//   byte 1   name index into kNames (0 = no name)
-//   byte 2-3 key, u16 little-endian: bit 15 clear -> index into the mode's list of
-//            known UUIDs / company ids; set -> its low 15 bits used as the UUID/id
-//   rest     the bytes
-#include <array>
+// Input layout (fuzz/make_seeds.py writes the seed corpus from the test vectors):
+//   byte 0     mode: 0 service data, 1 manufacturer data, 2 GATT value, 3 direct parsers
+//   bytes 1-2  key, u16 little-endian: the service-data UUID, company id or
+//              characteristic (mode 3: flags for the parsers' state)
+//   byte 3     name length n (mod 32), then n bytes: the advertised name ("" = none)
+//   rest       the bytes
+// The device registry feeds the dictionary (fuzz/decode_dictionary.cpp writes it:
+// every device's names and dispatch keys), so mutations reach every device.
 #include <cstddef>
 #include <cstdint>
-#include <string_view>
+#include <string>
 
 #include "devices/bluetooth_sig_scale/protocol.hpp"
 #include "devices/excelvan.hpp"
@@ -31,19 +31,6 @@ using namespace declouder;
 
 namespace {
 
-constexpr std::array<std::string_view, 16> kNames = {
-    "", "MIBFS", "MI SCALE2", "PICOOC-CQ", "PICOOC-L", "Crenot Gofit S2", "Swan", "QN-Scale",
-    "YUNMAI-ISM2", "Health Scale", "Electronic Scale", "0202B6FF", "Chipsea-BLE", "BF600", "Acme", "0203B1"};
-constexpr std::array<std::uint16_t, 4> kServiceData = {0x181D, 0x181B, 0xFE95, 0x181C};
-constexpr std::array<std::uint16_t, 8> kCompanies = {0xFFFF, 0x20CA, 0x11CA, 0x12C0, 0x49D0, 10, 0xF0FF, 0x004C};
-constexpr std::array<std::uint16_t, 14> kCharacteristics = {0x2A9D, 0x2A9C, 0xFFF1, 0xFFB2, 0xFFB3, 0xFFE1, 0xFFE4,
-                                                            0xFFF4, 0x8A21, 0x8A22, 0x2A19, 0x2A2F, 0xFFF2, 0x0000};
-
-template <std::size_t N>
-std::uint16_t pick(const std::array<std::uint16_t, N>& known, std::uint16_t key) {
-  return (key & 0x8000) ? static_cast<std::uint16_t>(key & 0x7FFF) : known[key % N];
-}
-
 void render(const DecodeOutcome& o) {
   if (o.ok()) (void)reading_to_json(o.reading).dump();
 }
@@ -53,16 +40,17 @@ void render(const DecodeOutcome& o) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 4) return 0;
   const std::uint8_t mode = data[0] % 4;
-  const std::string_view name = kNames[data[1] % kNames.size()];
-  const std::uint16_t key = static_cast<std::uint16_t>(data[2] | (data[3] << 8));
-  const ByteView bytes(data + 4, size - 4);
+  const std::uint16_t key = static_cast<std::uint16_t>(data[1] | (data[2] << 8));
+  const std::size_t name_size = std::min<std::size_t>(data[3] % 32, size - 4);
+  const std::string name(reinterpret_cast<const char*>(data + 4), name_size);
+  const ByteView bytes(data + 4 + name_size, size - 4 - name_size);
   auto on_outcome = [](const DeviceDescriptor&, const DecodeOutcome& o) { render(o); };
 
   switch (mode) {
     case 0: {
       Advertisement adv;
       adv.name = name;
-      adv.service_data.emplace_back(Uuid::from16(pick(kServiceData, key)), Bytes(bytes.begin(), bytes.end()));
+      adv.service_data.emplace_back(Uuid::from16(key), Bytes(bytes.begin(), bytes.end()));
       builtin_registry().decode_advertisement(adv, on_outcome);
       (void)builtin_registry().claimants(adv);
       break;
@@ -70,7 +58,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     case 1: {
       Advertisement adv;
       adv.name = name;
-      adv.manufacturer_data.emplace_back(pick(kCompanies, key), Bytes(bytes.begin(), bytes.end()));
+      adv.manufacturer_data.emplace_back(key, Bytes(bytes.begin(), bytes.end()));
       builtin_registry().decode_advertisement(adv, on_outcome);
       (void)builtin_registry().claimants(adv);
       (void)picooc::mac_from_advert(adv);
@@ -78,7 +66,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     case 2: {
       GattValue v;
-      v.characteristic = Uuid::from16(pick(kCharacteristics, key));
+      v.characteristic = Uuid::from16(key);
       v.value.assign(bytes.begin(), bytes.end());
       v.device_name = name;
       builtin_registry().decode_gatt(v, on_outcome);

@@ -27,6 +27,8 @@ cmake --build build-fuzz -j"$(nproc)"
 
 passed=0
 mkdir -p build-fuzz/crashes
+# The decoder fuzzer's dictionary comes from the device registry: every name and dispatch key.
+build-fuzz/fuzz/decode_dictionary > build-fuzz/decode.dict
 for fuzzer in build-fuzz/fuzz/*_fuzz; do
   [ -x "$fuzzer" ] || continue
   name=$(basename "$fuzzer")
@@ -50,6 +52,7 @@ for fuzzer in build-fuzz/fuzz/*_fuzz; do
   # The gate runs without address-space randomisation: libFuzzer's table of recent
   # comparisons is indexed by code address, so with ASLR the same seed takes other paths.
   # (Where a sandbox forbids turning it off, the gate still runs, merely less repeatable.)
+  [ "$name" = decode_fuzz ] && args+=(-dict="$ROOT/build-fuzz/decode.dict")
   run=("$fuzzer")
   if [ -z "$explore" ] && setarch "$(uname -m)" -R true 2>/dev/null; then run=(setarch "$(uname -m)" -R "$fuzzer"); fi
   echo "-- $name"

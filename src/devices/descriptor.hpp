@@ -70,7 +70,8 @@ struct DeviceSimulator {
 struct DeviceDescriptor {
   std::string id;             // stable, in JSON and the database: "xiaomi-mi-scale-2"
   std::string name;           // for people: "Xiaomi Mi Body Composition Scale 2 (XMTZC05HM)"
-  std::string recognised_by;  // for `declouder devices`: "service data 0x181B (13 bytes)"
+  std::vector<std::string> names;  // names it advertises, exact or as a prefix (claims() decides)
+  std::string recognised_by;       // for `declouder devices`: "service data 0x181B (13 bytes)"
   std::vector<std::string> reports;  // what its readings hold: "weight", "impedance", ...
   LinkMode link = LinkMode::advertisement;
 

@@ -95,6 +95,22 @@ TEST(Descriptors, AGattDeviceEitherConversesOrIsListedAsDecodeOnly) {
                                                 "medisana-bs44x", "xiaomi-mi-band-1"}));
 }
 
+TEST(Descriptors, TheNamesADeviceListsAreOnesItClaims) {
+  for (const DeviceDescriptor* d : builtin_registry().devices()) {
+    for (const std::string& name : d->names) {
+      Advertisement a;
+      a.name = name;
+      bool claimed = d->claims(a);
+      // Some claim a name only beside the service they advertise it with.
+      for (std::uint16_t service : {0xFFE0, 0xFFF0, 0xFFB0}) {
+        a.service_uuids = {Uuid::from16(service)};
+        claimed = claimed || d->claims(a);
+      }
+      EXPECT_TRUE(claimed) << d->id << " lists the name '" << name << "' but does not claim it";
+    }
+  }
+}
+
 TEST(Descriptors, SimulatorNamesAreUniqueAndFound) {
   std::set<std::string> names;
   for (const DeviceDescriptor* d : builtin_registry().devices()) {

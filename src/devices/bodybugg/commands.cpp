@@ -93,7 +93,7 @@ std::vector<RecordSlot> parse_record_show(std::string_view text) {
 
 std::vector<std::pair<int, std::string>> parse_channel_show(std::string_view text) {
   std::vector<std::pair<int, std::string>> out;
-  // The seed shows the table flattened into one line too: read number/name pairs.
+  // The BodyBuggBypass write-up shows the table flattened into one line too: read number/name pairs.
   auto w = words(text);
   for (std::size_t i = 0; i + 1 < w.size(); ++i) {
     auto id = to_int(w[i]);

@@ -47,7 +47,7 @@ struct RecordSlot {
   std::vector<int> channels;       // 1..8 channel ids, without the 254 fillers
   int bytes = 0;                   // ceil(n * 12 / 8) + 1
 };
-int record_bytes_for(std::size_t channel_count);  // the seed's formula
+int record_bytes_for(std::size_t channel_count);  // the BodyBuggBypass write-up's formula
 std::vector<RecordSlot> parse_record_show(std::string_view text);
 std::vector<std::pair<int, std::string>> parse_channel_show(std::string_view text);
 // First integer after "Last Data Update:" / after a ':' / anywhere.

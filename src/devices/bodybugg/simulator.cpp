@@ -108,7 +108,7 @@ BodyBuggDeviceState default_bodybugg_state(const std::string& pdp_dump) {
   s.pdp_dump = pdp_dump;
   s.parameters = {{"serialnum", "0E00E3EC"}, {"version", "Firefly2 5.02"}, {"battery", "3061"},
                   {"memory", "2097152"},     {"productcode", "BodyBugg SP"}};
-  // The seed's `record show`.
+  // The `record show` of the BodyBuggBypass write-up.
   s.records = {{0, 16, "V6RES1", 1920, {9, 11, 12, 27, 14, 16, 17, 40}, 13},
                {1, 17, "V6RES2", 1920, {20, 21, 23, 24, 38, 29, 37}, 12},
                {2, 18, "V6RES3", 1920, {30, 34, 35, 31, 39, 13, 28}, 12},

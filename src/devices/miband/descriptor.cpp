@@ -8,6 +8,7 @@ namespace declouder {
 extern const DeviceDescriptor kMiBand1 = {
     .id = miband::kModel,
     .name = "Xiaomi Mi Band 1 / 1A / 1S",
+    .names = {"MI", "MI1S", "MI1A", "MI Band"},
     .recognised_by = "service 0xFEE0, names MI/MI1S, the 1S address prefix C8:0F:10",
     .reports = {"steps", "battery_percent", "heart_rate_bpm", "activity_kind", "intensity"},
     .link = LinkMode::gatt,

@@ -8,7 +8,7 @@
 //    the id is remembered; a bad checksum -> 0x06.
 //  * 2A39 `15 mode 01` starts the optical sensor. Without accepted user info on
 //    this connection the band flashes and hangs up (HCI reason 0x13), as in the
-//    seed. With it, the radio goes quiet while the sensor starts: the write
+//    Stack Overflow hcidump log. With it, the radio goes quiet while the sensor starts: the write
 //    response comes after hr_response_ms (1.3 s), so a link whose supervision
 //    timeout is not longer drops (0x08), and a host that stops waiting sooner
 //    gives up itself (0x16). Then `06 <bpm>` on 2A37 after hr_result_ms, if the
@@ -39,7 +39,7 @@
 namespace declouder::sim {
 
 struct MiBandSimConfig {
-  MacAddress address = *MacAddress::parse("C8:0F:10:32:CA:B6");  // the seed's 1S
+  MacAddress address = *MacAddress::parse("C8:0F:10:32:CA:B6");  // the 1S of the Stack Overflow hcidump log
   miband::Model model = miband::Model::mi1s;
   int heart_rate_bpm = 70;
   std::uint32_t known_uid = 0;  // the user id the band was last paired with (0: none)

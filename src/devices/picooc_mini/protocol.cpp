@@ -10,14 +10,14 @@
 // without response to 0xFFF2):
 //   request   F1 09 3A <unix seconds u32 BE> A5 00   (prefix F1, length 9, opcode 3A)
 //   response  39 0D <unix u32 BE> <weight u16 BE, kg x20> <rest>
-//     seed:   39 0D 65 F7 4B A5 06 56 15 04 86 FC 00
+//     lynx.st: 39 0D 65 F7 4B A5 06 56 15 04 86 FC 00
 //             = 2024-03-17T19:59:33Z, 0x0656 / 20 = 81.1 kg
 //   ack       F1 03 <opcode>
 //
 // The rest of the response, per openScale's PicoocHandler.kt:
 // bytes 8-9 impedance u16 BE /10 ohm, 10-11 pounds ((u16 BE & 0x7FFF) /10),
 // 12 display unit (0 kg, 1 jin, 2 lb); longer frames add 13-14 phase angle and
-// 15 a flag (0 = settled). The seed confirms the layout: 0x86FC & 0x7FFF = 1788
+// 15 a flag (0 = settled). The lynx.st capture confirms the layout: 0x86FC & 0x7FFF = 1788
 // -> 178.8 lb = 81.1 kg. We decode the impedance (0x1504 / 10 = 538 ohm) only
 // when that pounds cross-check agrees with the weight; otherwise the rest stays
 // raw (the pipeline stores every frame's raw bytes). A 13-byte response is the

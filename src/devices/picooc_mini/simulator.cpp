@@ -1,14 +1,14 @@
 // Simulator: Picooc Mini (lynx.st, "De-clouding Bluetooth smart scales"; openScale PicoocHandler.kt).
 //
-// Advertisement (from the seed's scan): name "PICOOC-CQ", service UUID 0xFFF0, manufacturer
+// Advertisement (from the lynx.st write-up's scan): name "PICOOC-CQ", service UUID 0xFFF0, manufacturer
 // data under company id 0x000A carrying the scale's own MAC (6 bytes, most significant first).
 // GATT: service 0xFFF0 with 0xFFF1 (read + indicate: the scale's answers) and 0xFFF2 (write
 // without response: the app's requests).
 // The app writes the request F1 09 3A <unix time u32 BE> A5 00; the scale answers on FFF1 with
 // the measurement frame
 //   39 0D <unix time u32 BE> <weight u16 BE, kg x 20> <impedance u16 BE, ohm x 10>
-//         <pounds u16 BE x 10, top bit set as in the seed's capture> <unit: 00 kg>
-// e.g. the seed's 39 0D 65 F7 4B A5 06 56 15 04 86 FC 00 = 81.1 kg, 538.0 ohm, 178.8 lb.
+//         <pounds u16 BE x 10, top bit set as in the lynx.st capture> <unit: 00 kg>
+// e.g. the lynx.st capture's 39 0D 65 F7 4B A5 06 56 15 04 86 FC 00 = 81.1 kg, 538.0 ohm, 178.8 lb.
 // Any other F1-prefixed frame (an ack, F1 03 <opcode>) is accepted silently.
 #include <cmath>
 
@@ -42,7 +42,7 @@ class PicoocMiniSimulator : public SimulatedDevice {
   void on_write(const Uuid& c, const Bytes& v, bool) override {
     if (c != kRequest || v.size() < 3 || v[0] != 0xF1) return;
     if (v[2] != 0x3A) return;  // acks and other requests need no answer here
-    // The scale takes a moment to answer (the seed's answer was stamped 3 s after the request).
+    // The scale takes a moment to answer (the lynx.st capture's answer was stamped 3 s after the request).
     host().after(std::chrono::milliseconds(60), [this] { host().notify(kAnswer, measurement()); });
   }
 
