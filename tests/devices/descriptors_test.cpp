@@ -86,6 +86,16 @@ TEST(Descriptors, EveryBroadcastingSimulatorIsHeardAsItsDevice) {
   EXPECT_GE(tried, 2);
 }
 
+TEST(Descriptors, ASimulatorsAdvertisementIsClaimedByItsDeviceAlone) {
+  for (const DeviceDescriptor* d : builtin_registry().devices()) {
+    if (!d->simulator) continue;
+    auto device = d->simulator->create(body());
+    const auto claimants = builtin_registry().claimants(heard_advertisement(device->advert(), device->address()));
+    ASSERT_EQ(claimants.size(), 1u) << d->id << "'s simulator is claimed by " << claimants.size() << " devices";
+    EXPECT_EQ(claimants.front(), d) << d->id << "'s simulator is claimed by " << claimants.front()->id;
+  }
+}
+
 TEST(Descriptors, AGattDeviceEitherConversesOrIsListedAsDecodeOnly) {
   // `devices` says "decode only" for these: the honest list the scales issue works down.
   std::set<std::string> decode_only;

@@ -1,0 +1,32 @@
+# The layers of declouder, bottom first: each is a folder of src/ and one static library,
+# declouder_<layer>. A layer may use the layers it lists here and what they use, nothing
+# above it and nothing beside it. CMakeLists.txt builds them in this order and refuses a
+# dependency on a layer not yet defined; cmake/CheckLayers.cmake checks every #include.
+set(DECLOUDER_LAYERS core capture link devices body store radio mqtt outputs sim gateway app)
+
+set(DECLOUDER_LAYER_DEPENDS_core "")             # bytes, addresses, UUIDs, time, frames, readings, people
+set(DECLOUDER_LAYER_DEPENDS_capture core)        # capture files; HCI/L2CAP/ATT decoding; the value finder
+set(DECLOUDER_LAYER_DEPENDS_link core)           # GATT link, session runner, serial port, simulated-device API
+set(DECLOUDER_LAYER_DEPENDS_devices core link)   # one descriptor per device: decoders, conversations, simulators
+set(DECLOUDER_LAYER_DEPENDS_body core)           # body composition, assignment rules
+set(DECLOUDER_LAYER_DEPENDS_store core body devices)  # SQLite: schema, recorder, wearable tables
+set(DECLOUDER_LAYER_DEPENDS_radio core link)     # the radios: BlueZ over D-Bus
+set(DECLOUDER_LAYER_DEPENDS_mqtt core)           # the MQTT client and connection
+set(DECLOUDER_LAYER_DEPENDS_outputs core body store mqtt)  # outputs know measurements, not the gateway
+set(DECLOUDER_LAYER_DEPENDS_sim core link devices radio)   # hosts for simulated devices: fake org.bluez, peripheral
+set(DECLOUDER_LAYER_DEPENDS_gateway core capture link devices body store radio mqtt outputs sim)
+set(DECLOUDER_LAYER_DEPENDS_app core capture link devices body store radio mqtt outputs sim gateway)
+
+# The layers `layer` may include from (itself and everything it depends on, transitively).
+function(declouder_layer_closure layer out)
+  set(seen ${layer})
+  set(todo ${DECLOUDER_LAYER_DEPENDS_${layer}})
+  while(todo)
+    list(POP_FRONT todo next)
+    if(NOT next IN_LIST seen)
+      list(APPEND seen ${next})
+      list(APPEND todo ${DECLOUDER_LAYER_DEPENDS_${next}})
+    endif()
+  endwhile()
+  set(${out} ${seen} PARENT_SCOPE)
+endfunction()
