@@ -7,7 +7,6 @@
 // give consent, set the clock). Byte layouts: see the header of sig_scale.cpp.
 #pragma once
 
-#include <memory>
 
 #include <cstdint>
 #include <optional>
@@ -17,13 +16,7 @@
 #include "core/frame.hpp"
 #include "core/reading.hpp"
 #include "core/time.hpp"
-
-namespace declouder {
-struct Conversation;
-struct ConversationContext;
-class SimulatedDevice;
-struct SimOptions;
-}  // namespace declouder
+#include "devices/parts.hpp"
 
 namespace declouder::sig_scale {
 

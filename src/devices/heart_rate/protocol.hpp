@@ -2,17 +2,9 @@
 // documents the Heart Rate Measurement (0x2A37) it decodes.
 #pragma once
 
-#include <memory>
-
 #include "core/frame.hpp"
 #include "core/reading.hpp"
-
-namespace declouder {
-struct Conversation;
-struct ConversationContext;
-class SimulatedDevice;
-struct SimOptions;
-}  // namespace declouder
+#include "devices/parts.hpp"
 
 namespace declouder::heart_rate {
 

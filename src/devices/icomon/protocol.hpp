@@ -9,20 +9,13 @@
 // scale re-sends them on every connection. Byte layouts: icomon.cpp, mgb.cpp.
 #pragma once
 
-#include <memory>
 
 #include <cstdint>
 
 #include "core/bytes.hpp"
 #include "core/frame.hpp"
 #include "core/reading.hpp"
-
-namespace declouder {
-struct Conversation;
-struct ConversationContext;
-class SimulatedDevice;
-struct SimOptions;
-}  // namespace declouder
+#include "devices/parts.hpp"
 
 namespace declouder::icomon {
 

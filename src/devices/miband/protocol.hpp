@@ -31,7 +31,6 @@
 //        (mode 0 sleep, 1 continuous, 2 manual; 15 02 01 = measure once)
 #pragma once
 
-#include <memory>
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -45,13 +44,7 @@
 #include "core/person.hpp"
 #include "core/reading.hpp"
 #include "core/time.hpp"
-
-namespace declouder {
-struct Conversation;
-struct ConversationContext;
-class SimulatedDevice;
-struct SimOptions;
-}  // namespace declouder
+#include "devices/parts.hpp"
 
 namespace declouder::miband {
 

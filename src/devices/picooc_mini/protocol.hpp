@@ -8,7 +8,6 @@
 // Byte layouts: see the headers of picooc_mini.cpp and picooc_mini_lite.cpp.
 #pragma once
 
-#include <memory>
 
 #include <cstdint>
 #include <optional>
@@ -18,13 +17,7 @@
 #include "core/bytes.hpp"
 #include "core/frame.hpp"
 #include "core/reading.hpp"
-
-namespace declouder {
-struct Conversation;
-struct ConversationContext;
-class SimulatedDevice;
-struct SimOptions;
-}  // namespace declouder
+#include "devices/parts.hpp"
 
 namespace declouder::picooc {
 

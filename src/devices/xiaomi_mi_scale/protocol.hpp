@@ -2,18 +2,10 @@
 // the layout of one record of its GATT history (protocol.cpp documents the bytes).
 #pragma once
 
-#include <memory>
-
 #include "core/bytes.hpp"
 #include "core/frame.hpp"
 #include "core/reading.hpp"
-
-namespace declouder {
-struct Conversation;
-struct ConversationContext;
-class SimulatedDevice;
-struct SimOptions;
-}  // namespace declouder
+#include "devices/parts.hpp"
 
 namespace declouder::mi_scale {
 
