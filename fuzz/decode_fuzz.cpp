@@ -16,6 +16,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
 #include "devices/excelvan.hpp"
 #include "devices/icomon/protocol.hpp"
 #include "devices/medisana.hpp"

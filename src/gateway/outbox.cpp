@@ -1,5 +1,7 @@
 #include "gateway/outbox.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include "outputs/measurement_json.hpp"
 
 namespace declouder {
@@ -14,7 +16,7 @@ bool Outbox::enqueue(const Measurement& m, std::int64_t now_us, std::optional<st
   else st.bind_null(2);
   st.bind(3, m.address ? m.address->str() : std::string());
   st.bind(4, m.person);
-  st.bind(5, measurement_to_json(m).dump());
+  st.bind(5, measurement_to_json(m, WeightUnit::kg, JsonNumbers::exact).dump());
   st.bind(6, now_us);
   st.run();
   const bool added = db_.changes() > 0;

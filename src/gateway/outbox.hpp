@@ -29,7 +29,7 @@ struct OutboxRow {
   std::string uid;
   std::string device;  // scale address, "" when unknown
   std::string person;  // "" when unassigned
-  std::string body;    // the measurement as JSON (outputs/measurement_json.hpp)
+  std::string body;    // the measurement (outputs/measurement_json.hpp, numbers exact)
   std::int64_t heard_us = 0;
   std::optional<std::int64_t> feed_sent_us;
   std::string claim;  // waiting | claimed | won | lost

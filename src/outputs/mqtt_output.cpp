@@ -1,5 +1,7 @@
 #include "outputs/mqtt_output.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include "core/time.hpp"
 #include "outputs/measurement_json.hpp"
 
@@ -300,6 +302,8 @@ void MqttOutput::publish_discovery() {
 }
 
 void MqttOutput::deliver(const OutboxRow& row) {
+  // The formatters take the measurement itself: the outbox keeps it exactly (JsonNumbers::exact).
+  const Measurement m = measurement_from_json(row.body).measurement;
   std::vector<MqttMessage> msgs;
   if (settings_.home_assistant) {
     if (!row.person.empty() && announced_.insert("person:" + row.person).second) {
@@ -307,15 +311,15 @@ void MqttOutput::deliver(const OutboxRow& row) {
       msgs.insert(msgs.end(), d.begin(), d.end());
     }
     if (!row.device.empty() && announced_.insert("scale:" + row.device).second) {
-      std::string model = Json::parse(row.body).value("model", "scale");
+      std::string model = m.model.empty() ? "scale" : m.model;
       scale_models_[row.device] = model;
       auto d = scale_discovery(naming_, row.device, model);
       msgs.insert(msgs.end(), d.begin(), d.end());
     }
     for (const MqttMessage& m : msgs) publish_tracked(m.topic, m.payload, 1, m.retain, Kind::other, 0, "");
-    msgs = measurement_states(naming_, row.body);
+    msgs = measurement_states(naming_, m);
   }
-  auto dz = domoticz_messages(settings_.domoticz, row.body);
+  auto dz = domoticz_messages(settings_.domoticz, m);
   msgs.insert(msgs.end(), dz.begin(), dz.end());
   if (msgs.empty()) {
     outbox_.mark_delivered(row.id, now_unix_us());
@@ -335,7 +339,7 @@ void MqttOutput::pump() {
   // 1. This gateway's own feed: everything it heard.
   for (const OutboxRow& row : outbox_.feed_pending(kBatch)) {
     if (!feed_in_flight_.insert(row.id).second) continue;
-    Json body = Json::parse(row.body);
+    Json body = measurement_to_json(measurement_from_json(row.body).measurement);  // rounded, as people read it
     body["gateway"] = settings_.gateway_id;
     publish_tracked(settings_.base + "/gateways/" + settings_.gateway_id + "/measurements", body.dump(), 1, false,
                     Kind::feed, row.id, row.uid);

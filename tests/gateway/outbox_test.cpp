@@ -4,6 +4,8 @@
 
 #include <filesystem>
 
+#include <nlohmann/json.hpp>
+
 #include "outputs/measurement_json.hpp"
 
 namespace declouder {

@@ -7,7 +7,9 @@
 #include <filesystem>
 #include <memory>
 
-#include "outputs/metrics_json.hpp"
+#include <nlohmann/json.hpp>
+
+#include "outputs/measurement_json.hpp"
 #include "devices/registry.hpp"
 #include "body/composition.hpp"
 #include "store/recorder.hpp"
