@@ -130,7 +130,7 @@ int run_run(Args& args) {
   StoreSession store = open_store(config_path, database_path);
   GatewaySettings settings;
   try {
-    read_gateway_settings(store.config, settings);
+    settings = gateway_settings(store.config);
   } catch (const ConfigError& e) {
     throw CommandError(e.what());
   }
@@ -138,7 +138,7 @@ int run_run(Args& args) {
   if (settings.gateway_id.empty()) settings.gateway_id = default_gateway_id();
   if (settings.gateway_id.find_first_of("/+#") != std::string::npos || settings.gateway_id.empty())
     throw UsageError("--gateway-id: '" + settings.gateway_id + "' may not contain / + or #");
-  if (mqtt_url) settings.mqtt_url = *mqtt_url;
+  if (mqtt_url) settings.mqtt.url = *mqtt_url;
   if (mqtt_ca) settings.mqtt.connection.ca_file = *mqtt_ca;
   if (jsonl) settings.jsonl = *jsonl;
   if (simulate.empty()) simulate = settings.simulate;
@@ -199,19 +199,26 @@ int run_run(Args& args) {
     }
   }
   std::string mqtt_text = "no MQTT";
-  if (settings.mqtt_url) {
-    settings.mqtt.gateway_id = settings.gateway_id;
+  if (settings.mqtt.url) {
+    MqttOutputSettings ms;
+    ms.connection = settings.mqtt.connection;
+    ms.gateway_id = settings.gateway_id;
+    ms.base = settings.mqtt.base;
+    ms.home_assistant = settings.mqtt.home_assistant;
+    ms.discovery_prefix = settings.mqtt.discovery_prefix;
+    if (settings.domoticz) ms.domoticz = *settings.domoticz;
+    ms.standby_us = settings.standby_us;
+    ms.ownership = settings.ownership;
     try {
-      apply_mqtt_url(*settings.mqtt_url, settings.mqtt.connection);
+      apply_mqtt_url(*settings.mqtt.url, ms.connection);
     } catch (const MqttError& e) {
       throw UsageError(std::string("--mqtt: ") + e.what());
     }
-    if (!settings.domoticz) settings.mqtt.domoticz.sensors.clear();
-    settings.mqtt.oldest_held_id = [&pipeline_ptr] { return pipeline_ptr ? pipeline_ptr->oldest_held_id() : std::nullopt; };
-    auto mqtt = std::make_unique<MqttOutput>(settings.mqtt, *store.database, loop, &recorder, log_line);
-    mqtt_text = "MQTT " + std::string(settings.mqtt.connection.tls ? "mqtts://" : "mqtt://") + settings.mqtt.connection.host +
-                ":" + std::to_string(settings.mqtt.connection.port) + " as gateway '" + settings.gateway_id + "'" +
-                (settings.mqtt.home_assistant ? " with Home Assistant discovery" : "");
+    ms.oldest_held_id = [&pipeline_ptr] { return pipeline_ptr ? pipeline_ptr->oldest_held_id() : std::nullopt; };
+    auto mqtt = std::make_unique<MqttOutput>(ms, *store.database, loop, &recorder, log_line);
+    mqtt_text = "MQTT " + std::string(ms.connection.tls ? "mqtts://" : "mqtt://") + ms.connection.host + ":" +
+                std::to_string(ms.connection.port) + " as gateway '" + settings.gateway_id + "'" +
+                (ms.home_assistant ? " with Home Assistant discovery" : "");
     owned.push_back(std::move(mqtt));
   }
   for (auto& o : owned) outputs.push_back(o.get());
