@@ -25,10 +25,14 @@
 #include <thread>
 
 #include "core/time.hpp"
+#include "gateway/coordination.hpp"
+#include "gateway/delivery.hpp"
 #include "gateway/event_loop.hpp"
 #include "gateway/pipeline.hpp"
 #include "gateway/simulated_scale.hpp"
-#include "outputs/mqtt_output.hpp"
+#include "mqtt/connection.hpp"
+#include "outputs/feed_output.hpp"
+#include "outputs/home_assistant_output.hpp"
 
 extern char** environ;
 
@@ -79,18 +83,31 @@ void BM_GatewayAdvertToMqtt(benchmark::State& state) {
   Database db(db_path.string());
   Recorder recorder(db);
   EventLoop loop;
-  MqttOutputSettings s;
-  s.connection.port = broker.port;
-  s.gateway_id = "bench";
-  MqttOutput mqtt(s, db, loop, &recorder, [](const std::string&) {});
-  Pipeline pipeline(recorder, {&mqtt});
+  CoordinationSettings cs;
+  cs.gateway_id = "bench";
+  MqttSettings session;
+  session.port = broker.port;
+  prepare_gateway_session(session, cs);
+  auto quiet = [](const std::string&) {};
+  MqttConnection connection(session, [&loop](std::function<void()> f) { loop.post(std::move(f)); }, quiet);
+  Outbox outbox(db);
+  GatewayCoordination coordination(connection, outbox, cs, quiet);
+  FeedOutput feed(connection, cs.base, cs.gateway_id);
+  HomeAssistantSettings ha_settings;
+  ha_settings.gateway_id = cs.gateway_id;
+  HomeAssistantOutput ha(connection, ha_settings, quiet);
+  Delivery delivery(outbox, &recorder, {&feed, &ha}, cs.gateway_id, quiet);
+  delivery.use_claims(&coordination);
+  Pipeline pipeline(recorder, {&delivery, &coordination});
+  delivery.hold_cursor_behind([&pipeline] { return pipeline.oldest_held_id(); });
 
   std::mutex m;
   std::condition_variable cv;
   std::map<std::string, std::int64_t> sent_us;  // uid -> when the completing frame was posted
   std::vector<double> household_ms, feed_ms;
   int delivered = 0;
-  mqtt.on_acknowledged = [&](const std::string& uid, bool household) {
+  delivery.on_delivered = [&](const std::string& output, const std::string& uid) {
+    const bool household = output == "home-assistant";
     std::lock_guard lock(m);
     auto it = sent_us.find(uid);
     if (it == sent_us.end()) return;
@@ -100,14 +117,16 @@ void BM_GatewayAdvertToMqtt(benchmark::State& state) {
   };
   bool done = false;
   std::thread loop_thread([&] {
-    mqtt.start();
-    loop.run([&] { return done; }, [&] { return std::max(pipeline.next_deadline_us(), mqtt.next_deadline_us()); },
+    delivery.start();
+    coordination.start();
+    loop.run([&] { return done; }, [&] { return std::max(pipeline.next_deadline_us(), delivery.next_deadline_us()); },
              [&] {
                pipeline.tick(now_unix_us());
-               mqtt.tick(now_unix_us());
+               delivery.tick(now_unix_us());
              });
-    mqtt.begin_stop();
-    mqtt.finish_stop();
+    delivery.begin_stop();
+    coordination.begin_stop();
+    coordination.finish_stop();
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(500));  // connected, owners known
 
@@ -125,7 +144,7 @@ void BM_GatewayAdvertToMqtt(benchmark::State& state) {
       const std::int64_t t0 = now_unix_us();
       pipeline.advertisement(last, "bench");  // stored, queued and its first messages handed to libmosquitto
       std::lock_guard lock(m);  // the uid is known now: acknowledgements are matched to t0 by it
-      for (const auto& row : mqtt.outbox().feed_pending(1000))
+      for (const auto& row : outbox.pending("feed", Audience::this_gateway, 1000))
         if (!sent_us.count(row.uid)) sent_us[row.uid] = t0;
     });
     ++expected;

@@ -59,7 +59,10 @@ kill -TERM $LOAD; wait $LOAD || true
 python3 - "$WORK/load.db" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
-n, first, last = db.execute("SELECT count(*), min(heard_us), max(delivered_us) FROM gateway_outbox WHERE delivered_us IS NOT NULL").fetchone()
+n, first, last = db.execute(
+    "SELECT count(*), min(b.heard_us), max(d.delivered_us) FROM gateway_outbox b "
+    "JOIN gateway_deliveries d ON d.outbox_id = b.id "
+    "WHERE d.output = 'home-assistant' AND d.delivered_us IS NOT NULL").fetchone()
 total = db.execute("SELECT count(*) FROM gateway_outbox").fetchone()[0]
 print(f"sustained: {n} measurements stored and delivered over MQTT in {(last-first)/1e6:.1f} s = "
       f"{n/((last-first)/1e6):.0f} measurements/s ({total - n} still in flight at the stop)")

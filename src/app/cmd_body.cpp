@@ -3,9 +3,11 @@
 #include <cstdio>
 #include <iostream>
 
+#include <nlohmann/json.hpp>
+
 #include "app/cli.hpp"
 #include "body/composition.hpp"
-#include "outputs/metrics_json.hpp"
+#include "outputs/measurement_json.hpp"
 
 namespace declouder {
 namespace {

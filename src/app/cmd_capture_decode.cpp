@@ -2,6 +2,8 @@
 #include <iostream>
 #include <map>
 
+#include <nlohmann/json.hpp>
+
 #include "app/cmd_capture.hpp"
 #include "devices/registry.hpp"
 #include "outputs/reading_json.hpp"

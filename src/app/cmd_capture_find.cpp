@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <iostream>
 
+#include <nlohmann/json.hpp>
+
 #include "app/cmd_capture.hpp"
 #include "capture/find.hpp"
 #include "outputs/reading_json.hpp"

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <iostream>
 
+#include <nlohmann/json.hpp>
+
 #include "app/cli.hpp"
 #include "app/frame_arguments.hpp"
 #include "devices/registry.hpp"

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <iostream>
 
+#include <nlohmann/json.hpp>
+
 #include "app/cli.hpp"
 #include "devices/registry.hpp"
 #include "outputs/reading_json.hpp"

@@ -2,9 +2,11 @@
 #include <cstdio>
 #include <iostream>
 
+#include <nlohmann/json.hpp>
+
 #include "app/cli.hpp"
 #include "app/store_session.hpp"
-#include "outputs/metrics_json.hpp"
+#include "outputs/measurement_json.hpp"
 
 namespace declouder {
 namespace {

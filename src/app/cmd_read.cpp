@@ -4,6 +4,8 @@
 #include <ctime>
 #include <iostream>
 
+#include <nlohmann/json.hpp>
+
 #include "app/cli.hpp"
 #include "app/config.hpp"
 #include "devices/registry.hpp"

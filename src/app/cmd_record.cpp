@@ -5,11 +5,13 @@
 #include <cstdio>
 #include <iostream>
 
+#include <nlohmann/json.hpp>
+
 #include "app/cli.hpp"
 #include "app/frame_arguments.hpp"
 #include "app/store_session.hpp"
 #include "devices/registry.hpp"
-#include "outputs/metrics_json.hpp"
+#include "outputs/measurement_json.hpp"
 
 namespace declouder {
 namespace {

@@ -1,6 +1,10 @@
 // declouder run: the gateway service. Sources (BlueZ, a replayed capture,
-// simulators) -> drivers -> store -> outputs (log, JSON lines, MQTT with Home
-// Assistant discovery, Domoticz). See docs/gateway.md.
+// simulators) -> drivers -> store -> delivery -> outputs (log, JSON lines, and
+// over one MQTT connection this gateway's feed, Home Assistant with discovery,
+// Domoticz), coordinated with the other gateways on the broker. This file only
+// builds them from the settings (app/config.hpp) and runs them: the delivery
+// is gateway/delivery.hpp, the coordination gateway/coordination.hpp, the
+// outputs src/outputs/. See docs/gateway.md.
 #include <dirent.h>
 #include <pthread.h>
 #include <signal.h>
@@ -23,8 +27,12 @@
 #include "gateway/simulated_scale.hpp"
 #include "gateway/simulator_source.hpp"
 #include "gateway/systemd_notify.hpp"
+#include "mqtt/connection.hpp"
+#include "outputs/domoticz_output.hpp"
+#include "outputs/feed_output.hpp"
+#include "outputs/home_assistant_output.hpp"
 #include "outputs/jsonl_output.hpp"
-#include "outputs/mqtt_output.hpp"
+#include "outputs/log_output.hpp"
 #include "store/database.hpp"
 
 namespace declouder {
@@ -130,7 +138,7 @@ int run_run(Args& args) {
   StoreSession store = open_store(config_path, database_path);
   GatewaySettings settings;
   try {
-    read_gateway_settings(store.config, settings);
+    settings = gateway_settings(store.config);
   } catch (const ConfigError& e) {
     throw CommandError(e.what());
   }
@@ -138,7 +146,7 @@ int run_run(Args& args) {
   if (settings.gateway_id.empty()) settings.gateway_id = default_gateway_id();
   if (settings.gateway_id.find_first_of("/+#") != std::string::npos || settings.gateway_id.empty())
     throw UsageError("--gateway-id: '" + settings.gateway_id + "' may not contain / + or #");
-  if (mqtt_url) settings.mqtt_url = *mqtt_url;
+  if (mqtt_url) settings.mqtt.url = *mqtt_url;
   if (mqtt_ca) settings.mqtt.connection.ca_file = *mqtt_ca;
   if (jsonl) settings.jsonl = *jsonl;
   if (simulate.empty()) simulate = settings.simulate;
@@ -187,38 +195,59 @@ int run_run(Args& args) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   EventLoop loop;
-  Pipeline* pipeline_ptr = nullptr;  // set once the pipeline exists (the MQTT output asks it)
-  std::vector<std::unique_ptr<GatewayOutput>> owned;
-  std::vector<GatewayOutput*> outputs;
+  // The outputs, in the order they are handed each measurement.
+  std::vector<std::unique_ptr<Output>> owned;
   owned.push_back(std::make_unique<LogOutput>(log_line));
   if (settings.jsonl) {
     try {
-      owned.push_back(std::make_unique<JsonLinesOutput>(*settings.jsonl));
+      owned.push_back(std::make_unique<JsonLinesOutput>(*settings.jsonl, log_line));
     } catch (const std::exception& e) {
       throw CommandError(e.what());
     }
   }
+  // With a broker: one connection, shared by the coordination and the MQTT outputs.
   std::string mqtt_text = "no MQTT";
-  if (settings.mqtt_url) {
-    settings.mqtt.gateway_id = settings.gateway_id;
+  std::unique_ptr<MqttConnection> mqtt;
+  std::unique_ptr<GatewayCoordination> coordination;
+  Outbox outbox(*store.database);
+  if (settings.mqtt.url) {
+    CoordinationSettings cs;
+    cs.gateway_id = settings.gateway_id;
+    cs.base = settings.mqtt.base;
+    cs.standby_us = settings.standby_us;
+    cs.ownership = settings.ownership;
+    MqttSettings session = settings.mqtt.connection;
     try {
-      apply_mqtt_url(*settings.mqtt_url, settings.mqtt.connection);
+      apply_mqtt_url(*settings.mqtt.url, session);
     } catch (const MqttError& e) {
       throw UsageError(std::string("--mqtt: ") + e.what());
     }
-    if (!settings.domoticz) settings.mqtt.domoticz.sensors.clear();
-    settings.mqtt.oldest_held_id = [&pipeline_ptr] { return pipeline_ptr ? pipeline_ptr->oldest_held_id() : std::nullopt; };
-    auto mqtt = std::make_unique<MqttOutput>(settings.mqtt, *store.database, loop, &recorder, log_line);
-    mqtt_text = "MQTT " + std::string(settings.mqtt.connection.tls ? "mqtts://" : "mqtt://") + settings.mqtt.connection.host +
-                ":" + std::to_string(settings.mqtt.connection.port) + " as gateway '" + settings.gateway_id + "'" +
+    prepare_gateway_session(session, cs);
+    mqtt = std::make_unique<MqttConnection>(session, [&loop](std::function<void()> f) { loop.post(std::move(f)); },
+                                            log_line);
+    coordination = std::make_unique<GatewayCoordination>(*mqtt, outbox, cs, log_line);
+    owned.push_back(std::make_unique<FeedOutput>(*mqtt, settings.mqtt.base, settings.gateway_id));
+    if (settings.mqtt.home_assistant) {
+      HomeAssistantSettings ha;
+      ha.discovery_prefix = settings.mqtt.discovery_prefix;
+      ha.base = settings.mqtt.base;
+      ha.gateway_id = settings.gateway_id;
+      owned.push_back(std::make_unique<HomeAssistantOutput>(*mqtt, ha, log_line));
+    }
+    if (settings.domoticz) owned.push_back(std::make_unique<DomoticzOutput>(*mqtt, *settings.domoticz));
+    mqtt_text = "MQTT " + std::string(session.tls ? "mqtts://" : "mqtt://") + session.host + ":" +
+                std::to_string(session.port) + " as gateway '" + settings.gateway_id + "'" +
                 (settings.mqtt.home_assistant ? " with Home Assistant discovery" : "");
-    owned.push_back(std::move(mqtt));
   }
+  std::vector<Output*> outputs;
   for (auto& o : owned) outputs.push_back(o.get());
+  Delivery delivery(outbox, &recorder, outputs, settings.gateway_id, log_line);
+  if (coordination) delivery.use_claims(coordination.get());
 
-  Pipeline pipeline(recorder, outputs, static_cast<std::int64_t>(settings.settle_seconds * 1e6));
-  pipeline_ptr = &pipeline;
-  Gateway gateway(loop, pipeline, outputs, log_line);
+  std::vector<PipelineListener*> listeners{&delivery};
+  if (coordination) listeners.push_back(coordination.get());
+  Pipeline pipeline(recorder, listeners, static_cast<std::int64_t>(settings.settle_seconds * 1e6));
+  Gateway gateway(loop, pipeline, delivery, coordination.get(), log_line);
   if (stop_timeout) gateway.set_stop_timeout_us(static_cast<std::int64_t>(*stop_timeout * 1e6));
   gateway.set_exit_when_done(finite);
   ConversationContext conversation;

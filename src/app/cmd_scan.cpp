@@ -4,6 +4,8 @@
 #include <iostream>
 #include <map>
 
+#include <nlohmann/json.hpp>
+
 #include "app/cli.hpp"
 #include "devices/registry.hpp"
 #include "outputs/reading_json.hpp"

@@ -8,7 +8,10 @@
 #include <set>
 #include <sstream>
 
+#include <toml++/toml.h>
+
 #include "body/composition.hpp"
+#include "outputs/measurement_json.hpp"
 
 namespace declouder {
 
@@ -224,6 +227,80 @@ std::string ascii_skeleton(std::string_view t) {
   return out;
 }
 
+// A value of the gateway's sections: absent, or of type T (toml++'s conversions:
+// an integer is also a floating-point value), else "[section] key has the wrong type".
+template <typename T>
+std::optional<T> typed(const Checker& c, const toml::table& t, const std::string& section, const char* key) {
+  const toml::node* n = t.get(key);
+  if (!n) return std::nullopt;
+  if (auto v = n->value<T>()) return *v;
+  c.fail(n, "[" + section + "] " + key + " has the wrong type");
+}
+
+// [gateway], [mqtt] and [domoticz]: what `declouder run` reads (gateway/settings.hpp).
+void parse_gateway_sections(const toml::table& doc, const Checker& c, GatewaySettings& s) {
+  if (const toml::table* g = doc["gateway"].as_table()) {
+    c.only_keys(*g, {"id", "jsonl", "settle_seconds", "simulate", "standard_scale_consent", "standard_scale_user",
+                     "standby_seconds", "switch_db"},
+                "[gateway]");
+    if (auto v = typed<std::int64_t>(c, *g, "gateway", "standard_scale_user")) {
+      if (*v < 0 || *v > 255) c.fail(g->get("standard_scale_user"), "[gateway] standard_scale_user must be 0-255");
+      s.standard_scale_user = static_cast<int>(*v);
+    }
+    if (auto v = typed<std::int64_t>(c, *g, "gateway", "standard_scale_consent")) {
+      if (*v < 0 || *v > 9999) c.fail(g->get("standard_scale_consent"), "[gateway] standard_scale_consent must be 0-9999");
+      s.standard_scale_consent = static_cast<int>(*v);
+    }
+    if (auto v = typed<double>(c, *g, "gateway", "settle_seconds")) s.settle_seconds = *v;
+    if (auto v = typed<std::string>(c, *g, "gateway", "id")) s.gateway_id = *v;
+    if (auto v = typed<std::string>(c, *g, "gateway", "jsonl")) s.jsonl = *v;
+    if (auto v = typed<double>(c, *g, "gateway", "standby_seconds")) s.standby_us = static_cast<std::int64_t>(*v * 1e6);
+    if (auto v = typed<double>(c, *g, "gateway", "switch_db")) s.ownership.switch_db = *v;
+    if (const toml::array* a = g->get_as<toml::array>("simulate")) {
+      for (const auto& e : *a) {
+        auto v = e.value<std::string>();
+        if (!v) c.fail(&e, "[gateway] simulate must be a list of strings");
+        s.simulate.push_back(*v);
+      }
+    }
+  }
+  if (const toml::table* m = doc["mqtt"].as_table()) {
+    c.only_keys(*m, {"base_topic", "ca_file", "client_id", "discovery_prefix", "home_assistant", "password",
+                     "tls_insecure", "url", "username"},
+                "[mqtt]");
+    if (auto v = typed<std::string>(c, *m, "mqtt", "url")) s.mqtt.url = *v;
+    if (auto v = typed<std::string>(c, *m, "mqtt", "username")) s.mqtt.connection.username = *v;
+    if (auto v = typed<std::string>(c, *m, "mqtt", "password")) s.mqtt.connection.password = *v;
+    if (auto v = typed<std::string>(c, *m, "mqtt", "ca_file")) s.mqtt.connection.ca_file = *v;
+    if (auto v = typed<bool>(c, *m, "mqtt", "tls_insecure")) s.mqtt.connection.tls_insecure = *v;
+    if (auto v = typed<std::string>(c, *m, "mqtt", "client_id")) s.mqtt.connection.client_id = *v;
+    if (auto v = typed<std::string>(c, *m, "mqtt", "base_topic")) s.mqtt.base = *v;
+    if (auto v = typed<bool>(c, *m, "mqtt", "home_assistant")) s.mqtt.home_assistant = *v;
+    if (auto v = typed<std::string>(c, *m, "mqtt", "discovery_prefix")) s.mqtt.discovery_prefix = *v;
+  }
+  if (const toml::table* d = doc["domoticz"].as_table()) {
+    c.only_keys(*d, {"sensor", "topic"}, "[domoticz]");
+    DomoticzSettings& dz = s.domoticz.emplace();
+    if (auto v = typed<std::string>(c, *d, "domoticz", "topic")) dz.topic = *v;
+    if (const toml::array* sensors = d->get_as<toml::array>("sensor")) {
+      for (const auto& e : *sensors) {
+        const toml::table* t = e.as_table();
+        if (!t) c.fail(&e, "[[domoticz.sensor]] entries must be tables");
+        c.only_keys(*t, {"idx", "metric", "person"}, "[domoticz.sensor]");
+        DomoticzSensor ds;
+        auto idx = typed<std::int64_t>(c, *t, "domoticz.sensor", "idx");
+        if (!idx) c.fail(t, "[[domoticz.sensor]] needs idx (the Domoticz device index)");
+        ds.idx = static_cast<int>(*idx);
+        if (auto v = typed<std::string>(c, *t, "domoticz.sensor", "metric")) ds.metric = *v;
+        if (auto v = typed<std::string>(c, *t, "domoticz.sensor", "person")) ds.person = *v;
+        if (ds.metric != "body_type" && !metric_info(ds.metric))
+          c.fail(t, "[[domoticz.sensor]] idx " + std::to_string(ds.idx) + ": unknown metric '" + ds.metric + "'");
+        dz.sensors.push_back(ds);
+      }
+    }
+  }
+}
+
 }  // namespace
 
 Config parse_config(std::string_view text, const std::string& source_name) {
@@ -243,15 +320,15 @@ Config parse_config(std::string_view text, const std::string& source_name) {
   if (auto line = non_ascii_outside_strings(text))
     throw ConfigError(source_name + ":" + std::to_string(*line) +
                       ": a non-ASCII character outside quotes or after a backslash (names and other text go in \"quotes\")");
-  config.table = parse(text);
+  const toml::table doc = parse(text);
   const Checker c(source_name);
 
-  for (const auto& [key, node] : config.table) {
+  for (const auto& [key, node] : doc) {
     if (!kKnownSections.count(key.str()))
       config.warnings.push_back(c.where(node) + ": unknown section [" + std::string(key.str()) + "] (ignored)");
   }
 
-  if (const toml::node* db = config.table.get("database")) {
+  if (const toml::node* db = doc.get("database")) {
     const toml::table* t = db->as_table();
     if (!t) c.fail(db, "[database] must be a table");
     c.only_keys(*t, {"path"}, "[database]");
@@ -261,7 +338,7 @@ Config parse_config(std::string_view text, const std::string& source_name) {
     }
   }
 
-  if (const toml::node* a = config.table.get("assignment")) {
+  if (const toml::node* a = doc.get("assignment")) {
     const toml::table* t = a->as_table();
     if (!t) c.fail(a, "[assignment] must be a table");
     c.only_keys(*t, {"tolerance_kg", "tolerance_percent", "min_weight_kg"}, "[assignment]");
@@ -271,7 +348,7 @@ Config parse_config(std::string_view text, const std::string& source_name) {
     if (auto v = c.number(*t, "min_weight_kg", "[assignment]", 0, 100)) s.min_weight_kg = *v;
   }
 
-  if (const toml::node* ps = config.table.get("person")) {
+  if (const toml::node* ps = doc.get("person")) {
     const toml::array* arr = ps->as_array();
     if (!arr) c.fail(ps, "people are written as [[person]] tables (double brackets), one per person");
     std::set<std::string> names;
@@ -290,6 +367,13 @@ Config parse_config(std::string_view text, const std::string& source_name) {
       }
       config.people.push_back(std::move(p));
     }
+  }
+
+  try {
+    parse_gateway_sections(doc, c, config.gateway);
+  } catch (const ConfigError& e) {
+    config.gateway = {};
+    config.gateway_error = e.what();
   }
   return config;
 }
@@ -335,15 +419,15 @@ std::optional<Person> person_for_conversation(const Config& config, const std::o
                     (known.empty() ? " (it names nobody)" : " (known: " + known + ")"));
 }
 
+const GatewaySettings& gateway_settings(const Config& config) {
+  if (config.gateway_error) throw ConfigError(*config.gateway_error);
+  return config.gateway;
+}
+
 std::string database_path(const std::optional<std::string>& option, const Config& config) {
   if (option) return *option;
   if (config.database_path) return *config.database_path;
   return default_database_path();
-}
-
-std::string config_location(const Config& config, const toml::node& node) {
-  return (config.path.empty() ? std::string("config") : config.path) +
-         (node.source().begin.line ? ":" + std::to_string(node.source().begin.line) : "");
 }
 
 }  // namespace declouder

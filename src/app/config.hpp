@@ -1,16 +1,17 @@
 // The config file: one TOML file for the whole program (docs/config.md).
 //
-//   [database]      path of the SQLite file                    (parsed here)
-//   [assignment]    how weighings are matched to people          (parsed here)
-//   [[person]]      the people who step on the scales            (parsed here)
-//   [mqtt] [domoticz] [gateway] [bluetooth] ...                 (parsed by their owners)
+//   [database]      path of the SQLite file
+//   [assignment]    how weighings are matched to people
+//   [[person]]      the people who step on the scales
+//   [gateway] [mqtt] [domoticz]   the gateway (`declouder run`, gateway/settings.hpp)
 //
-// load_config() parses the whole file once and checks the sections above;
-// every mistake is reported as "FILE:LINE: what is wrong". The parsed document
-// stays available as `Config::table`, so the owner of another section reads its
-// own keys from there (and reports its errors with config_location()).
-// Unknown top-level sections are not errors, only warnings (a typo like
-// [persn] should not go unnoticed, but new sections must not break old files).
+// load_config() parses the whole file once, here and only here (toml++ stays
+// in config.cpp), into plain values; every mistake is reported as
+// "FILE:LINE: what is wrong", and unknown keys inside these sections are
+// mistakes too (those of the gateway's sections when they are read:
+// gateway_settings()). Unknown top-level sections are not errors, only warnings (a
+// typo like [persn] should not go unnoticed, but new sections must not break
+// old files).
 #pragma once
 
 #include <optional>
@@ -19,9 +20,8 @@
 #include <string_view>
 #include <vector>
 
-#include <toml++/toml.h>
-
 #include "core/person.hpp"
+#include "gateway/settings.hpp"
 #include "store/recorder.hpp"
 
 namespace declouder {
@@ -36,9 +36,15 @@ struct Config {
   std::optional<std::string> database_path;  // [database] path, '~' and relative paths resolved
   std::vector<Person> people;                // [[person]], in file order
   RecorderSettings recorder;                 // [assignment]
+  GatewaySettings gateway;                   // [gateway], [mqtt], [domoticz]: read with gateway_settings()
+  std::optional<std::string> gateway_error;  // the first mistake in those sections, "FILE:LINE: what"
   std::vector<std::string> warnings;         // "FILE:LINE: unknown section [persn] (ignored)"
-  toml::table table;                         // the whole document, for the other sections' owners
 };
+
+// The gateway's sections, for `declouder run`. A mistake in them throws ConfigError
+// here, not in parse_config(): only the command that reads them stops for it, as
+// when the gateway read them itself.
+const GatewaySettings& gateway_settings(const Config& config);
 
 // Parses config text; `source_name` is used in messages. Throws ConfigError.
 Config parse_config(std::string_view text, const std::string& source_name);
@@ -59,8 +65,5 @@ std::optional<Person> person_for_conversation(const Config& config, const std::o
 
 // --database, else [database] path, else the default.
 std::string database_path(const std::optional<std::string>& database_option, const Config& config);
-
-// "FILE:LINE" of a node in the parsed document, for other sections' messages.
-std::string config_location(const Config& config, const toml::node& node);
 
 }  // namespace declouder

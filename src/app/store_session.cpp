@@ -35,14 +35,6 @@ StoreSession open_store(const std::optional<std::string>& config_option,
 
 namespace declouder {
 
-WeightUnit display_unit(Recorder& recorder, const Measurement& m) {
-  if (m.person.empty()) return WeightUnit::kg;
-  for (const Person& p : recorder.people())
-    if (p.name == m.person) return p.unit;
-  if (auto stored = recorder.stored_person(m.person)) return stored->unit;  // no longer in the config
-  return WeightUnit::kg;
-}
-
 std::string format_weight(double kg, WeightUnit unit) {
   char buf[48];
   std::snprintf(buf, sizeof buf, "%.2f %s", from_kg(kg, unit),

@@ -28,8 +28,7 @@ StoreSession open_store(const std::optional<std::string>& config_option,
 
 namespace declouder {
 
-// The display unit for a measurement: its person's preferred unit, else kg.
-WeightUnit display_unit(Recorder& recorder, const Measurement& m);
+// display_unit(recorder, m), the person's preferred unit, is in store/recorder.hpp.
 // "12.34 kg", "27.10 lb", "11.67 st", "148.16 jin".
 std::string format_weight(double kg, WeightUnit unit);
 // The header and one row of the measurement table `history` and `assign` print.

@@ -11,10 +11,8 @@ void Gateway::consider_conversation(Source& source, const std::string& label, co
   if (!driver || !a.address) return;
   const std::string device = a.address->str();
   // Ownership needs the signal strength of the devices only a conversation decodes.
-  if (decoded == 0)
-    for (GatewayOutput* o : outputs_) o->heard(a, device);
-  bool may_talk = true;
-  for (GatewayOutput* o : outputs_) may_talk = may_talk && o->may_converse(device);
+  if (decoded == 0 && coordination_) coordination_->heard(a, device);
+  const bool may_talk = !coordination_ || coordination_->may_converse(device);
   const auto decision = planner_.advertised(device, label, now_unix_us(), may_talk);
   if (decision != ConversationPlanner::Decision::talk) return;
 
@@ -49,7 +47,8 @@ void Gateway::request_stop(const std::string& why) {
 }
 
 void Gateway::run(const std::function<void()>& listening) {
-  for (GatewayOutput* o : outputs_) o->start();
+  delivery_.start();
+  if (coordination_) coordination_->start();
 
   sources_running_ = static_cast<int>(sources_.size());
   for (auto& s : sources_) {
@@ -88,10 +87,7 @@ void Gateway::run(const std::function<void()>& listening) {
 
   auto next_deadline = [this] {
     std::int64_t d = pipeline_.next_deadline_us();
-    for (GatewayOutput* o : outputs_) {
-      const std::int64_t od = o->next_deadline_us();
-      if (od && (!d || od < d)) d = od;
-    }
+    if (const std::int64_t dd = delivery_.next_deadline_us(); dd && (!d || dd < d)) d = dd;
     // A finite run polls for "settled" while outputs work (acknowledgements arrive as tasks).
     if (exit_when_done_ && sources_running_ == 0) {
       const std::int64_t poll = now_unix_us() + 200'000;
@@ -102,14 +98,12 @@ void Gateway::run(const std::function<void()>& listening) {
   auto tick = [this] {
     const std::int64_t now = now_unix_us();
     pipeline_.tick(now);
-    for (GatewayOutput* o : outputs_) o->tick(now);
+    delivery_.tick(now);
   };
   auto done = [this] {
     if (stop_) return true;
     if (!exit_when_done_ || sources_running_ > 0 || pipeline_.oldest_held_id()) return false;
-    for (GatewayOutput* o : outputs_)
-      if (!o->settled()) return false;
-    return true;
+    return delivery_.settled() && (!coordination_ || coordination_->settled());
   };
   loop_.run(done, next_deadline, tick);
 
@@ -121,18 +115,18 @@ void Gateway::run(const std::function<void()>& listening) {
   pipeline_.flush();  // weighings still settling go out as they are
 
   // 3: let the outputs finish what is in flight.
-  for (GatewayOutput* o : outputs_) o->begin_stop();
+  delivery_.begin_stop();
+  if (coordination_) coordination_->begin_stop();
   const std::int64_t deadline = now_unix_us() + stop_timeout_us_;
   loop_.run(
       [&] {
         if (now_unix_us() >= deadline) return true;
-        for (GatewayOutput* o : outputs_)
-          if (!o->idle()) return false;
-        return true;
+        return delivery_.idle() && (!coordination_ || coordination_->idle());
       },
       [&] { return std::min(deadline, now_unix_us() + 50'000); }, {});
-  for (GatewayOutput* o : outputs_) o->finish_stop();
+  if (coordination_) coordination_->finish_stop();  // disconnects
   loop_.drain();
+  delivery_.finish_stop();  // what is left stays in the outbox, and the log says so
 }
 
 }  // namespace declouder

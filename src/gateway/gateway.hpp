@@ -3,6 +3,11 @@
 // connect to hold the conversations of the devices that must be talked to
 // (gateway/conversations.hpp), and stops cleanly.
 //
+// What it runs on its event-loop thread: the pipeline (gateway/pipeline.hpp),
+// the delivery to the outputs (gateway/delivery.hpp) and, with MQTT, the
+// coordination with the other gateways (gateway/coordination.hpp), which also
+// says whether this gateway may talk to a device.
+//
 // Stopping (SIGTERM, SIGINT, or every source finished in a finite run):
 //   1. the sources are told to stop and joined;
 //   2. every frame they had already handed over is still processed, so every
@@ -20,6 +25,8 @@
 #include <vector>
 
 #include "gateway/conversations.hpp"
+#include "gateway/coordination.hpp"
+#include "gateway/delivery.hpp"
 #include "gateway/event_loop.hpp"
 #include "gateway/pipeline.hpp"
 #include "gateway/source.hpp"
@@ -29,8 +36,12 @@ namespace declouder {
 class Gateway {
  public:
   using Log = std::function<void(const std::string&)>;
-  Gateway(EventLoop& loop, Pipeline& pipeline, std::vector<GatewayOutput*> outputs, Log log)
-      : loop_(loop), pipeline_(pipeline), outputs_(std::move(outputs)), log_(std::move(log)) {}
+  // `coordination`: null without MQTT (this gateway is then alone). The
+  // pipeline's listeners are the delivery and the coordination (cmd_run wires them).
+  Gateway(EventLoop& loop, Pipeline& pipeline, Delivery& delivery, GatewayCoordination* coordination, Log log)
+      : loop_(loop), pipeline_(pipeline), delivery_(delivery), coordination_(coordination), log_(std::move(log)) {
+    delivery_.hold_cursor_behind([this] { return pipeline_.oldest_held_id(); });
+  }
 
   void add_source(std::unique_ptr<Source> s) { sources_.push_back(std::move(s)); }
   // Finite run: stop by itself once every source is done and the outputs have
@@ -55,7 +66,8 @@ class Gateway {
 
   EventLoop& loop_;
   Pipeline& pipeline_;
-  std::vector<GatewayOutput*> outputs_;
+  Delivery& delivery_;
+  GatewayCoordination* coordination_;
   Log log_;
   std::vector<std::unique_ptr<Source>> sources_;
   std::vector<std::thread> threads_;

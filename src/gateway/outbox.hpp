@@ -1,25 +1,37 @@
-// The outbox: every stored measurement waiting to go out over MQTT, in SQLite,
-// so that a broker that is down, a restart of declouder or a power cut loses
-// nothing and publishes nothing twice.
+// The outbox: every measurement this gateway stored, and for each of its
+// outputs whether that output has it yet, in SQLite, so that a broker that is
+// down, a restart of declouder or a power cut loses nothing and delivers
+// nothing twice (docs/schema.md, tables gateway_outbox, gateway_outputs,
+// gateway_deliveries, gateway_cursor).
 //
 // One row per measurement uid (UNIQUE: a scale re-advertising its last reading
-// after a restart is not queued again). Two things happen to a row:
-//   - the gateway's own feed (declouder/gateways/<id>/measurements): what this
-//     gateway heard; `feed_sent_us` is set once the broker acknowledged it;
-//   - the household delivery (Home Assistant, Domoticz): exactly one gateway
-//     delivers each uid. `claim` goes waiting -> claimed -> won | lost (see
-//     outputs/mqtt_output.hpp), and `delivered_us` is set when the broker
-//     acknowledged every message of the delivery.
+// after a restart is not queued again), holding the measurement as it was
+// handed on (the one measurement JSON, numbers exact). For each output the
+// gateway has ever run (gateway_outputs, by Output::name()) each row gets a
+// delivery record, pending until that output said the measurement is safely
+// out. An output seen for the first time starts from then: rows queued
+// before it have no record for it.
+//
+// Household outputs (Home Assistant, Domoticz) also need the row's claim: only
+// the one gateway whose claim came first delivers to the household. `claim`
+// goes waiting -> claimed -> won | lost (gateway/coordination.hpp); a household
+// output gets a row once it is won, and a row lost to another gateway takes
+// its household records with it.
+//
 // The cursor remembers the last store row id queued, so measurements stored
-// just before a crash are queued on the next start.
+// just before a crash (or by another command while no gateway ran) are queued
+// on the next start.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/measurement.hpp"
+#include "core/reading.hpp"
+#include "outputs/output.hpp"
 #include "store/database.hpp"
 
 namespace declouder {
@@ -29,46 +41,66 @@ struct OutboxRow {
   std::string uid;
   std::string device;  // scale address, "" when unknown
   std::string person;  // "" when unassigned
-  std::string body;    // the measurement as JSON (outputs/measurement_json.hpp)
+  std::string model;
+  std::string source;  // where it was heard ("" in rows queued before migration 0301)
+  std::string body;    // the measurement (outputs/measurement_json.hpp; numbers exact since 0301)
   std::int64_t heard_us = 0;
-  std::optional<std::int64_t> feed_sent_us;
   std::string claim;  // waiting | claimed | won | lost
   std::string claimed_by;
-  std::optional<std::int64_t> delivered_us;
 };
 
 struct OutboxCounts {
-  int total = 0, feed_pending = 0, undecided = 0, won_undelivered = 0, delivered = 0, lost = 0;
+  int total = 0, undecided = 0, won = 0, lost = 0;
 };
 
 class Outbox {
  public:
   explicit Outbox(Database& db) : db_(db) {}
 
-  // Queues a measurement and moves the cursor past its store id, but not to or
-  // past `oldest_unqueued` (a stored measurement still held by the pipeline).
-  // False when the uid is already queued.
-  bool enqueue(const Measurement& m, std::int64_t now_us, std::optional<std::int64_t> oldest_unqueued = {});
+  // Queues a measurement (with its person's display unit and where it was
+  // heard), with a pending delivery for every output known, and moves the
+  // cursor past its store id, but not to or past `oldest_unqueued` (a stored
+  // measurement still held by the pipeline). False when the uid is already
+  // queued.
+  bool enqueue(const Measurement& m, WeightUnit unit, std::string_view source, std::int64_t now_us,
+               std::optional<std::int64_t> oldest_unqueued = {});
   // The last store id queued (everything up to it is in the outbox).
   std::int64_t cursor() const;
   // On the very first start, the cursor starts after the measurements already
-  // stored (history imported earlier is not published).
+  // stored (history imported earlier is not delivered).
   void start_cursor_if_new();
 
-  std::vector<OutboxRow> feed_pending(int limit) const;
-  std::vector<OutboxRow> undecided() const;         // claim waiting or claimed
-  std::vector<OutboxRow> won_undelivered() const;
-  std::optional<OutboxRow> find(const std::string& uid) const;
-  std::vector<std::string> delivered_people() const;   // people this gateway delivered for
-  std::vector<std::string> delivered_devices() const;  // scales this gateway delivered for
+  // Makes `output` known. New: it starts from now (no records for rows queued
+  // before). Returns true when it is new.
+  bool add_output(std::string_view output, Audience audience, std::int64_t now_us);
+  // Outputs that migration 0301 carried over from the MQTT outbox of 0300
+  // (feed, home-assistant, domoticz) are unconfirmed until a start runs them.
+  // The first start that runs any of them drops those it does not run: they
+  // were not configured then, and when they are configured one day they start
+  // from that day.
+  void confirm_carried_over(const std::vector<std::string>& running, std::int64_t now_us);
+  std::vector<std::string> outputs() const;
 
-  void mark_feed_sent(std::int64_t id, std::int64_t now_us);
+  // The rows `output` still has to get, in queue order; for a household output
+  // only rows whose claim this gateway won.
+  std::vector<OutboxRow> pending(std::string_view output, Audience audience, int limit) const;
+  // Rows whose claim is still undecided (waiting or claimed) that one of these
+  // household outputs has pending: what needs a claim before it can go out.
+  std::vector<OutboxRow> undecided(const std::vector<std::string>& household_outputs) const;
+  int pending_count(std::string_view output) const;
+  std::optional<OutboxRow> find(const std::string& uid) const;
+  // What `output` was delivered before: the people and scales of its rows.
+  OutputHistory history(std::string_view output) const;
+
+  // `output` has this row safely out.
+  void mark_delivered(std::int64_t id, std::string_view output, std::int64_t now_us);
+  bool delivered(std::int64_t id, std::string_view output) const;
+  // A claim decision. "lost" also removes the row's pending household records.
   void set_claim(std::int64_t id, const std::string& state, const std::string& by);
-  void mark_delivered(std::int64_t id, std::int64_t now_us);
   OutboxCounts counts() const;
 
  private:
-  std::vector<OutboxRow> rows(const char* where, int limit) const;
+  std::vector<OutboxRow> rows(const std::string& sql, const std::vector<std::string>& texts, int limit) const;
   Database& db_;
 };
 

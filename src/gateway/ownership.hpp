@@ -18,7 +18,7 @@
 //     device starts a new burst of adverts after a silence.
 //
 // Ownership only decides who answers at once; exactly-once delivery is
-// guaranteed by the claims in outputs/mqtt_output.hpp even while it changes.
+// guaranteed by the claims in gateway/coordination.hpp even while it changes.
 // Pure logic: no I/O, the caller publishes the announcements returned.
 #pragma once
 

@@ -28,7 +28,7 @@ int Pipeline::advertisement(const Advertisement& adv, const std::string& source)
     }
     ++decoded;
     const std::string device = o.reading.address ? o.reading.address->str() : std::string();
-    for (GatewayOutput* out : outputs_) out->heard(adv, device);
+    for (PipelineListener* l : listeners_) l->heard(adv, device);
     const Bytes raw = raw_bytes_for(f, adv);
     reading(o.reading, raw, t, source, adv.name);
   });
@@ -58,7 +58,7 @@ void Pipeline::reading(const Reading& r, ByteView raw, std::int64_t time_us, con
   const std::int64_t now = now_unix_us();
   if (r.battery_percent && r.address && !res.repeated_frame) {
     const std::string device = r.address->str();
-    for (GatewayOutput* out : outputs_) out->battery(device, *r.battery_percent, r.model ? r.model : "");
+    for (PipelineListener* l : listeners_) l->battery(device, *r.battery_percent, r.model ? r.model : "");
   }
   switch (res.kind) {
     case RecordResult::Kind::new_measurement:
@@ -96,7 +96,7 @@ void Pipeline::reading(const Reading& r, ByteView raw, std::int64_t time_us, con
 
 void Pipeline::hand_on(const Measurement& m, const std::string& source) {
   ++counts_.measurements;
-  for (GatewayOutput* out : outputs_) out->measurement(m, source);
+  for (PipelineListener* l : listeners_) l->measurement(m, source);
 }
 
 std::int64_t Pipeline::next_deadline_us() const {

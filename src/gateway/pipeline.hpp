@@ -10,8 +10,13 @@
 //   - the person stepped off (a load-removed frame from that scale), or
 //   - `settle` passed since its last update (the scale went quiet), or
 //   - the gateway stops.
-// Held measurements are already in SQLite; after a crash the MQTT output's
-// cursor (gateway/outbox.hpp) picks them up from the store.
+// Held measurements are already in SQLite; after a crash the outbox's cursor
+// (gateway/outbox.hpp) picks them up from the store.
+//
+// What the pipeline tells: PipelineListener. The gateway's listeners are its
+// delivery (gateway/delivery.hpp: measurements and batteries to the outputs)
+// and its coordination (gateway/coordination.hpp: the adverts heard, for device
+// ownership).
 #pragma once
 
 #include <functional>
@@ -22,7 +27,6 @@
 
 #include "core/frame.hpp"
 #include "devices/registry.hpp"
-#include "gateway/output.hpp"
 #include "store/recorder.hpp"
 
 namespace declouder {
@@ -38,12 +42,26 @@ struct PipelineCounts {
 // manufacturer data), kept with the reading so it can be decoded again later.
 Bytes raw_bytes_for(const DeviceDescriptor& family, const Advertisement& adv);
 
+// Every method runs on the gateway's event-loop thread (gateway/event_loop.hpp).
+class PipelineListener {
+ public:
+  virtual ~PipelineListener() = default;
+  // Every advertisement a driver decoded, and (from the gateway) every one from a
+  // device the gateway talks to: ownership needs the signal strength.
+  virtual void heard(const Advertisement& /*adv*/, std::string_view /*device*/) {}
+  // A measurement the store has just stored, complete, handed on once.
+  virtual void measurement(const Measurement& /*m*/, std::string_view /*source*/) {}
+  // A device reported its battery level (0-100 %), e.g. a standard scale's Battery
+  // Level 0x2A19; `device` is its address. Devices that report none never come here.
+  virtual void battery(std::string_view /*device*/, int /*percent*/, std::string_view /*model*/) {}
+};
+
 class Pipeline {
  public:
   using Log = std::function<void(const std::string&)>;
-  Pipeline(Recorder& recorder, std::vector<GatewayOutput*> outputs, std::int64_t settle_us = 15'000'000,
+  Pipeline(Recorder& recorder, std::vector<PipelineListener*> listeners, std::int64_t settle_us = 15'000'000,
            Log debug = {})
-      : recorder_(recorder), outputs_(std::move(outputs)), settle_us_(settle_us), debug_(std::move(debug)) {}
+      : recorder_(recorder), listeners_(std::move(listeners)), settle_us_(settle_us), debug_(std::move(debug)) {}
 
   // The devices frames are decoded with (default: the built-in ones).
   void use_devices(const DeviceRegistry& devices) { devices_ = &devices; }
@@ -59,7 +77,7 @@ class Pipeline {
   std::int64_t next_deadline_us() const;
   void tick(std::int64_t now_us);
   void flush();  // hands on everything held (at stop)
-  // The smallest store id still held (the MQTT cursor must not pass it).
+  // The smallest store id still held (the outbox's cursor must not pass it).
   std::optional<std::int64_t> oldest_held_id() const;
 
   const PipelineCounts& counts() const { return counts_; }
@@ -74,7 +92,7 @@ class Pipeline {
 
   Recorder& recorder_;
   const DeviceRegistry* devices_ = &builtin_registry();
-  std::vector<GatewayOutput*> outputs_;
+  std::vector<PipelineListener*> listeners_;
   std::int64_t settle_us_;
   Log debug_;
   std::map<std::string, Held> held_;  // by uid

@@ -1,33 +1,40 @@
 // The gateway's settings: the [gateway], [mqtt] and [domoticz] sections of the
 // configuration file (config/example.toml documents every key), overridden by
-// the command line (`declouder run --help`).
+// the command line (`declouder run --help`). Plain values: app/config.cpp reads
+// the file into them (Config::gateway), with its "FILE:LINE: what" messages.
 #pragma once
 
+#include <cstdint>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
-#include "app/config.hpp"
-#include "outputs/mqtt_output.hpp"
+#include "gateway/ownership.hpp"
+#include "mqtt/client.hpp"
+#include "outputs/domoticz.hpp"
 
 namespace declouder {
+
+struct GatewayMqttSettings {
+  std::optional<std::string> url;      // [mqtt] url; no MQTT without it (or --mqtt)
+  MqttSettings connection;             // username, password, ca_file, tls_insecure, client_id
+  std::string base = "declouder";      // [mqtt] base_topic
+  bool home_assistant = true;          // [mqtt] home_assistant: publish discovery and states
+  std::string discovery_prefix = "homeassistant";  // [mqtt] discovery_prefix
+};
 
 struct GatewaySettings {
   std::string gateway_id;                 // [gateway] id; default: the host name
   std::vector<std::string> simulate;      // [gateway] simulate = ["mi-scale-2"]
   std::optional<std::string> jsonl;       // [gateway] jsonl = "-" or a file
-  std::optional<std::string> mqtt_url;    // [mqtt] url; no MQTT without it
-  MqttOutputSettings mqtt;                // the rest of [mqtt] and [domoticz]
-  bool domoticz = false;
   double settle_seconds = 15;             // [gateway] settle_seconds: see gateway/pipeline.hpp
+  std::int64_t standby_us = 5'000'000;    // [gateway] standby_seconds: see gateway/coordination.hpp
+  OwnershipPolicy ownership;              // [gateway] switch_db
   int standard_scale_user = 1;            // [gateway] standard_scale_user: the SIG scale user slot
   int standard_scale_consent = 0;         // [gateway] standard_scale_consent: that slot's code
+  GatewayMqttSettings mqtt;               // [mqtt]
+  std::optional<DomoticzSettings> domoticz;  // [domoticz]: a Domoticz output when present (and MQTT)
 };
-
-// Reads the three sections from the parsed configuration file (app/config.hpp
-// loads it). Unknown keys and wrong types are ConfigErrors, "FILE:LINE: what".
-void read_gateway_settings(const Config& config, GatewaySettings& s);
 
 // The host name as a gateway id ("raspberrypi"), "gateway" when unknown.
 std::string default_gateway_id();

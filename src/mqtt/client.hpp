@@ -4,7 +4,8 @@
 // id) so QoS 1/2 messages in flight survive a dropped connection.
 //
 // libmosquitto runs its network loop on its own thread and calls the handlers
-// there; the gateway posts them onto its own thread (gateway/event_loop.hpp).
+// there; mqtt/connection.hpp, which its users share, hands them to their thread
+// (the gateway's event loop, gateway/event_loop.hpp).
 #pragma once
 
 #include <cstdint>

@@ -2,20 +2,21 @@
 
 #include <cstdio>
 
+#include <nlohmann/json.hpp>
+
 #include "outputs/measurement_json.hpp"
 
 namespace declouder {
 
-std::vector<MqttMessage> domoticz_messages(const DomoticzSettings& s, const std::string& body_json) {
+std::vector<MqttMessage> domoticz_messages(const DomoticzSettings& s, const Measurement& m) {
   std::vector<MqttMessage> out;
-  if (s.sensors.empty()) return out;
-  const Json body = Json::parse(body_json);
-  const std::string person = body.value("person", "");
   for (const DomoticzSensor& d : s.sensors) {
-    if (!d.person.empty() && slug(d.person) != slug(person)) continue;
-    if (!body.contains(d.metric) || !body[d.metric].is_number()) continue;
+    if (!d.person.empty() && slug(d.person) != slug(m.person)) continue;
+    const MetricInfo* info = metric_info(d.metric);
+    const auto value = metric_value(m, d.metric);
+    if (!info || !value) continue;  // not computed for this weighing, or not a number (body_type)
     char svalue[32];
-    std::snprintf(svalue, sizeof svalue, "%.2f", body[d.metric].get<double>());
+    std::snprintf(svalue, sizeof svalue, "%.2f", round_to(*value, info->decimals));
     Json msg = {{"idx", d.idx}, {"nvalue", 0}, {"svalue", svalue}};
     out.push_back({s.topic, msg.dump()});
   }

@@ -1,5 +1,7 @@
 #include "outputs/home_assistant.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include "outputs/measurement_json.hpp"
 
 namespace declouder {
@@ -152,26 +154,27 @@ MqttMessage scale_battery_state(const HomeAssistantNaming& n, const std::string&
   return {scale_topic(n, address) + "/battery", std::to_string(percent), true};
 }
 
-std::vector<MqttMessage> measurement_states(const HomeAssistantNaming& n, const std::string& body_json) {
-  const Json body = Json::parse(body_json);
-  Json attributes = body;
+std::vector<MqttMessage> measurement_states(const HomeAssistantNaming& n, const Measurement& m, WeightUnit unit) {
+  Json attributes = measurement_to_json(m, unit);
   attributes["gateway"] = n.gateway_id;
+  const std::string measured_at = iso8601_utc_us(m.time_us);
+  // A state is the number as Home Assistant shows it: the metric's own decimals.
+  auto state = [](const MetricInfo& info, double v) { return json_number(v, info.decimals).dump(); };
   std::vector<MqttMessage> out;
-  auto number_text = [](const Json& v) { return v.dump(); };
-  if (body.contains("person")) {
-    const std::string topic = person_topic(n, body["person"].get<std::string>());
+  if (!m.person.empty()) {
+    const std::string topic = person_topic(n, m.person);
     out.push_back({topic + "/measurement", attributes.dump()});
-    for (const MetricInfo& m : body_metric_infos())
-      if (body.contains(m.key)) out.push_back({topic + "/" + std::string(m.key), number_text(body[std::string(m.key)])});
-    if (body.contains("body_type")) out.push_back({topic + "/body_type", body["body_type"].get<std::string>()});
-    out.push_back({topic + "/measured_at", body["measured_at"].get<std::string>()});
+    for (const MetricInfo& info : body_metric_infos())
+      if (auto v = metric_value(m, info.key)) out.push_back({topic + "/" + std::string(info.key), state(info, *v)});
+    if (m.metrics.body_type) out.push_back({topic + "/body_type", *m.metrics.body_type});
+    out.push_back({topic + "/measured_at", measured_at});
   }
-  if (body.contains("address")) {
-    const std::string topic = scale_topic(n, body["address"].get<std::string>());
+  if (m.address) {
+    const std::string topic = scale_topic(n, m.address->str());
     out.push_back({topic + "/measurement", attributes.dump()});
-    out.push_back({topic + "/weight_kg", number_text(body["weight_kg"])});
-    if (body.contains("impedance_ohm")) out.push_back({topic + "/impedance_ohm", number_text(body["impedance_ohm"])});
-    out.push_back({topic + "/last_seen", body["measured_at"].get<std::string>()});
+    out.push_back({topic + "/weight_kg", state(*metric_info("weight_kg"), m.weight_kg)});
+    if (m.impedance_ohm) out.push_back({topic + "/impedance_ohm", state(*metric_info("impedance_ohm"), *m.impedance_ohm)});
+    out.push_back({topic + "/last_seen", measured_at});
   }
   return out;
 }

@@ -1,6 +1,6 @@
 // Home Assistant MQTT discovery and the state messages its entities read.
-// Pure functions: they build (topic, payload) pairs; outputs/mqtt_output.cpp
-// publishes them.
+// Pure functions of a Measurement: they build (topic, payload) pairs;
+// outputs/home_assistant_output.hpp publishes them.
 //
 // Devices (research §4.1):
 //   - one per person: weight, BMI, fat, water, muscle, bone, visceral fat,
@@ -24,14 +24,10 @@
 #include <vector>
 
 #include "core/measurement.hpp"
+#include "core/reading.hpp"
+#include "outputs/mqtt_message.hpp"
 
 namespace declouder {
-
-struct MqttMessage {
-  std::string topic;
-  std::string payload;
-  bool retain = false;
-};
 
 struct HomeAssistantNaming {
   std::string discovery_prefix = "homeassistant";
@@ -55,8 +51,12 @@ MqttMessage scale_battery_discovery(const HomeAssistantNaming& n, const std::str
 MqttMessage scale_battery_state(const HomeAssistantNaming& n, const std::string& address, int percent);
 
 // The state messages of one delivered measurement: per-metric topics for the
-// person (when assigned) and the scale, plus the whole measurement as JSON on
-// .../measurement (the entities' attributes). `body` is measurement_to_json.
-std::vector<MqttMessage> measurement_states(const HomeAssistantNaming& n, const std::string& body_json);
+// person (when assigned) and the scale, each number rounded to the metric's
+// decimals (MetricInfo), plus the whole measurement on .../measurement (the
+// entities' attributes: the one measurement JSON, outputs/measurement_json.hpp,
+// with `gateway`). `unit` is the person's display unit (`weight` and `unit` in
+// the attributes).
+std::vector<MqttMessage> measurement_states(const HomeAssistantNaming& n, const Measurement& m,
+                                            WeightUnit unit = WeightUnit::kg);
 
 }  // namespace declouder

@@ -2,18 +2,24 @@
 
 #include <cerrno>
 #include <cstring>
-#include <sstream>
+#include <filesystem>
 #include <stdexcept>
+
+#include <nlohmann/json.hpp>
 
 #include "outputs/measurement_json.hpp"
 
 namespace declouder {
 
-JsonLinesOutput::JsonLinesOutput(const std::string& path) {
+JsonLinesOutput::JsonLinesOutput(const std::string& path, Log log) : log_(std::move(log)) {
   if (path == "-") {
+    name_ = "jsonl:-";
     file_ = stdout;
     return;
   }
+  std::error_code ec;
+  auto absolute = std::filesystem::absolute(path, ec);
+  name_ = "jsonl:" + (ec ? path : absolute.lexically_normal().string());
   file_ = std::fopen(path.c_str(), "a");
   if (!file_) throw std::runtime_error("cannot open " + path + " for JSON lines: " + std::strerror(errno));
   owned_ = true;
@@ -23,28 +29,22 @@ JsonLinesOutput::~JsonLinesOutput() {
   if (owned_) std::fclose(file_);
 }
 
-void JsonLinesOutput::measurement(const Measurement& m, std::string_view source) {
-  Json j = measurement_to_json(m);
-  j["source"] = source;
-  const std::string line = j.dump() + "\n";
-  std::fwrite(line.data(), 1, line.size(), file_);
-  std::fflush(file_);
+std::string JsonLinesOutput::line(const OutgoingMeasurement& m) {
+  Json j = measurement_to_json(m.measurement, m.unit);
+  j["source"] = m.source;
+  return j.dump();
 }
 
-void LogOutput::measurement(const Measurement& m, std::string_view source) {
-  std::ostringstream s;
-  s.precision(5);
-  if (source.rfind("simulated", 0) == 0) s << "[SIMULATED] ";
-  s << "measurement " << round_to(m.weight_kg, 2) << " kg";
-  if (m.impedance_ohm) s << ", impedance " << *m.impedance_ohm << " ohm";
-  s << " from " << m.model;
-  if (m.address) s << " " << m.address->str();
-  s << (m.person.empty() ? std::string(", unassigned") : ", " + m.person);
-  if (m.metrics.fat_percent) s << ", fat " << round_to(*m.metrics.fat_percent, 1) << " %";
-  s << " (stored";
-  if (m.id) s << " as #" << m.id;
-  s << ", uid " << m.uid << ")";
-  log_(s.str());
+void JsonLinesOutput::deliver(const OutgoingMeasurement& m, Done done) {
+  const std::string text = line(m) + "\n";
+  const bool written = std::fwrite(text.data(), 1, text.size(), file_) == text.size();
+  if (std::fflush(file_) != 0 || !written) {
+    // Not delivered: it stays queued for this output and is written again at the next start.
+    if (log_) log_(name_ + ": cannot write measurement " + m.measurement.uid + ": " + std::strerror(errno));
+    std::clearerr(file_);
+    return;
+  }
+  done();
 }
 
 }  // namespace declouder

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include <nlohmann/json.hpp>
+
 namespace declouder {
 
 double round_to(double v, int decimals) {

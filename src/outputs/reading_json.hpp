@@ -1,8 +1,13 @@
-// The JSON shape of a reading, shared by `decode`, `capture decode`, `read`,
-// the JSON-lines output and the MQTT payloads, so they never disagree.
+// The JSON shape of a reading, shared by `decode`, `capture decode`, `read`
+// and `scan`, so they never disagree. The measurement shape
+// (outputs/measurement_json.hpp) builds on the same number rules.
+//
+// Only the forward declaration of nlohmann::ordered_json is included here: a
+// .cpp that builds or reads JSON includes <nlohmann/json.hpp> itself, so the
+// heavy header is compiled only where it is used.
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include "core/reading.hpp"
 

@@ -622,4 +622,12 @@ std::size_t Recorder::recompute(std::string_view name) {
   return n;
 }
 
+WeightUnit display_unit(Recorder& recorder, const Measurement& m) {
+  if (m.person.empty()) return WeightUnit::kg;
+  for (const Person& p : recorder.people())
+    if (p.name == m.person) return p.unit;
+  if (auto stored = recorder.stored_person(m.person)) return stored->unit;  // no longer in the config
+  return WeightUnit::kg;
+}
+
 }  // namespace declouder

@@ -143,6 +143,11 @@ class Recorder {
   std::recursive_mutex mutex_;
 };
 
+// The display unit for a measurement: its person's preferred unit (from the
+// config, else as stored), else kg. What `weight` and `unit` of the measurement
+// JSON are written in, by the commands and by the gateway's outputs alike.
+WeightUnit display_unit(Recorder& recorder, const Measurement& m);
+
 // The rules the Recorder applies, exposed for tests and documentation.
 namespace weighing {
 // The clock part of a weighing's identity: "clock:2022-02-14T16:41:58",

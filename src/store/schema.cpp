@@ -1,7 +1,7 @@
 // Every table of the database, as the explicit, ordered list of migrations that builds it:
 //   01xx devices, readings, people, measurements (store/recorder.hpp)
 //   02xx wearables: armband channels (store/armband_store.hpp), band activity (store/band_store.hpp)
-//   03xx the gateway's outbox (gateway/outbox.hpp)
+//   03xx the gateway's outbox and per-output deliveries (gateway/outbox.hpp)
 // Every column is documented in docs/schema.md. Released migrations are never edited; a
 // change is a new migration at the end of the list.
 #include "store/migrations.hpp"
@@ -164,6 +164,39 @@ CREATE TABLE gateway_cursor (
   output        TEXT PRIMARY KEY,          -- 'mqtt'
   measurement_id INTEGER NOT NULL          -- last store row id queued
 );
+)sql"},
+    // Delivery per output: 0300 knew one output, MQTT, with a column for its feed and one for its
+    // household delivery. Now every output (log, JSON lines, feed, Home Assistant, Domoticz) has a
+    // record per row. What 0300 delivered stays delivered; what it had pending stays pending.
+    {"0301_gateway_deliveries", R"sql(
+ALTER TABLE gateway_outbox ADD COLUMN model TEXT NOT NULL DEFAULT '';   -- device family id
+ALTER TABLE gateway_outbox ADD COLUMN source TEXT NOT NULL DEFAULT '';  -- where it was heard
+UPDATE gateway_outbox SET model = coalesce(json_extract(body, '$.model'), '');
+CREATE TABLE gateway_outputs (
+  output        TEXT PRIMARY KEY,          -- Output::name(): 'log', 'jsonl:-', 'feed', 'home-assistant', ...
+  household     INTEGER NOT NULL,          -- 1: delivers only the rows this gateway's claim won
+  added_us      INTEGER NOT NULL           -- first start that ran it; 0: carried over from 0300, unconfirmed
+);
+CREATE TABLE gateway_deliveries (
+  output        TEXT NOT NULL,             -- gateway_outputs.output
+  outbox_id     INTEGER NOT NULL REFERENCES gateway_outbox(id),
+  delivered_us  INTEGER,                   -- when the output said it is safely out; NULL: pending
+  PRIMARY KEY (output, outbox_id)
+) WITHOUT ROWID;
+CREATE INDEX gateway_deliveries_pending ON gateway_deliveries(output, outbox_id) WHERE delivered_us IS NULL;
+INSERT INTO gateway_outputs(output, household, added_us)
+  SELECT name, household, 0
+  FROM (SELECT 'feed' AS name, 0 AS household UNION ALL SELECT 'home-assistant', 1 UNION ALL SELECT 'domoticz', 1)
+  WHERE EXISTS (SELECT 1 FROM gateway_cursor WHERE output = 'mqtt');
+INSERT INTO gateway_deliveries(output, outbox_id, delivered_us)
+  SELECT o.output, b.id, CASE WHEN o.household THEN b.delivered_us ELSE b.feed_sent_us END
+  FROM gateway_outbox b JOIN gateway_outputs o
+  WHERE NOT (o.household AND b.claim = 'lost');
+DROP INDEX gateway_outbox_open;
+ALTER TABLE gateway_outbox DROP COLUMN feed_sent_us;
+ALTER TABLE gateway_outbox DROP COLUMN delivered_us;
+CREATE INDEX gateway_outbox_undecided ON gateway_outbox(id) WHERE claim IN ('waiting', 'claimed');
+UPDATE gateway_cursor SET output = 'outbox' WHERE output = 'mqtt';
 )sql"},
 };
 

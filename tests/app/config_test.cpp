@@ -50,7 +50,7 @@ birth_date = "1985-11-30"
 height_cm = 181.5
 
 [mqtt]
-host = "localhost"
+url = "mqtt://localhost"
 )",
                           "test.toml");
   EXPECT_EQ(c.database_path, "/var/lib/declouder/d.db");
@@ -69,8 +69,8 @@ host = "localhost"
   EXPECT_EQ(c.people[1].birth_date, (CivilTime{1985, 11, 30, 0, 0, 0}));
   EXPECT_EQ(c.people[1].unit, WeightUnit::kg);
   EXPECT_FALSE(c.people[1].has_window());
-  // Other sections stay readable by their owners, and are not warned about.
-  EXPECT_EQ(c.table["mqtt"]["host"].value_or(std::string()), "localhost");
+  // The gateway's sections are read here too (tests/app/gateway_config_test.cpp), and not warned about.
+  EXPECT_EQ(c.gateway.mqtt.url, "mqtt://localhost");
   EXPECT_TRUE(c.warnings.empty());
 }
 

@@ -7,8 +7,10 @@
 #include <cmath>
 #include <limits>
 
+#include <nlohmann/json.hpp>
+
 #include "body/composition.hpp"
-#include "outputs/metrics_json.hpp"
+#include "outputs/measurement_json.hpp"
 
 using namespace declouder;
 

@@ -10,7 +10,7 @@ namespace declouder {
 namespace {
 
 // Records what reaches the outputs, and checks that the store has it first.
-class SpyOutput : public GatewayOutput {
+class SpyOutput : public PipelineListener {
  public:
   explicit SpyOutput(Recorder& r) : recorder_(r) {}
   std::vector<Measurement> got;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "outputs/domoticz.hpp"
 #include "outputs/measurement_json.hpp"
 
@@ -117,7 +119,7 @@ Measurement anne() {
 }
 
 TEST(HomeAssistant, StatesGoToThePersonAndTheScale) {
-  auto msgs = measurement_states(naming(), measurement_to_json(anne()).dump());
+  auto msgs = measurement_states(naming(), anne());
   std::map<std::string, std::string> by_topic;
   for (const auto& m : msgs) {
     EXPECT_FALSE(m.retain);
@@ -137,7 +139,7 @@ TEST(HomeAssistant, StatesGoToThePersonAndTheScale) {
 TEST(HomeAssistant, AnUnassignedWeighingOnlyUpdatesTheScale) {
   Measurement m = anne();
   m.person.clear();
-  for (const auto& msg : measurement_states(naming(), measurement_to_json(m).dump()))
+  for (const auto& msg : measurement_states(naming(), m))
     EXPECT_EQ(msg.topic.rfind("declouder/scales/", 0), 0u) << msg.topic;
 }
 
@@ -145,7 +147,7 @@ TEST(Domoticz, OneMessagePerConfiguredSensorAsInSeed003) {
   DomoticzSettings s;
   s.sensors = {{283, "weight_kg", "anne"}, {284, "metabolic_age", "anne"}, {285, "fat_percent", ""},
                {286, "water_percent", ""}, {287, "weight_kg", "bob"}};
-  auto msgs = domoticz_messages(s, measurement_to_json(anne()).dump());
+  auto msgs = domoticz_messages(s, anne());
   ASSERT_EQ(msgs.size(), 3u);  // no water computed; bob's sensor is not Anne's
   EXPECT_EQ(msgs[0].topic, "domoticz/in");
   EXPECT_EQ(Json::parse(msgs[0].payload), Json::parse(R"({"idx":283,"nvalue":0,"svalue":"62.52"})"));
@@ -167,7 +169,10 @@ namespace {
 TEST(Domoticz, AStoredMeasurementsJson) {
   DomoticzSettings s;
   s.sensors = {{283, "weight_kg", "alice"}};
-  auto msgs = domoticz_messages(s, R"({"uid":"082bedf799f964e1","id":1,"person":"alice","weight_kg":58.2,"fat_percent":29.9})");
+  // What an outbox holds, read back into the Measurement the formatter takes.
+  auto msgs = domoticz_messages(
+      s, measurement_from_json(R"({"uid":"082bedf799f964e1","id":1,"person":"alice","weight_kg":58.2,"fat_percent":29.9})")
+             .measurement);
   ASSERT_EQ(msgs.size(), 1u);
   EXPECT_EQ(Json::parse(msgs[0].payload)["svalue"], "58.20");
 }

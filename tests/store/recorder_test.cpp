@@ -7,9 +7,11 @@
 #include <filesystem>
 #include <memory>
 
+#include <nlohmann/json.hpp>
+
 #include "body/composition.hpp"
 #include "devices/registry.hpp"
-#include "outputs/metrics_json.hpp"
+#include "outputs/measurement_json.hpp"
 #include "store/recorder.hpp"
 
 using namespace declouder;

@@ -1,6 +1,9 @@
-#include "gateway/settings.hpp"
-
+// The gateway's sections of the config file ([gateway], [mqtt], [domoticz]):
+// read by app/config.cpp into plain settings (gateway/settings.hpp), with the
+// same "FILE:LINE: what" messages as every other section.
 #include <gtest/gtest.h>
+
+#include "app/config.hpp"
 
 namespace declouder {
 namespace {
@@ -26,27 +29,26 @@ idx = 283
 metric = "weight_kg"
 person = "remi"
 )", "test.toml");
-  GatewaySettings s;
-  read_gateway_settings(config, s);
+  const GatewaySettings& s = gateway_settings(config);
   EXPECT_EQ(s.gateway_id, "bathroom");
-  EXPECT_EQ(s.mqtt.standby_us, 2'500'000);
+  EXPECT_EQ(s.standby_us, 2'500'000);
   EXPECT_EQ(s.simulate, std::vector<std::string>{"mi-scale-2:rssi=-70"});
   EXPECT_EQ(s.standard_scale_user, 2);
   EXPECT_EQ(s.standard_scale_consent, 1234);
-  EXPECT_EQ(s.mqtt_url, "mqtts://broker.lan");
+  EXPECT_EQ(s.mqtt.url, "mqtts://broker.lan");
   EXPECT_EQ(s.mqtt.connection.username, "declouder");
   EXPECT_EQ(s.mqtt.connection.ca_file, "/etc/ssl/certs/home-ca.pem");
   EXPECT_EQ(s.mqtt.discovery_prefix, "ha");
-  ASSERT_EQ(s.mqtt.domoticz.sensors.size(), 1u);
-  EXPECT_EQ(s.mqtt.domoticz.sensors[0].idx, 283);
-  EXPECT_EQ(s.mqtt.domoticz.sensors[0].person, "remi");
+  ASSERT_TRUE(s.domoticz);
+  ASSERT_EQ(s.domoticz->sensors.size(), 1u);
+  EXPECT_EQ(s.domoticz->sensors[0].idx, 283);
+  EXPECT_EQ(s.domoticz->sensors[0].person, "remi");
 }
 
 TEST(GatewaySettings, NamesTheMistake) {
   auto expect_error = [](const char* text, const char* needle) {
-    GatewaySettings s;
     try {
-      read_gateway_settings(parse_config(text, "gw.toml"), s);
+      gateway_settings(parse_config(text, "gw.toml"));
       ADD_FAILURE() << "accepted: " << text;
     } catch (const ConfigError& e) {
       EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
@@ -57,6 +59,43 @@ TEST(GatewaySettings, NamesTheMistake) {
   expect_error("[gateway]\nstandard_scale_consent = 12345", "standard_scale_consent must be 0-9999");
   expect_error("[[domoticz.sensor]]\nmetric = \"weight_kg\"", "needs idx");
   expect_error("[[domoticz.sensor]]\nidx = 3\nmetric = \"happiness\"", "unknown metric 'happiness'");
+}
+
+TEST(GatewaySettings, MistakesNameTheFileAndLine) {
+  try {
+    gateway_settings(parse_config("[gateway]\nid = \"hall\"\nswitch_db = \"loud\"\n", "gw.toml"));
+    ADD_FAILURE() << "accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(std::string(e.what()), "gw.toml:3: [gateway] switch_db has the wrong type");
+  }
+  try {
+    gateway_settings(parse_config("[mqtt]\nurl = \"mqtt://x\"\nhost = \"x\"\n", "gw.toml"));
+    ADD_FAILURE() << "accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "gw.toml:3: unknown key 'host' in [mqtt] (known: base_topic, ca_file, client_id, discovery_prefix, "
+              "home_assistant, password, tls_insecure, url, username)");
+  }
+}
+
+// The other commands read the people and the database from the same file: a
+// mistake in the gateway's sections stops `run`, not them.
+TEST(GatewaySettings, AMistakeThereStopsOnlyWhatReadsThem) {
+  Config c = parse_config("[[person]]\nname = \"a\"\nsex = \"male\"\nbirth_date = 1990-01-01\nheight_cm = 170\n"
+                          "[mqtt]\nhost = \"x\"\n",
+                          "gw.toml");
+  ASSERT_EQ(c.people.size(), 1u);
+  EXPECT_THROW(gateway_settings(c), ConfigError);
+}
+
+TEST(GatewaySettings, WithoutTheSectionsTheDefaults) {
+  const GatewaySettings s = gateway_settings(parse_config("", "empty.toml"));
+  EXPECT_FALSE(s.mqtt.url);
+  EXPECT_FALSE(s.domoticz);
+  EXPECT_TRUE(s.mqtt.home_assistant);
+  EXPECT_EQ(s.mqtt.base, "declouder");
+  EXPECT_EQ(s.standby_us, 5'000'000);
+  EXPECT_DOUBLE_EQ(s.settle_seconds, 15);
 }
 
 TEST(MqttUrl, HostPortTlsAndCredentials) {

@@ -1,0 +1,160 @@
+#include "gateway/delivery.hpp"
+
+#include <stdexcept>
+
+#include "core/time.hpp"
+#include "outputs/measurement_json.hpp"
+
+namespace declouder {
+
+namespace {
+constexpr int kBatch = 200;  // rows looked at per output and pump
+}  // namespace
+
+Delivery::Delivery(Outbox& outbox, Recorder* recorder, std::vector<Output*> outputs, std::string gateway_id, Log log)
+    : outbox_(outbox), recorder_(recorder), gateway_id_(std::move(gateway_id)), log_(std::move(log)) {
+  for (Output* o : outputs) {
+    running_.push_back({o, o->name(), o->audience(), {}});
+    if (o->audience() == Audience::household) household_.push_back(o->name());
+  }
+}
+
+void Delivery::use_claims(HouseholdClaims* claims) {
+  claims_ = claims;
+  if (claims_) claims_->on_change([this] { pump(); });
+}
+
+void Delivery::catch_up() {
+  outbox_.start_cursor_if_new();
+  if (!recorder_) return;
+  for (;;) {
+    auto batch = recorder_->measurements_after(outbox_.cursor(), kBatch);
+    if (batch.empty()) break;
+    for (const Measurement& m : batch) {
+      auto stored = recorder_->stored_measurement(m.id);
+      outbox_.enqueue(m, display_unit(*recorder_, m), stored ? stored->source : std::string(), now_unix_us());
+    }
+  }
+}
+
+void Delivery::start() {
+  // Measurements stored before a crash (or by `record` while no gateway ran) but
+  // not yet queued: queued now, for the outputs known before this start.
+  catch_up();
+  const std::int64_t now = now_unix_us();
+  const bool history = outbox_.counts().total > 0;
+  std::vector<std::string> names;
+  for (Running& r : running_) {
+    if (outbox_.add_output(r.name, r.audience, now) && history && log_)
+      log_("output " + r.name + " is new here: it gets the measurements stored from now on, not the earlier ones");
+    names.push_back(r.name);
+  }
+  outbox_.confirm_carried_over(names, now);
+  for (Running& r : running_) r.output->start(outbox_.history(r.name), [this] { pump(); });
+  started_ = true;
+  if (auto waiting = backlog("waiting from before"); !waiting.empty())
+    log_(waiting + ", handed over as their outputs can take them");
+  pump();
+}
+
+std::string Delivery::backlog(const char* what) const {
+  int total = 0;
+  std::string list;
+  for (const Running& r : running_) {
+    const int n = outbox_.pending_count(r.name);
+    if (n == 0) continue;
+    total += n;
+    list += (list.empty() ? "" : ", ") + r.name + " " + std::to_string(n);
+  }
+  if (total == 0 || !log_) return {};
+  return "outbox: " + std::to_string(total) + (total == 1 ? " delivery " : " deliveries ") + what + " (" + list + ")";
+}
+
+void Delivery::measurement(const Measurement& m, std::string_view source) {
+  const WeightUnit unit = recorder_ ? display_unit(*recorder_, m) : WeightUnit::kg;
+  outbox_.enqueue(m, unit, source, now_unix_us(), oldest_held_ ? oldest_held_() : std::nullopt);
+  pump();
+}
+
+void Delivery::battery(std::string_view device, int percent, std::string_view model) {
+  for (Running& r : running_) r.output->battery(device, percent, model);
+}
+
+void Delivery::pump() {
+  if (pumping_) {  // called from inside a `done` or a decision: go round once more
+    again_ = true;
+    return;
+  }
+  if (!started_ || stopping_) return;
+  pumping_ = true;
+  do {
+    again_ = false;
+    // Household rows need this gateway's claim first.
+    if (!household_.empty()) {
+      auto rows = outbox_.undecided(household_);
+      if (claims_) {
+        claims_->claim(rows, now_unix_us());
+      } else {
+        for (const OutboxRow& row : rows) outbox_.set_claim(row.id, "won", gateway_id_);
+      }
+    }
+    for (Running& r : running_) {
+      if (stopping_ || !r.output->ready()) continue;
+      for (const OutboxRow& row : outbox_.pending(r.name, r.audience, kBatch)) {
+        if (stopping_ || !r.output->ready()) break;
+        if (!r.in_flight.count(row.id)) hand_over(r, row);
+      }
+    }
+  } while (again_);
+  pumping_ = false;
+}
+
+void Delivery::hand_over(Running& r, const OutboxRow& row) {
+  OutgoingMeasurement m;
+  try {
+    auto parsed = measurement_from_json(row.body);
+    m.measurement = std::move(parsed.measurement);
+    m.unit = parsed.unit ? *parsed.unit : recorder_ ? display_unit(*recorder_, m.measurement) : WeightUnit::kg;
+  } catch (const std::exception& e) {
+    if (unreadable_.insert(row.id).second && log_)
+      log_("outbox row " + std::to_string(row.id) + " (uid " + row.uid + ") cannot be read, left queued: " + e.what());
+    return;
+  }
+  m.source = row.source;
+  r.in_flight.insert(row.id);
+  const std::string uid = row.uid;
+  const std::int64_t id = row.id;
+  Running* running = &r;
+  r.output->deliver(m, [this, running, id, uid] { delivered(*running, id, uid); });
+}
+
+void Delivery::delivered(Running& r, std::int64_t row, const std::string& uid) {
+  if (!r.in_flight.erase(row)) return;  // `done` twice: recorded once
+  outbox_.mark_delivered(row, r.name, now_unix_us());
+  if (on_delivered) on_delivered(r.name, uid);
+  pump();
+}
+
+bool Delivery::idle() const {
+  for (const Running& r : running_)
+    if (!r.output->idle()) return false;
+  return true;
+}
+
+bool Delivery::settled() const {
+  for (const Running& r : running_)
+    if (!r.in_flight.empty() || !r.output->settled() || outbox_.pending_count(r.name) > 0) return false;
+  return true;
+}
+
+void Delivery::begin_stop() {
+  stopping_ = true;
+  for (Running& r : running_) r.output->begin_stop();
+}
+
+void Delivery::finish_stop() {
+  for (Running& r : running_) r.output->finish_stop();
+  if (auto kept = backlog("kept for the next start"); !kept.empty()) log_(kept);
+}
+
+}  // namespace declouder

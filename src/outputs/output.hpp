@@ -1,0 +1,92 @@
+// What an output is: a module that knows measurements and where they go (a
+// file, the log, Home Assistant, Domoticz, this gateway's MQTT feed), and
+// nothing of the gateway that feeds it.
+//
+// Delivery is the gateway's (gateway/delivery.hpp): it keeps, in SQLite, which
+// measurement each output still has to get, hands each one over with
+// deliver(), and records it as delivered for that output only when the output
+// calls `done`: once the measurement is safely out (a line written and
+// flushed, the broker's acknowledgement of every message). A measurement whose
+// `done` never came is handed over again on the next start, so every output
+// gets every measurement once, across restarts, crashes and broker outages.
+//
+// Every method runs on the gateway's event-loop thread; `done` and `wake` must
+// be called on it too (outputs/mqtt ones get their acknowledgements there via
+// mqtt/connection.hpp).
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/measurement.hpp"
+#include "core/reading.hpp"
+
+namespace declouder {
+
+// Who an output serves, which decides what it is given.
+enum class Audience {
+  // This gateway's own outputs (the log, JSON lines, its MQTT feed): every
+  // measurement this gateway stored.
+  this_gateway,
+  // The household's (Home Assistant, Domoticz): each measurement once for the
+  // whole home, delivered by the one gateway whose claim came first when several
+  // gateways heard it (gateway/coordination.hpp).
+  household,
+};
+
+// One measurement as an output gets it.
+struct OutgoingMeasurement {
+  Measurement measurement;
+  WeightUnit unit = WeightUnit::kg;  // its person's display unit: `weight` and `unit` in the JSON
+  std::string source;                // where it was heard: "bluez", "simulated:mi-scale-2", "replay:FILE"
+};
+
+// What an output was given on earlier runs, for outputs that describe what
+// they deliver for (Home Assistant's discovery of people and scales).
+struct OutputHistory {
+  std::vector<std::string> people;                          // names, sorted
+  std::vector<std::pair<std::string, std::string>> scales;  // (address, model), sorted by address
+};
+
+class Output {
+ public:
+  using Done = std::function<void()>;
+
+  virtual ~Output() = default;
+
+  // The name of its delivery record in the database: stable, unique among the
+  // outputs of one gateway ("log", "jsonl:/var/log/w.jsonl", "feed",
+  // "home-assistant", "domoticz"). A name the database has never seen starts
+  // from now: it gets the measurements stored from then on, no old history.
+  virtual std::string name() const = 0;
+  virtual Audience audience() const = 0;
+
+  // Once, before anything is delivered. `wake` tells the gateway that the
+  // output can take deliveries again (ready() turned true: the broker is back).
+  virtual void start(const OutputHistory& /*history*/, std::function<void()> /*wake*/) {}
+  // Can it take a measurement now? While not, what it has to get waits.
+  virtual bool ready() const { return true; }
+  // Hands over one measurement. Call `done` once it is safely out, now or later;
+  // not at all when it could not go out (it is handed over again next start).
+  virtual void deliver(const OutgoingMeasurement& m, Done done) = 0;
+  // A device reported its battery level (0-100 %), e.g. a standard scale's
+  // Battery Level 0x2A19; `device` is its address. The latest level, not kept.
+  virtual void battery(std::string_view /*device*/, int /*percent*/, std::string_view /*model*/) {}
+
+  // Nothing handed over is waiting to be safely out, or nothing more can
+  // happen to it now (disconnected): what a stop waits for.
+  virtual bool idle() const { return true; }
+  // Nothing of its own left to do (a finite run, e.g. --replay, waits for it
+  // besides the deliveries): MQTT outputs are settled once connected with
+  // nothing in flight.
+  virtual bool settled() const { return true; }
+  // A stop: after begin_stop() nothing new is delivered; finish_stop() comes
+  // after the gateway waited for idle() (up to its stop timeout).
+  virtual void begin_stop() {}
+  virtual void finish_stop() {}
+};
+
+}  // namespace declouder
