@@ -7,10 +7,7 @@
 #include <cmath>
 #include <limits>
 
-#include <nlohmann/json.hpp>
-
 #include "body/composition.hpp"
-#include "outputs/measurement_json.hpp"
 
 using namespace declouder;
 
@@ -138,14 +135,3 @@ TEST(BodyComposition, OutOfRangeInputsNeverThrowAndSayWhy) {
   EXPECT_EQ(child_object.skipped.size(), 11u);  // everything but the ideal weight
 }
 
-TEST(BodyComposition, JsonHasTheContractKeysInOrder) {
-  Json j = body_metrics_to_json(compute_body_metrics(kOpenScaleCases[0].in));
-  std::vector<std::string> keys;
-  for (auto& [k, v] : j.items()) keys.push_back(k);
-  EXPECT_EQ(keys, (std::vector<std::string>{"bmi", "fat_percent", "water_percent", "muscle_kg", "bone_kg",
-                                            "visceral_fat", "bmr_kcal", "lean_body_mass_kg", "protein_percent",
-                                            "metabolic_age", "body_type", "ideal_weight_kg"}));
-  EXPECT_EQ(j["bmi"], 24.69);
-  EXPECT_EQ(j["body_type"], "overweight");
-  EXPECT_EQ(j["ideal_weight_kg"], 70);
-}

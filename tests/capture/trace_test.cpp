@@ -9,7 +9,6 @@
 
 #include "capture/find.hpp"
 #include "capture/session.hpp"
-#include "devices/registry.hpp"
 #include "synthetic.hpp"
 
 namespace declouder::capture {

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "body/composition.hpp"
 #include "outputs/domoticz.hpp"
 #include "outputs/home_assistant.hpp"
 
@@ -143,6 +144,32 @@ TEST(MeasurementJson, HomeAssistantAndDomoticzShowEachMetricWithItsOwnDecimals) 
   ASSERT_EQ(msgs.size(), 2u);  // body_type is no number
   EXPECT_EQ(Json::parse(msgs[0].payload)["svalue"], "24.30");
   EXPECT_EQ(Json::parse(msgs[1].payload)["svalue"], "1350.00");
+}
+
+TEST(MeasurementJson, BodyMetricsHaveTheContractKeysInOrder) {
+  // `declouder body --json`: the openScale reference case (male, 30 y, 180 cm, 80 kg, 500 ohm).
+  Json j = body_metrics_to_json(compute_body_metrics({Sex::male, 30, 180, 80, 500}));
+  std::vector<std::string> keys;
+  for (auto& [k, v] : j.items()) keys.push_back(k);
+  EXPECT_EQ(keys, (std::vector<std::string>{"bmi", "fat_percent", "water_percent", "muscle_kg", "bone_kg",
+                                            "visceral_fat", "bmr_kcal", "lean_body_mass_kg", "protein_percent",
+                                            "metabolic_age", "body_type", "ideal_weight_kg"}));
+  EXPECT_EQ(j["bmi"], 24.69);
+  EXPECT_EQ(j["body_type"], "overweight");
+  EXPECT_EQ(j["ideal_weight_kg"], 70);
+}
+
+TEST(MeasurementJson, WeightIsShownInThePersonsUnit) {
+  // 163.32 lb stored as kg (what the Recorder keeps for a Mi scale in pounds).
+  Measurement m = anne();
+  m.person = "carol";
+  m.weight_kg = 163.32 * 0.45359237;
+  Json j = measurement_to_json(m, WeightUnit::lb);
+  EXPECT_EQ(j["weight"], 163.32);
+  EXPECT_EQ(j["unit"], "lb");
+  EXPECT_EQ(j["person"], "carol");
+  EXPECT_EQ(measurement_to_json(m, WeightUnit::st)["weight"], 11.67);
+  EXPECT_EQ(measurement_to_json(m, WeightUnit::jin)["weight"], 148.16);
 }
 
 }  // namespace

@@ -5,14 +5,13 @@
 #include "shared_fixtures.hpp"
 
 #include "devices/bodybugg/armband_frame.hpp"
-#include "fixtures.hpp"
 
 using namespace declouder;
 using namespace declouder::armband;
 
 TEST(ArmbandFrame, MemoryReadRequestsEqualTheCapturedOnes) {
   SKIP_WITHOUT_SHARED("fixtures/bodybugg/gowearfit_ftest.frames");
-  auto frames = testing_fixtures::read_length_prefixed_frames("fixtures/bodybugg/gowearfit_ftest.frames");
+  auto frames = test::read_length_prefixed_frames("fixtures/bodybugg/gowearfit_ftest.frames");
   ASSERT_EQ(frames.size(), 10u);
   for (std::size_t i = 0; i < 5; ++i) {
     Bytes ours = encode_frame(memory_read_request(static_cast<std::uint32_t>(i * 8800), 8800));
@@ -22,7 +21,7 @@ TEST(ArmbandFrame, MemoryReadRequestsEqualTheCapturedOnes) {
 
 TEST(ArmbandFrame, AnswersDecodeAndReencodeIdentically) {
   SKIP_WITHOUT_SHARED("fixtures/bodybugg/gowearfit_ftest.frames");
-  auto frames = testing_fixtures::read_length_prefixed_frames("fixtures/bodybugg/gowearfit_ftest.frames");
+  auto frames = test::read_length_prefixed_frames("fixtures/bodybugg/gowearfit_ftest.frames");
   ASSERT_EQ(frames[1].size(), 13200u);
   FrameDecoder dec;
   dec.feed(frames[1]);

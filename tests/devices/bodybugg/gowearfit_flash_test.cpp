@@ -12,11 +12,10 @@
 #include "devices/bodybugg/armband_memory.hpp"
 #include "devices/bodybugg/channels.hpp"
 #include "devices/bodybugg/gowearfit_flash.hpp"
-#include "fixtures.hpp"
 
 using namespace declouder;
 using namespace declouder::bodybugg;
-using namespace declouder::testing_fixtures;
+using namespace declouder::test;
 
 namespace {
 
@@ -57,7 +56,7 @@ TEST(GoWearFitFlash, MatchesTheGoldenPerMinuteDecodeExactly) {
   std::map<std::int64_t, std::map<std::string, int>> got;
   for (const auto& s : fi.samples) got[s.unix_seconds][std::string(channel_name(s.channel_id))] = s.value.value_or(0xFFF);
 
-  std::istringstream csv(read_text("fixtures/bodybugg/gowearfit_ftest.csv"));
+  std::istringstream csv(read_shared_text("fixtures/bodybugg/gowearfit_ftest.csv"));
   std::string line;
   std::getline(csv, line);
   std::vector<std::string> columns;

@@ -1,6 +1,6 @@
 // The text command layer and the download order, against the simulated armband
 // on a real pseudo-terminal, over both transport hypotheses; the GoWearFit memory
-// download over the binary frames; the SQLite store.
+// download over the binary frames.
 #include <gtest/gtest.h>
 
 #include "shared_fixtures.hpp"
@@ -11,24 +11,37 @@
 #include "devices/bodybugg/download.hpp"
 #include "devices/bodybugg/gowearfit_flash.hpp"
 #include "devices/bodybugg/simulator.hpp"
-#include "fixtures.hpp"
 #include "link/serial_port.hpp"
-#include "store/armband_store.hpp"
 
 using namespace declouder;
 using namespace declouder::bodybugg;
-using namespace declouder::testing_fixtures;
+using namespace declouder::test;
 
 namespace {
 
-SessionStore store_in(Database& db) {
-  return [&db](const PdpDump& sessions, const std::string& source) { return store_pdp(db, sessions, source); };
-}
+// Where a download puts what it got: here, a list (the SQLite tables are the store's,
+// tests/store/armband_store_test.cpp).
+struct KeptSessions {
+  std::vector<PdpSession> sessions;
+  std::vector<std::string> sources;
+  SessionStore store() {
+    return [this](const PdpDump& dump, const std::string& source) {
+      sources.push_back(source);
+      StoreSummary summary;
+      for (const PdpSession& session : dump.sessions) {
+        sessions.push_back(session);
+        ++summary.sessions_added;
+        summary.samples_added += static_cast<std::int64_t>(session.entry_count());
+      }
+      return summary;
+    };
+  }
+};
 
 // The public sample dump when it is beside the checkout (the tests that check its numbers
 // skip otherwise), else the simulator's built-in day.
 std::string armband_dump() {
-  return declouder::test::shared_exists("fixtures/bodybugg/sample.log") ? read_text("fixtures/bodybugg/sample.log")
+  return declouder::test::shared_exists("fixtures/bodybugg/sample.log") ? read_shared_text("fixtures/bodybugg/sample.log")
                                                                           : sim::synthetic_pdp_dump();
 }
 
@@ -103,7 +116,7 @@ TEST_P(BodyBuggLink, RecordDefineIsCheckedThenCommitted) {
 TEST_P(BodyBuggLink, DownloadStoresThenClears) {
   SKIP_WITHOUT_SHARED("fixtures/bodybugg/sample.log");
   Rig rig(GetParam());
-  Database db(":memory:");
+  KeptSessions kept;
   DownloadOptions opt;
   opt.output_dir = temp_dir(GetParam() == sim::SimTransport::line ? "dl_line" : "dl_framed");
   opt.clear = true;
@@ -113,10 +126,10 @@ TEST_P(BodyBuggLink, DownloadStoresThenClears) {
     EXPECT_EQ(total, 42225u);
     last_progress = n;
   };
-  auto r = download_armband(*rig.commands, store_in(db), opt);
+  auto r = download_armband(*rig.commands, kept.store(), opt);
   EXPECT_FALSE(r.problem) << *r.problem;
   EXPECT_EQ(last_progress, 42225u);
-  EXPECT_EQ(read_bytes("fixtures/bodybugg/sample.log"), [&] {
+  EXPECT_EQ(read_shared_bytes("fixtures/bodybugg/sample.log"), [&] {
     std::ifstream in(r.log_path, std::ios::binary);
     return Bytes(std::istreambuf_iterator<char>(in), {});
   }());
@@ -136,11 +149,11 @@ TEST_P(BodyBuggLink, BrokenDownloadLeavesTheArmbandUntouched) {
   sim::BodyBuggSimOptions o;
   o.break_pdp_after = 10000;
   Rig rig(GetParam(), o);
-  Database db(":memory:");
+  KeptSessions kept;
   DownloadOptions opt;
   opt.output_dir = temp_dir(GetParam() == sim::SimTransport::line ? "broken_line" : "broken_framed");
   opt.clear = true;
-  auto r = download_armband(*rig.commands, store_in(db), opt);
+  auto r = download_armband(*rig.commands, kept.store(), opt);
   ASSERT_TRUE(r.problem);
   EXPECT_FALSE(r.cleared);
   EXPECT_EQ(r.bytes, 10000u);
@@ -184,35 +197,7 @@ TEST(GoWearFitDownload, MemoryReadsOverAPtyRebuildTheCapturedImage) {
   EXPECT_EQ(parsed.samples.size(), 856u * 27u);
 }
 
-TEST(ArmbandStore, SessionsAreStoredOnceAndExportedByChannel) {
-  SKIP_WITHOUT_SHARED("fixtures/bodybugg/sample.log");
-  Database db(":memory:");
-  auto dump = parse_pdp(read_text("fixtures/bodybugg/sample.log"));
-  auto first = store_pdp(db, dump, "sample.log");
-  EXPECT_EQ(first.sessions_added, 29);
-  EXPECT_EQ(first.samples_added, 27 * 485 + 2);
-  auto again = store_pdp(db, dump, "sample.log");
-  EXPECT_EQ(again.sessions_added, 0);
-  EXPECT_EQ(again.sessions_already_stored, 29);
-  auto ee = armband_samples(db, std::string("EE"));
-  ASSERT_EQ(ee.size(), 485u);
-  EXPECT_FALSE(ee[0].raw);  // 0xFFF
-  EXPECT_EQ(ee[1].raw, 417);
-  EXPECT_EQ(ee[1].time_unix_ms, 1353335418000);
-  auto q = db.prepare("SELECT count(*) FROM armband_diagnostics");
-  ASSERT_TRUE(q.step());
-  EXPECT_EQ(q.int64(0), 17);
-}
 
-TEST(ArmbandStore, CalibrationIsDataFromTableOrCsv) {
-  Database db(":memory:");
-  EXPECT_TRUE(calibration_from_db(db).empty());  // nothing invented
-  db.exec("INSERT INTO armband_calibration VALUES ('MOVTSKIN', 0.01, 10, 'degC', 'test')");
-  EXPECT_EQ(calibration_from_db(db).at("MOVTSKIN").unit, "degC");
-  auto t = calibration_from_csv("# comment\nchannel,scale,offset,unit,source\nEE,0.5,0,kcal/min,fit\n");
-  EXPECT_DOUBLE_EQ(t.at("EE").scale, 0.5);
-  EXPECT_THROW(calibration_from_csv("channel,scale,offset,unit\nEE,x,0,u\n"), std::runtime_error);
-}
 
 TEST(BodyBuggWarmup, ASleepyArmbandIsWokenByRetries) {
   sim::BodyBuggSimOptions o;
@@ -251,10 +236,10 @@ TEST(BodyBuggLineTransport, APauseInsideTheDumpIsWaitedOutNotMistakenForItsEnd) 
   o.pause_pdp_at = 20000;
   o.pause_ms = 400;
   Rig rig(sim::SimTransport::line, o);
-  Database db(":memory:");
+  KeptSessions kept;
   DownloadOptions opt;
   opt.output_dir = temp_dir("paused");
-  auto r = download_armband(*rig.commands, store_in(db), opt);
+  auto r = download_armband(*rig.commands, kept.store(), opt);
   EXPECT_FALSE(r.problem) << *r.problem;
   EXPECT_EQ(r.bytes, 42225u);
   EXPECT_EQ(r.stored.sessions_added, 29);

@@ -9,17 +9,16 @@
 #include "devices/bodybugg/channels.hpp"
 #include "devices/bodybugg/pdp.hpp"
 #include "devices/bodybugg/simulator.hpp"
-#include "fixtures.hpp"
 
 using namespace declouder;
 using namespace declouder::bodybugg;
-using declouder::testing_fixtures::read_text;
+using declouder::test::read_shared_text;
 
 TEST(BodyBuggPdp, MatchesTheGoldenDecodeExactly) {
   SKIP_WITHOUT_SHARED("fixtures/bodybugg/sample.log");
-  const std::string log = read_text("fixtures/bodybugg/sample.log");
+  const std::string log = read_shared_text("fixtures/bodybugg/sample.log");
   ASSERT_EQ(log.size(), 42225u);
-  const auto golden = nlohmann::json::parse(read_text("fixtures/bodybugg/sample.json"));
+  const auto golden = nlohmann::json::parse(read_shared_text("fixtures/bodybugg/sample.json"));
   const PdpDump dump = parse_pdp(log);
   ASSERT_FALSE(dump.error) << dump.error->reason << " at line " << dump.error->line;
   ASSERT_EQ(dump.sessions.size(), golden.size());
@@ -67,7 +66,7 @@ TEST(BodyBuggPdp, MatchesTheGoldenDecodeExactly) {
 
 TEST(BodyBuggPdp, HeaderFieldsAndSampleTimes) {
   SKIP_WITHOUT_SHARED("fixtures/bodybugg/sample.log");
-  const PdpDump dump = parse_pdp(read_text("fixtures/bodybugg/sample.log"));
+  const PdpDump dump = parse_pdp(read_shared_text("fixtures/bodybugg/sample.log"));
   ASSERT_FALSE(dump.sessions.empty());
   const PdpSession& ee = dump.sessions[0];
   EXPECT_EQ(ee.channel, "EE");
@@ -82,15 +81,15 @@ TEST(BodyBuggPdp, HeaderFieldsAndSampleTimes) {
 
 TEST(BodyBuggPdp, RoundTripsThroughTheFormatter) {
   SKIP_WITHOUT_SHARED("fixtures/bodybugg/sample.log");
-  const PdpDump dump = parse_pdp(read_text("fixtures/bodybugg/sample.log"));
+  const PdpDump dump = parse_pdp(read_shared_text("fixtures/bodybugg/sample.log"));
   std::string again;
   for (const auto& s : dump.sessions) again += format_pdp_session(s);
-  EXPECT_EQ(again, read_text("fixtures/bodybugg/sample.log"));
+  EXPECT_EQ(again, read_shared_text("fixtures/bodybugg/sample.log"));
 }
 
 TEST(BodyBuggPdp, TruncatedDumpKeepsWhatCameBeforeAndSaysWhere) {
   SKIP_WITHOUT_SHARED("fixtures/bodybugg/sample.log");
-  std::string log = read_text("fixtures/bodybugg/sample.log");
+  std::string log = read_shared_text("fixtures/bodybugg/sample.log");
   const std::size_t cut = 5000;  // inside the 4th session's payload
   const PdpDump dump = parse_pdp(std::string_view(log).substr(0, cut));
   ASSERT_TRUE(dump.error);
@@ -108,7 +107,7 @@ TEST(BodyBuggPdp, ATimestampBeyondThirtyTwoBitsIsRejectedNotOverflowed) {
   SKIP_WITHOUT_SHARED("fixtures/bodybugg/sample.log");
   // Found by the wearables fuzzer: nineteen digits of seconds overflowed when
   // turned into milliseconds. The armband's clock is 32-bit Unix seconds.
-  std::string log = read_text("fixtures/bodybugg/sample.log");
+  std::string log = read_shared_text("fixtures/bodybugg/sample.log");
   const std::string good = "1353341145.120";
   const std::size_t at = log.find(good);
   ASSERT_NE(at, std::string::npos);
@@ -127,7 +126,7 @@ TEST(BodyBuggPdp, BadDigitsAndOrphanDataAreRejectedWithAReason) {
   auto d1 = parse_pdp("fff123\r\n");
   ASSERT_TRUE(d1.error);
   EXPECT_EQ(d1.error->line, 1u);
-  std::string log = read_text("fixtures/bodybugg/sample.log");
+  std::string log = read_shared_text("fixtures/bodybugg/sample.log");
   log[90] = 'x';  // in the EE payload
   auto d2 = parse_pdp(log);
   ASSERT_TRUE(d2.error);
