@@ -31,3 +31,4 @@ start=$(date +%s.%N)
 scripts/test.sh > "$work/test.log" 2>&1 || { tail -40 "$work/test.log"; exit 1; }
 test_s=$(echo "$(date +%s.%N) - $start" | bc)
 printf '%s  whole test command (scripts/test.sh): %.0f s  (%s)\n' "$sha" "$test_s" "$(tail -1 "$work/test.log")"
+grep '^== .* took ' "$work/test.log" | sed 's/^/    /'  # its phases

@@ -1,33 +1,58 @@
 #!/usr/bin/env bash
 # Sets everything up and runs every test: unit and command-line tests (CTest),
 # a reproducible run of every libFuzzer target, and the real-BlueZ virtual machine tier.
-# This is what .ci/run calls.
+# This is what .ci/run calls. Each phase says how long it took.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
+started=$(date +%s)
+phase_start=$started
+phase() {  # phase NAME: closes the previous phase with its duration, opens NAME
+  local now
+  now=$(date +%s)
+  [ -n "${current:-}" ] && echo "== $current took $((now - phase_start)) s"
+  current=$1
+  phase_start=$now
+  [ -n "$current" ] && echo "== $current"
+  return 0
+}
 
-echo "== setup"
+phase "setup"
 scripts/setup.sh
+mkdir -p build/logs
 
-echo "== build"
+# The VM image (a debootstrapped Debian and its kernel) mostly waits on the network and the
+# disk: it is built, or found in its cache, while the compiler has the CPU.
+vm_image=
+if [ -x tests/vm/run.sh ]; then
+  tests/vm/build-image.sh > build/logs/vm-image.log 2>&1 &
+  vm_image=$!
+fi
+
+phase "build"
 scripts/build.sh
 
-echo "== unit and command-line tests"
-mkdir -p build/logs
+phase "unit and command-line tests"
 (cd build && ctest --output-on-failure -j"$(nproc)" --timeout 900) | tee build/logs/ctest.log
 ctest_passed=$(sed -n 's/.*tests passed, 0 tests failed out of \([0-9]*\).*/\1/p' build/logs/ctest.log | tail -1)
 passed=${ctest_passed:-0}
 
-echo "== fuzzing (the regression seeds and a fixed-seed run per target; scripts/fuzz.sh)"
+phase "fuzzing (the regression seeds and a fixed-seed run per target; scripts/fuzz.sh)"
 scripts/fuzz.sh | tee build/logs/fuzz.log
 fuzz_passed=$(sed -n 's/^fuzzers: \([0-9]*\) passed$/\1/p' build/logs/fuzz.log)
 passed=$((passed + ${fuzz_passed:-0}))
 
-if [ -x tests/vm/run.sh ]; then
-  echo "== real BlueZ in a virtual machine"
+if [ -n "$vm_image" ]; then
+  phase "real BlueZ in a virtual machine"
+  if ! wait "$vm_image"; then
+    cat build/logs/vm-image.log
+    echo "vm: building the image failed"
+    exit 1
+  fi
   tests/vm/run.sh
   passed=$((passed + 1))
 fi
 
-echo "== all tests passed (unit and command-line tests, fuzzers, virtual machine tier)"
+phase ""
+echo "== all tests passed (unit and command-line tests, fuzzers, virtual machine tier) in $(($(date +%s) - started)) s"
 echo "$passed passed, 0 failed"
