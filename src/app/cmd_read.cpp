@@ -8,6 +8,7 @@
 
 #include "app/cli.hpp"
 #include "app/config.hpp"
+#include "app/device_lists.hpp"
 #include "devices/registry.hpp"
 #include "outputs/reading_json.hpp"
 #include "radio/bluez_client.hpp"
@@ -40,13 +41,6 @@ protocol needs, and prints each reading it gives. Nothing is stored.
 Exit status: 0 when a reading was printed; 1 when the device could not be read (the
 reason on stderr); 2 for a mistake on the command line.)";
 
-// The devices `read` can talk to, from the device registry.
-std::string devices_with_a_conversation() {
-  std::string out = "\nDevices with a conversation (`declouder devices` lists every device):\n";
-  for (const DeviceDescriptor* d : builtin_registry().devices())
-    if (d->conversation) out += "  " + d->id + "\n      " + d->name + "\n      " + d->conversation->summary + "\n";
-  return out;
-}
 
 void print_text(const Reading& r) {
   std::cout << r.model;
@@ -147,7 +141,7 @@ extern const Command kReadCommand = {
     .summary = "connect to a scale that needs a conversation and print its reading",
     .usage = kUsage,
     .run = run_read,
-    .usage_more = devices_with_a_conversation,
+    .usage_more = conversations_help,
 };
 
 }  // namespace declouder

@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "app/cli.hpp"
+#include "app/device_lists.hpp"
 #include "app/store_session.hpp"
 #include "core/time.hpp"
 #include "gateway/bluez_source.hpp"
@@ -42,7 +43,7 @@ constexpr std::string_view kUsage = R"(Usage: declouder run [--config FILE] [--d
                      [--jsonl FILE|-] [--adapter NAME] [--replay CAPTURE] [--simulate DEVICE]...
 
 The gateway: listens to the scales (BlueZ), talks to those that must be asked
-(Picooc Mini, ICOMON/Crenot, standard SIG scales: once each time they wake, one
+(the devices with a conversation, listed below: once each time they wake, one
 at a time, only by the gateway that owns them), stores every measurement in
 SQLite, then hands it to the outputs. Runs until SIGTERM or Ctrl-C, which stop it
 cleanly: everything received is stored, and what the broker has not yet
@@ -292,6 +293,7 @@ extern const Command kRunCommand = {
     .summary = "the gateway: listen, store every measurement, publish to MQTT/Home Assistant/Domoticz",
     .usage = kUsage,
     .run = run_run,
+    .usage_more = [] { return conversations_help() + simulators_help(); },
 };
 
 }  // namespace declouder

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "app/cli.hpp"
+#include "app/device_lists.hpp"
 #include "devices/registry.hpp"
 #include "link/simulated_device.hpp"
 #include "radio/bus_loop.hpp"
@@ -159,6 +160,7 @@ extern const Command kSimulateCommand = {
     .summary = "play Bluetooth devices (scales, bands) for trying and testing declouder",
     .usage = kUsage,
     .run = run_simulate,
+    .usage_more = simulators_help,
 };
 
 }  // namespace declouder

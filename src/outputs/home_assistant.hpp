@@ -2,7 +2,8 @@
 // Pure functions of a Measurement: they build (topic, payload) pairs;
 // outputs/home_assistant_output.hpp publishes them.
 //
-// Devices (research §4.1):
+// Devices (the discovery rules of Home Assistant's MQTT integration, home-assistant.io
+// source/_integrations/mqtt.markdown; docs/home-assistant.md shows the result):
 //   - one per person: weight, BMI, fat, water, muscle, bone, visceral fat,
 //     basal metabolism, metabolic age, lean mass, protein, ideal weight,
 //     impedance, body type and the time of the last weighing; its state topics
