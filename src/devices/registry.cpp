@@ -59,7 +59,7 @@ void add_unique(std::vector<const DeviceDescriptor*>& v, const DeviceDescriptor*
 
 // A fixed-size set of candidates, in the order they were added.
 struct Candidates {
-  std::array<const DeviceDescriptor*, kMaxCandidates> items{};
+  std::array<const DeviceDescriptor*, kMaxCandidates> items;  // only [0, size) is used: not cleared per call
   std::size_t size = 0;
   void add(const DeviceDescriptor* d) {
     for (std::size_t i = 0; i < size; ++i)
