@@ -21,12 +21,14 @@ how it is recognised, what it reports, and what declouder can do with it:
   listens     its readings are decoded from the advertisements it broadcasts
   converses   `declouder read` and `declouder run` connect and ask it for a reading
   decode only declouder decodes its frames (`decode`, `capture decode`) but cannot talk to it
+  declouder X a command of its own talks to it (the band's tap to pair, the armband's cable)
   simulator   the name `declouder simulate` and `run --simulate` take to play it
 
   --json   a JSON array, one object per device, with the keys id, name, link
            (advertisement, gatt or serial), converses (true when read and run can talk
            to it), listens, simulator (its name for `declouder simulate`, or null),
-           reports (a list of the reading keys it can fill), recognised_by,
+           reports (a list of the reading keys it can fill), command (the subcommand
+           that talks to it when read and run do not, or null), recognised_by,
            service_data_uuids, company_ids, gatt_characteristics (4 hex digits each)
 
 Example:
@@ -51,10 +53,12 @@ std::string abilities(const DeviceDescriptor& d) {
   auto add = [&](const std::string& s) { out += (out.empty() ? "" : "; ") + s; };
   if (d.listens()) add("listens to its advertisements");
   if (d.converses())
-    add(d.conversation->unattended ? "converses: `read` and `run` ask it for each weighing"
+    add(d.conversation->unattended ? "converses: `read` and `run` ask it at each wake-up"
                                    : "converses: `read` downloads what it stored");
-  if (d.link == LinkMode::gatt && !d.converses()) add("decode only: declouder cannot talk to it yet");
-  if (d.link == LinkMode::serial) add("over its cable: `declouder bodybugg` (not `read` or `run`)");
+  if (!d.own_command.empty())
+    add("talked to by `declouder " + d.own_command + "` (not `read` or `run`)");
+  else if (d.link != LinkMode::advertisement && !d.converses())
+    add("decode only: declouder cannot talk to it yet");
   add(d.simulator ? "simulator: " + d.simulator->name : "no simulator");
   return out;
 }
@@ -78,6 +82,7 @@ int run_devices(Args& args) {
       j["link"] = std::string(link_mode_name(d->link));
       j["converses"] = d->converses();
       j["listens"] = d->listens();
+      j["command"] = d->own_command.empty() ? Json(nullptr) : Json(d->own_command);
       j["simulator"] = d->simulator ? Json(d->simulator->name) : Json(nullptr);
       j["reports"] = d->reports;
       j["recognised_by"] = d->recognised_by;

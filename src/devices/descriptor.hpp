@@ -94,6 +94,9 @@ struct DeviceDescriptor {
 
   std::optional<DeviceConversation> conversation;  // when `read` and `run` can talk to it
   std::optional<DeviceSimulator> simulator;        // when `declouder simulate` can play it
+  // The declouder subcommand that talks to it when `read` and `run` do not ("miband",
+  // "bodybugg"): its link needs a person at hand (tap to pair) or a cable.
+  std::string own_command;
 
   bool listens() const { return static_cast<bool>(decode_advert); }
   bool converses() const { return conversation.has_value(); }

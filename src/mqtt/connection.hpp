@@ -88,4 +88,18 @@ class MqttConnection {
   std::map<int, std::function<void()>> subscriptions_;     // message id -> what to run on the SUBACK
 };
 
+// What an output that publishes on the connection needs to know: is it connected now?
+// Online from the moment it hears of a connect (not before: the connection's earlier
+// listeners may pump deliveries while it is told), and it wakes its owner then.
+class MqttPresence : public MqttConnection::Listener {
+ public:
+  std::function<void()> wake;
+  bool online = false;
+  void mqtt_connected() override {
+    online = true;
+    if (wake) wake();
+  }
+  void mqtt_disconnected(int) override { online = false; }
+};
+
 }  // namespace declouder

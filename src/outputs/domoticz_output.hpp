@@ -24,21 +24,9 @@ class DomoticzOutput : public Output {
   bool settled() const override { return connection_.connected() && connection_.in_flight() == 0; }
 
  private:
-  // Ready from the moment it hears of a connect (not before: the connection's
-  // earlier listeners may pump deliveries while it is told).
-  class Presence : public MqttConnection::Listener {
-   public:
-    std::function<void()> wake;
-    bool online = false;
-    void mqtt_connected() override {
-      online = true;
-      if (wake) wake();
-    }
-    void mqtt_disconnected(int) override { online = false; }
-  };
   MqttConnection& connection_;
   DomoticzSettings settings_;
-  Presence presence_;
+  MqttPresence presence_;
 };
 
 }  // namespace declouder

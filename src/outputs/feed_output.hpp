@@ -28,21 +28,9 @@ class FeedOutput : public Output {
   std::string topic() const { return base_ + "/gateways/" + gateway_id_ + "/measurements"; }
 
  private:
-  // Ready from the moment it hears of a connect (not before: the connection's
-  // earlier listeners may pump deliveries while it is told).
-  class Presence : public MqttConnection::Listener {
-   public:
-    std::function<void()> wake;
-    bool online = false;
-    void mqtt_connected() override {
-      online = true;
-      if (wake) wake();
-    }
-    void mqtt_disconnected(int) override { online = false; }
-  };
   MqttConnection& connection_;
   std::string base_, gateway_id_;
-  Presence presence_;
+  MqttPresence presence_;
 };
 
 }  // namespace declouder

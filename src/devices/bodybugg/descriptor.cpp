@@ -12,6 +12,7 @@ extern const DeviceDescriptor kBodyBugg = {
                      "or the GoWearFit binary memory read",
     .reports = {"armband_channels"},
     .link = LinkMode::serial,
+    .own_command = "bodybugg",
 };
 
 }  // namespace declouder

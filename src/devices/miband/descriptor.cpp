@@ -21,6 +21,7 @@ extern const DeviceDescriptor kMiBand1 = {
                    "when user info or link parameters are missing, as a real band does",
         .create = miband::simulator,
     },
+    .own_command = "miband",
 };
 
 }  // namespace declouder
