@@ -59,10 +59,12 @@ double fat_percent(const BodyInputs& in) {
 }
 
 double water_percent(double fat) {
-  double water = (100.0 - fat) * 0.7;
-  if (water >= 65) water = 75;  // Mi Fit's ceiling: ends at 73.5 after the factor below
-  water *= water <= 50 ? 1.02 : 0.98;
-  return clamp(water, 35, 75);
+  const double water = (100.0 - fat) * 0.7;
+  const double coefficient = water <= 50 ? 1.02 : 0.98;
+  // Mi Fit's ceiling is tested on the corrected value (bodymiscale get_water_percentage,
+  // lolouk44 getWaterPercentage): 65 % or more becomes 75 % before the coefficient, 73.5 %.
+  if (water * coefficient >= 65) return 75 * coefficient;
+  return clamp(water * coefficient, 35, 75);
 }
 
 double bone_kg(const BodyInputs& in) {

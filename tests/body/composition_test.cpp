@@ -90,6 +90,15 @@ TEST(BodyComposition, ClampsFatWaterAndBmr) {
   EXPECT_NEAR(xiaomi::fat_percent(w), expected, 1e-9);
 }
 
+TEST(BodyComposition, WaterCeilingIsTestedAfterTheCoefficient) {
+  // bodymiscale and lolouk44 (get_water_percentage): (100 - fat) * 0.7 = 65.72 here, but
+  // after the 0.98 coefficient it is 64.41, under the 65 % ceiling, so it stays; protein
+  // follows from it.
+  BodyMetrics m = compute_body_metrics({Sex::male, 20, 190, 60, 700});
+  EXPECT_NEAR(*m.water_percent, 64.41, 0.005);
+  EXPECT_NEAR(*m.protein_percent, 24.60, 0.005);
+}
+
 TEST(BodyComposition, WithoutImpedanceOnlyWeightBasedMetrics) {
   BodyInputs in = kOpenScaleCases[0].in;
   in.impedance_ohm.reset();
