@@ -1,22 +1,31 @@
-// Legacy MGB protocol on service 0xFFB0 (Swan, Icomon, YG scales): the 8-byte
-// weight stream on 0xFFB2.
+// Legacy MGB protocol on service 0xFFB0 (Swan, Icomon, YG, Lefu stock units sold as
+// Hutbit and SWAN, the FitTrack Dara): the 8-byte frames on 0xFFB1 (app) and 0xFFB2 (scale).
 //
-//   AC 02 b2 b3 b4 b5 <flag> <checksum>
-//   flag CE  live weight:  b2:b3 u16 big-endian / 100 kg (not stabilized)
-//   flag CA  final weight: b2:b3 u16 BE / 100 kg
-//   flag CB  impedance:    b4:b5 u16 BE ohm, only when b2:b3 = FD 01
-//   checksum = (b2 + b3 + b4 + b5 + flag) & 0xFF
+//   AC 02 b2 b3 b4 b5 <flag> <checksum>,  checksum = (b2 + b3 + b4 + b5 + flag) & 0xFF
+//   flag CE  live weight:  b2:b3 u16 big-endian, tenths of the display unit (not stabilized)
+//   flag CA  final weight: the same
+//   flag CB  impedance:    b4:b5 u16 BE ohm, only when b2:b3 = FD 01 (FD 00 opens the block,
+//            FD FF = no contact); AC 02 FE <index> <hi> <lo> CB are the scale's own results
+//   flag CC  the app's commands and their echoes (no reading)
 //
-// Vector (openScale MGBHandlerStreamingTest): AC 02 26 B6 00 00 CA A6 = 99.10 kg.
+// The weight is in tenths: two captures of real units agree, the Hutbit (Lefu) frame
+// AC 02 03 49 00 00 CA 16 = 84.1 kg (ble-scale-sync hutbit.ts, from the HCI snoops of its
+// issue #254) and the FitTrack Dara's (openScale FitTrackDaraHandler.kt, "0.1 display-unit
+// steps", from a btsnoop capture). openScale MGBHandler.kt reads hundredths, from protocol notes
+// of a Dr Trust Smart 505 (MGBHandlerStreamingTest: AC 02 26 B6 00 00 CA A6 = 99.10 kg); a value
+// that cannot be tenths on a bathroom scale (above 300.0 kg, these weigh up to 180) is read that
+// way. The unit is the one the app set with FE 06 <unit> (0 kg, 1 lb, 2 st: both captures send
+// FE 06 00 for kg); a frame decoded alone is taken as kg.
 //
-// The app writes F7 00 00 00, FA 00 00 00, FB <sex 1/2> <age> <height>,
-// FD <yy> <mm> <dd>, FC <hh> <mm> <ss>, FE 06 <unit> 00 to 0xFFB1 (not built here
-// yet). The 20-byte composite frames (AC 02|03 FF …, 01 00 …) are not decoded.
+// App -> scale on 0xFFB1 (write without response), each an 8-byte AC 02 ... CC frame:
+//   F7 00 00 00, FA 00 00 00 (init), FB <sex 1 m / 2 f> <age> <height cm>,
+//   FD <year - 2000> <month> <day>, FC <hour> <minute> <second>, FE 06 <unit> 00.
+// The 20-byte composite frames (AC 02|03 FF …, 01 00 …) are not decoded.
 //
-// Sources: openScale MGBHandler.kt and its streaming test. openScale lets this
-// handler claim ANY 0xFFB0 device;
-// here a nameless 0xFFB0 device is claimed by both this family and icomon-ffb0,
-// and the frame shapes decide.
+// Sources: ble-scale-sync hutbit.ts (its captured handshake AC02FB021FA5CC8D is FB 02 1F A5:
+// female, 31 y, 165 cm), openScale MGBHandler.kt, FitTrackDaraHandler.kt and
+// MGBHandlerStreamingTest. openScale lets MGBHandler claim ANY 0xFFB0 device; here a nameless
+// 0xFFB0 device is claimed by both this family and icomon-ffb0, and the frame shapes decide.
 #include "devices/decode_util.hpp"
 #include "devices/descriptor.hpp"
 #include "devices/icomon/protocol.hpp"
@@ -25,7 +34,15 @@ namespace declouder {
 
 namespace icomon {
 
-DecodeOutcome decode_mgb_stream(ByteView b) {
+Bytes build_mgb_command(std::uint8_t b2, std::uint8_t b3, std::uint8_t b4, std::uint8_t b5) {
+  Bytes out{0xAC, 0x02, b2, b3, b4, b5, 0xCC};
+  out.push_back(static_cast<std::uint8_t>(b2 + b3 + b4 + b5 + 0xCC));
+  return out;
+}
+
+std::uint8_t mgb_unit_code(WeightUnit unit) { return unit == WeightUnit::lb ? 1 : unit == WeightUnit::st ? 2 : 0; }
+
+DecodeOutcome decode_mgb_stream(ByteView b, WeightUnit unit) {
   if (b.size() < 2 || b[0] != 0xAC || (b[1] != 0x02 && b[1] != 0x03))
     return DecodeOutcome::reject(DecodeStatus::not_this_device, "MGB frames start with AC 02");
   if (b.size() != 8) {
@@ -39,11 +56,16 @@ DecodeOutcome decode_mgb_stream(ByteView b) {
   r.model = "mgb";
   switch (b[6]) {
     case 0xCE:
-    case 0xCA:
-      r.weight_kg = be16(&b[2]) / 100.0;
+    case 0xCA: {
+      if (b[2] == 0xFD || b[2] == 0xFE) return DecodeOutcome::reject(DecodeStatus::unsupported_frame, "an MGB block marker, not a weight");
+      const std::uint16_t raw = be16(&b[2]);
+      if (raw == 0) return DecodeOutcome::reject(DecodeStatus::invalid_value, "zero weight (nobody on the scale)");
+      // Tenths of the display unit; hundredths only where tenths would exceed any bathroom scale.
+      decode_util::set_weight(r, raw > 3000 ? raw / 100.0 : raw / 10.0, unit);
       r.stabilized = b[6] == 0xCA;
-      if (*r.weight_kg == 0) return DecodeOutcome::reject(DecodeStatus::invalid_value, "zero weight (nobody on the scale)");
       return DecodeOutcome::success(r);
+    }
+    case 0xCC: return DecodeOutcome::reject(DecodeStatus::unsupported_frame, "an MGB command or its echo (flag CC)");
     case 0xCB: {
       if (b[2] != 0xFD || b[3] != 0x01)
         return DecodeOutcome::reject(DecodeStatus::unsupported_frame, "impedance frame without the FD 01 marker");
@@ -65,7 +87,8 @@ namespace {
 bool claims(const Advertisement& adv) {
   using decode_util::starts_with_ci;
   const bool mgb_name = starts_with_ci(adv.name, "swan") || decode_util::contains_ci(adv.name, "icomon") ||
-                        starts_with_ci(adv.name, "yg");
+                        starts_with_ci(adv.name, "yg") || starts_with_ci(adv.name, "Hutbit") ||
+                        starts_with_ci(adv.name, "FitTrack");
   if (mgb_name) return true;
   if (!adv.advertises_service(icomon::kService)) return false;
   // Names of the newer ICOMON models belong to icomon-ffb0 only.
@@ -73,7 +96,7 @@ bool claims(const Advertisement& adv) {
            decode_util::contains_ci(adv.name, "robi"));
 }
 
-DecodeOutcome decode_gatt(const GattValue& v) { return icomon::decode_mgb_stream(v.value); }
+DecodeOutcome decode_gatt(const GattValue& v) { return icomon::decode_mgb_stream(v.value, WeightUnit::kg); }
 
 }  // namespace
 

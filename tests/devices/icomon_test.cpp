@@ -55,7 +55,6 @@ TEST(Icomon, Rejects) {
   EXPECT_EQ(ffb3("030800a300012dc2000000000000000000000014").status, DecodeStatus::bad_checksum);
   EXPECT_EQ(ffb3("0308ffa300012dc2000000000000000000000013").status, DecodeStatus::not_this_device);  // byte 2
   EXPECT_EQ(ffb3("030800a300012dc200000000").status, DecodeStatus::wrong_length);
-  EXPECT_EQ(ffb3("030800a301012dc2000000000000000000000014").status, DecodeStatus::invalid_value);  // status not OK
   EXPECT_EQ(ffb3("000300b000000000000000000000000000000010").status, DecodeStatus::unsupported_frame);  // B0 hello
   EXPECT_EQ(ffb2("000300a100000000000000000000000000000001").status, DecodeStatus::unsupported_frame);  // device info
   EXPECT_EQ(ffb2("070700a20200000000000000000000000000000004").status, DecodeStatus::wrong_length);
@@ -109,4 +108,34 @@ TEST(Icomon, FramesOfTheOtherProtocolOnFfb2AreToldApart) {
     }
   });
   EXPECT_EQ(readings, 1);
+}
+
+TEST(Icomon, ResultFlagByteIsNotAStatus) {
+  // Byte 4 of the A3 result is a flag neither openScale nor ble-scale-sync checks; Fitdays
+  // units send other values than 00 there, and the result is still the weighing.
+  auto o = ffb3("030800a301012dc2000000000000000000000014");
+  ASSERT_TRUE(o.ok()) << o.detail;
+  EXPECT_DOUBLE_EQ(*o.reading.weight_kg, 77.25);
+}
+
+TEST(Mgb, LefuUnitsSendTenths) {
+  // Hutbit (Lefu stock, also sold as SWAN): AC 02 03 49 00 00 CA 16 is 84.1 kg, stable
+  // (ble-scale-sync hutbit.ts, two known-weight HCI snoops).
+  for (const char* name : {"Hutbit Scale", "SWAN", ""}) {
+    auto o = gatt("mgb", 0xFFB2, "ac0203490000ca16", name);
+    ASSERT_TRUE(o.ok()) << name << ": " << o.detail;
+    EXPECT_DOUBLE_EQ(*o.reading.weight_kg, 84.1);
+    EXPECT_TRUE(o.reading.stabilized);
+  }
+  // In the display unit the app set: 185.4 lb.
+  auto lb = icomon::decode_mgb_stream(hex("ac02073e0000ca0f"), WeightUnit::lb);
+  ASSERT_TRUE(lb.ok()) << lb.detail;
+  EXPECT_EQ(lb.reading.unit, WeightUnit::lb);
+  EXPECT_NEAR(*lb.reading.weight_kg, 185.4 * 0.45359237, 1e-9);
+  // The impedance block's markers are not values: FD 00 opens it, FD FF is "no contact".
+  EXPECT_FALSE(icomon::decode_mgb_stream(hex("AC 02 FD 00 00 00 CB C8")).ok());
+  EXPECT_FALSE(icomon::decode_mgb_stream(hex("AC 02 FD FF 00 00 CB C7")).ok());
+  // The app's commands: the captured Hutbit handshake (FB: female, 31 y, 165 cm).
+  EXPECT_EQ(icomon::build_mgb_command(0xFB, 0x02, 0x1F, 0xA5), hex("ac02fb021fa5cc8d"));
+  EXPECT_EQ(icomon::build_mgb_command(0xFE, 0x06, icomon::mgb_unit_code(WeightUnit::kg), 0), hex("ac02fe060000ccd0"));
 }

@@ -15,7 +15,7 @@
 // Types from the scale:
 //   A2 live (FFB2):   4 state (Crenot: 0x02 = stable; R6 uses 0x01 measuring,
 //                     0x02 settling, 0x04 locked), 6-8 weight u24 big-endian grams
-//   A3 result (FFB3): 4 status (0x00 = OK), 5-7 weight u24 BE grams, 8 heart rate
+//   A3 result (FFB3): 4 flag (not a status: any value), 5-7 weight u24 BE grams, 8 heart rate
 //                     bpm, 9-10 impedance u16 BE ohm (zero when no BIA ran)
 //   A4 history:       4-7 Unix time u32 BE, 9-11 weight u24 BE grams (ack with B0)
 //   A0 ack, A1 device info: no reading
@@ -87,7 +87,9 @@ DecodeOutcome decode_frame(ByteView b) {
       r.stabilized = b[4] == 0x02;
       break;
     case kTypeResult: {
-      if (b[4] != 0x00) return DecodeOutcome::reject(DecodeStatus::invalid_value, "result frame status is not OK");
+      // Byte 4 is a flag whose values are not documented (00 on the Crenot and the Robi S9,
+      // other values on Fitdays FG2202WB units); neither openScale RobiS9Handler.kt nor
+      // ble-scale-sync robi-s9.ts checks it, and a result with a plausible weight is kept.
       grams = *u24be_at(b, 5);
       r.stabilized = true;
       if (b[8] >= 30 && b[8] <= 230) r.heart_rate_bpm = b[8];

@@ -39,8 +39,13 @@ Bytes build_ack(std::uint8_t seq, std::uint8_t acked_seq);
 // A2 live, A3 final, A4 history -> reading; other types are named rejections.
 DecodeOutcome decode_frame(ByteView frame);
 
-// Legacy MGB 8-byte stream: AC 02 b2 b3 b4 b5 <flag> <checksum>.
-DecodeOutcome decode_mgb_stream(ByteView frame);
+// Legacy MGB 8-byte stream: AC 02 b2 b3 b4 b5 <flag> <checksum>; weights are tenths of
+// `unit`, the display unit the app set (mgb.cpp).
+DecodeOutcome decode_mgb_stream(ByteView frame, WeightUnit unit = WeightUnit::kg);
+// An app command to 0xFFB1: AC 02 b2 b3 b4 b5 CC <checksum>.
+Bytes build_mgb_command(std::uint8_t b2, std::uint8_t b3, std::uint8_t b4, std::uint8_t b5);
+// The unit byte of FE 06 <unit> 00: 0 kg, 1 lb, 2 st.
+std::uint8_t mgb_unit_code(WeightUnit unit);
 
 // The ICOMON descriptor (descriptor.cpp).
 bool claims(const Advertisement& adv);
