@@ -7,19 +7,30 @@
 //   [opcode][length = whole frame][protocol type][...][checksum = sum of all
 //   previous bytes mod 256]
 //
-//   0x12 scale info: byte 10 == 1 -> weight divisor 100, else 10 (the 18-byte
-//        0x12 of newer firmware has another layout; the divisor is then guessed:
-//        raw weights from 2500 up are /100, smaller ones /10)
-//   0x10 live weight, classic layout:
+//   0x12 scale info: the short (11-byte) frame: byte 10 == 1 -> weight divisor 100,
+//        else 10. The long frames of newer firmware (18 bytes: Renpho ES-26M, 20: GE CS 10
+//        G) carry the MAC at 3-8 instead; their weights are hundredths (the ES-26M's
+//        barefoot frame 10 0E FF 01 02 26 39 … is 97.85 kg, the GE's 10 0F FF FE 02 21 57 …
+//        85.35 kg). Without a 0x12 the divisor is guessed: raw weights from 2500 up are
+//        /100, smaller ones /10; a known divisor that gives 250 kg or more is the other one.
+//   0x10 live weight, classic layout (10-11 bytes):
 //        3-4 weight u16 big-endian / divisor, 5 stable (1), 6-7 R1 u16 BE, 8-9 R2 u16 BE
-//   0x10 live weight, ES-30M layout (byte 3 = 0xFE filler, or divisor 10 with byte 4 <= 2):
-//        4 state (2 stable; 1 also stable except on protocol 0xFF), 5-6 weight BE,
-//        7-8 R1, 9-10 R2
-//   0x23 stored record: 6-9 time u32 LE (seconds since 2000-01-01), 10-11 weight
-//        u16 BE / 100 kg, 13-14 R1 u16 LE, 15-16 R2 u16 LE
+//   0x10 live weight, ES-30M layout (14-15 bytes, byte 4 a state <= 2): 3 the display
+//        unit (01 kg; 0xFE filler on the GE), 4 state (2 stable; 1 also stable except on
+//        protocol 0xFF), 5-6 weight BE, 7-8 R1, 9-10 R2. A Renpho Elis 1 at 60.0 kg:
+//        10 0E FF 01 02 02 58 01 FD 01 FB 00 33 A7 (R1 509).
+//   0x23 stored record, 19 bytes (23 13 …, Renpho): 6-9 time u32 LE (seconds since
+//        2000-01-01), 10-11 weight u16 BE / 100 kg, 13-14 R1 u16 LE, 15-16 R2 u16 LE
+//   0x23 stored record, 20 bytes (23 14 …, Etekcity ESF-24): 3 records in the batch (0 =
+//        none stored), 4 this record's index, 5-8 time u32 LE, 9-10 weight u16 BE / 100
+//        kg, 11-12 R1 u16 BE, 13-14 R2 u16 BE. Captured: 23 14 15 06 01 01 3D 5B 30 2B B6 00…FD
+//        = 111.90 kg without BIA (etekcity_esf551_ble esf24/protocol.py and its test, from
+//        btsnoop captures of the vendor app). Delivering a record deletes it on the scale.
 //
-// Real frames (GE CS 10 G "Fit Plus" capture in openScale QNHandlerProtocolTest):
-// 10 0F FF FE 02 21 57 10 FE 10 FC 00 AC 00 5C = stable 85.35 kg, R1 4350, R2 4348.
+// Real frames: GE CS 10 G "Fit Plus" capture in openScale QNHandlerProtocolTest:
+// 10 0F FF FE 02 21 57 10 FE 10 FC 00 AC 00 5C = stable 85.35 kg, R1 4350, R2 4348; the
+// Renpho Elis 1 and ES-26M captures (including the ES-26M's 18-byte 0x12,
+// 12 12 FF 0F AC 14 00 04 FF 0F 07 0A 00 00 05 9F 30 E9) in ble-scale-sync qn-scale.test.ts.
 //
 // R1/R2 are reported raw as device metrics (qn_r1, qn_r2): the vendor's own
 // body-composition maths is not reverse-engineered (openScale feeds a guessed
@@ -29,7 +40,7 @@
 // seconds since 2000-01-01>; weight ack 1F 05 <proto> 10 <sum>.
 //
 // Sources: openScale QNHandler.kt and QNHandlerProtocolTest (vendor SDK and a
-// real capture).
+// real capture); ble-scale-sync qn-scale.ts and its tests (captures of Renpho units).
 #include "devices/qn.hpp"
 
 #include "devices/decode_util.hpp"
@@ -60,7 +71,7 @@ std::optional<ScaleInfo> parse_scale_info(ByteView b) {
   ByteView f;
   if (!check_frame(b, f).ok() || f.size() < 11) return std::nullopt;
   ScaleInfo info{f[2], std::nullopt};
-  if (f.size() < 18) info.weight_divisor = f[10] == 1 ? 100 : 10;
+  info.weight_divisor = f.size() >= 18 ? 100 : (f[10] == 1 ? 100 : 10);
   return info;
 }
 
@@ -69,7 +80,8 @@ DecodeOutcome decode_live(ByteView b, std::optional<ScaleInfo> info) {
   ByteView f;
   if (DecodeOutcome c = check_frame(b, f); !c.ok()) return c;
   const std::uint8_t proto = f[2];
-  const bool es30m = (f.size() >= 12 && f[3] == 0xFE) || (info && info->weight_divisor == 10 && f.size() >= 12 && f[4] <= 2);
+  // The frame's own length tells the layouts apart: the classic frame ends by byte 10.
+  const bool es30m = f.size() >= 12 && f[4] <= 2;
   Reading r;
   r.model = kModel;
   std::uint16_t raw = 0, r1 = 0, r2 = 0;
@@ -86,7 +98,8 @@ DecodeOutcome decode_live(ByteView b, std::optional<ScaleInfo> info) {
     r2 = be16(&f[8]);
   }
   if (raw == 0) return DecodeOutcome::reject(DecodeStatus::invalid_value, "zero weight (nobody on the scale)");
-  const int divisor = info && info->weight_divisor ? *info->weight_divisor : (raw >= 2500 ? 100 : 10);
+  int divisor = info && info->weight_divisor ? *info->weight_divisor : (raw >= 2500 ? 100 : 10);
+  if (divisor == 10 && raw >= 2500) divisor = 100;  // 250 kg or more is no weighing
   r.weight_kg = static_cast<double>(raw) / divisor;
   if (r1) r.add_device_metric("qn_r1", r1);
   if (r2) r.add_device_metric("qn_r2", r2);
@@ -98,15 +111,26 @@ DecodeOutcome decode_stored(ByteView b) {
   ByteView f;
   if (DecodeOutcome c = check_frame(b, f); !c.ok()) return c;
   if (f.size() < 18) return DecodeOutcome::reject(DecodeStatus::wrong_length, "QN stored records need 18 bytes");
-  const std::uint16_t raw = be16(&f[10]);
-  if (raw == 0) return DecodeOutcome::reject(DecodeStatus::invalid_value, "zero weight");
   Reading r;
   r.model = kModel;
   r.stabilized = true;
+  std::uint16_t raw = 0, r1 = 0, r2 = 0;
+  if (f.size() == 20) {  // Etekcity ESF-24: count and index before the time, resistances BE
+    if (f[3] == 0) return DecodeOutcome::reject(DecodeStatus::unsupported_frame, "the scale has no stored records (count 0)");
+    raw = be16(&f[9]);
+    r.device_time = decode_util::unix_clock(kEpochUnix + le32(&f[5]));
+    r1 = be16(&f[11]);
+    r2 = be16(&f[13]);
+  } else {
+    raw = be16(&f[10]);
+    r.device_time = decode_util::unix_clock(kEpochUnix + le32(&f[6]));
+    r1 = le16(&f[13]);
+    r2 = le16(&f[15]);
+  }
+  if (raw == 0) return DecodeOutcome::reject(DecodeStatus::invalid_value, "zero weight");
   r.weight_kg = raw / 100.0;
-  r.device_time = decode_util::unix_clock(kEpochUnix + le32(&f[6]));
-  if (const std::uint16_t r1 = le16(&f[13])) r.add_device_metric("qn_r1", r1);
-  if (const std::uint16_t r2 = le16(&f[15])) r.add_device_metric("qn_r2", r2);
+  if (r1) r.add_device_metric("qn_r1", r1);
+  if (r2) r.add_device_metric("qn_r2", r2);
   return DecodeOutcome::success(r);
 }
 

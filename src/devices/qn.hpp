@@ -31,8 +31,8 @@ constexpr std::int64_t kEpochUnix = 946684800;
 
 struct ScaleInfo {
   std::uint8_t protocol_type = 0;  // echoed in every request
-  // 100 when byte 10 of the short 0x12 frame is 1, else 10. Unknown for the
-  // 18-byte 0x12 frame of newer firmware (GE Fit Plus), whose layout differs.
+  // 100 when byte 10 of the short 0x12 frame is 1, else 10; 100 for the long (18-
+  // and 20-byte) 0x12 frames of newer firmware (Renpho ES-26M, GE CS 10 G).
   std::optional<int> weight_divisor;
 };
 // The 0x12 scale-info frame (checksum verified).

@@ -48,10 +48,16 @@ TEST(QnScale, ScaleInfoSetsTheDivisor) {
   EXPECT_DOUBLE_EQ(*o.reading.weight_kg, 7.25);
   // The scale-info frame itself carries no reading.
   EXPECT_EQ(qn_notify("120f07000000000000000100000029").status, DecodeStatus::unsupported_frame);
-  // The 18-byte 0x12 of the captured Fit Plus: divisor unknown, guessed later.
-  auto long_info = qn::parse_scale_info(hex("1212ff112233445566130710000105 9f3289"));
+  // The long 0x12 frames carry the MAC instead of the divisor flag; their weights are
+  // hundredths. A Renpho ES-26M's, captured (ble-scale-sync qn-scale.test.ts):
+  auto long_info = qn::parse_scale_info(hex("1212ff0fac140004ff0f070a0000059f30e9"));
   ASSERT_TRUE(long_info);
-  EXPECT_FALSE(long_info->weight_divisor);
+  EXPECT_EQ(long_info->weight_divisor, 100);
+  // ... and its barefoot frame, ES-30M layout: 97.85 kg.
+  auto barefoot = qn::decode_live(hex("100eff01022639 01f501f301349e"), long_info);
+  ASSERT_TRUE(barefoot.ok()) << barefoot.detail;
+  EXPECT_DOUBLE_EQ(*barefoot.reading.weight_kg, 97.85);
+  EXPECT_TRUE(barefoot.reading.stabilized);
   EXPECT_FALSE(qn::parse_scale_info(hex("120f07000000000000000100000028")));  // bad sum
 }
 
@@ -105,4 +111,46 @@ TEST(QnScale, StoredRecord) {
   EXPECT_EQ(metric(o.reading, "qn_r2"), 480);
   EXPECT_EQ(qn::decode_stored(hex("23120700000025088a2d1c4d00f401e00160")).status, DecodeStatus::bad_checksum);
   EXPECT_EQ(qn::decode_stored(hex("230507002f")).status, DecodeStatus::wrong_length);
+}
+
+TEST(QnScale, Es30mLayoutWithAUnitByteIsToldApartByItsLength) {
+  // A Renpho Elis 1 at 60.0 kg, captured (ble-scale-sync qn-scale.test.ts): byte 3 is the
+  // unit (01 kg), byte 4 the state (02 stable), 5-6 the weight in tenths. Read as the classic
+  // layout it would be 25.8 kg and unstable.
+  for (const char* name : {"QN-Scale", "Renpho-Scale"}) {
+    auto o = gatt("qn-scale", 0xFFF1, "100eff0102025801fd01fb0033a7", name);
+    ASSERT_TRUE(o.ok()) << o.detail;
+    EXPECT_DOUBLE_EQ(*o.reading.weight_kg, 60.0);
+    EXPECT_TRUE(o.reading.stabilized);
+    EXPECT_EQ(metric(o.reading, "qn_r1"), 509);
+  }
+  // The same scale's classic-info frame (divisor 10) agrees.
+  auto info = qn::parse_scale_info(hex("120fff000000000000000000000020"));
+  ASSERT_TRUE(info);
+  EXPECT_EQ(info->weight_divisor, 10);
+  EXPECT_DOUBLE_EQ(*qn::decode_live(hex("100eff0102025801fd01fb0033a7"), info).reading.weight_kg, 60.0);
+}
+
+TEST(QnScale, EtekcityEsf24StoredRecords) {
+  // Captured ESF-24 records (etekcity_esf551_ble tests/unit/test_esf24_protocol.py): 20 bytes,
+  // count and index before the time; weight at 9-10, resistances big-endian.
+  auto first = gatt("qn-scale", 0xFFF1, "2314150601013d5b302bb60000000000000000fd", "QN-Scale");
+  ASSERT_TRUE(first.ok()) << first.detail;
+  EXPECT_DOUBLE_EQ(*first.reading.weight_kg, 111.90);
+  ASSERT_TRUE(first.reading.device_time);
+  EXPECT_EQ(iso8601(*first.reading.device_time), "2025-09-15T21:09:21Z");  // not 2001
+  EXPECT_EQ(metric(first.reading, "qn_r1"), -1);  // no BIA: no resistance
+  auto bia = gatt("qn-scale", 0xFFF1, "23141501016e6e73302b48016b013400000000e1", "QN-Scale");
+  ASSERT_TRUE(bia.ok()) << bia.detail;
+  EXPECT_DOUBLE_EQ(*bia.reading.weight_kg, 110.80);
+  EXPECT_EQ(metric(bia.reading, "qn_r1"), 363);
+  EXPECT_EQ(metric(bia.reading, "qn_r2"), 308);
+  // Its live final frame of the same weighing agrees (classic layout).
+  auto live = gatt("qn-scale", 0xFFF1, "100b152b4801016b013445", "QN-Scale");
+  ASSERT_TRUE(live.ok()) << live.detail;
+  EXPECT_DOUBLE_EQ(*live.reading.weight_kg, 110.80);
+  EXPECT_EQ(metric(live.reading, "qn_r1"), 363);
+  // An empty store answers with count 0: no reading.
+  EXPECT_EQ(gatt("qn-scale", 0xFFF1, "231415000000000000000000000000000000004c", "QN-Scale").status,
+            DecodeStatus::unsupported_frame);
 }
