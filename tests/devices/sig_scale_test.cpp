@@ -157,3 +157,44 @@ TEST(SigBodyComposition, EveryFieldAtOnce) {
   EXPECT_EQ(o.reading.impedance_ohm, 500.0);
   EXPECT_EQ(o.reading.user_slot, 1);
 }
+
+TEST(SigWeightScale, RenphoEsWbe28CountsInFiftyGramSteps) {
+  // Captured from a Renpho ES-WBE28 (ble-scale-sync tests/scales/renpho.test.ts): flags 4E
+  // (time, user, BMI and height), weight 0x076A, 2026-07-04 12:26:06, user 0xAA (the app's
+  // fixed consent slot), BMI 0, height 0.
+  auto o = wss("4e6a07ea0707040c1a06aa00000000", "Renpho-Scale");
+  ASSERT_TRUE(o.ok()) << o.detail;
+  EXPECT_NEAR(*o.reading.weight_kg, 94.9, 1e-9);
+  EXPECT_EQ(iso8601(*o.reading.device_time), "2026-07-04T12:26:06");
+  EXPECT_FALSE(o.reading.user_slot);            // 170 names nobody
+  EXPECT_EQ(metric(o.reading, "bmi"), -1);      // placeholders are left out, not 0
+  EXPECT_EQ(metric(o.reading, "height_cm"), -1);
+  // Another scale's user 170 is a user, and its resolution is the SIG's.
+  auto sig = wss("4e6a07ea0707040c1a06aa00000000");
+  ASSERT_TRUE(sig.ok());
+  EXPECT_NEAR(*sig.reading.weight_kg, 9.49, 1e-9);
+  EXPECT_EQ(sig.reading.user_slot, 170);
+}
+
+TEST(SigBodyComposition, BeurerBf788PlaceholderFramesAreNotMeasurements) {
+  // Captured from a Beurer BF788 (ble-scale-sync tests/scales/beurer-bf720.test.ts, issue
+  // #229): 35 of 36 composition frames of one session are stubs with fat 0 and only the BMR.
+  EXPECT_EQ(bcs("9803000096230000000000000000").status, DecodeStatus::invalid_value);
+  // The one real frame: fat 24.3 %, muscle 39.3 %, water 61.41 kg, impedance 392.5 ohm.
+  auto real = bcs("9803f300962389014042fa2f550f");
+  ASSERT_TRUE(real.ok()) << real.detail;
+  EXPECT_NEAR(metric(real.reading, "fat_percent"), 24.3, 1e-9);
+  EXPECT_NEAR(metric(real.reading, "muscle_percent"), 39.3, 1e-9);
+  EXPECT_NEAR(metric(real.reading, "water_kg"), 61.41, 1e-9);
+  EXPECT_NEAR(*real.reading.impedance_ohm, 392.5, 1e-9);
+  // Its weight frame: 117.92 kg, user 1, BMI 32.0, height 192.0 cm.
+  auto w = wss("0e205cea07070e1729200140018007");
+  ASSERT_TRUE(w.ok());
+  EXPECT_NEAR(*w.reading.weight_kg, 117.92, 1e-9);
+  EXPECT_NEAR(metric(w.reading, "bmi"), 32.0, 1e-9);
+  EXPECT_NEAR(metric(w.reading, "height_cm"), 192.0, 1e-9);
+  // A zero muscle % inside an otherwise real frame is left out too.
+  auto no_muscle = bcs("1000f3000000");
+  ASSERT_TRUE(no_muscle.ok()) << no_muscle.detail;
+  EXPECT_EQ(metric(no_muscle.reading, "muscle_percent"), -1);
+}

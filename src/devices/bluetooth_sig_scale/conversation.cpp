@@ -21,12 +21,13 @@ const Uuid kBattery = Uuid::from16(sig_scale::kBatteryLevel);
 
 // One reading from the Weight Measurement, completed by the Body Composition Measurement
 // when the scale sent one (impedance and what the scale computed).
-std::optional<Reading> merge(ByteView weight, ByteView composition, const char* model) {
-  DecodeOutcome w = sig_scale::decode_weight_measurement(weight, model);
+std::optional<Reading> merge(ByteView weight, ByteView composition, const char* model,
+                             const sig_scale::Resolution& res) {
+  DecodeOutcome w = sig_scale::decode_weight_measurement(weight, model, res);
   if (!w.ok()) return std::nullopt;
   Reading r = w.reading;
   if (!composition.empty()) {
-    DecodeOutcome b = sig_scale::decode_body_composition(composition, model);
+    DecodeOutcome b = sig_scale::decode_body_composition(composition, model, res);
     if (b.ok()) {
       if (b.reading.impedance_ohm) r.impedance_ohm = b.reading.impedance_ohm;
       for (std::uint8_t i = 0; i < b.reading.device_metric_count; ++i)
@@ -80,10 +81,11 @@ Conversation conversation(const ConversationContext& p) {
   }, std::chrono::seconds(3));
   bcs.optional = true;
   c.steps.push_back(bcs);
-  c.steps.push_back(action_step("merge the measurements", [model](SessionContext& ctx) {
+  const sig_scale::Resolution res = sig_scale::resolution_for_name(p.advert.name);
+  c.steps.push_back(action_step("merge the measurements", [model, res](SessionContext& ctx) {
     const Bytes& w = ctx.frames["weight"];
     const Bytes& b = ctx.frames["composition"];
-    if (auto r = merge(w, b, model)) {
+    if (auto r = merge(w, b, model, res)) {
       Bytes raw = w;
       raw.insert(raw.end(), b.begin(), b.end());
       ctx.emit(*r, raw);

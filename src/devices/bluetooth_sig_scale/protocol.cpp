@@ -34,6 +34,18 @@
 // Current Time 0x2A2B: year u16le, month, day, h, m, s, day of week, fractions256,
 // adjust reason.
 //
+// Placeholders are left out, never reported as values: a BMI or height of 0, a zero
+// muscle %, mass or water in a body-composition frame, and a whole body-composition frame
+// whose body fat is 0 (the Beurer BF788 sends 35 such stubs, `9803 0000 <bmr> 0000...`, with
+// its backfilled history; ble-scale-sync beurer-bf720.ts and its test, from the capture in
+// ble-scale-sync issue #229).
+//
+// Vendor resolutions (struct Resolution): the Renpho ES-WBE28 ("Renpho-Scale", services
+// 0x181B/0x181D without QN's 0xFFE0/0xFFF0) counts masses in 0.05 kg / 0.1 lb steps and
+// reports its app's consent slot 0xAA as the user: 4E 6A07 EA07 07 04 0C 1A 06 AA 0000 0000 is
+// 94.9 kg on 2026-07-04 12:26:06 (ble-scale-sync renpho.ts and its test, a capture of the
+// physical scale).
+//
 // Sources: Bluetooth GATT Specification Supplement (Weight Measurement, Body
 // Composition Measurement, Battery Level, User Control Point, Current Time), as implemented in
 // openScale StandardWeightProfileHandler.kt, and the flag constants of eisaev/blevalueparser. The 0xFFFF "unsuccessful" value is in
@@ -84,15 +96,24 @@ struct FieldReader {
   }
 };
 
-double mass(std::uint16_t raw, bool imperial) { return imperial ? raw * 0.01 : raw * 0.005; }
-double mass_kg(std::uint16_t raw, bool imperial) {
-  return imperial ? to_kg(raw * 0.01, WeightUnit::lb) : raw * 0.005;
+double mass(std::uint16_t raw, bool imperial, const Resolution& res) {
+  return imperial ? raw * res.lb_step : raw * res.kg_step;
+}
+double mass_kg(std::uint16_t raw, bool imperial, const Resolution& res) {
+  return imperial ? to_kg(raw * res.lb_step, WeightUnit::lb) : raw * res.kg_step;
+}
+bool names_someone(std::uint8_t user, const Resolution& res) {
+  return user != 0xFF && static_cast<int>(user) != res.placeholder_user;
 }
 double height_cm(std::uint16_t raw, bool imperial) { return imperial ? raw * 0.1 * 2.54 : raw * 0.1; }
 
 }  // namespace
 
-DecodeOutcome decode_weight_measurement(ByteView value, const char* model) {
+Resolution resolution_for_name(std::string_view device_name) {
+  return decode_util::contains_ci(device_name, "renpho") ? kRenphoResolution : kSigResolution;
+}
+
+DecodeOutcome decode_weight_measurement(ByteView value, const char* model, const Resolution& res) {
   if (value.size() < 3) return DecodeOutcome::reject(DecodeStatus::wrong_length, "Weight Measurement needs at least 3 bytes");
   FieldReader f{value};
   const std::uint8_t flags = f.u8();
@@ -103,18 +124,18 @@ DecodeOutcome decode_weight_measurement(ByteView value, const char* model) {
   Reading r;
   r.model = model;
   r.stabilized = true;  // the profile indicates finished measurements only
-  decode_util::set_weight(r, mass(raw_weight, imperial), imperial ? WeightUnit::lb : WeightUnit::kg);
+  decode_util::set_weight(r, mass(raw_weight, imperial, res), imperial ? WeightUnit::lb : WeightUnit::kg);
   if (flags & 0x02) r.device_time = f.timestamp();
   if (flags & 0x04) {
     const std::uint8_t user = f.u8();
-    if (!f.truncated && user != 0xFF) r.user_slot = user;
+    if (!f.truncated && names_someone(user, res)) r.user_slot = user;
   }
   if (flags & 0x08) {
     const std::uint16_t bmi = f.u16();
     const std::uint16_t height = f.u16();
     if (!f.truncated) {
-      r.add_device_metric("bmi", bmi * 0.1);
-      r.add_device_metric("height_cm", height_cm(height, imperial));
+      if (bmi != 0) r.add_device_metric("bmi", bmi * 0.1);  // 0: the scale does not know the person
+      if (height != 0) r.add_device_metric("height_cm", height_cm(height, imperial));
     }
   }
   if (f.truncated)
@@ -134,14 +155,14 @@ DecodeOutcome decode_battery_level(ByteView value, const char* model) {
 DecodeOutcome decode_standard_characteristic(const GattValue& v, const char* model) {
   if (!v.characteristic.is16()) return DecodeOutcome::reject(DecodeStatus::not_this_device, "not a standard characteristic");
   switch (v.characteristic.short16()) {
-    case kWeightMeasurement: return decode_weight_measurement(v.value, model);
-    case kBodyCompositionMeasurement: return decode_body_composition(v.value, model);
+    case kWeightMeasurement: return decode_weight_measurement(v.value, model, resolution_for_name(v.device_name));
+    case kBodyCompositionMeasurement: return decode_body_composition(v.value, model, resolution_for_name(v.device_name));
     case kBatteryLevel: return decode_battery_level(v.value, model);
   }
   return DecodeOutcome::reject(DecodeStatus::not_this_device, "not a standard scale characteristic");
 }
 
-DecodeOutcome decode_body_composition(ByteView value, const char* model) {
+DecodeOutcome decode_body_composition(ByteView value, const char* model, const Resolution& res) {
   if (value.size() < 4)
     return DecodeOutcome::reject(DecodeStatus::wrong_length, "Body Composition Measurement needs at least 4 bytes");
   FieldReader f{value};
@@ -151,6 +172,7 @@ DecodeOutcome decode_body_composition(ByteView value, const char* model) {
   const std::uint16_t fat = f.u16();
   if (fat == 0xFFFF && !multi_packet)
     return DecodeOutcome::reject(DecodeStatus::invalid_value, "body fat 0xFFFF: measurement unsuccessful");
+  if (fat == 0) return DecodeOutcome::reject(DecodeStatus::invalid_value, "body fat 0: a placeholder frame, no measurement");
 
   Reading r;
   r.model = model;
@@ -161,25 +183,37 @@ DecodeOutcome decode_body_composition(ByteView value, const char* model) {
   if (flags & 0x0002) r.device_time = f.timestamp();
   if (flags & 0x0004) {
     const std::uint8_t user = f.u8();
-    if (!f.truncated && user != 0xFF) r.user_slot = user;
+    if (!f.truncated && names_someone(user, res)) r.user_slot = user;
   }
-  if (flags & 0x0008) r.add_device_metric("bmr_kcal", f.u16() / kKjPerKcal);
-  if (flags & 0x0010) r.add_device_metric("muscle_percent", f.u16() * 0.1);
-  if (flags & 0x0020) r.add_device_metric("muscle_kg", mass_kg(f.u16(), imperial));
-  if (flags & 0x0040) r.add_device_metric("lean_body_mass_kg", mass_kg(f.u16(), imperial));
-  if (flags & 0x0080) r.add_device_metric("soft_lean_mass_kg", mass_kg(f.u16(), imperial));
+  // A zero (or the SIG's 0xFFFF) in a field the flags announce is the scale's "no value".
+  auto field = [&](const char* metric, double scale, bool is_mass) {
+    const std::uint16_t raw = f.u16();
+    if (raw == 0 || raw == 0xFFFF || f.truncated) return;
+    r.add_device_metric(metric, is_mass ? mass_kg(raw, imperial, res) : raw * scale);
+  };
+  if (flags & 0x0008) field("bmr_kcal", 1 / kKjPerKcal, false);
+  if (flags & 0x0010) field("muscle_percent", 0.1, false);
+  if (flags & 0x0020) field("muscle_kg", 0, true);
+  if (flags & 0x0040) field("lean_body_mass_kg", 0, true);
+  if (flags & 0x0080) field("soft_lean_mass_kg", 0, true);
   std::optional<double> water_kg;
-  if (flags & 0x0100) water_kg = mass_kg(f.u16(), imperial);
+  if (flags & 0x0100) {
+    const std::uint16_t raw = f.u16();
+    if (raw != 0 && raw != 0xFFFF) water_kg = mass_kg(raw, imperial, res);
+  }
   if (flags & 0x0200) {
     const double ohm = f.u16() * 0.1;
     if (decode_util::plausible_impedance(ohm)) r.impedance_ohm = ohm;
   }
   if (flags & 0x0400) {
     const std::uint16_t w = f.u16();
-    if (w != 0xFFFF) decode_util::set_weight(r, mass(w, imperial), r.unit);
+    if (w != 0xFFFF && w != 0) decode_util::set_weight(r, mass(w, imperial, res), r.unit);
   }
   std::optional<double> height;
-  if (flags & 0x0800) height = height_cm(f.u16(), imperial);
+  if (flags & 0x0800) {
+    const std::uint16_t raw = f.u16();
+    if (raw != 0 && raw != 0xFFFF) height = height_cm(raw, imperial);
+  }
   if (f.truncated)
     return DecodeOutcome::reject(DecodeStatus::wrong_length, "Body Composition Measurement shorter than its flags announce");
   if (water_kg) {

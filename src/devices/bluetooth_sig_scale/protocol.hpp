@@ -31,15 +31,31 @@ constexpr std::uint16_t kCurrentTime = 0x2A2B;                // write
 constexpr std::uint16_t kBatteryService = 0x180F;
 constexpr std::uint16_t kBatteryLevel = 0x2A19;               // read (1 byte, 0-100 %)
 
+// The mass resolution a scale uses. The SIG's is 0.005 kg / 0.01 lb; the Renpho ES-WBE28
+// ("Renpho-Scale" without the QN services) sends ten times coarser steps and a fixed user
+// index 0xAA that is its app's consent slot, not a person (ble-scale-sync renpho.ts, from a
+// capture of the scale).
+struct Resolution {
+  double kg_step = 0.005;
+  double lb_step = 0.01;
+  int placeholder_user = -1;  // a user index that names nobody (besides the SIG's 0xFF)
+};
+inline constexpr Resolution kSigResolution{};
+inline constexpr Resolution kRenphoResolution{0.05, 0.1, 0xAA};
+// The resolution of a device by its name (empty: the SIG's).
+Resolution resolution_for_name(std::string_view device_name);
+
 // Weight Measurement (0x2A9D) value -> reading with `model` as its model.
-DecodeOutcome decode_weight_measurement(ByteView value, const char* model);
+DecodeOutcome decode_weight_measurement(ByteView value, const char* model, const Resolution& res = kSigResolution);
 // Body Composition Measurement (0x2A9C) value -> reading; body fat % and the
 // other fields become device metrics. A packet of a multi-packet measurement
-// carries the metric "multi_packet" = 1: merge it with the next one.
-DecodeOutcome decode_body_composition(ByteView value, const char* model);
+// carries the metric "multi_packet" = 1: merge it with the next one. A frame whose body fat
+// is 0 is a placeholder (the stubs a Beurer BF788 sends with its history) and is rejected.
+DecodeOutcome decode_body_composition(ByteView value, const char* model, const Resolution& res = kSigResolution);
 // Battery Level (0x2A19) value -> a reading with only battery_percent set.
 DecodeOutcome decode_battery_level(ByteView value, const char* model);
-// One of the three above, chosen by the characteristic (0x2A9D, 0x2A9C or 0x2A19).
+// One of the three above, chosen by the characteristic (0x2A9D, 0x2A9C or 0x2A19), with the
+// resolution of the value's device name.
 DecodeOutcome decode_standard_characteristic(const GattValue& v, const char* model);
 
 // User Control Point requests.
