@@ -37,6 +37,11 @@ TEST(PicoocMini, HeartRateFrame) {
   EXPECT_EQ(o.reading.heart_rate_bpm, 72);
   EXPECT_TRUE(o.reading.stabilized);
   EXPECT_FALSE(o.reading.weight_kg);
+  // Status 1, "still measuring" (openScale PicoocHandler.kt's layout): no heart rate yet,
+  // neither its placeholder 0 nor a running value.
+  EXPECT_EQ(picooc::parse_response(hex("3c05000001")).status, DecodeStatus::not_stabilized);
+  EXPECT_EQ(picooc::parse_response(hex("3c05004801")).status, DecodeStatus::not_stabilized);
+  EXPECT_EQ(picooc::parse_response(hex("3c05000002")).status, DecodeStatus::invalid_value);
 }
 
 TEST(PicoocMini, Rejects) {

@@ -23,7 +23,8 @@
 // raw (the pipeline stores every frame's raw bytes). A 13-byte response is the
 // answer to our request, i.e. the final measurement, so it counts as stabilized.
 // Opcode 0x52 (A1-prefix models) has the same layout; 0x3C is heart rate
-// (3C 05 <bpm u16 BE> <status 1 measuring, 2 final>) and must be acked.
+// (3C 05 <bpm u16 BE> <status 1 measuring, 2 final>) and must be acked; only a final one
+// with a bpm in 30..230 is a heart rate.
 //
 // Sources: lynx.st, "De-clouding Bluetooth smart scales" (the request,
 // the response, the advertisement with the MAC in company 10, service 0xFFF0 with
@@ -71,8 +72,13 @@ DecodeOutcome parse_response(ByteView b) {
   r.model = kModel;
   if (opcode == 0x3C) {
     if (f.size() < 5) return DecodeOutcome::reject(DecodeStatus::wrong_length, "heart-rate frame needs 5 bytes");
-    r.heart_rate_bpm = be16(&f[2]);
-    r.stabilized = f[4] == 2;
+    // Status 1 is "still measuring": its bpm field is 0 or a running value, not a heart
+    // rate (openScale PicoocHandler.kt: 1 measuring, 2 final). It still has to be acked.
+    if (f[4] != 2) return DecodeOutcome::reject(DecodeStatus::not_stabilized, "heart rate still measuring (status 1)");
+    const std::uint16_t bpm = be16(&f[2]);
+    if (bpm < 30 || bpm > 230) return DecodeOutcome::reject(DecodeStatus::invalid_value, "heart rate outside 30..230 bpm");
+    r.heart_rate_bpm = bpm;
+    r.stabilized = true;
     return DecodeOutcome::success(r);
   }
   if (f.size() < 8) return DecodeOutcome::reject(DecodeStatus::wrong_length, "measurement frame needs at least 8 bytes");
