@@ -21,6 +21,8 @@ constexpr std::uint16_t kWeightCharacteristic = 0x8A21;  // indicate
 constexpr std::uint16_t kBodyCharacteristic = 0x8A22;    // indicate
 constexpr std::uint16_t kCommandCharacteristic = 0x8A81; // write
 constexpr std::uint16_t kCustomCharacteristic = 0x8A82;  // indicate
+constexpr std::uint8_t kWeightFrameMarker = 0x1D;  // byte 0 of a weight frame (bits 5-6: the unit)
+constexpr std::uint8_t kBodyFrameMarker = 0x6F;    // byte 0 of a body frame
 
 // BS440/BS444 count seconds from 2010-01-01 UTC; the BS430 counts Unix seconds.
 constexpr std::int64_t kEpoch2010Unix = 1262304000;

@@ -8,16 +8,22 @@
 // App -> scale: 02 <timestamp u32 little-endian>, in the model's epoch
 // (BS440/444: seconds since 2010-01-01; BS430: Unix seconds).
 // Weight frame (0x8A21, 14+ bytes):
-//   0 flags (bits 5-6 display unit: 00 kg, 01 lb, 10 st); 1-2 weight u16 LE / 100 kg;
-//   5-8 timestamp u32 LE; 13 user 1-8 (0xFF = none)
+//   0 0x1D (bits 5-6 the display unit: 00 kg, 01 lb, 10 st); 1-2 weight u16 LE / 100 kg;
+//   5-8 timestamp u32 LE (0: none); 13 user 1-8 (0xFF = none)
 // Body frame (0x8A22, 16+ bytes):
-//   1-4 timestamp u32 LE; 5 user; 6-7 kcal u16 LE; 8-9 fat, 10-11 water,
+//   0 0x6F; 1-4 timestamp u32 LE; 5 user; 6-7 kcal u16 LE; 8-9 fat, 10-11 water,
 //   12-13 muscle (each (u16 LE & 0x0FFF) / 10 %), 14-15 bone ((u16 LE & 0x0FFF) / 10 kg)
 // The two frames of one measurement share time and user; the pipeline merges them.
 //
 // The timestamp's epoch is told apart without a clock: a value below
 // 1262304000 (2010-01-01 as Unix time) cannot be a BS430 Unix time after 2010,
 // so it is read as seconds since 2010 (valid until 2050).
+//
+// The fixed first bytes (0x1D, 0x6F) are what keptenkurk/BS440 checks a frame's validity by.
+// They keep other Transtek scales' frames on the same characteristics out: the Trisa Body
+// Analyze 4.0 (names 01257B…/11257B…, service 0x7802) sends flags 0x01..0x07 and its weight as
+// a base-10 float on 0x8A21 (openScale TrisaBodyAnalyzeHandler.kt), which read as this layout
+// is right only when its exponent happens to be -2.
 //
 // No public capture was found; the tests use frames built from this layout.
 // Sources: openScale MedisanaBs44xHandler.kt, the openScale wiki "Medisana
@@ -33,7 +39,8 @@ namespace medisana {
 namespace {
 constexpr const char* kModel = "medisana-bs44x";
 
-DeviceClock clock_from(std::uint32_t raw) {
+std::optional<DeviceClock> clock_from(std::uint32_t raw) {
+  if (raw == 0) return std::nullopt;  // the scale sent no time
   const std::int64_t unix_seconds = raw < kEpoch2010Unix ? raw + kEpoch2010Unix : raw;
   return decode_util::unix_clock(unix_seconds);
 }
@@ -55,6 +62,8 @@ Bytes build_time_command(std::int64_t unix_seconds, Epoch epoch) {
 
 DecodeOutcome decode_weight(ByteView b) {
   if (b.size() < 14) return DecodeOutcome::reject(DecodeStatus::wrong_length, "Medisana weight frames have 14 bytes or more");
+  if ((b[0] & 0x9F) != kWeightFrameMarker)
+    return DecodeOutcome::reject(DecodeStatus::not_this_device, "a Medisana weight frame starts with 0x1D (unit in bits 5-6)");
   const std::uint16_t raw = le16(&b[1]);
   if (raw == 0 || raw == 0xFFFF) return DecodeOutcome::reject(DecodeStatus::invalid_value, "no weight in the frame");
   Reading r;
@@ -73,6 +82,7 @@ DecodeOutcome decode_weight(ByteView b) {
 
 DecodeOutcome decode_body(ByteView b) {
   if (b.size() < 16) return DecodeOutcome::reject(DecodeStatus::wrong_length, "Medisana body frames have 16 bytes or more");
+  if (b[0] != kBodyFrameMarker) return DecodeOutcome::reject(DecodeStatus::not_this_device, "a Medisana body frame starts with 0x6F");
   Reading r;
   r.model = kModel;
   r.stabilized = true;

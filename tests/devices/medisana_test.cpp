@@ -1,6 +1,7 @@
 // Medisana BS44x weight and body frames (layout of research §2.8; no public
 // capture, so frames are built from the layout). Timestamp 0x1ABA10A5 is
-// 2024-03-17T19:59:33Z counted from 2010-01-01.
+// 2024-03-17T19:59:33Z counted from 2010-01-01. Byte 0 is the frames' fixed marker
+// (0x1D weight, 0x6F body), as keptenkurk/BS440 checks it.
 #include "device_test_util.hpp"
 #include "devices/medisana.hpp"
 
@@ -8,7 +9,7 @@ using namespace declouder;
 using namespace declouder::test;
 
 TEST(Medisana, WeightFrame) {
-  auto o = gatt("medisana-bs44x", 0x8A21, "004d1c0000a510ba1a0000000003", "0202B6FF");
+  auto o = gatt("medisana-bs44x", 0x8A21, "1d4d1c0000a510ba1a0000000003", "0202B6FF");
   ASSERT_TRUE(o.ok()) << o.detail;
   EXPECT_DOUBLE_EQ(*o.reading.weight_kg, 72.45);
   EXPECT_EQ(o.reading.user_slot, 3);
@@ -17,8 +18,8 @@ TEST(Medisana, WeightFrame) {
 }
 
 TEST(Medisana, Bs430UnixTimestampAndPoundsDisplay) {
-  // flags 0x20: display in lb; timestamp 0x65F74BA5 is Unix time (BS430); user 0xFF = none
-  auto o = medisana::decode_weight(hex("204d1c0000a54bf765000000 00ff"));
+  // 0x3D: the weight marker with bits 5-6 = 01, display in lb; timestamp 0x65F74BA5 is Unix time (BS430); user 0xFF = none
+  auto o = medisana::decode_weight(hex("3d4d1c0000a54bf765000000 00ff"));
   ASSERT_TRUE(o.ok());
   EXPECT_EQ(o.reading.unit, WeightUnit::lb);
   EXPECT_DOUBLE_EQ(*o.reading.weight_kg, 72.45);
@@ -27,7 +28,7 @@ TEST(Medisana, Bs430UnixTimestampAndPoundsDisplay) {
 }
 
 TEST(Medisana, BodyFrameMasksTheTopNibble) {
-  auto o = gatt("medisana-bs44x", 0x8A22, "00a510ba1a039006ebf026027e011e00", "0202B6FF");
+  auto o = gatt("medisana-bs44x", 0x8A22, "6fa510ba1a039006ebf026027e011e00", "0202B6FF");
   ASSERT_TRUE(o.ok()) << o.detail;
   EXPECT_FALSE(o.reading.weight_kg);
   EXPECT_EQ(o.reading.user_slot, 3);
@@ -39,9 +40,21 @@ TEST(Medisana, BodyFrameMasksTheTopNibble) {
 }
 
 TEST(Medisana, Rejects) {
-  EXPECT_EQ(medisana::decode_weight(hex("004d1c0000a510ba1a00")).status, DecodeStatus::wrong_length);
-  EXPECT_EQ(medisana::decode_weight(hex("00000000 00a510ba1a0000000003")).status, DecodeStatus::invalid_value);
-  EXPECT_EQ(medisana::decode_body(hex("00a510ba1a039006ebf026027e01")).status, DecodeStatus::wrong_length);
+  EXPECT_EQ(medisana::decode_weight(hex("1d4d1c0000a510ba1a00")).status, DecodeStatus::wrong_length);
+  EXPECT_EQ(medisana::decode_weight(hex("1d000000 00a510ba1a0000000003")).status, DecodeStatus::invalid_value);
+  EXPECT_EQ(medisana::decode_body(hex("6fa510ba1a039006ebf026027e01")).status, DecodeStatus::wrong_length);
+}
+
+TEST(Medisana, OtherTranstekFramesAreNotTaken) {
+  // A Trisa Body Analyze frame on the same 0x8A21 (openScale TrisaBodyAnalyzeHandler.kt's
+  // layout): flags 0x07 (time, two resistances), weight as a base-10 float (mantissa 7245,
+  // exponent -2), time, R1, R2.
+  EXPECT_EQ(gatt("medisana-bs44x", 0x8A21, "074d1c00fea510ba1a" "f4010000" "e0010000").status, DecodeStatus::not_this_device);
+  EXPECT_EQ(medisana::decode_body(hex("00a510ba1a039006ebf026027e011e00")).status, DecodeStatus::not_this_device);
+  // No time in a weight frame is no time, not 2010-01-01.
+  auto o = medisana::decode_weight(hex("1d4d1c0000000000000000000003"));
+  ASSERT_TRUE(o.ok()) << o.detail;
+  EXPECT_FALSE(o.reading.device_time);
 }
 
 TEST(Medisana, TimeCommand) {
