@@ -174,3 +174,19 @@ TEST(Registry, NameDecidesBetweenFamiliesSharingACharacteristic) {
   builtin_registry().decode_gatt(v, [&](const DeviceDescriptor& f, const DecodeOutcome&) { tried.push_back(f.id); });
   EXPECT_EQ(tried, std::vector<std::string_view>{"excelvan-cf36x"});
 }
+
+TEST(Registry, HuamiAndOtherFee0DevicesAreNoMiBand1) {
+  // 0xFEE0 is Huami's service on every band after the first, and others reuse it.
+  for (const char* name : {"Amazfit Bip", "Mi Band 3", "Keep S3"}) {
+    Advertisement adv;
+    adv.name = name;
+    adv.service_uuids = {Uuid::from16(0xFEE0)};
+    for (const DeviceDescriptor* d : builtin_registry().claimants(adv)) EXPECT_NE(d->id, "xiaomi-mi-band-1") << name;
+  }
+  Advertisement broadcast;  // service data under 0xFEE0 (an Amazfit's steps broadcast)
+  broadcast.service_uuids = {Uuid::from16(0xFEE0)};
+  broadcast.service_data = {{Uuid::from16(0xFEE0), Bytes{0x10, 0x27, 0x00, 0x00}}};
+  for (const DeviceDescriptor* d : builtin_registry().claimants(broadcast)) EXPECT_NE(d->id, "xiaomi-mi-band-1");
+  // A value on 0xFF01 that is not the band's device info is not the band's.
+  EXPECT_EQ(gatt("xiaomi-mi-band-1", 0xFF01, "a5020b10002301").status, DecodeStatus::not_this_device);
+}

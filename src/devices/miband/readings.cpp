@@ -1,8 +1,8 @@
 // Xiaomi Mi Band 1 / 1A / 1S: the values it reports over GATT, as a registry
 // family (the conversation that gets them lives in devices/miband/conversation).
 //
-// Recognised by: the 0xFEE0 service UUID in its advertisement, the names "MI" /
-// "MI1S" / "MI Band", or the 1S's address OUI C8:0F:10 (the band of a public Stack Overflow
+// Recognised by: the names "MI" / "MI1S" / "MI Band", the 1S's address OUI C8:0F:10, or a
+// nameless advertisement listing the 0xFEE0 service (without 0xFEE0 service data) (the band of a public Stack Overflow
 // question's hcidump log advertised
 // only flags and 6 bytes of manufacturer data). The 1/1A OUI 88:0F:10 is not used:
 // Xiaomi's scales share it.
@@ -20,12 +20,18 @@ namespace declouder {
 namespace miband {
 
 bool claims(const Advertisement& adv) {
-  if (adv.advertises_service(miband::uuid::kService)) return true;
   if (adv.name == "MI" || adv.name == "MI1S" || adv.name == "MI1A" || adv.name == "MI Band") return true;
   if (adv.address) {
     const auto& b = adv.address->bytes;
     if (b[0] == 0xC8 && b[1] == 0x0F && b[2] == 0x10) return true;
   }
+  // The 0xFEE0 service UUID (Gadgetbridge's scan filter) is Huami's for every band and watch
+  // after the first (Amazfit Bip, Mi Band 2..., which broadcast 0xFEE0 service data) and is used
+  // by other vendors' devices too (Keep): only a nameless advertisement that lists it as a
+  // service, and carries no 0xFEE0 service data, can still be a Mi Band 1.
+  if (!adv.name.empty() || adv.service_data_for(miband::uuid::kService)) return false;
+  for (const auto& u : adv.service_uuids)
+    if (u.is16() && u.short16() == miband::uuid::kService) return true;
   return false;
 }
 
@@ -51,12 +57,10 @@ DecodeOutcome decode_gatt(const GattValue& v) {
       return DecodeOutcome::success(r);
     }
     case miband::uuid::kDeviceInfo: {
+      // 0xFF01 is a generic vendor UUID (other devices' frames arrive on it too): a value that
+      // is not a Mi Band's 16- or 20-byte device info with its check byte is someone else's.
       auto d = miband::parse_device_info(v.value);
-      if (!d.info) {
-        bool len = v.value.size() != 16 && v.value.size() != 20;
-        return DecodeOutcome::reject(len ? DecodeStatus::wrong_length : DecodeStatus::bad_checksum,
-                                     len ? "device info is 16 or 20 bytes" : "device info check byte does not match");
-      }
+      if (!d.info) return DecodeOutcome::reject(DecodeStatus::not_this_device, "not a Mi Band device info (16 or 20 bytes, CRC-8 ^ MAC)");
       return DecodeOutcome::reject(DecodeStatus::unsupported_frame, "device info (valid) carries no measurement");
     }
   }
