@@ -1,5 +1,6 @@
 // Chipsea "OKOK" broadcast scales (countless no-name scales; names "ADV",
-// "Chipsea-BLE", "Yoda0…", "Yoda1…", or none): weight (and impedance on V20)
+// "Chipsea-BLE", "Yoda0…", "Yoda1…", or none; Xiaogui TZC4, MaxxMee QJ-J): weight (and
+// impedance on V20 and C0)
 // from manufacturer data, no connection.
 //
 // The 16-bit "company id" of the manufacturer data is really payload: on air
@@ -13,15 +14,19 @@
 // V11 (company 0x11CA), 23 bytes after the id:
 //   3-4 weight u16 BE; 9 properties: bits 1-2 resolution (0 /10, 1 /1, 2 /100),
 //   bits 3-4 unit (0 kg, 1 jin, 2 lb, 3 st:lb); 16 = 0xCA XOR 0x11 XOR bytes 0..15
-// C0 (any company whose low byte is 0xC0), 13+ bytes:
-//   0-1 weight u16 BE; 6 attributes: bit0 stable, bits 1-2 resolution, bits 3-4
-//   unit as V11 (no checksum: the stable bit and the length are the only guard)
+// C0 (any company whose low byte is 0xC0; its high byte is a frame counter), 13+ bytes:
+//   0-1 weight u16 BE; 2-3 impedance u16 BE / 10 ohm (stable frames); 4-5 control;
+//   6 attributes: bit0 stable, bits 1-2 resolution, bits 3-4 unit as V11; 7-12 the
+//   scale's MAC (no checksum: the stable bit and the length are the only guard).
+//   Xiaogui TZC4 and MaxxMee QJ-J scales send these: C0A3 0276 138B 0002 21 <MAC> is 63.0 kg
+//   and 500.3 ohm, stable; C07D 2C47 0000 0A01 25 <MAC> is 113.35 kg (resolution /100)
+//   without impedance (ble_monitor ble_parser/xiaogui.py and test_xiaogui_parser.py, real
+//   advertisements).
 // For st:lb the high byte is stones and the low byte pounds / divisor.
 // (The VF0 variant, company 0xF0FF, has neither checksum nor flags and is not
 // decoded: any stray 0xF0FF advert would read as a weight.)
 //
-// No public capture was found; the tests use frames built from this layout.
-// Sources: openScale OkOkHandler.kt.
+// Sources: openScale OkOkHandler.kt; ble_monitor xiaogui.py (the C0 frames' impedance).
 #include "devices/decode_util.hpp"
 #include "devices/descriptor.hpp"
 
@@ -91,6 +96,10 @@ DecodeOutcome decode_c0(ByteView b) {
   r.model = kModel;
   r.stabilized = b[6] & 0x01;
   set_unit_weight(r, b[0], b[1], b[6]);
+  if (r.stabilized) {
+    const double ohm = be16(&b[2]) / 10.0;
+    if (decode_util::plausible_impedance(ohm)) r.impedance_ohm = ohm;
+  }
   return DecodeOutcome::success(r);
 }
 

@@ -57,3 +57,22 @@ TEST(ChipseaOkok, Rejects) {
   // Company 0x1234 is none of the OKOK shapes: never offered.
   EXPECT_STREQ(okok(0x1234, "11223344556605001c4d138898aabbccddeeff").detail, "family not tried by the registry");
 }
+
+TEST(ChipseaOkok, XiaoguiC0FramesKeepTheirImpedance) {
+  // Real Xiaogui TZC4 and MaxxMee QJ-J advertisements (ble_monitor test_xiaogui_parser.py):
+  // company C0A3 (its high byte a frame counter), then weight, impedance, control, attributes.
+  auto tzc4 = okok(0xA3C0, "0276138b0002215f5a29e5e094");
+  ASSERT_TRUE(tzc4.ok()) << tzc4.detail;
+  EXPECT_DOUBLE_EQ(*tzc4.reading.weight_kg, 63.0);
+  EXPECT_DOUBLE_EQ(*tzc4.reading.impedance_ohm, 500.3);
+  EXPECT_TRUE(tzc4.reading.stabilized);
+  auto settling = okok(0x5DC0, "008c00000002205f5a29e5e094");
+  ASSERT_TRUE(settling.ok()) << settling.detail;
+  EXPECT_DOUBLE_EQ(*settling.reading.weight_kg, 14.0);
+  EXPECT_FALSE(settling.reading.stabilized);
+  EXPECT_FALSE(settling.reading.impedance_ohm);
+  auto qjj = okok(0x7DC0, "2c4700000a01255f5a29e5e094");
+  ASSERT_TRUE(qjj.ok()) << qjj.detail;
+  EXPECT_DOUBLE_EQ(*qjj.reading.weight_kg, 113.35);
+  EXPECT_FALSE(qjj.reading.impedance_ohm);
+}
