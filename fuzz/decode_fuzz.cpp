@@ -17,14 +17,14 @@
 #include <string>
 
 #include "devices/bluetooth_sig_scale/protocol.hpp"
-#include "devices/excelvan.hpp"
+#include "devices/excelvan_cf36x/protocol.hpp"
 #include "devices/icomon/protocol.hpp"
-#include "devices/medisana.hpp"
-#include "devices/one_byone.hpp"
+#include "devices/medisana_bs44x/protocol.hpp"
+#include "devices/one_byone/protocol.hpp"
 #include "devices/picooc_mini/protocol.hpp"
-#include "devices/qn.hpp"
+#include "devices/qn_scale/protocol.hpp"
 #include "devices/registry.hpp"
-#include "devices/yunmai.hpp"
+#include "devices/yunmai/protocol.hpp"
 
 using namespace declouder;
 

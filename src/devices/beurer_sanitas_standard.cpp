@@ -48,6 +48,11 @@ extern const DeviceDescriptor kBeurerSanitasStandard = {
         .summary = "as the standard scale: consent for the person's user slot, then the weighing",
         .build = sig_scale::conversation,
     },
+    .simulator = DeviceSimulator{
+        .name = "beurer-bf600",
+        .summary = "Beurer BF600 (standard profiles): the standard scale's consent and weighing, as a Beurer",
+        .create = sig_scale::beurer_simulator,
+    },
 };
 
 }  // namespace declouder

@@ -61,7 +61,7 @@ TEST(Descriptors, EveryConversationGetsAReadingFromItsDevicesSimulator) {
     for (const EmittedReading& e : r.readings) expect_reported(*d, e.reading);
     ++tried;
   }
-  EXPECT_GE(tried, 5);
+  EXPECT_GE(tried, 11);
 }
 
 TEST(Descriptors, EveryBroadcastingSimulatorIsHeardAsItsDevice) {
@@ -101,8 +101,8 @@ TEST(Descriptors, AGattDeviceEitherConversesOrIsListedAsDecodeOnly) {
   std::set<std::string> decode_only;
   for (const DeviceDescriptor* d : builtin_registry().devices())
     if (d->link == LinkMode::gatt && !d->converses()) decode_only.insert(d->id);
-  EXPECT_EQ(decode_only, (std::set<std::string>{"mgb", "qn-scale", "yunmai", "1byone", "excelvan-cf36x",
-                                                "medisana-bs44x", "xiaomi-mi-band-1"}));
+  // The Mi Band is talked to by `declouder miband` (a tap to pair), not by `read` and `run`.
+  EXPECT_EQ(decode_only, (std::set<std::string>{"xiaomi-mi-band-1"}));
 }
 
 TEST(Descriptors, TheNamesADeviceListsAreOnesItClaims) {

@@ -2,7 +2,7 @@
 // no public capture, so the frame is built from the layout):
 //   CF 00 00 00 | 02D5 72.5 kg | 00EB 23.5 % | 1E 3.0 kg | 017E 38.2 % | 08 | 0226 55.0 % | 0690 1680 kcal
 #include "device_test_util.hpp"
-#include "devices/excelvan.hpp"
+#include "devices/excelvan_cf36x/protocol.hpp"
 
 using namespace declouder;
 using namespace declouder::test;

@@ -3,7 +3,7 @@
 // 2024-03-17T19:59:33Z counted from 2010-01-01. Byte 0 is the frames' fixed marker
 // (0x1D weight, 0x6F body), as keptenkurk/BS440 checks it.
 #include "device_test_util.hpp"
-#include "devices/medisana.hpp"
+#include "devices/medisana_bs44x/protocol.hpp"
 
 using namespace declouder;
 using namespace declouder::test;

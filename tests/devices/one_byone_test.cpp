@@ -1,7 +1,7 @@
 // 1byone / Eufy C1-P1-A1 CF frames: session logs of a real 1byone Health Scale
 // (openScale OneByoneHandlerTest), and the request builders.
 #include "device_test_util.hpp"
-#include "devices/one_byone.hpp"
+#include "devices/one_byone/protocol.hpp"
 
 using namespace declouder;
 using namespace declouder::test;

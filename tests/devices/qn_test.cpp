@@ -3,7 +3,7 @@
 // the QN broadcast adverts (real FITINDEX FT-26R-W captures, openScale
 // QNHandlerBroadcastFT26RTest).
 #include "device_test_util.hpp"
-#include "devices/qn.hpp"
+#include "devices/qn_scale/protocol.hpp"
 
 using namespace declouder;
 using namespace declouder::test;

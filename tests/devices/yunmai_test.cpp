@@ -2,7 +2,7 @@
 // so the frames are built from the documented layout (research §2.5):
 //   0D 1D 12 02 00 | 65F74BA5 (time) | 00000007 (uid) | 1C4F (72.47 kg) | 01F4 (500) | xor
 #include "device_test_util.hpp"
-#include "devices/yunmai.hpp"
+#include "devices/yunmai/protocol.hpp"
 
 using namespace declouder;
 using namespace declouder::test;

@@ -86,5 +86,6 @@ DecodeOutcome decode_gatt(const GattValue& v);
 // The rest of the device, which descriptor.cpp puts together.
 Conversation conversation(const ConversationContext& context);          // conversation.cpp
 std::unique_ptr<SimulatedDevice> simulator(const SimOptions& options);  // simulator.cpp
+std::unique_ptr<SimulatedDevice> beurer_simulator(const SimOptions& options);  // simulator.cpp: as a Beurer BF600
 
 }  // namespace declouder::sig_scale

@@ -13,6 +13,8 @@
 //          20 01 01 <index>; 02 <index> <consent u16 LE> -> 20 02 01 (success) or 20 02 05
 //          (not authorised). User 1 exists with consent code 0000.
 // After a successful consent, with 0x2A9D subscribed, the person steps on: 0x2A9D then 0x2A9C.
+// beurer_simulator() is the same scale as a Beurer BF600 ("BF600"): the Beurer/Sanitas models
+// of the standard family speak exactly these profiles (their vendor extras are not played).
 #include <cmath>
 #include <map>
 
@@ -28,14 +30,21 @@ const Uuid kComposition = Uuid::from16(0x2A9C);
 const Uuid kControlPoint = Uuid::from16(0x2A9F);
 constexpr std::uint8_t kBatteryPercent = 87;
 
+// Who the scale is: its simulator name, advertised name and default address.
+struct Identity {
+  std::string_view kind, name, address;
+};
+constexpr Identity kStandard{"sig-scale", "SIG-Scale", "00:09:1F:5A:00:05"};
+constexpr Identity kBeurerBf600{"beurer-bf600", "BF600", "D8:0B:CB:5A:16:07"};
+
 class StandardScaleSimulator : public SimulatedDevice {
  public:
-  explicit StandardScaleSimulator(const SimOptions& o) : SimulatedDevice(o) { consents_[1] = 0; }
-  std::string_view kind() const override { return "sig-scale"; }
-  MacAddress address() const override { return options_.address.value_or(*MacAddress::parse("00:09:1F:5A:00:05")); }
+  StandardScaleSimulator(const SimOptions& o, Identity who) : SimulatedDevice(o), who_(who) { consents_[1] = 0; }
+  std::string_view kind() const override { return who_.kind; }
+  MacAddress address() const override { return options_.address.value_or(*MacAddress::parse(who_.address)); }
   AdvertData advert() const override {
     AdvertData a;
-    a.name = options_.name.empty() ? "SIG-Scale" : options_.name;
+    a.name = options_.name.empty() ? std::string(who_.name) : options_.name;
     a.service_uuids = {Uuid::from16(0x181D), Uuid::from16(0x181B), Uuid::from16(0x181C)};
     return a;
   }
@@ -92,6 +101,7 @@ class StandardScaleSimulator : public SimulatedDevice {
     put_u16le(b, weight);
     host().after(std::chrono::milliseconds(50), [this, b] { host().notify(kComposition, b); });
   }
+  Identity who_;
   std::map<std::uint8_t, std::uint16_t> consents_;
   std::uint8_t consented_ = 0;
 };
@@ -100,7 +110,12 @@ class StandardScaleSimulator : public SimulatedDevice {
 
 // The factory the descriptor uses (descriptor.cpp).
 namespace sig_scale {
-std::unique_ptr<SimulatedDevice> simulator(const SimOptions& o) { return std::make_unique<StandardScaleSimulator>(o); }
+std::unique_ptr<SimulatedDevice> simulator(const SimOptions& o) {
+  return std::make_unique<StandardScaleSimulator>(o, kStandard);
+}
+std::unique_ptr<SimulatedDevice> beurer_simulator(const SimOptions& o) {
+  return std::make_unique<StandardScaleSimulator>(o, kBeurerBf600);
+}
 }  // namespace sig_scale
 
 }  // namespace declouder

@@ -6,7 +6,7 @@
 // kLiveCharacteristic (0xFFB2) and indications on kResultCharacteristic (0xFFB3);
 // the Crenot Gofit S2 needs no write at all. Hand every value to decode_frame().
 // Offline-history entries (type A4) must be acknowledged with build_ack(), or the
-// scale re-sends them on every connection. Byte layouts: icomon.cpp, mgb.cpp.
+// scale re-sends them on every connection. Byte layouts: icomon/protocol.cpp, mgb/descriptor.cpp.
 #pragma once
 
 
@@ -40,7 +40,7 @@ Bytes build_ack(std::uint8_t seq, std::uint8_t acked_seq);
 DecodeOutcome decode_frame(ByteView frame);
 
 // Legacy MGB 8-byte stream: AC 02 b2 b3 b4 b5 <flag> <checksum>; weights are tenths of
-// `unit`, the display unit the app set (mgb.cpp).
+// `unit`, the display unit the app set (mgb/descriptor.cpp).
 DecodeOutcome decode_mgb_stream(ByteView frame, WeightUnit unit = WeightUnit::kg);
 // An app command to 0xFFB1: AC 02 b2 b3 b4 b5 CC <checksum>.
 Bytes build_mgb_command(std::uint8_t b2, std::uint8_t b3, std::uint8_t b4, std::uint8_t b5);

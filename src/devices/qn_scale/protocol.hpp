@@ -1,11 +1,11 @@
 // QN / Yolanda scales (Renpho "QN-Scale", FITINDEX ES-26M, Sencor, SEB, GE Fit
-// Plus): weight and two resistances over GATT. Byte layouts: qn.cpp.
+// Plus): weight and two resistances over GATT. Byte layouts: descriptor.cpp.
 //
-// For the BLE conversation: subscribe to the notify characteristic (0xFFE1 on
-// service 0xFFE0, or 0xFFF1 on 0xFFF0) and WAIT for the 0x12 scale-info frame;
-// parse it with parse_scale_info(), then write build_config(info.protocol_type,
+// The conversation (conversation.cpp) subscribes to the notify characteristic (0xFFE1 on
+// service 0xFFE0, or 0xFFF1 on 0xFFF0) and WAITS for the 0x12 scale-info frame;
+// parses it with parse_scale_info(), then writes build_config(info.protocol_type,
 // unit) and build_time(now) (type 1: config to 0xFFE3, time to 0xFFE4; type 2:
-// both to 0xFFF2). Decode each 0x10 frame with decode_live(frame, info).
+// both to 0xFFF2), and decodes each 0x10 frame with decode_live(frame, info).
 #pragma once
 
 #include <cstdint>
@@ -13,6 +13,7 @@
 
 #include "core/bytes.hpp"
 #include "core/reading.hpp"
+#include "devices/parts.hpp"
 
 namespace declouder::qn {
 
@@ -51,5 +52,9 @@ Bytes build_config(std::uint8_t protocol_type, WeightUnit unit);
 Bytes build_time(std::int64_t unix_seconds);
 // Acknowledges a stable 0x10 frame (GE Fit Plus, protocol 0xFF): 1F 05 <protocol> 10 <sum>
 Bytes build_weight_ack(std::uint8_t protocol_type);
+
+// The rest of the device, which descriptor.cpp puts together.
+Conversation conversation(const ConversationContext& context);          // conversation.cpp
+std::unique_ptr<SimulatedDevice> simulator(const SimOptions& options);  // simulator.cpp
 
 }  // namespace declouder::qn

@@ -41,7 +41,7 @@
 //
 // Sources: openScale QNHandler.kt and QNHandlerProtocolTest (vendor SDK and a
 // real capture); ble-scale-sync qn-scale.ts and its tests (captures of Renpho units).
-#include "devices/qn.hpp"
+#include "devices/qn_scale/protocol.hpp"
 
 #include "devices/decode_util.hpp"
 #include "devices/descriptor.hpp"
@@ -195,6 +195,16 @@ extern const DeviceDescriptor kQnScale = {
     .gatt_characteristics = {qn::kNotifyType1, qn::kNotifyType2},
     .claims = claims,
     .decode_gatt = decode_gatt,
+    .conversation = DeviceConversation{
+        .summary = "waits for the 0x12 scale info, sends the unit and the clock (13, 02, 20), 0x10 frames until "
+                   "stable, acknowledged (1F)",
+        .build = qn::conversation,
+    },
+    .simulator = DeviceSimulator{
+        .name = "qn-scale",
+        .summary = "Renpho QN-Scale (FFF0): scale info, ready, then 0x10 weight frames with two resistances",
+        .create = qn::simulator,
+    },
 };
 
 }  // namespace declouder

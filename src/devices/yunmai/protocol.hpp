@@ -1,5 +1,5 @@
 // Yunmai scales (SE, Mini, Signal): weight, resistance and (newer firmware) the
-// scale's own body fat % over GATT. Byte layouts: yunmai.cpp.
+// scale's own body fat % over GATT. Byte layouts: descriptor.cpp.
 //
 // For the BLE conversation: enable notifications on kNotifyCharacteristic
 // (0xFFE4 on service 0xFFE0); write build_set_user(), build_set_time(now) and
@@ -11,6 +11,7 @@
 
 #include "core/bytes.hpp"
 #include "core/reading.hpp"
+#include "devices/parts.hpp"
 
 namespace declouder::yunmai {
 
@@ -39,5 +40,9 @@ std::uint8_t checksum(ByteView frame);
 
 // A frame from the scale: type 02 (final) -> reading; type 01 (measuring) -> not stabilized.
 DecodeOutcome decode_frame(ByteView frame);
+
+// The rest of the device, which descriptor.cpp puts together.
+Conversation conversation(const ConversationContext& context);          // conversation.cpp
+std::unique_ptr<SimulatedDevice> simulator(const SimOptions& options);  // simulator.cpp
 
 }  // namespace declouder::yunmai

@@ -1,5 +1,5 @@
 // Medisana BS430/BS440/BS444 (Transtek): weight frame + body frame over GATT.
-// Byte layouts: medisana_bs44x.cpp.
+// Byte layouts: descriptor.cpp.
 //
 // For the BLE conversation: enable indications on kWeightCharacteristic (0x8A21),
 // kBodyCharacteristic (0x8A22) and 0x8A82 (service 0x78B2); write
@@ -13,6 +13,7 @@
 
 #include "core/bytes.hpp"
 #include "core/reading.hpp"
+#include "devices/parts.hpp"
 
 namespace declouder::medisana {
 
@@ -34,5 +35,9 @@ Bytes build_time_command(std::int64_t unix_seconds, Epoch epoch);
 
 DecodeOutcome decode_weight(ByteView frame);
 DecodeOutcome decode_body(ByteView frame);
+
+// The rest of the device, which descriptor.cpp puts together.
+Conversation conversation(const ConversationContext& context);          // conversation.cpp
+std::unique_ptr<SimulatedDevice> simulator(const SimOptions& options);  // simulator.cpp
 
 }  // namespace declouder::medisana

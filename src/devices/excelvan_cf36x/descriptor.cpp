@@ -15,7 +15,7 @@
 // Sources: openScale ExcelvanCF36xHandler.kt.
 #include "devices/decode_util.hpp"
 #include "devices/descriptor.hpp"
-#include "devices/excelvan.hpp"
+#include "devices/excelvan_cf36x/protocol.hpp"
 
 namespace declouder {
 
@@ -73,6 +73,16 @@ extern const DeviceDescriptor kExcelvanCf36x = {
     .gatt_characteristics = {excelvan::kNotifyCharacteristic},
     .claims = claims,
     .decode_gatt = decode_gatt,
+    .conversation = DeviceConversation{
+        .summary = "the person (sex, height, age, unit) on FFF1, one CF result with the scale's body composition on FFF4",
+        .build = excelvan::conversation,
+        .needs_person = true,
+    },
+    .simulator = DeviceSimulator{
+        .name = "excelvan-cf36x",
+        .summary = "Excelvan CF369BLE (Electronic Scale): one result with body composition for the person sent",
+        .create = excelvan::simulator,
+    },
 };
 
 }  // namespace declouder

@@ -25,7 +25,7 @@
 // Sources: openScale OneByoneHandler.kt and its test.
 // (Summaries of it say "byte 9 == 1 means no impedance"; its test frames show
 // byte 8 = 01 with and without impedance, so an impedance of 0 is what we use.)
-#include "devices/one_byone.hpp"
+#include "devices/one_byone/protocol.hpp"
 
 #include "devices/decode_util.hpp"
 #include "devices/descriptor.hpp"
@@ -98,6 +98,16 @@ extern const DeviceDescriptor kOneByone = {
     .gatt_characteristics = {one_byone::kNotifyCharacteristic},
     .claims = claims,
     .decode_gatt = decode_gatt,
+    .conversation = DeviceConversation{
+        .summary = "the unit and the clock on FFF1, the stored weighings (F2 00, cleared with F2 01), then live CF "
+                   "frames on FFF4 until locked",
+        .build = one_byone::conversation,
+    },
+    .simulator = DeviceSimulator{
+        .name = "1byone",
+        .summary = "1byone Health Scale (FFF0): one stored weighing from the day before, then live CF frames",
+        .create = one_byone::simulator,
+    },
 };
 
 }  // namespace declouder

@@ -1,5 +1,5 @@
 // 1byone "Health Scale" and Eufy C1/P1/A1 (T9146, T9147, T9120): weight and
-// impedance over GATT. Byte layouts: one_byone.cpp.
+// impedance over GATT. Byte layouts: descriptor.cpp.
 //
 // For the BLE conversation: enable notifications on kNotifyCharacteristic
 // (0xFFF4, service 0xFFF0); write build_mode(unit), build_clock(now) and, for
@@ -12,6 +12,7 @@
 
 #include "core/bytes.hpp"
 #include "core/reading.hpp"
+#include "devices/parts.hpp"
 #include "core/time.hpp"
 
 namespace declouder::one_byone {
@@ -29,5 +30,9 @@ Bytes build_history_clear();    // F2 01
 
 // CF frames: live (11 bytes, XOR checksum; or two coalesced in 20) and history (18+).
 DecodeOutcome decode_frame(ByteView frame);
+
+// The rest of the device, which descriptor.cpp puts together.
+Conversation conversation(const ConversationContext& context);          // conversation.cpp
+std::unique_ptr<SimulatedDevice> simulator(const SimOptions& options);  // simulator.cpp
 
 }  // namespace declouder::one_byone

@@ -21,7 +21,7 @@
 // so it is not checked.
 //
 // Sources: openScale YunmaiHandler.kt.
-#include "devices/yunmai.hpp"
+#include "devices/yunmai/protocol.hpp"
 
 #include "devices/decode_util.hpp"
 #include "devices/descriptor.hpp"
@@ -113,6 +113,16 @@ extern const DeviceDescriptor kYunmai = {
     .gatt_characteristics = {yunmai::kNotifyCharacteristic},
     .claims = claims,
     .decode_gatt = decode_gatt,
+    .conversation = DeviceConversation{
+        .summary = "sets the user (height, age, sex, unit) and the clock on FFE9, starts, the final 0D frame on FFE4",
+        .build = yunmai::conversation,
+        .needs_person = true,
+    },
+    .simulator = DeviceSimulator{
+        .name = "yunmai",
+        .summary = "Yunmai Mini (YUNMAI-ISM2-W): weighs for the user set on FFE9, final frame on FFE4",
+        .create = yunmai::simulator,
+    },
 };
 
 }  // namespace declouder

@@ -81,8 +81,12 @@ DecodeOutcome decode_mgb_stream(ByteView b, WeightUnit unit) {
 
 }  // namespace icomon
 
-namespace {
+namespace mgb {
+Conversation conversation(const ConversationContext& context);          // conversation.cpp
+std::unique_ptr<SimulatedDevice> simulator(const SimOptions& options);  // simulator.cpp
+}  // namespace mgb
 
+namespace {
 
 bool claims(const Advertisement& adv) {
   using decode_util::starts_with_ci;
@@ -110,6 +114,17 @@ extern const DeviceDescriptor kMgb = {
     .gatt_characteristics = {icomon::kLiveCharacteristic},
     .claims = claims,
     .decode_gatt = decode_gatt,
+    .conversation = DeviceConversation{
+        .summary = "the person, the clock and the unit on FFB1 (AC 02 … CC), then CE/CA weight and CB impedance "
+                   "frames on FFB2",
+        .build = mgb::conversation,
+        .needs_person = true,
+    },
+    .simulator = DeviceSimulator{
+        .name = "mgb",
+        .summary = "Lefu SWAN scale (FFB0, legacy MGB): weight in tenths after the app's FE 06, then the impedance",
+        .create = mgb::simulator,
+    },
 };
 
 }  // namespace declouder

@@ -1,5 +1,5 @@
 // Excelvan CF366/CF369BLE ("Electronic Scale"): the scale computes everything
-// from the user profile the app sends. Byte layouts: excelvan_cf36x.cpp.
+// from the user profile the app sends. Byte layouts: descriptor.cpp.
 //
 // For the BLE conversation: enable notifications on kNotifyCharacteristic
 // (0xFFF4, service 0xFFF0), write build_user_config() to kWriteCharacteristic
@@ -10,6 +10,7 @@
 
 #include "core/bytes.hpp"
 #include "core/reading.hpp"
+#include "devices/parts.hpp"
 
 namespace declouder::excelvan {
 
@@ -31,5 +32,9 @@ Bytes build_user_config(const UserConfig& user);
 // The 16/17-byte CF result frame. The weight is in the configured unit;
 // `configured` says which (kg unless the conversation chose another).
 DecodeOutcome decode_result(ByteView frame, WeightUnit configured = WeightUnit::kg);
+
+// The rest of the device, which descriptor.cpp puts together.
+Conversation conversation(const ConversationContext& context);          // conversation.cpp
+std::unique_ptr<SimulatedDevice> simulator(const SimOptions& options);  // simulator.cpp
 
 }  // namespace declouder::excelvan

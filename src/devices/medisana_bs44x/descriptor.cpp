@@ -30,7 +30,7 @@
 // BS444" and keptenkurk/BS440 (Raspberry Pi).
 #include "devices/decode_util.hpp"
 #include "devices/descriptor.hpp"
-#include "devices/medisana.hpp"
+#include "devices/medisana_bs44x/protocol.hpp"
 
 namespace declouder {
 
@@ -128,6 +128,15 @@ extern const DeviceDescriptor kMedisanaBs44x = {
     .gatt_characteristics = {medisana::kWeightCharacteristic, medisana::kBodyCharacteristic},
     .claims = claims,
     .decode_gatt = decode_gatt,
+    .conversation = DeviceConversation{
+        .summary = "the time on 0x8A81, then each measurement as a weight (0x8A21) and a body (0x8A22) frame",
+        .build = medisana::conversation,
+    },
+    .simulator = DeviceSimulator{
+        .name = "medisana-bs444",
+        .summary = "Medisana BS444 (0202B6…, 0x78B2): its measurement for user 1 once given the time",
+        .create = medisana::simulator,
+    },
 };
 
 }  // namespace declouder
