@@ -18,7 +18,7 @@ struct PersonProfile {
   int age = 30;
   bool male = true;
   WeightUnit unit = WeightUnit::kg;
-  int slot = 1;        // the scale's user number
+  int slot = 1;        // the scale's user number: the person's scale_user, else the context's slot
   bool known = false;  // from a configured person, not the defaults
 };
 
@@ -27,6 +27,9 @@ inline PersonProfile person_profile(const ConversationContext& c) {
   p.slot = std::clamp(c.user.slot, 1, 255);
   if (!c.person) return p;
   p.known = true;
+  // The person's own number on scales with users; the context's slot is the standard scale's
+  // consent slot (`standard_scale_user`), which may be another.
+  if (c.person->scale_user) p.slot = std::clamp(*c.person->scale_user, 1, 255);
   if (c.person->height_cm > 0) p.height_cm = std::clamp(static_cast<int>(c.person->height_cm + 0.5), 50, 250);
   const int age = age_on(c.person->birth_date, c.unix_now * 1000000);
   if (age > 0) p.age = std::clamp(age, 5, 99);

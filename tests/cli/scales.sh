@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# The GATT scales that used to only decode (QN/Renpho, Yunmai, 1byone, Excelvan, Medisana, the
+# legacy MGB/Lefu), and the Beurer standard family, weigh through `declouder read` and
+# `declouder run` as a user would: against `declouder simulate` playing org.bluez on a private
+# system bus, then with the in-process simulators. Every weighing is stored once, with the
+# person's data written to the scales that need it (config file: one person, in pounds).
+source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/bus.sh"
+source "$(dirname "$0")/lib/broker.sh"
+trap 'bus_cleanup; cleanup_processes' EXIT
+
+QN=FF:04:00:5A:16:01
+YUNMAI=D8:E7:2B:5A:16:02
+ONEBYONE=C0:26:DA:5A:16:03
+EXCELVAN=C4:BE:84:5A:16:04
+MEDISANA=00:1C:05:5A:16:05
+MGB=03:B3:EC:5A:16:06
+BEURER=D8:0B:CB:5A:16:07
+
+cat >"$WORKDIR/home.toml" <<'EOF'
+[[person]]
+name = "sam"
+sex = "female"
+birth_date = 1988-04-02
+height_cm = 168
+unit = "lb"
+scale_user = 2
+EOF
+
+# --- Every one of them is a GATT device that `read` and `run` talk to, with a simulator.
+"$DECLOUDER" devices --json >"$WORKDIR/devices.json" || fail "devices --json failed"
+python3 - "$WORKDIR/devices.json" <<'EOF' || fail "a GATT scale without a conversation or a simulator"
+import json, sys
+doc = json.load(open(sys.argv[1]))
+devices = doc if isinstance(doc, list) else doc["devices"]
+want = {"qn-scale", "yunmai", "1byone", "excelvan-cf36x", "medisana-bs44x", "mgb", "beurer-sanitas-standard"}
+seen = {d["id"]: d for d in devices if d["id"] in want}
+assert set(seen) == want, set(want) - set(seen)
+for d in seen.values():
+    assert d["link"] == "gatt" and d["converses"] is True and d["simulator"], d
+EOF
+
+# --- `read` over BlueZ, one scale at a time.
+start_bus
+start_sim qn-scale yunmai 1byone excelvan-cf36x medisana-bs444 mgb beurer-bf600 --weight 81.1 --impedance 538
+read_one() {  # ADDRESS -> the JSON lines of `read --json`
+  "$DECLOUDER" read --address "$1" --config "$WORKDIR/home.toml" --json 2>"$WORKDIR/read.err" ||
+    fail "read $1: $(cat "$WORKDIR/read.err")"
+}
+out=$(read_one $QN)
+expect_json "$out" '.model' '"qn-scale"'
+expect_json "$out" '.weight_kg' '81.1'
+expect_json "$out" '.stabilized' 'true'
+grep -q 'step on the scale' "$WORKDIR/read.err" || fail "qn: the person was not told to step on"
+
+out=$(read_one $YUNMAI)
+expect_json "$out" '.model' '"yunmai"'
+expect_json "$out" '.weight_kg' '81.1'
+expect_json "$out" '.impedance_ohm' '538'
+expect_json "$out" '.user_slot' '2'  # the scale weighed the user the conversation set: sam's slot
+
+all=$(read_one $ONEBYONE)
+[ "$(printf '%s\n' "$all" | wc -l)" -eq 2 ] || fail "1byone: expected the stored weighing and the live one: $all"
+expect_json "$(printf '%s\n' "$all" | head -1)" '.weight_kg' '80.5'
+expect_json "$(printf '%s\n' "$all" | sed -n 2p)" '.weight_kg' '81.1'
+expect_json "$(printf '%s\n' "$all" | sed -n 2p)" '.impedance_ohm' '538'
+# The stored weighing was cleared on the scale: a second read has only the live one.
+[ "$(read_one $ONEBYONE | wc -l)" -eq 1 ] || fail "1byone: the scale's history was not cleared"
+
+out=$(read_one $EXCELVAN)
+expect_json "$out" '.model' '"excelvan-cf36x"'
+expect_json "$out" '.unit' '"lb"'  # the scale was told sam's unit and answered in it
+python3 -c 'import json,sys; d=json.loads(sys.argv[1]); sys.exit(0 if abs(d["weight_kg"]-81.1) < 0.05 else 1)' "$out" ||
+  fail "excelvan: $out"
+
+out=$(read_one $MEDISANA)
+expect_json "$out" '.model' '"medisana-bs44x"'
+expect_json "$out" '.weight_kg' '81.1'
+expect_json "$out" '.user_slot' '1'
+
+out=$(read_one $MGB)
+expect_json "$out" '.model' '"mgb"'
+expect_json "$out" '.unit' '"lb"'
+expect_json "$out" '.impedance_ohm' '538'
+
+# (the standard scale gives its weighings to a consented user slot: the simulator has user 1)
+all=$("$DECLOUDER" read --address $BEURER --user-index 1 --json 2>"$WORKDIR/read.err") ||
+  fail "read $BEURER: $(cat "$WORKDIR/read.err")"
+out=$(printf '%s\n' "$all" | head -1)
+expect_json "$out" '.model' '"beurer-sanitas-standard"'
+expect_json "$out" '.weight_kg' '81.1'
+
+# --- `run` over BlueZ talks to all of them by itself, each weighing stored once.
+"$DECLOUDER" run --adapter hci0 --config "$WORKDIR/home.toml" --database "$WORKDIR/bluez.db" \
+  --jsonl "$WORKDIR/bluez.jsonl" --gateway-id hall >/dev/null 2>"$WORKDIR/bluez.err" &
+RUN=$!
+TEST_PIDS+=($RUN)
+for dev in $QN $YUNMAI $ONEBYONE $EXCELVAN $MEDISANA $MGB $BEURER; do
+  wait_until 90 grep -q "\"address\":\"$dev\".*\"weight_kg\"" "$WORKDIR/bluez.jsonl" ||
+    fail "run did not weigh $dev: $(grep -i "$dev" "$WORKDIR/bluez.err" | tail -5)"
+done
+sleep 3  # they keep advertising: each weighing is asked for once
+for dev in $QN $YUNMAI $EXCELVAN $MEDISANA $MGB; do
+  [ "$(grep -c "\"address\":\"$dev\".*\"weight_kg\"" "$WORKDIR/bluez.jsonl")" = 1 ] ||
+    fail "$dev was weighed more than once: $(grep "$dev" "$WORKDIR/bluez.jsonl")"
+done
+kill -TERM $RUN
+wait_exit $RUN 30 || fail "run did not stop cleanly: $(tail -3 "$WORKDIR/bluez.err")"
+"$DECLOUDER" history --database "$WORKDIR/bluez.db" --config "$WORKDIR/home.toml" --json >"$WORKDIR/history.json" ||
+  fail "history failed"
+# (one each: the 1byone's stored weighing was already read, and cleared, by `read` above)
+[ "$(wc -l <"$WORKDIR/history.json")" -eq 7 ] || fail "not every weighing was stored once: $(cat "$WORKDIR/history.json")"
+# The Yunmai weighed the user its conversation set, sam's slot 2: the weighing is hers.
+[ "$(json_line_where "$WORKDIR/history.json" address "\"$YUNMAI\"" | python3 -c 'import json,sys; print(json.load(sys.stdin)["person"])')" = sam ] ||
+  fail "the Yunmai weighing is not sam's: $(cat "$WORKDIR/history.json")"
+bus_cleanup
+
+# --- The in-process simulators hold the same conversations (`run --simulate`).
+weighed() {  # FILE KG: FILE holds a measurement of KG (within 0.05: some scales weigh in pounds)
+  python3 -c '
+import json, sys
+try:
+    lines = [l for l in open(sys.argv[1]).read().splitlines() if l.strip()]
+except FileNotFoundError:
+    sys.exit(1)
+sys.exit(0 if any(abs((json.loads(l).get("weight_kg") or 0) - float(sys.argv[2])) < 0.05 for l in lines) else 1)
+' "$1" "$2"
+}
+SIMS=(qn-scale yunmai 1byone excelvan-cf36x medisana-bs444 mgb beurer-bf600)
+declare -A GATEWAY
+for sim in "${SIMS[@]}"; do  # side by side: each gateway has its own simulator and database
+  "$DECLOUDER" run --simulate "$sim:weight=64.3,impedance=501" --config "$WORKDIR/home.toml" \
+    --database "$WORKDIR/$sim.db" --jsonl "$WORKDIR/$sim.jsonl" >/dev/null 2>"$WORKDIR/$sim.err" &
+  GATEWAY[$sim]=$!
+  TEST_PIDS+=($!)
+done
+for sim in "${SIMS[@]}"; do
+  wait_until 30 weighed "$WORKDIR/$sim.jsonl" 64.3 || fail "run --simulate $sim: $(cat "$WORKDIR/$sim.err" "$WORKDIR/$sim.jsonl")"
+done
+for sim in "${SIMS[@]}"; do
+  kill -TERM "${GATEWAY[$sim]}"
+  wait_exit "${GATEWAY[$sim]}" 15 || fail "run --simulate $sim did not stop"
+done
+pass
