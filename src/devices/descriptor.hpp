@@ -53,9 +53,8 @@ struct ConversationContext {
 struct DeviceConversation {
   std::string summary;  // for `declouder read --help` and logs
   std::function<Conversation(const ConversationContext&)> build;
-  // `declouder run` starts it by itself each time the device wakes. False for downloads a
-  // person asks for with `declouder read` (the Mi scale's history: its live weighings
-  // already arrive in its advertisements).
+  // `declouder run` starts it by itself each time the device wakes. False for conversations
+  // only a person asks for with `declouder read`.
   bool unattended = true;
   // The scale cannot weigh without the person's data (height, age, sex) written to it.
   bool needs_person = false;

@@ -1,4 +1,4 @@
-// Xiaomi Mi Smart Scale v1: heard in its advertisements; asked only for its stored history.
+// Xiaomi Mi Smart Scale v1: heard in its advertisements; asked for its stored history.
 #include "devices/descriptor.hpp"
 #include "devices/xiaomi_mi_scale/protocol.hpp"
 
@@ -14,10 +14,12 @@ extern const DeviceDescriptor kMiScale = {
     .service_data_uuids = {0x181D},
     .claims = mi_scale::claims,
     .decode_advert = mi_scale::decode_advert,
+    // `run` downloads the history each time the scale wakes: weighings made while no gateway
+    // heard it are kept; those its adverts already gave are the same weighing (same scale clock
+    // and weight) and are recognised as repeats.
     .conversation = DeviceConversation{
-        .summary = "download the weighings stored on the scale (history characteristic 2A2F)",
+        .summary = "download the weighings stored on the scale (history characteristic 2A2F), new ones acknowledged",
         .build = mi_scale::conversation,
-        .unattended = false,  // its live weighings already arrive in its advertisements
     },
     .simulator = DeviceSimulator{
         .name = "mi-scale",
