@@ -7,14 +7,13 @@
 //   measurement one 16-byte result in that unit:
 //   CF <user> 00 00 <weight u16 BE x10> <fat u16 BE x10 %> <bone x10 kg> <muscle u16 BE x10 %>
 //   <visceral fat> <water u16 BE x10 %> <BMR u16 BE kcal>
-// The real scale's body-composition formulas are not public; this one fills the fields from a
-// plain bioimpedance estimate (fat from the impedance index height²/Z, water 73 % of the
-// lean mass, Mifflin-St Jeor BMR) so that they move with weight and impedance. Without the
-// person first it does not weigh.
+// The real scale's body-composition formulas are not public: the fields come from
+// simulated_body.hpp's plain estimate for the person sent. Without the person it does not weigh.
 #include <algorithm>
 #include <cmath>
 
 #include "devices/excelvan_cf36x/protocol.hpp"
+#include "devices/simulated_body.hpp"
 #include "link/simulated_device.hpp"
 
 namespace declouder {
@@ -53,19 +52,17 @@ class ExcelvanSimulator : public SimulatedDevice {
 
  private:
   Bytes result(const Profile& p) const {
-    const double kg = options_.weight_kg, z = std::max(options_.impedance_ohm, 100.0), h = p.height_cm;
-    const double lean = std::clamp(0.59 * h * h / z + 0.18 * kg + (p.male ? 4.0 : 0.0), 0.3 * kg, 0.95 * kg);
-    const double fat = (kg - lean) / kg * 100;
-    const double bmr = 10 * kg + 6.25 * h - 5 * p.age + (p.male ? 5 : -161);
+    const double kg = options_.weight_kg;
+    const SimulatedBody body = simulated_body(kg, options_.impedance_ohm, p.height_cm, p.age, p.male);
     const double in_unit = p.unit == 2 ? kg / 0.45359237 : p.unit == 4 ? kg / 6.35029318 : kg;
     Bytes f{0xCF, p.user, 0x00, 0x00};
     put_u16be(f, static_cast<std::uint16_t>(std::lround(in_unit * 10)));
-    put_u16be(f, static_cast<std::uint16_t>(std::lround(fat * 10)));
-    put_u8(f, static_cast<std::uint8_t>(std::lround(lean * 0.05 * 10)));
-    put_u16be(f, static_cast<std::uint16_t>(std::lround(lean * 0.52 / kg * 1000)));
-    put_u8(f, static_cast<std::uint8_t>(std::clamp(fat / 3, 1.0, 30.0)));
-    put_u16be(f, static_cast<std::uint16_t>(std::lround(lean * 0.73 / kg * 1000)));
-    put_u16be(f, static_cast<std::uint16_t>(std::lround(bmr)));
+    put_u16be(f, static_cast<std::uint16_t>(std::lround(body.fat_percent * 10)));
+    put_u8(f, static_cast<std::uint8_t>(std::lround(body.bone_kg * 10)));
+    put_u16be(f, static_cast<std::uint16_t>(std::lround(body.muscle_percent * 10)));
+    put_u8(f, static_cast<std::uint8_t>(std::clamp(body.fat_percent / 3, 1.0, 30.0)));  // visceral fat index
+    put_u16be(f, static_cast<std::uint16_t>(std::lround(body.water_percent * 10)));
+    put_u16be(f, static_cast<std::uint16_t>(std::lround(body.bmr_kcal)));
     return f;
   }
 };

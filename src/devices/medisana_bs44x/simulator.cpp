@@ -10,13 +10,12 @@
 //   and the body frame of the same time and user
 //     6F <time u32 LE> <user> <kcal u16 LE> <fat> <water> <muscle> <bone>, each u16 LE with the
 //     value x10 in its low 12 bits and 0xF in the top nibble (the decoders mask it).
-// The scale's own formulas are not public: fat from a plain bioimpedance estimate (the
-// impedance index height²/Z for a 175 cm person), water 73 % of the lean mass, bone 5 % of it,
-// kcal by Mifflin-St Jeor; the values move with weight and impedance.
-#include <algorithm>
+// The scale's own formulas are not public: the body frame carries simulated_body.hpp's plain
+// estimate for a 175 cm, 30-year-old man (the user set up on the scale).
 #include <cmath>
 
 #include "devices/medisana_bs44x/protocol.hpp"
+#include "devices/simulated_body.hpp"
 #include "link/simulated_device.hpp"
 
 namespace declouder {
@@ -64,16 +63,15 @@ class MedisanaSimulator : public SimulatedDevice {
     return f;
   }
   Bytes body_frame(std::uint32_t time) const {
-    const double kg = options_.weight_kg, z = std::max(options_.impedance_ohm, 100.0), h = 175;
-    const double lean = std::clamp(0.59 * h * h / z + 0.18 * kg + 4.0, 0.3 * kg, 0.95 * kg);
+    const SimulatedBody body = simulated_body(options_.weight_kg, options_.impedance_ohm, 175, 30, true);
     Bytes f{medisana::kBodyFrameMarker};
     put_u32le(f, time);
     put_u8(f, kUser);
-    put_u16le(f, static_cast<std::uint16_t>(std::lround(10 * kg + 6.25 * h - 5 * 30 + 5)));
-    put_tenths(f, (kg - lean) / kg * 100);  // fat %
-    put_tenths(f, lean * 0.73 / kg * 100);   // water %
-    put_tenths(f, lean * 0.52 / kg * 100);   // muscle %
-    put_tenths(f, lean * 0.05);              // bone kg
+    put_u16le(f, static_cast<std::uint16_t>(std::lround(body.bmr_kcal)));
+    put_tenths(f, body.fat_percent);
+    put_tenths(f, body.water_percent);
+    put_tenths(f, body.muscle_percent);
+    put_tenths(f, body.bone_kg);
     return f;
   }
 };
