@@ -11,13 +11,12 @@ for id in xiaomi-mi-scale xiaomi-mi-scale-2 bluetooth-sig-scale beurer-sanitas-s
 done
 grep -q "recognised by: service data 0x181B" <<<"$text" || fail "devices does not say how the Mi scale 2 is recognised"
 grep -q "Crenot Gofit S2" <<<"$text" || fail "devices does not name the Crenot Gofit S2"
-# The scales declouder decodes but cannot talk to say so, next to their entry.
-for id in yunmai qn-scale mgb; do
-  awk -v id="$id" '$1 == id {on=1; next} /^$/ {on=0} on' <<<"$text" | grep -q "decode only" ||
-    fail "devices does not say that $id is decode only"
+# Every GATT scale says that declouder talks to it, next to its entry (none is decode only).
+for id in picooc-mini yunmai qn-scale mgb 1byone excelvan-cf36x medisana-bs44x; do
+  entry=$(awk -v id="$id" '$1 == id {on=1; next} /^$/ {on=0} on' <<<"$text")
+  grep -q "converses" <<<"$entry" || fail "devices does not say that declouder talks to $id"
+  grep -q "decode only" <<<"$entry" && fail "devices still calls $id decode only"
 done
-awk '$1 == "picooc-mini" {on=1; next} /^$/ {on=0} on' <<<"$text" | grep -q "converses" ||
-  fail "devices does not say that declouder talks to the Picooc Mini"
 
 json=$("$DECLOUDER" devices --json)
 python3 - "$json" <<'PY' || fail "devices --json is not the documented shape"
@@ -45,7 +44,11 @@ assert by_id["picooc-mini-lite"]["link"] == "advertisement"
 assert by_id["picooc-mini"]["converses"] and by_id["picooc-mini"]["simulator"] == "picooc-mini"
 assert by_id["icomon-ffb0"]["converses"] and by_id["icomon-ffb0"]["simulator"] == "crenot-gofit-s2"
 assert by_id["xiaomi-mi-scale-2"]["simulator"] == "mi-scale-2" and not by_id["xiaomi-mi-scale-2"]["converses"]
-assert not by_id["yunmai"]["converses"] and by_id["yunmai"]["simulator"] is None
+assert by_id["yunmai"]["converses"] and by_id["yunmai"]["simulator"] == "yunmai"
+# A GATT device is talked to by read and run, with a simulator, or by a command of its own.
+for f in fams:
+    if f["link"] == "gatt" and f["id"] != "xiaomi-mi-band-1":
+        assert f["converses"] and f["simulator"], f["id"]
 assert "weight_kg" in by_id["xiaomi-mi-scale-2"]["reports"] and "impedance_ohm" in by_id["xiaomi-mi-scale-2"]["reports"]
 assert by_id["bodymedia-armband"]["link"] == "serial"
 PY
