@@ -26,6 +26,9 @@ extern const DeviceDescriptor kChipseaOkok;
 extern const DeviceDescriptor kMiBand1;
 extern const DeviceDescriptor kHeartRate;
 extern const DeviceDescriptor kBodyBugg;
+extern const DeviceDescriptor kXiaomiS400;
+extern const DeviceDescriptor kXiaomiS200;
+extern const DeviceDescriptor kXiaomiS800;
 
 namespace {
 
@@ -48,6 +51,9 @@ const auto kBuiltin = std::to_array<const DeviceDescriptor*>({
     &kMiBand1,
     &kHeartRate,
     &kBodyBugg,
+    &kXiaomiS400,
+    &kXiaomiS200,
+    &kXiaomiS800,
 });
 
 // Candidate lists live on the stack: decoding allocates nothing.
