@@ -29,6 +29,11 @@ extern const DeviceDescriptor kBodyBugg;
 extern const DeviceDescriptor kXiaomiS400;
 extern const DeviceDescriptor kXiaomiS200;
 extern const DeviceDescriptor kXiaomiS800;
+extern const DeviceDescriptor kEufyC20;
+extern const DeviceDescriptor kEtekcityFit8s;
+extern const DeviceDescriptor kVitafitVt701;
+extern const DeviceDescriptor kRenphoEs26bb;
+extern const DeviceDescriptor kEtekcityEsf551;
 
 namespace {
 
@@ -54,6 +59,11 @@ const auto kBuiltin = std::to_array<const DeviceDescriptor*>({
     &kXiaomiS400,
     &kXiaomiS200,
     &kXiaomiS800,
+    &kEufyC20,
+    &kEtekcityFit8s,
+    &kVitafitVt701,
+    &kRenphoEs26bb,
+    &kEtekcityEsf551,
 });
 
 // Candidate lists live on the stack: decoding allocates nothing.
