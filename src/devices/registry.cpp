@@ -34,6 +34,8 @@ extern const DeviceDescriptor kEtekcityFit8s;
 extern const DeviceDescriptor kVitafitVt701;
 extern const DeviceDescriptor kRenphoEs26bb;
 extern const DeviceDescriptor kEtekcityEsf551;
+extern const DeviceDescriptor kInlife;
+extern const DeviceDescriptor kSenssun;
 
 namespace {
 
@@ -64,6 +66,8 @@ const auto kBuiltin = std::to_array<const DeviceDescriptor*>({
     &kVitafitVt701,
     &kRenphoEs26bb,
     &kEtekcityEsf551,
+    &kInlife,
+    &kSenssun,
 });
 
 // Candidate lists live on the stack: decoding allocates nothing.
