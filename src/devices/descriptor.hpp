@@ -87,6 +87,10 @@ struct DeviceDescriptor {
   std::function<bool(const Advertisement&)> claims;
   // For devices whose "company id" is really payload (Chipsea/OKOK). Checked after company_ids.
   std::function<bool(std::uint16_t company)> claims_company;
+  // For devices that share a dispatch key with others (Xiaomi's 0xFE95 MiBeacon: every product
+  // of theirs): a cheap look at the advert (the product id) before decode_advert is called.
+  // False: the advert is not offered to this device at all (no outcome is reported for it).
+  std::function<bool(const Advertisement&)> prefilter;
 
   // Pure decoders; empty when the device has no such frames.
   std::function<DecodeOutcome(const Advertisement&)> decode_advert;

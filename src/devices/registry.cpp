@@ -33,6 +33,7 @@ extern const DeviceDescriptor kEufyC20;
 extern const DeviceDescriptor kEtekcityFit8s;
 extern const DeviceDescriptor kVitafitVt701;
 extern const DeviceDescriptor kRenphoEs26bb;
+extern const DeviceDescriptor kRenphoEsCs20m;
 extern const DeviceDescriptor kEtekcityEsf551;
 extern const DeviceDescriptor kInlife;
 extern const DeviceDescriptor kSenssun;
@@ -65,6 +66,7 @@ const auto kBuiltin = std::to_array<const DeviceDescriptor*>({
     &kEtekcityFit8s,
     &kVitafitVt701,
     &kRenphoEs26bb,
+    &kRenphoEsCs20m,
     &kEtekcityEsf551,
     &kInlife,
     &kSenssun,
@@ -142,7 +144,7 @@ int DeviceRegistry::decode_advertisement(const Advertisement& adv, const OnOutco
   int ok = 0;
   for (std::size_t i = 0; i < cand.size; ++i) {
     const DeviceDescriptor* d = cand.items[i];
-    if (!d->decode_advert) continue;
+    if (!d->decode_advert || (d->prefilter && !d->prefilter(adv))) continue;
     DecodeOutcome out = d->decode_advert(adv);
     if (out.ok()) {
       ++ok;

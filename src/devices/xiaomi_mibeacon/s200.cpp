@@ -67,6 +67,7 @@ extern const DeviceDescriptor kXiaomiS200 = {
     .link = LinkMode::advertisement,
     .service_data_uuids = {mibeacon::kServiceUuid},
     .claims = claims,
+    .prefilter = [](const Advertisement& adv) { return mibeacon::from_product(adv, kProducts); },
     .decode_advert = decode_advert,
     .simulator = DeviceSimulator{
         .name = "xiaomi-s200",
