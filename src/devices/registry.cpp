@@ -34,6 +34,8 @@ extern const DeviceDescriptor kEtekcityFit8s;
 extern const DeviceDescriptor kVitafitVt701;
 extern const DeviceDescriptor kRenphoEs26bb;
 extern const DeviceDescriptor kRenphoEsCs20m;
+extern const DeviceDescriptor kHesley;
+extern const DeviceDescriptor kEbelterB2;
 extern const DeviceDescriptor kEtekcityEsf551;
 extern const DeviceDescriptor kInlife;
 extern const DeviceDescriptor kSenssun;
@@ -67,6 +69,8 @@ const auto kBuiltin = std::to_array<const DeviceDescriptor*>({
     &kVitafitVt701,
     &kRenphoEs26bb,
     &kRenphoEsCs20m,
+    &kHesley,
+    &kEbelterB2,
     &kEtekcityEsf551,
     &kInlife,
     &kSenssun,
