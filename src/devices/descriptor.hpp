@@ -80,6 +80,7 @@ struct DeviceDescriptor {
   std::vector<std::uint16_t> service_data_uuids;    // 16-bit UUIDs of service data it decodes
   std::vector<std::uint16_t> company_ids;           // manufacturer-data company ids it decodes
   std::vector<std::uint16_t> gatt_characteristics;  // 16-bit characteristic UUIDs it decodes
+  std::vector<Uuid> gatt_uuids;                     // 128-bit (vendor) characteristic UUIDs it decodes
 
   // Does this advertisement (by name, service UUIDs, data shape) come from this device?
   // Says which driver claims a device in `scan`, chooses the conversation, and offers

@@ -36,6 +36,8 @@ extern const DeviceDescriptor kRenphoEs26bb;
 extern const DeviceDescriptor kRenphoEsCs20m;
 extern const DeviceDescriptor kHesley;
 extern const DeviceDescriptor kEbelterB2;
+extern const DeviceDescriptor kSoehnle;
+extern const DeviceDescriptor kExingtechY1;
 extern const DeviceDescriptor kEtekcityEsf551;
 extern const DeviceDescriptor kInlife;
 extern const DeviceDescriptor kSenssun;
@@ -45,6 +47,7 @@ namespace {
 const auto kBuiltin = std::to_array<const DeviceDescriptor*>({
     &kMiScale,
     &kMiScale2,
+    &kSoehnle,  // before the standard scale: it serves User Data too, but must be asked its own way
     &kSigScale,
     &kBeurerSanitasStandard,
     &kPicoocMini,
@@ -71,6 +74,7 @@ const auto kBuiltin = std::to_array<const DeviceDescriptor*>({
     &kRenphoEsCs20m,
     &kHesley,
     &kEbelterB2,
+    &kExingtechY1,
     &kEtekcityEsf551,
     &kInlife,
     &kSenssun,
@@ -110,6 +114,7 @@ DeviceRegistry::DeviceRegistry(std::vector<const DeviceDescriptor*> devices) : d
     for (auto u : d->service_data_uuids) by_service_data_[u].push_back(d);
     for (auto c : d->company_ids) by_company_[c].push_back(d);
     for (auto c : d->gatt_characteristics) by_characteristic_[c].push_back(d);
+    for (const Uuid& u : d->gatt_uuids) by_uuid_.emplace_back(u, d);
     if (d->claims_company) company_predicates_.push_back(d);
     if (d->claims && d->decode_advert && d->service_data_uuids.empty() && d->company_ids.empty() &&
         !d->claims_company)
@@ -164,6 +169,9 @@ int DeviceRegistry::decode_gatt(const GattValue& value, const OnOutcome& on_outc
   if (value.characteristic.is16()) {
     if (auto it = by_characteristic_.find(value.characteristic.short16()); it != by_characteristic_.end())
       for (auto* d : it->second) cand.add(d);
+  } else {
+    for (const auto& [u, d] : by_uuid_)
+      if (u == value.characteristic) cand.add(d);
   }
   // Several devices share a characteristic (0xFFF1: QN and Picooc; 0xFFF4: 1byone and
   // Excelvan; 0x2A9D: any standard scale and Beurer). When the device's name is known and
