@@ -38,6 +38,8 @@ extern const DeviceDescriptor kHesley;
 extern const DeviceDescriptor kEbelterB2;
 extern const DeviceDescriptor kSoehnle;
 extern const DeviceDescriptor kExingtechY1;
+extern const DeviceDescriptor kDigooDgSo38h;
+extern const DeviceDescriptor kCultSmartScalePro;
 extern const DeviceDescriptor kEtekcityEsf551;
 extern const DeviceDescriptor kInlife;
 extern const DeviceDescriptor kSenssun;
@@ -75,6 +77,8 @@ const auto kBuiltin = std::to_array<const DeviceDescriptor*>({
     &kHesley,
     &kEbelterB2,
     &kExingtechY1,
+    &kDigooDgSo38h,
+    &kCultSmartScalePro,
     &kEtekcityEsf551,
     &kInlife,
     &kSenssun,
