@@ -67,6 +67,38 @@ void BM_DecodeAdvert_ChipseaOkok(benchmark::State& state) {
 }
 BENCHMARK(BM_DecodeAdvert_ChipseaOkok);
 
+// An encrypted Xiaomi S400 weighing (a real frame and its key, from Home Assistant's xiaomi-ble
+// tests): MiBeacon header, AES-CCM decryption with the bindkey (OpenSSL), object decoding.
+void BM_DecodeAdvert_XiaomiS400Encrypted(benchmark::State& state) {
+  Advertisement adv = advert_with_service_data(0xFE95, "4859d53b0abc078ff2348c844138e930220000009e538599");
+  adv.address = MacAddress::parse("8C:D0:B2:F6:BE:EF");
+  adv.bindkey = parse_bindkey("0728974d657a4b60964c1b1677f35f7c");
+  run(state, adv, 1);
+}
+BENCHMARK(BM_DecodeAdvert_XiaomiS400Encrypted);
+
+// The same frame heard without its key (every 0xFE95 family tried, none can open it).
+void BM_DecodeAdvert_XiaomiS400NoKey(benchmark::State& state) {
+  Advertisement adv = advert_with_service_data(0xFE95, "4859d53b0abc078ff2348c844138e930220000009e538599");
+  run(state, adv, 0);
+}
+BENCHMARK(BM_DecodeAdvert_XiaomiS400NoKey);
+
+// Another Xiaomi device's MiBeacon (a thermometer's product id): a miss on a key three families share.
+void BM_DecodeAdvert_OtherMiBeacon(benchmark::State& state) {
+  Advertisement adv = advert_with_service_data(0xFE95, "5020aa01da8c4d6f38c1a40d1004d9006b02");
+  run(state, adv, 0);
+}
+BENCHMARK(BM_DecodeAdvert_OtherMiBeacon);
+
+// A broadcast scale found by its company id (Eufy C20, 0xBC64).
+void BM_DecodeAdvert_EufyC20(benchmark::State& state) {
+  Advertisement adv;
+  adv.manufacturer_data.emplace_back(0xBC64, *parse_hex("00000000000000000000c100441c004400c012"));
+  run(state, adv, 1);
+}
+BENCHMARK(BM_DecodeAdvert_EufyC20);
+
 // A characteristic value (Picooc Mini response), with the name narrowing the families.
 void BM_DecodeGatt_PicoocMini(benchmark::State& state) {
   GattValue v;

@@ -15,7 +15,7 @@ namespace {
 
 constexpr std::string_view kUsage = R"(Usage: declouder decode [--name NAME] [--address MAC]
                         [--service-data UUID=HEX]... [--manufacturer-data ID=HEX]...
-                        [--gatt UUID=HEX] [--json]
+                        [--gatt UUID=HEX] [--bindkey HEX] [--json]
 
 Decodes one advertisement, or one characteristic value, with every device driver
 that can claim it, and prints each reading. Nothing is stored.
@@ -28,9 +28,14 @@ that can claim it, and prints each reading. Nothing is stored.
                               decimal or 0x-prefixed hex. Repeatable.
   --gatt UUID=HEX             a characteristic value (read, notified or indicated)
                               instead of an advertisement
+  --bindkey HEX               the 16-byte key (32 hex digits) of a scale that encrypts
+                              its adverts (Xiaomi S400, S200, S800 MiBeacon); the
+                              address is needed too unless the frame carries it
   --json                      one JSON object per reading, with the keys model,
                               address, weight_kg, impedance_ohm, stabilized,
-                              device_time, unit
+                              device_time, unit (and impedance_low_ohm,
+                              impedance_high_ohm, heart_rate_bpm, profile_id, ...
+                              when the device reports them)
 
 Exit status: 0 when at least one reading was decoded; 1 when the bytes are not a
 reading (the reasons go to stderr); 2 for a mistake on the command line.
@@ -48,6 +53,9 @@ void print_reading(const Reading& r, bool json) {
   if (r.weight_kg) std::cout << "  weight " << round_to(*r.weight_kg, 3) << " kg";
   if (r.unit != WeightUnit::kg) std::cout << " (shown in " << unit_name(r.unit) << ")";
   if (r.impedance_ohm) std::cout << "  impedance " << *r.impedance_ohm << " ohm";
+  if (r.impedance_low_ohm) std::cout << "  50 kHz " << *r.impedance_low_ohm << " ohm";
+  if (r.impedance_high_ohm) std::cout << "  250 kHz " << *r.impedance_high_ohm << " ohm";
+  if (r.profile_id) std::cout << "  profile " << *r.profile_id;
   if (r.heart_rate_bpm) std::cout << "  heart rate " << *r.heart_rate_bpm << " bpm";
   std::cout << (r.stabilized ? "  stabilized" : "  not stabilized");
   if (r.load_removed) std::cout << ", removed";

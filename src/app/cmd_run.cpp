@@ -155,6 +155,7 @@ int run_run(Args& args) {
 
   // Sources.
   std::vector<std::unique_ptr<Source>> sources;
+  DeviceKeys keys = store.config.device_keys;  // [[device]] bindkey
   bool finite = false;
   for (const std::string& spec : simulate) {
     try {
@@ -163,7 +164,10 @@ int run_run(Args& args) {
         finite |= s.weighings > 0;
         sources.push_back(std::make_unique<SimulatedScaleSource>(s));
       } else {
-        sources.push_back(std::make_unique<SimulatorSource>(parse_simulator_spec(spec, builtin_registry())));
+        auto source = std::make_unique<SimulatorSource>(parse_simulator_spec(spec, builtin_registry()));
+        // A simulated scale that encrypts its adverts: its owner holds its key, as if configured.
+        if (auto key = source->device_key(); key && !keys.find(key->first)) keys.set(key->first, key->second);
+        sources.push_back(std::move(source));
       }
     } catch (const std::invalid_argument& e) {
       throw UsageError("--simulate " + spec + ": " + e.what());
@@ -248,6 +252,7 @@ int run_run(Args& args) {
   std::vector<PipelineListener*> listeners{&delivery};
   if (coordination) listeners.push_back(coordination.get());
   Pipeline pipeline(recorder, listeners, static_cast<std::int64_t>(settings.settle_seconds * 1e6));
+  pipeline.use_keys(std::move(keys));
   Gateway gateway(loop, pipeline, delivery, coordination.get(), log_line);
   if (stop_timeout) gateway.set_stop_timeout_us(static_cast<std::int64_t>(*stop_timeout * 1e6));
   gateway.set_exit_when_done(finite);

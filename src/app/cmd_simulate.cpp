@@ -15,7 +15,7 @@ namespace declouder {
 namespace {
 
 constexpr std::string_view kUsage = R"(Usage: declouder simulate DEVICE... [--weight KG] [--impedance OHM] [--heart-rate BPM]
-                          [--address MAC] [--backend fake|bluez] [--adapter NAME]...
+                          [--address MAC] [--bindkey HEX] [--backend fake|bluez] [--adapter NAME]...
                           [--seconds N]
        declouder simulate --list
 
@@ -25,6 +25,8 @@ UUIDs and data, and answer over GATT as the real devices do. `--list` names them
   --weight KG         the weight the scales measure (default 72.35)
   --impedance OHM     the impedance they measure (default 480)
   --heart-rate BPM    the heart rate, for devices that measure one (default none)
+  --bindkey HEX       the key a device that encrypts its adverts uses (Xiaomi S400, S200,
+                      S800; default a fixed test key, printed at start)
   --address MAC       the device address (one device only; default: a fixed one per device)
   --backend fake      (default) serve org.bluez ourselves, with simulated adapters, on the
                       D-Bus system bus named by DBUS_SYSTEM_BUS_ADDRESS: run it on a private
@@ -67,6 +69,10 @@ int run_simulate(Args& args) {
   sim.weight_kg = args.number("--weight").value_or(sim.weight_kg);
   sim.impedance_ohm = args.number("--impedance").value_or(sim.impedance_ohm);
   sim.heart_rate_bpm = static_cast<int>(args.integer("--heart-rate").value_or(0));
+  if (auto key = args.value("--bindkey")) {
+    sim.bindkey = parse_bindkey(*key);
+    if (!sim.bindkey) throw UsageError("--bindkey: '" + *key + "' is not a 16-byte key (32 hex digits)");
+  }
   if (sim.weight_kg <= 0 || sim.weight_kg > 300) throw UsageError("--weight: expected kilograms between 0 and 300");
   if (sim.impedance_ohm < 0 || sim.impedance_ohm > 6000) throw UsageError("--impedance: expected ohms between 0 and 6000");
   if (sim.heart_rate_bpm < 0 || sim.heart_rate_bpm > 250) throw UsageError("--heart-rate: expected 0-250 bpm");
@@ -146,6 +152,9 @@ int run_simulate(Args& args) {
     AdvertData a = d->advert();
     std::cout << "simulating " << d->kind() << " \"" << a.name << "\" " << d->address().str()
               << (backend == "fake" ? " on a simulated org.bluez" : " through bluetoothd") << std::endl;
+    if (auto key = d->bindkey())  // what its owner writes into [[device]] bindkey
+      std::cout << "  its adverts are encrypted: [[device]] address = \"" << d->address().str() << "\" bindkey = \""
+                << to_hex(ByteView(key->data(), key->size())) << "\"" << std::endl;
   }
   const auto deadline = run_for.count() > 0 ? BusLoop::Clock::now() + run_for : BusLoop::Clock::time_point::max();
   loop.run_until([] { return false; }, deadline);

@@ -22,7 +22,7 @@ namespace fs = std::filesystem;
 // The top-level sections something reads. Anything else is a warning naming it (a typo
 // like [persn] must not go unnoticed; a section a newer declouder reads must not break).
 const std::set<std::string, std::less<>> kKnownSections = {
-    "database", "assignment", "person",  // here
+    "database", "assignment", "person", "device",  // here
     "mqtt", "domoticz", "gateway",       // gateway/settings.cpp
 };
 
@@ -366,6 +366,29 @@ Config parse_config(std::string_view text, const std::string& source_name) {
                                            " already belongs to '" + it->second + "'");
       }
       config.people.push_back(std::move(p));
+    }
+  }
+
+  // [[device]]: what the receiver must know of one device, by address (its bindkey).
+  if (const toml::node* ds = doc.get("device")) {
+    const toml::array* arr = ds->as_array();
+    if (!arr) c.fail(ds, "devices are written as [[device]] tables (double brackets), one per device");
+    for (std::size_t i = 0; i < arr->size(); ++i) {
+      const toml::node& n = *arr->get(i);
+      const toml::table* t = n.as_table();
+      if (!t) c.fail(&n, "each device must be a [[device]] table");
+      const std::string section = "[[device]] #" + std::to_string(i + 1);
+      c.only_keys(*t, {"address", "bindkey", "name"}, section);
+      auto address_text = c.string(*t, "address", section);
+      if (!address_text) c.fail(&n, section + " needs address = \"AA:BB:CC:DD:EE:FF\"");
+      auto address = MacAddress::parse(*address_text);
+      if (!address) c.fail(t->get("address"), section + " address '" + *address_text + "' is not a Bluetooth address");
+      if (config.device_keys.find(*address)) c.fail(t->get("address"), "device " + address->str() + " is configured twice");
+      if (auto key_text = c.string(*t, "bindkey", section)) {
+        auto key = parse_bindkey(*key_text);
+        if (!key) c.fail(t->get("bindkey"), section + " bindkey must be 32 hex digits (the 16-byte key from the vendor app)");
+        config.device_keys.set(*address, *key);
+      }
     }
   }
 

@@ -3,6 +3,7 @@
 //   [database]      path of the SQLite file
 //   [assignment]    how weighings are matched to people
 //   [[person]]      the people who step on the scales
+//   [[device]]      what the receiver must know of a device: address, bindkey (Xiaomi S400...)
 //   [gateway] [mqtt] [domoticz]   the gateway (`declouder run`, gateway/settings.hpp)
 //
 // load_config() parses the whole file once, here and only here (toml++ stays
@@ -20,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/frame.hpp"
 #include "core/person.hpp"
 #include "gateway/settings.hpp"
 #include "store/recorder.hpp"
@@ -35,6 +37,7 @@ struct Config {
   std::string path;                          // the file read; empty when there was none
   std::optional<std::string> database_path;  // [database] path, '~' and relative paths resolved
   std::vector<Person> people;                // [[person]], in file order
+  DeviceKeys device_keys;                    // [[device]] address = ..., bindkey = ...
   RecorderSettings recorder;                 // [assignment]
   GatewaySettings gateway;                   // [gateway], [mqtt], [domoticz]: read with gateway_settings()
   std::optional<std::string> gateway_error;  // the first mistake in those sections, "FILE:LINE: what"

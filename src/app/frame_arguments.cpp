@@ -41,12 +41,14 @@ FrameArguments read_frame_arguments(Args& args, const std::string& what) {
   auto service_data = args.values("--service-data");
   auto manufacturer_data = args.values("--manufacturer-data");
   auto gatt = args.value("--gatt");
+  auto bindkey = args.value("--bindkey");
 
   if (address_text) {
     f.address = MacAddress::parse(*address_text);
     if (!f.address) throw UsageError("--address: '" + *address_text + "' is not a Bluetooth address (AA:BB:CC:DD:EE:FF)");
   }
   if (gatt) {
+    if (bindkey) throw UsageError("--bindkey opens encrypted advertisements; it cannot be combined with --gatt");
     if (!service_data.empty() || !manufacturer_data.empty())
       throw UsageError("--gatt " + what + " a characteristic value; it cannot be combined with advertisement data");
     auto [uuid, hex] = split_key_hex("--gatt", *gatt);
@@ -60,6 +62,10 @@ FrameArguments read_frame_arguments(Args& args, const std::string& what) {
   }
   f.advert.address = f.address;
   f.advert.name = f.name;
+  if (bindkey) {
+    f.advert.bindkey = parse_bindkey(*bindkey);
+    if (!f.advert.bindkey) throw UsageError("--bindkey: '" + *bindkey + "' is not a 16-byte key (32 hex digits)");
+  }
   for (const auto& sd : service_data) {
     auto [uuid, hex] = split_key_hex("--service-data", sd);
     f.advert.service_data.emplace_back(uuid_argument("--service-data", uuid), hex_argument("--service-data", hex));

@@ -1,6 +1,7 @@
 // The command-line options that describe one frame a device sent, shared by
 // `decode` and `record`:
 //   --name NAME  --address MAC  --service-data UUID=HEX...  --manufacturer-data ID=HEX...  --gatt UUID=HEX
+//   --bindkey HEX (the key of a device that encrypts its adverts: Xiaomi S400, S200, S800)
 // Malformed values throw a UsageError that names the option and the bad text.
 #pragma once
 

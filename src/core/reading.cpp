@@ -55,6 +55,7 @@ std::string_view status_name(DecodeStatus s) {
     case DecodeStatus::not_stabilized: return "not stabilized";
     case DecodeStatus::invalid_value: return "invalid value";
     case DecodeStatus::unsupported_frame: return "unsupported frame";
+    case DecodeStatus::needs_key: return "needs key";
   }
   return "?";
 }

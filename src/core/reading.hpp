@@ -34,10 +34,13 @@ struct Reading {
   std::optional<MacAddress> address;
 
   std::optional<double> weight_kg;
-  std::optional<double> impedance_ohm;
+  std::optional<double> impedance_ohm;       // a single-frequency scale's impedance (and the 50 kHz one)
+  std::optional<double> impedance_low_ohm;   // dual-frequency scales: the 50 kHz impedance
+  std::optional<double> impedance_high_ohm;  // dual-frequency scales: the 250 kHz impedance
   std::optional<int> heart_rate_bpm;
   std::optional<int> battery_percent;
   std::optional<int> user_slot;  // the scale's own user number, when it has users
+  std::optional<int> profile_id;  // the vendor app's profile on the scale (Xiaomi S400/S200), as sent
   std::optional<std::int64_t> steps;
 
   bool stabilized = false;    // the device says the value is final
@@ -60,7 +63,8 @@ enum class DecodeStatus : std::uint8_t {
   bad_checksum,
   not_stabilized,    // the frame carries no final value yet
   invalid_value,     // a field is out of range (a 0xFFFF placeholder weight, month 13, ...)
-  unsupported_frame  // this family, but a frame type we do not decode (acks, info frames)
+  unsupported_frame,  // this family, but a frame type we do not decode (acks, info frames)
+  needs_key           // encrypted, and the receiver holds no key for the device (Xiaomi bindkey)
 };
 std::string_view status_name(DecodeStatus s);  // "wrong length", ...
 

@@ -79,6 +79,7 @@ struct DeviceDescriptor {
   std::vector<std::uint16_t> service_data_uuids;    // 16-bit UUIDs of service data it decodes
   std::vector<std::uint16_t> company_ids;           // manufacturer-data company ids it decodes
   std::vector<std::uint16_t> gatt_characteristics;  // 16-bit characteristic UUIDs it decodes
+  std::vector<Uuid> gatt_uuids;                     // 128-bit (vendor) characteristic UUIDs it decodes
 
   // Does this advertisement (by name, service UUIDs, data shape) come from this device?
   // Says which driver claims a device in `scan`, chooses the conversation, and offers
@@ -86,6 +87,10 @@ struct DeviceDescriptor {
   std::function<bool(const Advertisement&)> claims;
   // For devices whose "company id" is really payload (Chipsea/OKOK). Checked after company_ids.
   std::function<bool(std::uint16_t company)> claims_company;
+  // For devices that share a dispatch key with others (Xiaomi's 0xFE95 MiBeacon: every product
+  // of theirs): a cheap look at the advert (the product id) before decode_advert is called.
+  // False: the advert is not offered to this device at all (no outcome is reported for it).
+  std::function<bool(const Advertisement&)> prefilter;
 
   // Pure decoders; empty when the device has no such frames.
   std::function<DecodeOutcome(const Advertisement&)> decode_advert;

@@ -26,12 +26,30 @@ extern const DeviceDescriptor kChipseaOkok;
 extern const DeviceDescriptor kMiBand1;
 extern const DeviceDescriptor kHeartRate;
 extern const DeviceDescriptor kBodyBugg;
+extern const DeviceDescriptor kXiaomiS400;
+extern const DeviceDescriptor kXiaomiS200;
+extern const DeviceDescriptor kXiaomiS800;
+extern const DeviceDescriptor kEufyC20;
+extern const DeviceDescriptor kEtekcityFit8s;
+extern const DeviceDescriptor kVitafitVt701;
+extern const DeviceDescriptor kRenphoEs26bb;
+extern const DeviceDescriptor kRenphoEsCs20m;
+extern const DeviceDescriptor kHesley;
+extern const DeviceDescriptor kEbelterB2;
+extern const DeviceDescriptor kSoehnle;
+extern const DeviceDescriptor kExingtechY1;
+extern const DeviceDescriptor kDigooDgSo38h;
+extern const DeviceDescriptor kCultSmartScalePro;
+extern const DeviceDescriptor kEtekcityEsf551;
+extern const DeviceDescriptor kInlife;
+extern const DeviceDescriptor kSenssun;
 
 namespace {
 
 const auto kBuiltin = std::to_array<const DeviceDescriptor*>({
     &kMiScale,
     &kMiScale2,
+    &kSoehnle,  // before the standard scale: it serves User Data too, but must be asked its own way
     &kSigScale,
     &kBeurerSanitasStandard,
     &kPicoocMini,
@@ -48,6 +66,22 @@ const auto kBuiltin = std::to_array<const DeviceDescriptor*>({
     &kMiBand1,
     &kHeartRate,
     &kBodyBugg,
+    &kXiaomiS400,
+    &kXiaomiS200,
+    &kXiaomiS800,
+    &kEufyC20,
+    &kEtekcityFit8s,
+    &kVitafitVt701,
+    &kRenphoEs26bb,
+    &kRenphoEsCs20m,
+    &kHesley,
+    &kEbelterB2,
+    &kExingtechY1,
+    &kDigooDgSo38h,
+    &kCultSmartScalePro,
+    &kEtekcityEsf551,
+    &kInlife,
+    &kSenssun,
 });
 
 // Candidate lists live on the stack: decoding allocates nothing.
@@ -84,6 +118,7 @@ DeviceRegistry::DeviceRegistry(std::vector<const DeviceDescriptor*> devices) : d
     for (auto u : d->service_data_uuids) by_service_data_[u].push_back(d);
     for (auto c : d->company_ids) by_company_[c].push_back(d);
     for (auto c : d->gatt_characteristics) by_characteristic_[c].push_back(d);
+    for (const Uuid& u : d->gatt_uuids) by_uuid_.emplace_back(u, d);
     if (d->claims_company) company_predicates_.push_back(d);
     if (d->claims && d->decode_advert && d->service_data_uuids.empty() && d->company_ids.empty() &&
         !d->claims_company)
@@ -122,7 +157,7 @@ int DeviceRegistry::decode_advertisement(const Advertisement& adv, const OnOutco
   int ok = 0;
   for (std::size_t i = 0; i < cand.size; ++i) {
     const DeviceDescriptor* d = cand.items[i];
-    if (!d->decode_advert) continue;
+    if (!d->decode_advert || (d->prefilter && !d->prefilter(adv))) continue;
     DecodeOutcome out = d->decode_advert(adv);
     if (out.ok()) {
       ++ok;
@@ -138,6 +173,9 @@ int DeviceRegistry::decode_gatt(const GattValue& value, const OnOutcome& on_outc
   if (value.characteristic.is16()) {
     if (auto it = by_characteristic_.find(value.characteristic.short16()); it != by_characteristic_.end())
       for (auto* d : it->second) cand.add(d);
+  } else {
+    for (const auto& [u, d] : by_uuid_)
+      if (u == value.characteristic) cand.add(d);
   }
   // Several devices share a characteristic (0xFFF1: QN and Picooc; 0xFFF4: 1byone and
   // Excelvan; 0x2A9D: any standard scale and Beurer). When the device's name is known and

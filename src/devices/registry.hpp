@@ -49,6 +49,7 @@ class DeviceRegistry {
   std::unordered_map<std::uint16_t, std::vector<const DeviceDescriptor*>> by_service_data_;
   std::unordered_map<std::uint16_t, std::vector<const DeviceDescriptor*>> by_company_;
   std::unordered_map<std::uint16_t, std::vector<const DeviceDescriptor*>> by_characteristic_;
+  std::vector<std::pair<Uuid, const DeviceDescriptor*>> by_uuid_;  // 128-bit characteristics (few)
   std::vector<const DeviceDescriptor*> company_predicates_;  // devices with claims_company
   std::vector<const DeviceDescriptor*> advert_claimers_;     // claims() and an advert decoder, no keys
 };

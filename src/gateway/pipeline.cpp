@@ -14,7 +14,15 @@ Bytes raw_bytes_for(const DeviceDescriptor& family, const Advertisement& adv) {
   return {};
 }
 
-int Pipeline::advertisement(const Advertisement& adv, const std::string& source) {
+int Pipeline::advertisement(const Advertisement& heard, const std::string& source) {
+  // A device whose key we hold: its advert is decoded with it (a copy only for those few).
+  std::optional<Advertisement> keyed;
+  if (!keys_.empty() && heard.address && !heard.bindkey)
+    if (const Bindkey* key = keys_.find(*heard.address)) {
+      keyed = heard;
+      keyed->bindkey = *key;
+    }
+  const Advertisement& adv = keyed ? *keyed : heard;
   ++counts_.frames;
   int decoded = 0;
   const std::int64_t t = adv.time_us ? adv.time_us : now_unix_us();

@@ -66,6 +66,9 @@ class Pipeline {
   // The devices frames are decoded with (default: the built-in ones).
   void use_devices(const DeviceRegistry& devices) { devices_ = &devices; }
   const DeviceRegistry& devices() const { return *devices_; }
+  // The keys of devices that encrypt their adverts (the config's [[device]] bindkey): an
+  // advert from one of these addresses is decoded with its key.
+  void use_keys(DeviceKeys keys) { keys_ = std::move(keys); }
 
   // Returns how many drivers decoded it (0: nothing in it for us, or a device that must be asked).
   int advertisement(const Advertisement& adv, const std::string& source);
@@ -92,6 +95,7 @@ class Pipeline {
 
   Recorder& recorder_;
   const DeviceRegistry* devices_ = &builtin_registry();
+  DeviceKeys keys_;
   std::vector<PipelineListener*> listeners_;
   std::int64_t settle_us_;
   Log debug_;

@@ -65,6 +65,12 @@ std::string SimulatorSource::describe() const {
          (talks ? " (advertisements and GATT)" : " (advertisements only)");
 }
 
+std::optional<std::pair<MacAddress, Bindkey>> SimulatorSource::device_key() const {
+  auto device = spec_.simulator->create(spec_.options);
+  if (auto key = device->bindkey()) return std::make_pair(device->address(), *key);
+  return std::nullopt;
+}
+
 bool SimulatorSource::can_converse() const { return !spec_.simulator->create(spec_.options)->gatt().empty(); }
 
 void SimulatorSource::run(const FrameHandlers& to, const StopFlag& stop) {

@@ -34,6 +34,9 @@ class SimulatorSource : public Source {
   std::string label() const override { return "simulated:" + spec_.name; }
   bool simulated() const override { return true; }
   bool can_converse() const override;  // the device serves GATT
+  // The simulated device's address and the key its adverts are encrypted with (the key its
+  // owner would have written into [[device]] bindkey), when it encrypts them.
+  std::optional<std::pair<MacAddress, Bindkey>> device_key() const;
   void run(const FrameHandlers& to, const StopFlag& stop) override;
 
  private:

@@ -92,6 +92,9 @@ struct SimOptions {
   std::optional<MacAddress> address;  // default: a fixed address per simulator
   std::string name;                   // default: the real device's advertised name
   int heart_rate_bpm = 0;             // for devices that measure it (0 = none)
+  // For devices that encrypt their advertisements (Xiaomi S400/S200/S800): the bindkey; default a
+  // fixed test key per simulator (SimulatedDevice::bindkey() says which).
+  std::optional<Bindkey> bindkey;
   // Testing aids for the failure tests: the device hangs up after this many writes
   // (once); 0 = never.
   int drop_after_writes = 0;
@@ -106,6 +109,8 @@ class SimulatedDevice {
   virtual MacAddress address() const = 0;
   virtual AdvertData advert() const = 0;
   virtual std::vector<SimService> gatt() const { return {}; }  // empty: advertisement-only
+  // The key its adverts are encrypted with, as its owner's app holds it (nothing: not encrypted).
+  virtual std::optional<Bindkey> bindkey() const { return std::nullopt; }
 
   // Called once by the backend: the device starts its timeline.
   void attach(SimHost& host) {

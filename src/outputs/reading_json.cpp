@@ -23,6 +23,8 @@ Json reading_to_json(const Reading& r) {
   if (r.address) j["address"] = r.address->str();
   if (r.weight_kg) j["weight_kg"] = json_number(*r.weight_kg, 3);
   if (r.impedance_ohm) j["impedance_ohm"] = json_number(*r.impedance_ohm, 1);
+  if (r.impedance_low_ohm) j["impedance_low_ohm"] = json_number(*r.impedance_low_ohm, 1);
+  if (r.impedance_high_ohm) j["impedance_high_ohm"] = json_number(*r.impedance_high_ohm, 1);
   j["stabilized"] = r.stabilized;
   if (r.device_time) j["device_time"] = iso8601(*r.device_time);
   j["unit"] = std::string(unit_name(r.unit));
@@ -31,6 +33,7 @@ Json reading_to_json(const Reading& r) {
   if (r.heart_rate_bpm) j["heart_rate_bpm"] = *r.heart_rate_bpm;
   if (r.battery_percent) j["battery_percent"] = *r.battery_percent;
   if (r.user_slot) j["user_slot"] = *r.user_slot;
+  if (r.profile_id) j["profile_id"] = *r.profile_id;
   if (r.steps) j["steps"] = *r.steps;
   if (r.device_time && r.device_time->unset) j["device_clock_unset"] = true;
   for (std::size_t i = 0; i < r.device_metric_count; ++i)

@@ -15,9 +15,9 @@ namespace declouder {
 
 using Json = nlohmann::ordered_json;
 
-// Keys: model, address (when known), weight_kg, impedance_ohm (when present),
-// stabilized, device_time (ISO 8601, when present), unit; then, when present:
-// load_removed, object, heart_rate_bpm, battery_percent, user_slot, steps,
+// Keys: model, address (when known), weight_kg, impedance_ohm, impedance_low_ohm,
+// impedance_high_ohm (when present), stabilized, device_time (ISO 8601, when present), unit;
+// then, when present: load_removed, object, heart_rate_bpm, battery_percent, user_slot, profile_id, steps,
 // device_clock_unset, and the device's own metrics by name.
 Json reading_to_json(const Reading& r);
 

@@ -365,7 +365,8 @@ RecordResult Recorder::record(const Reading& r, ByteView raw, std::int64_t rx, s
       auto ins = db_.prepare(
           "INSERT INTO readings(device_id, raw, received_us, last_heard_us, source, device_time, device_time_utc, "
           "device_clock_unset, unit, weight_kg, impedance_ohm, heart_rate_bpm, battery_percent, user_slot, steps, "
-          "stabilized, load_removed, is_object, device_metrics) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+          "stabilized, load_removed, is_object, device_metrics, impedance_low_ohm, impedance_high_ohm, profile_id) "
+          "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
       ins.bind(1, dev).bind(2, raw).bind(3, rx).bind(4, rx).bind(5, source);
       if (r.device_time)
         ins.bind(6, iso8601(*r.device_time));
@@ -379,6 +380,7 @@ RecordResult Recorder::record(const Reading& r, ByteView raw, std::int64_t rx, s
         ins.bind(19, metrics.dump());
       else
         ins.bind_null(19);
+      ins.bind(20, r.impedance_low_ohm).bind(21, r.impedance_high_ohm).bind(22, r.profile_id);
       ins.run();
       result.reading_id = db_.last_insert_id();
     }

@@ -198,6 +198,12 @@ ALTER TABLE gateway_outbox DROP COLUMN delivered_us;
 CREATE INDEX gateway_outbox_undecided ON gateway_outbox(id) WHERE claim IN ('waiting', 'claimed');
 UPDATE gateway_cursor SET output = 'outbox' WHERE output = 'mqtt';
 )sql"},
+    // Dual-frequency scales (Xiaomi S400): both impedances and the vendor app's profile, as reported.
+    {"0104_dual_impedance", R"sql(
+ALTER TABLE readings ADD COLUMN impedance_low_ohm REAL;   -- the 50 kHz impedance
+ALTER TABLE readings ADD COLUMN impedance_high_ohm REAL;  -- the 250 kHz impedance
+ALTER TABLE readings ADD COLUMN profile_id INTEGER;       -- the scale's profile (Mi Home) as sent
+)sql"},
 };
 
 }  // namespace

@@ -192,3 +192,29 @@ TEST(Config, NonAsciiOutsideQuotesIsAnErrorInsideIsFine) {
   ASSERT_EQ(c.people.size(), 1u);
   EXPECT_EQ(c.people[0].name, "Zoë");
 }
+
+TEST(Config, ADevicesBindkeyIsKeptByItsAddress) {
+  Config c = parse_config(
+      "[[device]]\naddress = \"8c:d0:b2:f6:be:ef\"\nname = \"bathroom S400\"\n"
+      "bindkey = \"0728974d657a4b60964c1b1677f35f7c\"\n",
+      "t.toml");
+  EXPECT_TRUE(c.warnings.empty());
+  ASSERT_EQ(c.device_keys.size(), 1u);
+  const Bindkey* key = c.device_keys.find(*MacAddress::parse("8C:D0:B2:F6:BE:EF"));
+  ASSERT_NE(key, nullptr);
+  EXPECT_EQ(to_hex(ByteView(key->data(), key->size())), "0728974d657a4b60964c1b1677f35f7c");
+  EXPECT_EQ(c.device_keys.find(*MacAddress::parse("8C:D0:B2:F6:BE:EE")), nullptr);
+}
+
+TEST(Config, ADeviceWithABadAddressOrKeyIsAnErrorWithItsLine) {
+  EXPECT_EQ(error_of("[[device]]\naddress = \"8c:d0\"\n"),
+            "test.toml:2: [[device]] #1 address '8c:d0' is not a Bluetooth address");
+  EXPECT_EQ(error_of("[[device]]\naddress = \"8c:d0:b2:f6:be:ef\"\nbindkey = \"0728\"\n"),
+            "test.toml:3: [[device]] #1 bindkey must be 32 hex digits (the 16-byte key from the vendor app)");
+  EXPECT_EQ(error_of("[[device]]\nbindkey = \"0728974d657a4b60964c1b1677f35f7c\"\n"),
+            "test.toml:1: [[device]] #1 needs address = \"AA:BB:CC:DD:EE:FF\"");
+  EXPECT_EQ(error_of("[[device]]\naddress = \"8c:d0:b2:f6:be:ef\"\nbind_key = \"00\"\n").rfind("test.toml:3: unknown key 'bind_key'", 0), 0u);
+  EXPECT_EQ(error_of("[[device]]\naddress = \"8c:d0:b2:f6:be:ef\"\nbindkey = \"0728974d657a4b60964c1b1677f35f7c\"\n"
+                     "[[device]]\naddress = \"8C:D0:B2:F6:BE:EF\"\nbindkey = \"0728974d657a4b60964c1b1677f35f7c\"\n"),
+            "test.toml:5: device 8C:D0:B2:F6:BE:EF is configured twice");
+}

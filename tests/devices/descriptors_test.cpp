@@ -19,6 +19,9 @@ std::set<std::string> keys_of(const Reading& r) {
   std::set<std::string> k;
   if (r.weight_kg) k.insert("weight_kg");
   if (r.impedance_ohm) k.insert("impedance_ohm");
+  if (r.impedance_low_ohm) k.insert("impedance_low_ohm");
+  if (r.impedance_high_ohm) k.insert("impedance_high_ohm");
+  if (r.profile_id) k.insert("profile_id");
   if (r.heart_rate_bpm) k.insert("heart_rate_bpm");
   if (r.battery_percent) k.insert("battery_percent");
   if (r.user_slot) k.insert("user_slot");
@@ -72,7 +75,8 @@ TEST(Descriptors, EveryBroadcastingSimulatorIsHeardAsItsDevice) {
     bool stabilized = false;
     for (int step = 0; step < 200 && !stabilized; ++step) {  // 20 s of its timeline
       link.advance(std::chrono::milliseconds(100));
-      const Advertisement a = heard_advertisement(link.device().advert(), link.device().address());
+      Advertisement a = heard_advertisement(link.device().advert(), link.device().address());
+      a.bindkey = link.device().bindkey();  // the key its owner holds (encrypted adverts)
       builtin_registry().decode_advertisement(a, [&](const DeviceDescriptor& by, const DecodeOutcome& o) {
         if (!o.ok()) return;
         EXPECT_EQ(&by, d) << d->id << "'s simulator was decoded by " << by.id;

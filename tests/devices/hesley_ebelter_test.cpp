@@ -1,0 +1,26 @@
+// Hesley (YunChen) and Ebelter Body Fat-B2: result frames built from openScale's
+// HesleyHandler.kt and EbelterBodyFatB2Handler.kt layouts (no public capture).
+#include "device_test_util.hpp"
+
+using namespace declouder;
+using namespace declouder::test;
+
+TEST(Hesley, TheResultAndTheScalesMetrics) {
+  EXPECT_EQ(gatt("hesley", 0xFFF4, "00001c3e00e0000002270192001f0000000000", "YunChen").status, DecodeStatus::wrong_length);
+  DecodeOutcome o = gatt("hesley", 0xFFF4, "00001c3e00e0000002270192001f000000000000", "YunChen");
+  ASSERT_TRUE(o.ok()) << o.detail;
+  EXPECT_DOUBLE_EQ(*o.reading.weight_kg, 72.30);
+  EXPECT_DOUBLE_EQ(metric(o.reading, "fat_percent"), 22.4);
+  EXPECT_DOUBLE_EQ(metric(o.reading, "water_percent"), 55.1);
+  EXPECT_DOUBLE_EQ(metric(o.reading, "bone_kg"), 3.1);
+  EXPECT_TRUE(o.reading.stabilized);
+}
+
+TEST(EbelterB2, TheResult) {
+  DecodeOutcome o = gatt("ebelter-b2", 0xFAA2, "8d110000d302e700", "BODY FAT-B2");
+  ASSERT_TRUE(o.ok()) << o.detail;
+  EXPECT_DOUBLE_EQ(*o.reading.weight_kg, 72.3);
+  EXPECT_DOUBLE_EQ(metric(o.reading, "fat_percent"), 23.1);
+  EXPECT_EQ(gatt("ebelter-b2", 0xFAA2, "8d01").status, DecodeStatus::unsupported_frame);  // "send the handshake"
+  EXPECT_EQ(gatt("ebelter-b2", 0xFAA2, "8d1100005000e700").status, DecodeStatus::invalid_value);  // 8.0 kg: noise
+}

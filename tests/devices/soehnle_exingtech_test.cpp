@@ -1,0 +1,44 @@
+// Soehnle and Exingtech Y1, two scales on 128-bit vendor characteristics: frames built from
+// openScale's SoehnleHandler.kt and ExingtechY1Handler.kt layouts (no public capture).
+#include "device_test_util.hpp"
+
+using namespace declouder;
+using namespace declouder::test;
+
+namespace {
+DecodeOutcome vendor(const char* uuid, std::string_view value_hex, std::string name) {
+  GattValue v;
+  v.characteristic = *Uuid::parse(uuid);
+  v.value = hex(value_hex);
+  v.device_name = std::move(name);
+  DecodeOutcome result = DecodeOutcome::reject(DecodeStatus::not_this_device, "not tried");
+  builtin_registry().decode_gatt(v, [&](const DeviceDescriptor&, const DecodeOutcome& o) { result = o; });
+  return result;
+}
+constexpr const char* kSoehnleWeighings = "352e3001-28e9-40b8-a361-6db4cca4147c";
+constexpr const char* kExingtechFrames = "1a2ea400-75b9-11e2-be05-0002a5d5c51b";
+}  // namespace
+
+TEST(Soehnle, AStoredWeighingWithItsUserAndClock) {
+  // user 2, 2026-11-30 07:15:30, 72.3 kg, 5 kHz 576 ohm, 50 kHz 480 ohm
+  DecodeOutcome o = vendor(kSoehnleWeighings, "09 02 07ea 0b 1e 07 0f 1e 02d3 0240 01e0", "Shape200");
+  ASSERT_TRUE(o.ok()) << o.detail;
+  EXPECT_STREQ(o.reading.model, "soehnle");
+  EXPECT_DOUBLE_EQ(*o.reading.weight_kg, 72.3);
+  EXPECT_DOUBLE_EQ(*o.reading.impedance_ohm, 480);
+  EXPECT_EQ(*o.reading.user_slot, 2);
+  EXPECT_EQ(iso8601(*o.reading.device_time), "2026-11-30T07:15:30");
+  EXPECT_EQ(vendor(kSoehnleWeighings, "09 02 07ea 0b 1e 07 0f 1e 02d3 0240", "Shape200").status, DecodeStatus::wrong_length);
+}
+
+TEST(ExingtechY1, TheResultAndALiveWeight) {
+  DecodeOutcome o = vendor(kExingtechFrames, "00000000 02d3 00da 0223 001e 0192 08 0000000000", "VScale");
+  ASSERT_TRUE(o.ok()) << o.detail;
+  EXPECT_DOUBLE_EQ(*o.reading.weight_kg, 72.3);
+  EXPECT_TRUE(o.reading.stabilized);
+  EXPECT_DOUBLE_EQ(metric(o.reading, "fat_percent"), 21.8);
+  EXPECT_DOUBLE_EQ(metric(o.reading, "visceral_fat"), 8);
+  DecodeOutcome live = vendor(kExingtechFrames, "00000000 02d3 ffff 0000 0000 0000 00 0000000000", "VScale");
+  ASSERT_TRUE(live.ok()) << live.detail;
+  EXPECT_FALSE(live.reading.stabilized);
+}
