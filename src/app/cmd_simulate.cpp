@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "app/cli.hpp"
+#include "app/device_choice.hpp"
 #include "app/device_lists.hpp"
 #include "devices/registry.hpp"
 #include "link/simulated_device.hpp"
@@ -16,7 +17,7 @@ namespace {
 
 constexpr std::string_view kUsage = R"(Usage: declouder simulate DEVICE... [--weight KG] [--impedance OHM] [--heart-rate BPM]
                           [--address MAC] [--backend fake|bluez] [--adapter NAME]...
-                          [--seconds N]
+                          [--seconds N] [--definitions FILE|DIR]... [--no-builtin]
        declouder simulate --list
 
 Plays the named devices until stopped (Ctrl-C): they advertise with their real names,
@@ -57,9 +58,10 @@ std::chrono::milliseconds seconds_option(Args& args, std::string_view name, doub
 }
 
 int run_simulate(Args& args) {
+  const DeviceRegistry registry = device_registry(device_choice_option(args));
   if (args.flag("--list")) {
     args.finish();
-    for (const DeviceDescriptor* d : builtin_registry().devices())
+    for (const DeviceDescriptor* d : registry.devices())
       if (d->simulator) std::cout << d->simulator->name << "  " << d->simulator->summary << '\n';
     return 0;
   }
@@ -95,7 +97,7 @@ int run_simulate(Args& args) {
   std::vector<std::unique_ptr<SimulatedDevice>> devices;
   std::map<std::string, int> seen;
   for (const auto& n : names) {
-    const DeviceSimulator* info = builtin_registry().find_simulator(n);
+    const DeviceSimulator* info = registry.find_simulator(n);
     if (!info) throw UsageError("unknown device '" + n + "' (declouder simulate --list shows them)");
     SimOptions o = sim;
     if (int k = seen[n]++; k > 0) {
@@ -160,7 +162,7 @@ extern const Command kSimulateCommand = {
     .summary = "play Bluetooth devices (scales, bands) for trying and testing declouder",
     .usage = kUsage,
     .run = run_simulate,
-    .usage_more = simulators_help,
+    .usage_more = [] { return device_choice_help() + simulators_help(); },
 };
 
 }  // namespace declouder
