@@ -311,13 +311,20 @@ LearnResult learn_definition(const LearnInput& in) {
     throw LearnError("no field holds the weight in every capture (tried every offset, 1-4 bytes, both byte orders, "
                      "x1 to x1000, kg and lb, in every advertisement and every value a device sent); check the values "
                      "and their order, or `capture find` each capture alone");
-  // Weights display prefer the display's unit, 2 bytes, a common factor, then the lowest offset.
+  // When the weight holds in several kinds of frame (a scale's live frames and its result),
+  // the one that comes last in the first weighing is the result.
+  std::map<std::pair<SourceKey, Layout>, std::int64_t> last_seen;
+  for (const Payload& p : o.payloads)
+    if (p.weighing == 0)
+      for (const auto& k : everywhere)
+        if (k.first == p.key && holds(k.second, p.bytes, weighing(0)))
+          last_seen[k] = std::max(last_seen[k], p.time_us);
+  // Prefer the display's unit, 2 bytes, a common factor, the result, then the lowest offset.
   const WeightUnit display = weighing(0).in_lb ? WeightUnit::lb : WeightUnit::kg;
   std::sort(everywhere.begin(), everywhere.end(), [&](const auto& a, const auto& b) {
     auto rank = [&](const std::pair<SourceKey, Layout>& x) {
       return std::make_tuple(x.second.unit != display, width_rank(x.second.width), factor_rank(x.second.factor),
-                             x.first.source != FrameSource::characteristic && x.first.source != FrameSource::service_data,
-                             x.second.offset, x.second.big);
+                             -last_seen[x], x.second.offset, x.second.big);
     };
     return rank(a) < rank(b);
   });
@@ -334,7 +341,11 @@ LearnResult learn_definition(const LearnInput& in) {
     if (k2 == key && l2.width == weight.width && l2.unit == weight.unit && (l2.offset != weight.offset || l2.big != weight.big))
       result.advice.push_back("the weight also holds at " + layout_text(l2) + " in these captures; a capture of a weight "
                               "at least 1 kg different would decide between it and " + layout_text(weight));
-    if (!(k2 == key) && l2.width == weight.width && l2.unit == weight.unit)
+    if (!(k2 == key) && l2.width == weight.width && l2.unit == weight.unit && k2.address == key.address)
+      result.advice.push_back("the weight also holds in the " + source_text(k2) + " (" + layout_text(l2) +
+                              "), which came earlier in the weighing: the definition uses the later " + source_text(key) +
+                              " (the result); edit [frame] to use the other");
+    else if (!(k2 == key) && l2.width == weight.width && l2.unit == weight.unit)
       result.advice.push_back("the weight also holds in the " + source_text(k2) + " of " + k2.address.str() + " (" +
                               layout_text(l2) + "); a capture with only one of the two devices would decide");
   }
@@ -351,8 +362,9 @@ LearnResult learn_definition(const LearnInput& in) {
   auto def = std::make_shared<Definition>();
   const DeviceSeen seen = o.devices.count(key.address) ? o.devices[key.address] : DeviceSeen{};
   def->id = !in.id.empty() ? in.id : sanitized_id(seen.name).empty() ? "learned-device" : sanitized_id(seen.name);
+  // A name-made id must not be a built-in device's (or its simulator's): it would not load beside it.
   for (const DeviceDescriptor* b : builtin_devices())
-    if (in.id.empty() && b->id == def->id) def->id += "-learned";
+    if (in.id.empty() && (b->id == def->id || (b->simulator && b->simulator->name == def->id))) def->id += "-learned";
   def->name = (seen.name.empty() ? std::string("device ") + key.address.str() : seen.name) + " (learned from " +
               std::to_string(in.captures.size()) + (in.captures.size() == 1 ? " capture)" : " captures)");
   if (!seen.name.empty()) def->names = {seen.name};
@@ -434,6 +446,75 @@ LearnResult learn_definition(const LearnInput& in) {
                                  (factor == 1 ? ", ohm" : ", ohm x 10"));
         }
     if (!f.impedance) result.advice.push_back("no field holds the impedance in every weighing; it is left out");
+    // A bit that is set in the final frames carrying the impedance and clear in those without.
+    if (f.impedance) {
+      std::vector<const Payload*> with, without;
+      for (const Payload* p : finals) {
+        auto raw = read_uint(p->bytes, f.impedance->offset, 2, f.impedance->big_endian);
+        const double ohm = raw ? *raw * f.impedance->scale : 0;
+        const auto& want = weighing(p->weighing).impedance;
+        (want && std::fabs(ohm - *want) <= 0.5 ? with : without).push_back(p);
+      }
+      for (int off = 0; off < static_cast<int>(lo) && !without.empty() && !f.impedance_present; ++off) {
+        bool clash = false;
+        for (auto [u, w] : used) clash = clash || overlaps(off, 1, u, w);
+        for (int bit = 0; bit < 8 && !clash && !f.impedance_present; ++bit) {
+          const std::uint8_t m = static_cast<std::uint8_t>(1u << bit);
+          bool ok = true;
+          for (const Payload* p : with) ok = ok && (p->bytes[static_cast<std::size_t>(off)] & m);
+          for (const Payload* p : without) ok = ok && !(p->bytes[static_cast<std::size_t>(off)] & m);
+          if (ok) {
+            f.impedance_present = BitFlag{off, m, m};
+            used.push_back({off, 1});
+            char buf[80];
+            std::snprintf(buf, sizeof buf, "impedance present: byte %d & 0x%02x", off, m);
+            result.found.push_back(buf);
+          }
+        }
+      }
+    }
+  }
+
+  // 5b. A checksum at the end: one of the common algorithms over the bytes before it (from
+  // the first or the second byte) that holds in every frame of that length from the source,
+  // at least three of them (one frame would match some algorithm by chance).
+  {
+    std::vector<const Payload*> same_length;
+    for (const Payload& p : o.payloads)
+      if (p.key == key && p.bytes.size() >= lo && p.bytes.size() <= hi) same_length.push_back(&p);
+    std::set<Bytes> distinct;
+    for (const Payload* p : same_length) distinct.insert(p->bytes);
+    if (distinct.size() >= 3 && lo == hi && lo >= 4) {
+      const int n = static_cast<int>(lo);
+      for (ChecksumAlgorithm a : {ChecksumAlgorithm::sum8, ChecksumAlgorithm::xor8, ChecksumAlgorithm::crc8,
+                                  ChecksumAlgorithm::crc8_maxim, ChecksumAlgorithm::crc16_modbus,
+                                  ChecksumAlgorithm::crc16_ccitt_false, ChecksumAlgorithm::crc16_xmodem,
+                                  ChecksumAlgorithm::crc16_kermit}) {
+        if (f.checksum) break;
+        const int w = checksum_width(a);
+        bool clash = false;
+        for (auto [u, uw] : used) clash = clash || overlaps(n - w, w, u, uw);
+        if (clash) continue;
+        for (int from : {0, 1})
+          for (bool big : {false, true}) {
+            if (f.checksum || (w == 1 && big)) continue;
+            bool all = true;
+            for (const Bytes& b : distinct) {
+              const std::uint32_t c = compute_checksum(a, ByteView(b).subspan(static_cast<std::size_t>(from), static_cast<std::size_t>(n - w - from)));
+              const std::uint32_t got = w == 1 ? b[static_cast<std::size_t>(n - 1)]
+                                               : big ? be16(&b[static_cast<std::size_t>(n - 2)]) : le16(&b[static_cast<std::size_t>(n - 2)]);
+              all = all && c == got;
+            }
+            if (!all) continue;
+            f.checksum = Checksum{a, from, n - w - 1, n - w, big};
+            used.push_back({n - w, w});
+            result.found.push_back("checksum: " + std::string(checksum_name(a)) + " of bytes " + std::to_string(from) + "-" +
+                                   std::to_string(n - w - 1) + " at byte " + std::to_string(n - w) +
+                                   (w == 2 ? (big ? " (big-endian)" : " (little-endian)") : "") + ", in all " +
+                                   std::to_string(distinct.size()) + " distinct frames");
+          }
+      }
+    }
   }
 
   // 5. The bit that marks the final frames: set one way in every frame with the weight,
@@ -471,6 +552,7 @@ LearnResult learn_definition(const LearnInput& in) {
       std::snprintf(buf, sizeof buf, "stabilized: byte %d & 0x%02x == 0x%02x (%zu settling frames told apart)",
                     separating.front().offset, separating.front().mask, separating.front().value, settling.size());
       result.found.push_back(buf);
+      used.push_back({separating.front().offset, 1});
       if (separating.size() > 1) {
         std::string also;
         for (std::size_t i = 1; i < separating.size() && i < 4; ++i) {
@@ -488,21 +570,60 @@ LearnResult learn_definition(const LearnInput& in) {
     result.found.push_back("stabilized: every frame with a weight counts (the captures show no settling frames)");
   }
 
-  // 6. Constant bytes (characteristic frames: the opcode before the first field).
+  // 6. Constant bytes (characteristic frames share a characteristic with other frames: the
+  // type byte tells them apart). A byte before the first field is constant when it is the
+  // same in every frame with the weight and is not a sequence number (a byte that counts up
+  // by one from frame to frame of the device); of those, the ones that differ in the other
+  // frames of the characteristic are the type; with no other frames, the first two.
   if (key.source == FrameSource::characteristic) {
-    int first_field = static_cast<int>(lo);
-    for (auto [u, w] : used) first_field = std::min(first_field, u);
-    Bytes prefix;
-    for (int i = 0; i < std::min(first_field, 2); ++i) {
-      bool same = true;
-      for (const Payload* p : finals) same = same && p->bytes[static_cast<std::size_t>(i)] == finals.front()->bytes[static_cast<std::size_t>(i)];
-      if (!same) break;
-      prefix.push_back(finals.front()->bytes[static_cast<std::size_t>(i)]);
+    int first_field = std::min({static_cast<int>(lo), 8, weight.offset});
+    if (f.time) first_field = std::min(first_field, f.time->offset);
+    if (f.impedance) first_field = std::min(first_field, f.impedance->offset);
+    std::vector<const Payload*> device_frames;  // in capture order
+    for (const Payload& p : o.payloads)
+      if (p.key.address == key.address && p.key.source == FrameSource::characteristic && p.weighing == 0) device_frames.push_back(&p);
+    auto counts_up = [&](int i) {
+      int steps = 0, ups = 0;
+      for (std::size_t j = 1; j < device_frames.size(); ++j) {
+        if (device_frames[j]->session != device_frames[j - 1]->session) continue;
+        if (static_cast<int>(device_frames[j]->bytes.size()) <= i || static_cast<int>(device_frames[j - 1]->bytes.size()) <= i) continue;
+        ++steps;
+        ups += device_frames[j]->bytes[static_cast<std::size_t>(i)] ==
+               static_cast<std::uint8_t>(device_frames[j - 1]->bytes[static_cast<std::size_t>(i)] + 1);
+      }
+      return steps >= 2 && ups * 5 >= steps * 4;
+    };
+    std::vector<int> same, type;
+    for (int i = 0; i < first_field; ++i) {
+      bool flag_byte = false;
+      for (auto [u, w] : used) flag_byte = flag_byte || overlaps(i, 1, u, w);
+      if (flag_byte) continue;
+      bool all = true;
+      for (const Payload* p : finals) all = all && p->bytes[static_cast<std::size_t>(i)] == finals.front()->bytes[static_cast<std::size_t>(i)];
+      if (!all) continue;
+      if (counts_up(i)) {
+        result.found.push_back("sequence number: byte " + std::to_string(i) + " (counts up from frame to frame; not a constant)");
+        continue;
+      }
+      same.push_back(i);
+      bool differs = false;
+      for (const Payload* p : others)
+        differs = differs || (p->bytes.size() > static_cast<std::size_t>(i) && p->bytes[static_cast<std::size_t>(i)] != finals.front()->bytes[static_cast<std::size_t>(i)]);
+      if (differs) type.push_back(i);
     }
-    if (!prefix.empty()) {
-      f.constants.push_back({0, prefix});
-      result.found.push_back("constant: " + hex_spaced(prefix) + " at the start of every frame with the weight");
+    std::vector<int> chosen = !type.empty() ? type : std::vector<int>(same.begin(), same.begin() + std::min<std::size_t>(same.size(), 2));
+    for (int i : chosen) {
+      const std::uint8_t b = finals.front()->bytes[static_cast<std::size_t>(i)];
+      if (!f.constants.empty() && f.constants.back().offset + static_cast<int>(f.constants.back().bytes.size()) == i)
+        f.constants.back().bytes.push_back(b);
+      else
+        f.constants.push_back({i, Bytes{b}});
     }
+    for (const Constant& c : f.constants)
+      result.found.push_back("constant: " + hex_spaced(c.bytes) + " at offset " + std::to_string(c.offset) +
+                             (type.empty() ? " in every frame with the weight" : " (the frame type: other frames differ there)"));
+    if (type.empty() && n_weighings == 1 && !chosen.empty())
+      result.advice.push_back("the constant bytes are a guess from one weighing: a second capture would show whether they change");
   }
 
   // 7. The conversation: what the app wrote before the weighing and after it.

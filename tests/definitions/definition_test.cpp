@@ -194,7 +194,12 @@ TEST(DefinitionLoading, IdsMustNotClashAndFilesMustExist) {
   DeviceChoice c;
   c.standard_dirs = false;
   c.paths = {kData + "acme-gatt.toml", kData};  // the file twice: loaded once
-  EXPECT_EQ(load_definitions(c).size(), 2u);
+  const auto defs = load_definitions(c);
+  ASSERT_EQ(defs.size(), 4u);  // the folder's four definitions
+  EXPECT_EQ(defs[0]->id, "acme-gatt");
+  c.builtin = true;
+  c.paths = {kData + "acme-gatt.toml", kData + "acme-gatt.toml"};
+  EXPECT_EQ(load_definitions(c).size(), 1u);
   c.paths = {kData + "missing.toml"};
   EXPECT_THROW(load_definitions(c), DefinitionError);
 }
