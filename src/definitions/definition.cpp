@@ -48,6 +48,9 @@ std::optional<double> read_value(const IntField& f, ByteView b) {
   if (!raw) return std::nullopt;
   for (long long p : f.invalid)
     if (*raw == p) return std::nullopt;
+  // A scale of 1/N divides by N, so 1622 x 0.05 is 81.1 and not 81.10000000000001.
+  const double inverse = 1.0 / f.scale, n = std::round(inverse);
+  if (n > 1 && std::fabs(inverse - n) < 1e-9 * n) return static_cast<double>(*raw) / n;
   return static_cast<double>(*raw) * f.scale;
 }
 

@@ -81,15 +81,19 @@ double target_in(const LearnWeighing& w, WeightUnit unit) {
   return unit == WeightUnit::kg ? kg : kg / kKgPerLb;
 }
 
-bool holds(const Layout& l, ByteView b, const LearnWeighing& w) {
-  auto raw = read_uint(b, l.offset, l.width, l.big);
-  if (!raw || *raw == 0) return false;
-  const double v = *raw / l.factor;
+bool holds_raw(const Layout& l, std::uint32_t raw, const LearnWeighing& w) {
+  if (raw == 0) return false;
+  const double v = raw / l.factor;
   const bool display_unit = (l.unit == WeightUnit::lb) == w.in_lb;
   // In the display's unit the person's decimals decide; converted, half a unit of the last
   // digit the device could show is as close as the two can be.
   const double tol = display_unit ? tolerance(w) : std::max(tolerance(w), 0.5 / l.factor) * 1.0001;
   return std::fabs(v - target_in(w, l.unit)) <= tol;
+}
+
+bool holds(const Layout& l, ByteView b, const LearnWeighing& w) {
+  auto raw = read_uint(b, l.offset, l.width, l.big);
+  return raw && holds_raw(l, *raw, w);
 }
 
 Observed observe(const LearnInput& in) {
@@ -288,43 +292,60 @@ LearnResult learn_definition(const LearnInput& in) {
   Observed o = observe(in);
 
   // 1. The weight: a layout that holds in every weighing.
-  std::map<std::pair<SourceKey, Layout>, std::set<int>> held;
+  struct Held {
+    std::set<int> weighings;
+    int frames = 0;                  // how many frames it held in
+    std::int64_t last_in_first = 0;  // when it last held in the first weighing
+  };
+  std::map<std::pair<SourceKey, Layout>, Held> held;
+  std::map<SourceKey, int> frames_of;  // frames each source sent
   static const double kFactors[] = {1, 2, 5, 10, 20, 50, 100, 200, 1000};
   for (const Payload& p : o.payloads) {
     const LearnWeighing& w = weighing(p.weighing);
+    ++frames_of[p.key];
+    // The raw numbers a weight can be (0.1 kg to 500 kg at the smallest and largest factor).
+    const double lo_raw = std::min(target_in(w, WeightUnit::kg), target_in(w, WeightUnit::lb)) * 0.9;
+    const double hi_raw = std::max(target_in(w, WeightUnit::kg), target_in(w, WeightUnit::lb)) * 1000 * 1.1;
     const int n = static_cast<int>(p.bytes.size());
     for (int off = 0; off < n; ++off)
       for (int width = 1; width <= 4 && off + width <= n; ++width)
         for (bool big : {false, true}) {
           if (width == 1 && big) continue;
+          const std::uint32_t raw = *read_uint(p.bytes, off, width, big);
+          if (raw < lo_raw || raw > hi_raw) continue;
           for (double f : kFactors)
             for (WeightUnit u : {WeightUnit::kg, WeightUnit::lb}) {
               Layout l{off, width, big, f, u};
-              if (holds(l, p.bytes, w)) held[{p.key, l}].insert(p.weighing);
+              if (!holds_raw(l, raw, w)) continue;
+              Held& h = held[{p.key, l}];
+              h.weighings.insert(p.weighing);
+              ++h.frames;
+              if (p.weighing == 0) h.last_in_first = std::max(h.last_in_first, p.time_us);
             }
         }
   }
+  // A layout that holds in every weighing. Among many devices' frames some byte pairs will
+  // match any number by chance, once; the device's own field holds in a good share of the
+  // frames its source sent (the final ones): chance matches are dropped when such a field exists.
   std::vector<std::pair<SourceKey, Layout>> everywhere;
-  for (const auto& [k, ws] : held)
-    if (static_cast<int>(ws.size()) == n_weighings) everywhere.push_back(k);
+  auto common = [&](const std::pair<SourceKey, Layout>& k) { return held[k].frames * 20 >= frames_of[k.first]; };
+  for (const auto& [k, h] : held)
+    if (static_cast<int>(h.weighings.size()) == n_weighings) everywhere.push_back(k);
+  if (std::any_of(everywhere.begin(), everywhere.end(), common))
+    everywhere.erase(std::remove_if(everywhere.begin(), everywhere.end(), [&](const auto& k) { return !common(k); }),
+                     everywhere.end());
   if (everywhere.empty())
     throw LearnError("no field holds the weight in every capture (tried every offset, 1-4 bytes, both byte orders, "
                      "x1 to x1000, kg and lb, in every advertisement and every value a device sent); check the values "
                      "and their order, or `capture find` each capture alone");
   // When the weight holds in several kinds of frame (a scale's live frames and its result),
   // the one that comes last in the first weighing is the result.
-  std::map<std::pair<SourceKey, Layout>, std::int64_t> last_seen;
-  for (const Payload& p : o.payloads)
-    if (p.weighing == 0)
-      for (const auto& k : everywhere)
-        if (k.first == p.key && holds(k.second, p.bytes, weighing(0)))
-          last_seen[k] = std::max(last_seen[k], p.time_us);
   // Prefer the display's unit, 2 bytes, a common factor, the result, then the lowest offset.
   const WeightUnit display = weighing(0).in_lb ? WeightUnit::lb : WeightUnit::kg;
   std::sort(everywhere.begin(), everywhere.end(), [&](const auto& a, const auto& b) {
     auto rank = [&](const std::pair<SourceKey, Layout>& x) {
       return std::make_tuple(x.second.unit != display, width_rank(x.second.width), factor_rank(x.second.factor),
-                             -last_seen[x], x.second.offset, x.second.big);
+                             -held[x].last_in_first, x.second.offset, x.second.big);
     };
     return rank(a) < rank(b);
   });
@@ -336,7 +357,7 @@ LearnResult learn_definition(const LearnInput& in) {
                      "capture that starts before the app connects");
 
   LearnResult result;
-  for (std::size_t i = 1; i < everywhere.size(); ++i) {
+  for (std::size_t i = 1; i < everywhere.size() && result.advice.size() < 3; ++i) {
     const auto& [k2, l2] = everywhere[i];
     if (k2 == key && l2.width == weight.width && l2.unit == weight.unit && (l2.offset != weight.offset || l2.big != weight.big))
       result.advice.push_back("the weight also holds at " + layout_text(l2) + " in these captures; a capture of a weight "
