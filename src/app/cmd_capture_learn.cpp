@@ -13,7 +13,7 @@ namespace declouder {
 namespace {
 
 constexpr std::string_view kUsage = R"(Usage: declouder capture learn CAPTURE... --value N [--value N]... [--time ISO8601]...
-                               [--id NAME] --output FILE.toml
+                               [--id NAME] [--map HANDLE=UUID]... --output FILE.toml
 
 Writes a working device definition (docs/definitions.md) from captures of the vendor
 app talking to the device (btsnoop, PacketLogger, hcidump/btmon text), and the values
@@ -31,6 +31,8 @@ where the captures cannot decide between layouts, which further capture would.
                     impedance=N names the impedance of the same weighing (a second set)
   --time ISO8601    when the weighing was made (default: the capture's own clock)
   --id NAME         the device's id in the definition (default: from its name)
+  --map H=UUID      name a handle the captures' discovery does not (a capture started
+                    after the app connected): --map 0x004b=2a37. Repeatable.
   --output FILE     where to write the definition (.toml)
 
 Exit status: 0 when the definition decodes every weighing as the display showed it;
@@ -61,6 +63,7 @@ int run(Args& args) {
   const auto values = args.values("--value");
   const auto times = args.values("--time");
   const auto id = args.value("--id");
+  const auto map = capture_map_option(args);
   const auto output = args.value("--output");
   const auto files = args.positionals();
   if (files.empty()) throw UsageError("missing CAPTURE (one or more captures of the vendor app)");
@@ -102,6 +105,7 @@ int run(Args& args) {
     in.weighings[i].unix_time = *us / 1000000;
   }
   if (id) in.id = *id;
+  in.assumed_uuids = map;
 
   definitions::LearnResult r;
   try {

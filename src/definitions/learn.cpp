@@ -168,7 +168,7 @@ Observed observe(const LearnInput& in) {
       o.payloads.push_back(std::move(p));
     };
     try {
-      capture::CaptureSummary s = capture::trace_capture(in.captures[k], h);
+      capture::CaptureSummary s = capture::trace_capture(in.captures[k], h, {}, in.assumed_uuids);
       (void)s;
     } catch (const capture::CaptureError& e) {
       throw LearnError(e.what());
@@ -354,7 +354,7 @@ LearnResult learn_definition(const LearnInput& in) {
   if (key.source == FrameSource::characteristic && !key.uuid_known)
     throw LearnError("the weight is in the " + source_text(key) + " (" + layout_text(weight) +
                      "), but the capture holds no GATT discovery naming that handle's characteristic: record a "
-                     "capture that starts before the app connects");
+                     "capture that starts before the app connects, or name it with --map HANDLE=UUID");
 
   LearnResult result;
   for (std::size_t i = 1; i < everywhere.size() && result.advice.size() < 3; ++i) {
@@ -722,8 +722,10 @@ LearnResult learn_definition(const LearnInput& in) {
     }
     if (before.empty()) result.found.push_back("request: none (the device sends once notifications are on)");
     if (def->names.empty() && def->service_uuids.empty())
-      throw LearnError("the captures show neither a name nor a service for " + key.address.str() +
-                       ": a definition could not recognise the device (capture its advertisements too)");
+      throw LearnError("the captures show neither a name nor a service for " +
+                       (key.address == MacAddress{} ? std::string("the device (nor its address: the capture began after it connected)")
+                                                    : key.address.str()) +
+                       ": a definition could not recognise it (capture its advertisements too)");
     def->conversation = std::move(conv);
   }
 
@@ -755,7 +757,7 @@ LearnResult learn_definition(const LearnInput& in) {
     };
     handlers.on_advertisement = [&](const Advertisement& a) { registry.decode_advertisement(a, keep); };
     handlers.on_gatt_value = [&](const GattValue& v) { registry.decode_gatt(v, keep); };
-    capture::replay_capture(in.captures[static_cast<std::size_t>(k)], handlers);
+    capture::replay_capture(in.captures[static_cast<std::size_t>(k)], handlers, in.assumed_uuids);
     const WeightUnit shown = w.in_lb ? WeightUnit::lb : WeightUnit::kg;
     bool right = false;
     std::string got;

@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "capture/trace.hpp"
 #include "definitions/definition.hpp"
 
 namespace declouder::definitions {
@@ -42,6 +43,7 @@ struct LearnInput {
   std::vector<std::string> captures;
   std::vector<LearnWeighing> weighings;  // one per capture, or one for all of them
   std::string id;                        // "" = from the device's name
+  capture::HandleMap assumed_uuids;      // handles the captures' discovery does not name (--map)
 };
 
 struct LearnResult {

@@ -267,6 +267,15 @@ TEST(Learn, ARealCaptureWithoutDiscoverySaysWhatIsMissing) {
     EXPECT_NE(std::string(e.what()).find("handle 0x004b"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("no GATT discovery"), std::string::npos) << e.what();
   }
+  // Naming the handle (--map) finds the value, but nothing in the capture says whose it is.
+  LearnInput in{{test::shared_path("fixtures/captures/miband1s_heartrate_mifit.btsnoop")}, {weighing(70, 0)}, ""};
+  in.assumed_uuids = {{0x004b, Uuid::from16(0x2a37)}};
+  try {
+    learn_definition(in);
+    FAIL() << "learned a device it cannot recognise";
+  } catch (const LearnError& e) {
+    EXPECT_NE(std::string(e.what()).find("neither a name nor a service"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace
