@@ -235,8 +235,9 @@ class DefinedDeviceSimulator : public SimulatedDevice {
     if (def_->frame.stabilized)
       for (double f : {0.6, 0.9, 0.98}) timeline.push_back({static_cast<int>(timeline.size()) * 400, values(w * f, false)});
     timeline.push_back({static_cast<int>(timeline.size()) * 400, values(w, true)});
-    for (const auto& [at, v] : timeline) {
-      host().after(std::chrono::milliseconds(at), [this, v] {
+    for (const auto& step : timeline) {
+      const EncodeValues v = step.second;  // (a lambda may not capture a structured binding before C++20's fix)
+      host().after(std::chrono::milliseconds(step.first), [this, v] {
         advert_frame_ = encode_frame(def_->frame, v);
         host().advert_changed();
       });
