@@ -2,12 +2,17 @@
 # declouder_<layer>. A layer may use the layers it lists here and what they use, nothing
 # above it and nothing beside it. CMakeLists.txt builds them in this order and refuses a
 # dependency on a layer not yet defined; cmake/CheckLayers.cmake checks every #include.
-set(DECLOUDER_LAYERS core capture link devices body store radio mqtt outputs sim gateway app)
+set(DECLOUDER_LAYERS core capture link devices definitions body store radio mqtt outputs sim gateway app)
 
 set(DECLOUDER_LAYER_DEPENDS_core "")             # bytes, addresses, UUIDs, time, frames, readings, people
 set(DECLOUDER_LAYER_DEPENDS_capture core)        # capture files; HCI/L2CAP/ATT decoding; the value finder
 set(DECLOUDER_LAYER_DEPENDS_link core)           # GATT link, session runner, serial port, simulated-device API
 set(DECLOUDER_LAYER_DEPENDS_devices core link)   # one descriptor per device: decoders, conversations, simulators
+# Definition files (TOML, docs/definitions.md) made into devices at run time, and `capture
+# learn`, which writes one from captures: it reads captures (capture), builds descriptors
+# (devices) and plays their simulators (link). Only app uses it: every layer below it sees a
+# definition as an ordinary DeviceDescriptor in a DeviceRegistry.
+set(DECLOUDER_LAYER_DEPENDS_definitions core capture link devices)
 set(DECLOUDER_LAYER_DEPENDS_body core)           # body composition, assignment rules
 set(DECLOUDER_LAYER_DEPENDS_store core body devices)  # SQLite: schema, recorder, wearable tables
 set(DECLOUDER_LAYER_DEPENDS_radio core link)     # the radios: BlueZ over D-Bus
@@ -15,7 +20,7 @@ set(DECLOUDER_LAYER_DEPENDS_mqtt core)           # the MQTT client and connectio
 set(DECLOUDER_LAYER_DEPENDS_outputs core body store mqtt)  # outputs know measurements, not the gateway
 set(DECLOUDER_LAYER_DEPENDS_sim core link devices radio)   # hosts for simulated devices: fake org.bluez, peripheral
 set(DECLOUDER_LAYER_DEPENDS_gateway core capture link devices body store radio mqtt outputs sim)
-set(DECLOUDER_LAYER_DEPENDS_app core capture link devices body store radio mqtt outputs sim gateway)
+set(DECLOUDER_LAYER_DEPENDS_app core capture link devices definitions body store radio mqtt outputs sim gateway)
 
 # The layers `layer` may include from (itself and everything it depends on, transitively).
 function(declouder_layer_closure layer out)

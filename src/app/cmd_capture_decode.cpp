@@ -5,13 +5,14 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cmd_capture.hpp"
+#include "app/device_choice.hpp"
 #include "devices/registry.hpp"
 #include "outputs/reading_json.hpp"
 
 namespace declouder {
 namespace {
 
-constexpr std::string_view kUsage = R"(Usage: declouder capture decode FILE [--map HANDLE=UUID]... [--json]
+constexpr std::string_view kUsage = R"(Usage: declouder capture decode FILE [--map HANDLE=UUID]... [--definitions FILE|DIR]... [--no-builtin] [--json]
 
 Replays the capture's advertisements and the values its devices sent over GATT
 (notifications, indications, read responses on handles whose characteristic
@@ -32,6 +33,7 @@ none could be, 2 for a mistake on the command line.)";
 int run(Args& args) {
   const bool json = args.flag("--json");
   const auto map = capture_map_option(args);
+  const DeviceRegistry devices = device_registry(device_choice_option(args));
   const std::string path = capture_single_file(args);
 
   std::map<std::pair<std::string, std::string>, std::string> last_reading;  // (model, address) -> reading
@@ -70,9 +72,9 @@ int run(Args& args) {
 
   FrameHandlers frames;
   frames.on_advertisement = [&](const Advertisement& a) {
-    builtin_registry().decode_advertisement(a, on_outcome_at(a.time_us));
+    devices.decode_advertisement(a, on_outcome_at(a.time_us));
   };
-  frames.on_gatt_value = [&](const GattValue& v) { builtin_registry().decode_gatt(v, on_outcome_at(v.time_us)); };
+  frames.on_gatt_value = [&](const GattValue& v) { devices.decode_gatt(v, on_outcome_at(v.time_us)); };
   capture::CaptureSummary summary;
   try {
     summary = capture::replay_capture(path, frames, map);
@@ -91,6 +93,7 @@ extern const Command kCaptureDecodeCommand = {
     .summary = "run every device driver over a capture and print the readings",
     .usage = kUsage,
     .run = run,
+    .usage_more = device_choice_help,
 };
 
 }  // namespace declouder

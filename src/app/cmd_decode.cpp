@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli.hpp"
+#include "app/device_choice.hpp"
 #include "app/frame_arguments.hpp"
 #include "devices/registry.hpp"
 #include "outputs/reading_json.hpp"
@@ -15,7 +16,8 @@ namespace {
 
 constexpr std::string_view kUsage = R"(Usage: declouder decode [--name NAME] [--address MAC]
                         [--service-data UUID=HEX]... [--manufacturer-data ID=HEX]...
-                        [--gatt UUID=HEX] [--bindkey HEX] [--json]
+                        [--gatt UUID=HEX] [--bindkey HEX] [--definitions FILE|DIR]... [--no-builtin]
+                        [--json]
 
 Decodes one advertisement, or one characteristic value, with every device driver
 that can claim it, and prints each reading. Nothing is stored.
@@ -66,12 +68,13 @@ void print_reading(const Reading& r, bool json) {
 int run_decode(Args& args) {
   const bool json = args.flag("--json");
   FrameArguments frame = read_frame_arguments(args, "decodes");
+  const DeviceRegistry devices = device_registry(device_choice_option(args));
   args.finish();
   if (!frame.has_data() && frame.name.empty())
     throw UsageError("nothing to decode: give --service-data, --manufacturer-data, --name or --gatt");
 
   std::vector<std::string> rejections;
-  int ok = frame.decode([&](const DeviceDescriptor& f, const DecodeOutcome& o) {
+  int ok = frame.decode(devices, [&](const DeviceDescriptor& f, const DecodeOutcome& o) {
     if (o.ok()) {
       Reading r = o.reading;
       if (!r.address) r.address = frame.address;
@@ -82,7 +85,7 @@ int run_decode(Args& args) {
   });
   if (ok == 0 && rejections.empty() && !frame.gatt) {
     // Nothing decoded, but a connect-and-ask device may still be recognised.
-    for (const DeviceDescriptor* f : builtin_registry().claimants(frame.advert))
+    for (const DeviceDescriptor* f : devices.claimants(frame.advert))
       rejections.push_back(std::string(f->id) + ": recognised, but it reports over a " +
                            std::string(link_mode_name(f->link)) +
                            " connection, not in advertisements (decode its values with --gatt)");
@@ -103,6 +106,7 @@ extern const Command kDecodeCommand = {
     .summary = "decode one advertisement or characteristic value given as hex",
     .usage = kUsage,
     .run = run_decode,
+    .usage_more = device_choice_help,
 };
 
 }  // namespace declouder

@@ -7,13 +7,16 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli.hpp"
+#include "app/device_choice.hpp"
+#include "definitions/descriptor.hpp"
 #include "devices/registry.hpp"
 #include "outputs/reading_json.hpp"
 
 namespace declouder {
 namespace {
 
-constexpr std::string_view kUsage = R"(Usage: declouder devices [--json]
+constexpr std::string_view kUsage = R"(Usage: declouder devices [--json] [--definitions FILE|DIR]... [--no-builtin]
+       declouder devices --check FILE
 
 Lists every device declouder knows: its id (the "model" of its readings), the products
 it covers, how declouder reaches it (advertisements, a GATT connection or a serial cable),
@@ -29,11 +32,15 @@ how it is recognised, what it reports, and what declouder can do with it:
            to it), listens, simulator (its name for `declouder simulate`, or null),
            reports (a list of the reading keys it can fill), command (the subcommand
            that talks to it when read and run do not, or null), recognised_by,
-           service_data_uuids, company_ids, gatt_characteristics (4 hex digits each)
+           service_data_uuids, company_ids, gatt_characteristics (4 hex digits each),
+           definition (the definition file a defined device comes from, or null)
+  --check FILE  checks one definition file (docs/definitions.md) and says what device
+           it defines; a mistake is one line FILE:LINE: what is wrong (exit status 1)
 
 Example:
   declouder devices
-  declouder devices --json)";
+  declouder devices --json
+  declouder devices --check ~/.config/declouder/devices/acme-bs2.toml)";
 
 std::string hex4(std::uint16_t v) {
   char buf[8];
@@ -69,10 +76,47 @@ std::string joined(const std::vector<std::string>& items) {
   return out;
 }
 
+// The file a defined device was loaded from ("" for a built-in one).
+std::string definition_file(const DeviceDescriptor& d,
+                            const std::vector<std::shared_ptr<const definitions::Definition>>& defined) {
+  for (const auto& def : defined)
+    if (def->id == d.id) return def->file;
+  return "";
+}
+
+int check_definition(const std::string& path) {
+  std::shared_ptr<const definitions::Definition> def;
+  try {
+    def = definitions::load_definition_file(path);
+  } catch (const definitions::DefinitionError& e) {
+    std::fprintf(stderr, "%s\n", e.what());
+    return 1;
+  }
+  auto d = definitions::make_descriptor(def);
+  std::cout << path << ": ok: device " << d->id << " (" << d->name << ")\n"
+            << "  recognised by: " << d->recognised_by << '\n'
+            << "  reports:       " << joined(d->reports) << '\n'
+            << "  declouder:     " << abilities(*d) << '\n';
+  for (const DeviceDescriptor* b : builtin_devices())
+    if (b->id == d->id)
+      std::cout << "  note: '" << d->id << "' is also a built-in device's id: use it with --no-builtin, or choose another id\n";
+  return 0;
+}
+
 int run_devices(Args& args) {
   const bool json = args.flag("--json");
+  const auto check = args.value("--check");
+  const definitions::DeviceChoice choice = device_choice_option(args);
   args.finish();
-  const auto devices = builtin_registry().devices();
+  if (check) return check_definition(*check);
+  std::vector<std::shared_ptr<const definitions::Definition>> defined;
+  try {
+    defined = definitions::load_definitions(choice);
+  } catch (const definitions::DefinitionError& e) {
+    throw CommandError(e.what());
+  }
+  const DeviceRegistry registry = definitions::make_registry(defined, choice.builtin);
+  const auto devices = registry.devices();
   if (json) {
     Json all = Json::array();
     for (const DeviceDescriptor* d : devices) {
@@ -89,6 +133,8 @@ int run_devices(Args& args) {
       j["service_data_uuids"] = hex_list(d->service_data_uuids);
       j["company_ids"] = hex_list(d->company_ids);
       j["gatt_characteristics"] = hex_list(d->gatt_characteristics);
+      const std::string file = definition_file(*d, defined);
+      j["definition"] = file.empty() ? Json(nullptr) : Json(file);
       all.push_back(std::move(j));
     }
     std::cout << all.dump(2) << '\n';

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli.hpp"
+#include "app/device_choice.hpp"
 #include "app/config.hpp"
 #include "app/device_lists.hpp"
 #include "devices/registry.hpp"
@@ -65,6 +66,7 @@ int run_read(Args& args) {
   const long long consent = args.integer("--consent").value_or(0);
   const auto person_name = args.value("--person");
   const auto config_path = args.value("--config");
+  const DeviceRegistry devices = device_registry(device_choice_option(args));
   args.finish();
   if (!address_text) throw UsageError("--address is required (declouder scan shows the devices in range)");
   auto address = MacAddress::parse(*address_text);
@@ -92,7 +94,7 @@ int run_read(Args& args) {
     BluezDevice device(client, adapter, *address);
     device.find(t);
     Advertisement adv = device.advertisement();
-    const DeviceDescriptor* driver = builtin_registry().conversation_for(adv);
+    const DeviceDescriptor* driver = devices.conversation_for(adv);
     if (!driver)
       throw CommandError("device " + address->str() + (adv.name.empty() ? "" : " (" + adv.name + ")") +
                          " has no conversation: declouder scan shows whether it is supported (advert-only "
@@ -141,7 +143,7 @@ extern const Command kReadCommand = {
     .summary = "connect to a scale that needs a conversation and print its reading",
     .usage = kUsage,
     .run = run_read,
-    .usage_more = conversations_help,
+    .usage_more = [] { return device_choice_help() + conversations_help(); },
 };
 
 }  // namespace declouder

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli.hpp"
+#include "app/device_choice.hpp"
 #include "app/frame_arguments.hpp"
 #include "app/store_session.hpp"
 #include "devices/registry.hpp"
@@ -91,6 +92,7 @@ int run_record(Args& args) {
   auto person = args.value("--person");
   auto database = args.value("--database");
   auto config = args.value("--config");
+  const definitions::DeviceChoice device_choice = device_choice_option(args);
   args.finish();
 
   std::int64_t when = now_unix_us();
@@ -136,7 +138,7 @@ int run_record(Args& args) {
     const Bytes raw = frame.raw();
     if (frame.gatt) frame.gatt->time_us = when;
     frame.advert.time_us = when;
-    frame.decode([&](const DeviceDescriptor& f, const DecodeOutcome& o) {
+    frame.decode(device_registry(device_choice), [&](const DeviceDescriptor& f, const DecodeOutcome& o) {
       if (o.ok()) {
         Reading r = o.reading;
         if (!r.address) r.address = address;
@@ -174,6 +176,7 @@ extern const Command kRecordCommand = {
     .summary = "store a manual weighing, or a device frame given as hex, in the database",
     .usage = kUsage,
     .run = run_record,
+    .usage_more = device_choice_help,
 };
 
 }  // namespace declouder

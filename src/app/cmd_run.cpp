@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "app/cli.hpp"
+#include "app/device_choice.hpp"
 #include "app/device_lists.hpp"
 #include "app/store_session.hpp"
 #include "core/time.hpp"
@@ -41,6 +42,7 @@ namespace {
 
 constexpr std::string_view kUsage = R"(Usage: declouder run [--config FILE] [--database FILE] [--mqtt URL] [--gateway-id NAME]
                      [--jsonl FILE|-] [--adapter NAME] [--replay CAPTURE] [--simulate DEVICE]...
+                     [--definitions FILE|DIR]... [--no-builtin]
 
 The gateway: listens to the scales (BlueZ), talks to those that must be asked
 (the devices with a conversation, listed below: once each time they wake, one
@@ -133,7 +135,10 @@ int run_run(Args& args) {
   const auto adapter = args.value("--adapter");
   auto simulate = args.values("--simulate");
   const auto stop_timeout = args.number("--stop-timeout");
+  const definitions::DeviceChoice device_choice = device_choice_option(args);
   args.finish();
+  const DeviceRegistry devices = device_registry(device_choice);
+  const DeviceRegistry simulators = simulator_registry(device_choice);
 
   // The config, the database and the Recorder (people mirrored into it).
   StoreSession store = open_store(config_path, database_path);
@@ -164,7 +169,7 @@ int run_run(Args& args) {
         finite |= s.weighings > 0;
         sources.push_back(std::make_unique<SimulatedScaleSource>(s));
       } else {
-        auto source = std::make_unique<SimulatorSource>(parse_simulator_spec(spec, builtin_registry()));
+        auto source = std::make_unique<SimulatorSource>(parse_simulator_spec(spec, simulators));
         // A simulated scale that encrypts its adverts: its owner holds its key, as if configured.
         if (auto key = source->device_key(); key && !keys.find(key->first)) keys.set(key->first, key->second);
         sources.push_back(std::move(source));
@@ -253,6 +258,7 @@ int run_run(Args& args) {
   if (coordination) listeners.push_back(coordination.get());
   Pipeline pipeline(recorder, listeners, static_cast<std::int64_t>(settings.settle_seconds * 1e6));
   pipeline.use_keys(std::move(keys));
+  pipeline.use_devices(devices);
   Gateway gateway(loop, pipeline, delivery, coordination.get(), log_line);
   if (stop_timeout) gateway.set_stop_timeout_us(static_cast<std::int64_t>(*stop_timeout * 1e6));
   gateway.set_exit_when_done(finite);
@@ -298,7 +304,7 @@ extern const Command kRunCommand = {
     .summary = "the gateway: listen, store every measurement, publish to MQTT/Home Assistant/Domoticz",
     .usage = kUsage,
     .run = run_run,
-    .usage_more = [] { return conversations_help() + simulators_help(); },
+    .usage_more = [] { return device_choice_help() + conversations_help() + simulators_help(); },
 };
 
 }  // namespace declouder

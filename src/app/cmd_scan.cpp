@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli.hpp"
+#include "app/device_choice.hpp"
 #include "devices/registry.hpp"
 #include "outputs/reading_json.hpp"
 #include "radio/bluez_client.hpp"
@@ -44,6 +45,7 @@ int run_scan(Args& args) {
   const double seconds = args.number("--seconds").value_or(10);
   const std::string adapter = args.value("--adapter").value_or("");
   const double watchdog = args.number("--watchdog").value_or(30);
+  const DeviceRegistry devices = device_registry(device_choice_option(args));
   args.finish();
   if (seconds <= 0 || seconds > 86400) throw UsageError("--seconds: expected a number of seconds between 0 and 86400");
   if (watchdog < 0.1) throw UsageError("--watchdog: expected at least 0.1 seconds");
@@ -75,7 +77,7 @@ int run_scan(Args& args) {
   std::stable_sort(order.begin(), order.end(),
                    [](const Seen* a, const Seen* b) { return a->adv.rssi.value_or(-200) > b->adv.rssi.value_or(-200); });
   for (const Seen* s : order) {
-    auto claimants = builtin_registry().claimants(s->adv);
+    auto claimants = devices.claimants(s->adv);
     const DeviceDescriptor* driver = claimants.empty() ? nullptr : claimants.front();
     if (json) {
       Json j;
@@ -103,6 +105,7 @@ extern const Command kScanCommand = {
     .summary = "list the Bluetooth LE devices in range and the driver that claims each",
     .usage = kUsage,
     .run = run_scan,
+    .usage_more = device_choice_help,
 };
 
 }  // namespace declouder

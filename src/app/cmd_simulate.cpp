@@ -4,6 +4,9 @@
 #include <iostream>
 
 #include "app/cli.hpp"
+#include "app/device_choice.hpp"
+#include "capture/writer.hpp"
+#include "definitions/session_capture.hpp"
 #include "app/device_lists.hpp"
 #include "devices/registry.hpp"
 #include "link/simulated_device.hpp"
@@ -16,7 +19,8 @@ namespace {
 
 constexpr std::string_view kUsage = R"(Usage: declouder simulate DEVICE... [--weight KG] [--impedance OHM] [--heart-rate BPM]
                           [--address MAC] [--bindkey HEX] [--backend fake|bluez] [--adapter NAME]...
-                          [--seconds N]
+                          [--seconds N] [--definitions FILE|DIR]... [--no-builtin]
+       declouder simulate DEVICE --capture FILE [--weight KG] [--impedance OHM] [--time ISO8601]
        declouder simulate --list
 
 Plays the named devices until stopped (Ctrl-C): they advertise with their real names,
@@ -37,6 +41,12 @@ UUIDs and data, and answer over GATT as the real devices do. `--list` names them
                       plays a bluetoothd without any adapter);
                       bluez: the adapter to advertise on (default the first)
   --seconds N         stop after N seconds instead of running until stopped
+  --capture FILE      instead of serving the device, write what a phone's HCI log (btsnoop)
+                      would hold while an app weighs with it: its advertisements, and for a
+                      device that must be asked the connection, GATT discovery and the
+                      conversation; `capture convert` rewrites it as PacketLogger or text,
+                      `capture learn` learns a definition from it
+  --time ISO8601      with --capture: when the capture starts (default now)
 
 Failure injection (fake backend), to test how a client copes:
   --busy-discovery N        StartDiscovery answers org.bluez.Error.InProgress N times first
@@ -59,9 +69,10 @@ std::chrono::milliseconds seconds_option(Args& args, std::string_view name, doub
 }
 
 int run_simulate(Args& args) {
+  const DeviceRegistry registry = device_registry(device_choice_option(args));
   if (args.flag("--list")) {
     args.finish();
-    for (const DeviceDescriptor* d : builtin_registry().devices())
+    for (const DeviceDescriptor* d : registry.devices())
       if (d->simulator) std::cout << d->simulator->name << "  " << d->simulator->summary << '\n';
     return 0;
   }
@@ -90,7 +101,33 @@ int run_simulate(Args& args) {
   fake.restart_gap = seconds_option(args, "--restart-gap", 1);
   fake.silent_after = seconds_option(args, "--silent-after");
   sim.drop_after_writes = static_cast<int>(args.integer("--drop-after-writes").value_or(0));
+  const auto capture_path = args.value("--capture");
+  const auto capture_time = args.value("--time");
   auto names = args.positionals();
+  if (capture_path) {
+    if (names.size() != 1) throw UsageError("--capture: name one device");
+    const DeviceDescriptor* device = nullptr;
+    for (const DeviceDescriptor* d : registry.devices())
+      if (d->simulator && d->simulator->name == names[0]) device = d;
+    if (!device) throw UsageError("unknown device '" + names[0] + "' (declouder simulate --list shows them)");
+    definitions::SessionCaptureOptions options;
+    options.unix_start = static_cast<std::int64_t>(std::time(nullptr));
+    if (capture_time) {
+      auto us = parse_iso8601_us(*capture_time);
+      if (!us) throw UsageError("--time: '" + *capture_time + "' is not an ISO 8601 time (2024-03-17T19:59:33Z)");
+      options.unix_start = *us / 1000000;
+    }
+    try {
+      auto writer = capture::CaptureWriter::to_file(*capture_path, capture::CaptureFormat::btsnoop_h4);
+      definitions::record_session(*device, sim, options, writer);
+      writer.close();
+    } catch (const capture::CaptureError& e) {
+      throw CommandError(e.what());
+    } catch (const SessionError& e) {
+      throw CommandError(e.what());
+    }
+    return 0;
+  }
 
   if (backend != "fake" && backend != "bluez") throw UsageError("--backend: expected 'fake' or 'bluez', not '" + backend + "'");
   if (names.empty()) throw UsageError("name at least one device to simulate (declouder simulate --list shows them)");
@@ -101,7 +138,7 @@ int run_simulate(Args& args) {
   std::vector<std::unique_ptr<SimulatedDevice>> devices;
   std::map<std::string, int> seen;
   for (const auto& n : names) {
-    const DeviceSimulator* info = builtin_registry().find_simulator(n);
+    const DeviceSimulator* info = registry.find_simulator(n);
     if (!info) throw UsageError("unknown device '" + n + "' (declouder simulate --list shows them)");
     SimOptions o = sim;
     if (int k = seen[n]++; k > 0) {
@@ -169,7 +206,7 @@ extern const Command kSimulateCommand = {
     .summary = "play Bluetooth devices (scales, bands) for trying and testing declouder",
     .usage = kUsage,
     .run = run_simulate,
-    .usage_more = simulators_help,
+    .usage_more = [] { return device_choice_help() + simulators_help(); },
 };
 
 }  // namespace declouder

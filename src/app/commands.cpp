@@ -22,6 +22,7 @@ extern const Command kCaptureConvertCommand;
 extern const Command kCaptureDecodeCommand;
 extern const Command kCaptureFindCommand;
 extern const Command kCaptureInfoCommand;
+extern const Command kCaptureLearnCommand;
 extern const Command kDecodeCommand;
 extern const Command kDevicesCommand;
 extern const Command kExportCommand;
@@ -54,6 +55,7 @@ std::span<const Command* const> all_commands() {
         &kCaptureDecodeCommand,
         &kCaptureFindCommand,
         &kCaptureInfoCommand,
+        &kCaptureLearnCommand,
         &kDecodeCommand,
         &kDevicesCommand,
         &kExportCommand,

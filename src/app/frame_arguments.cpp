@@ -86,8 +86,9 @@ Bytes FrameArguments::raw() const {
   return raw;
 }
 
-int FrameArguments::decode(const std::function<void(const DeviceDescriptor&, const DecodeOutcome&)>& on_outcome) const {
-  return gatt ? builtin_registry().decode_gatt(*gatt, on_outcome) : builtin_registry().decode_advertisement(advert, on_outcome);
+int FrameArguments::decode(const DeviceRegistry& devices,
+                           const std::function<void(const DeviceDescriptor&, const DecodeOutcome&)>& on_outcome) const {
+  return gatt ? devices.decode_gatt(*gatt, on_outcome) : devices.decode_advertisement(advert, on_outcome);
 }
 
 std::string rejection_text(const DeviceDescriptor& family, const DecodeOutcome& outcome) {

@@ -24,8 +24,9 @@ struct FrameArguments {
   // The bytes a reading was decoded from, as the store keeps them: the
   // characteristic value, or every advertised payload in order.
   Bytes raw() const;
-  // Runs every driver that can claim the frame; same contract as the registry.
-  int decode(const std::function<void(const DeviceDescriptor&, const DecodeOutcome&)>& on_outcome) const;
+  // Runs every driver of `devices` that can claim the frame; same contract as the registry.
+  int decode(const DeviceRegistry& devices,
+             const std::function<void(const DeviceDescriptor&, const DecodeOutcome&)>& on_outcome) const;
 };
 
 // Consumes the options above from `args`; `what` names the command's verb for

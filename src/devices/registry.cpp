@@ -113,7 +113,16 @@ std::string_view link_mode_name(LinkMode m) {
   return "?";
 }
 
-DeviceRegistry::DeviceRegistry(std::vector<const DeviceDescriptor*> devices) : devices_(std::move(devices)) {
+DeviceRegistry::DeviceRegistry(std::vector<const DeviceDescriptor*> devices) : devices_(std::move(devices)) { index(); }
+
+DeviceRegistry::DeviceRegistry(std::vector<std::shared_ptr<const DeviceDescriptor>> loaded, bool with_builtin)
+    : owned_(std::move(loaded)) {
+  for (const auto& d : owned_) devices_.push_back(d.get());
+  if (with_builtin) devices_.insert(devices_.end(), kBuiltin.begin(), kBuiltin.end());
+  index();
+}
+
+void DeviceRegistry::index() {
   for (const DeviceDescriptor* d : devices_) {
     for (auto u : d->service_data_uuids) by_service_data_[u].push_back(d);
     for (auto c : d->company_ids) by_company_[c].push_back(d);

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <span>
 #include <string_view>
 #include <unordered_map>
@@ -23,6 +24,10 @@ class DeviceRegistry {
  public:
   // The descriptors must outlive the registry (the built-in ones are static).
   explicit DeviceRegistry(std::vector<const DeviceDescriptor*> devices);
+  // Descriptors made at run time (definition files, src/definitions/), which the registry
+  // keeps alive, listed before the built-in devices when `with_builtin`: a person's
+  // definition of a device is its first claimant, ahead of a generic built-in driver.
+  DeviceRegistry(std::vector<std::shared_ptr<const DeviceDescriptor>> loaded, bool with_builtin);
 
   // Every device, in list order.
   std::span<const DeviceDescriptor* const> devices() const { return devices_; }
@@ -45,6 +50,8 @@ class DeviceRegistry {
   const DeviceDescriptor* conversation_for(const Advertisement& adv, bool unattended_only = false) const;
 
  private:
+  void index();
+  std::vector<std::shared_ptr<const DeviceDescriptor>> owned_;  // the run-time descriptors
   std::vector<const DeviceDescriptor*> devices_;
   std::unordered_map<std::uint16_t, std::vector<const DeviceDescriptor*>> by_service_data_;
   std::unordered_map<std::uint16_t, std::vector<const DeviceDescriptor*>> by_company_;
