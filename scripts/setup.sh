@@ -14,6 +14,7 @@ PACKAGES=(
   libsdbus-c++-dev       # BlueZ over D-Bus (sdbus-c++ 1.2)
   libsystemd-dev         # sd-bus underneath sdbus-c++
   libmosquitto-dev       # MQTT client for Home Assistant / Domoticz
+  libssl-dev             # libcrypto (OpenSSL 3): the Noise handshake of encrypted ESPHome proxies
   libtomlplusplus-dev    # the people/config file is TOML (header-only)
   nlohmann-json3-dev     # JSON for definition files and golden-file tests (header-only)
   # --- tests, fuzzing, benchmarks ---
