@@ -12,6 +12,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "core/base64.hpp"
+
 namespace declouder::esphome {
 
 // --- protobuf ---

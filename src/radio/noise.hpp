@@ -81,8 +81,4 @@ class NoiseHandshake {
   int step_ = 0;  // messages exchanged
 };
 
-// Standard base64 (RFC 4648, with padding) to bytes; nullopt when it is not base64.
-std::optional<Bytes> base64_decode(std::string_view text);
-std::string base64_encode(ByteView bytes);
-
 }  // namespace declouder

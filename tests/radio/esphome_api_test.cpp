@@ -3,6 +3,7 @@
 // (noise-c, inside @2colors/esphome-native-api) by tests/cli/esphome_npm.sh.
 #include <gtest/gtest.h>
 
+#include "core/base64.hpp"
 #include "radio/esphome_api.hpp"
 #include "radio/noise.hpp"
 
