@@ -435,12 +435,12 @@ void ProxiedDevice::handle(const std::shared_ptr<ApiSession>& from, const api::M
       } catch (const BleError&) {
         return error(h, 0x03);  // write not permitted
       }
-      if (response) {
-        api::ProtoWriter w;
-        w.varint(1, address_);
-        w.varint(2, h);
-        from->send(msg::gatt_write_response, w.data());
-      }
+      // A node answers every write once the radio sent it, with or without a response from
+      // the device (ESP-IDF's ESP_GATTC_WRITE_CHAR_EVT); clients wait for it either way.
+      api::ProtoWriter w;
+      w.varint(1, address_);
+      w.varint(2, h);
+      from->send(msg::gatt_write_response, w.data());
       return;
     }
     case msg::gatt_notify: {
