@@ -17,7 +17,7 @@ void Gateway::consider_conversation(Source& source, const std::string& label, co
   if (decision != ConversationPlanner::Decision::talk) return;
 
   const std::string who = (a.name.empty() ? std::string() : a.name + " ") + device;
-  log_("talking to " + who + " (" + driver->id + ")");
+  log_("talking to " + who + " (" + driver->id + ")" + (label == "bluez" || label.rfind("simulated", 0) == 0 ? "" : " through " + label));
   ConversationRequest r;
   r.advert = a;
   r.device = driver;

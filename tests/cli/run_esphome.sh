@@ -38,6 +38,13 @@ start_proxy bathroom "$P_BATH" --key "$KEY" picooc-mini crenot-gofit-s2 --weight
 start_proxy hall "$P_HALL" --rssi -70 mi-scale-2 --weight 64.2
 start_proxy attic "$P_ATTIC" --key "$OTHER_KEY" mi-scale
 grep -q "listening on 127.0.0.1:$P_BATH (encrypted)" "$WORKDIR/bathroom.out" || fail "bathroom node not encrypted"
+# scan names the radio each device was heard through.
+SCAN=$("$DECLOUDER" scan --seconds 2 --json --esphome "127.0.0.1:$P_BATH,key=$KEY" --esphome "127.0.0.1:$P_HALL" 2> "$WORKDIR/scan.err") ||
+  fail "scan through the proxies failed: $(cat "$WORKDIR/scan.err")"
+expect_json "$(grep "\"$PICOOC\"" <<< "$SCAN")" '.radio' "\"esphome:127.0.0.1:$P_BATH\""
+expect_json "$(grep "\"$PICOOC\"" <<< "$SCAN")" '.rssi' '-60'
+expect_json "$(grep "\"$MI2\"" <<< "$SCAN")" '.radio' "\"esphome:127.0.0.1:$P_HALL\""
+expect_json "$(grep "\"$MI2\"" <<< "$SCAN")" '.rssi' '-70'
 cat > "$WORKDIR/config.toml" <<TOML
 [gateway]
 settle_seconds = 2
@@ -72,13 +79,15 @@ wait_until 60 at_least "$WORKDIR/a.jsonl" '"weight_kg":81.1' 2 ||
 wait_until 30 at_least "$WORKDIR/a.jsonl" '"weight_kg":64.2' 1 ||
   fail "the Mi scale behind the plaintext proxy was not heard: $(cat "$WORKDIR/a.err")"
 for dev in "$PICOOC" "$CRENOT"; do
-  grep -q "talking to .*$dev" "$WORKDIR/a.err" || fail "no conversation with $dev: $(cat "$WORKDIR/a.err")"
+  grep -q "talking to .*$dev.* through esphome:127.0.0.1:$P_BATH" "$WORKDIR/a.err" ||
+    fail "no conversation with $dev through the proxy: $(cat "$WORKDIR/a.err")"
   line=$(grep "\"address\":\"$dev\"" "$WORKDIR/a.jsonl" | head -1)
   expect_json "$line" '.source' "\"esphome:127.0.0.1:$P_BATH\""
   wait_until 10 at_least "$HA" "declouder/scales/$(slug $dev)/measurement" 1 ||
     fail "the measurement of $dev did not reach the broker"
 done
 expect_json "$(grep "\"address\":\"$PICOOC\"" "$WORKDIR/a.jsonl" | head -1)" '.impedance_ohm' '538'
+grep -q "measurement 81.1 kg.* $PICOOC.* via esphome:127.0.0.1:$P_BATH" "$WORKDIR/a.err" || fail "the log does not name the radio"
 expect_json "$(grep "\"address\":\"$MI2\"" "$WORKDIR/a.jsonl" | head -1)" '.source' "\"esphome:127.0.0.1:$P_HALL\""
 # The scales keep advertising after they answered: each weighing is asked for once.
 sleep 2
