@@ -124,6 +124,31 @@ expect_status 2 "$DECLOUDER" run --mqtt-adverts 'home/+/BTtoMQTT/undecoded' --da
 printf '[[esphome]]\nhost = "x"\nkey = "short"\n' > "$WORKDIR/bad.toml"
 expect_stderr_contains "bad.toml:3: [[esphome]] key" "$DECLOUDER" run --config "$WORKDIR/bad.toml" --database "$WORKDIR/c.db"
 
+# --- One pool of radios: the same Picooc heard by two proxies (strong and weak) and an
+# MQTT advert gateway; the radio that hears it best talks to it, once.
+P_NEAR=$(free_port); P_FAR=$(free_port)
+start_proxy near "$P_NEAR" --rssi -48 picooc-mini --weight 70.2
+start_proxy far "$P_FAR" --rssi -86 picooc-mini --weight 70.2
+"$DECLOUDER" run --esphome "127.0.0.1:$P_FAR" --esphome "127.0.0.1:$P_NEAR" --mqtt "mqtt://127.0.0.1:$BROKER_PORT" \
+  --mqtt-adverts 'home/+/BTtoMQTT/undecoded' --gateway-id pool \
+  --database "$WORKDIR/p.db" --jsonl "$WORKDIR/p.jsonl" > /dev/null 2> "$WORKDIR/p.err" &
+RUN=$!
+TEST_PIDS+=($RUN)
+wait_until 10 grep -q "listening:" "$WORKDIR/p.err" || fail "the pool gateway did not start: $(cat "$WORKDIR/p.err")"
+for _ in 1 2 3 4 5; do
+  mosquitto_pub -p "$BROKER_PORT" -t home/OMG_hall/BTtoMQTT/undecoded \
+    -m "{\"id\":\"$PICOOC\",\"name\":\"PICOOC-CQ\",\"rssi\":-95,\"manufacturerdata\":\"0a00d049005a0003\"}"
+  sleep 0.2
+done
+wait_until 30 at_least "$WORKDIR/p.jsonl" '"weight_kg":70.2' 1 || fail "nobody talked to the Picooc: $(cat "$WORKDIR/p.err")"
+sleep 3
+[ "$(count_lines "$WORKDIR/p.err" "talking to .*$PICOOC")" = 1 ] || fail "the Picooc was talked to more than once: $(cat "$WORKDIR/p.err")"
+grep -q "talking to .*$PICOOC.* through esphome:127.0.0.1:$P_NEAR" "$WORKDIR/p.err" ||
+  fail "not the nearest radio talked to the Picooc: $(cat "$WORKDIR/p.err")"
+[ "$(count_lines "$WORKDIR/p.jsonl" '"weight_kg"')" = 1 ] || fail "one weighing stored twice: $(cat "$WORKDIR/p.jsonl")"
+kill -TERM $RUN
+wait_exit $RUN 30 || fail "run did not stop"
+
 # --- MQTT advert gateways: two of them hear the same Mi scale frame; one weighing.
 "$DECLOUDER" run --mqtt "mqtt://127.0.0.1:$BROKER_PORT" --mqtt-adverts 'home/+/BTtoMQTT/undecoded' \
   --database "$WORKDIR/m.db" --jsonl "$WORKDIR/m.jsonl" --gateway-id omg-home > /dev/null 2> "$WORKDIR/m.err" &
