@@ -37,7 +37,7 @@ void EsphomeSource::run(const FrameHandlers& to, const StopFlag& stop) {
     };
     esphome::ProxyClient client(endpoint_, handlers);
     try {
-      client.open();
+      client.open(std::chrono::seconds(5));  // short: a stop waits for it
     } catch (const std::exception& e) {  // ConnectionError, ProtocolError
       const std::string why = e.what();
       if (why != last_error)
