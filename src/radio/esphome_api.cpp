@@ -445,8 +445,9 @@ void ApiSocket::write_all(ByteView b) {
 }
 
 bool ApiSocket::fill(std::size_t n, Clock::time_point deadline) {
-  if (in_pos_ > 0 && in_pos_ == in_.size()) {
-    in_.clear();
+  if (in_pos_ > 0 && (in_pos_ == in_.size() || in_pos_ >= 65536)) {
+    // What was read is dropped, so a connection that always has a frame in flight does not grow.
+    in_.erase(in_.begin(), in_.begin() + static_cast<std::ptrdiff_t>(in_pos_));
     in_pos_ = 0;
   }
   while (in_.size() - in_pos_ < n) {
@@ -650,7 +651,9 @@ std::optional<Message> ApiSocket::receive(Clock::time_point deadline) {
     }
     if (complete) {
       if (values[0] > (1u << 20)) throw ConnectionError("plaintext frame too long");
-      if (!fill(pos - in_pos_ + values[0], deadline)) return std::nullopt;
+      const std::size_t header = pos - in_pos_;
+      if (!fill(header + values[0], deadline)) return std::nullopt;
+      pos = in_pos_ + header;  // fill() may have moved the unread bytes to the front
       Message m;
       m.type = static_cast<std::uint16_t>(values[1]);
       m.payload.assign(in_.begin() + static_cast<std::ptrdiff_t>(pos),
