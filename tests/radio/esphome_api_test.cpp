@@ -2,6 +2,10 @@
 // The handshake is checked end to end against an independent Noise implementation
 // (noise-c, inside @2colors/esphome-native-api) by tests/cli/esphome_npm.sh.
 #include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <thread>
 
 #include "core/base64.hpp"
 #include "radio/esphome_api.hpp"
@@ -175,6 +179,38 @@ TEST(Base64, DecodesTheKeyFormOfEsphomeYaml) {
   EXPECT_EQ(base64_encode(*b), text);
   EXPECT_FALSE(base64_decode("not base64!"));
   EXPECT_FALSE(base64_decode("QUJD="));
+}
+
+TEST(ApiSocket, AStreamOfFramesSplitAnywhereArrivesWhole) {
+  // 10,000 plaintext frames written in 37-byte pieces: every frame straddles two reads and
+  // the reader's buffer is compacted many times on the way (over 1 MB in all).
+  int fds[2];
+  ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
+  Bytes stream;
+  for (int i = 0; i < 10000; ++i) {
+    Bytes payload(100, static_cast<std::uint8_t>(i));
+    stream.push_back(0x00);
+    stream.push_back(100);
+    stream.push_back(93);
+    stream.insert(stream.end(), payload.begin(), payload.end());
+  }
+  std::thread writer([&] {
+    for (std::size_t off = 0; off < stream.size(); off += 37)
+      ASSERT_GT(write(fds[1], stream.data() + off, std::min<std::size_t>(37, stream.size() - off)), 0);
+    close(fds[1]);
+  });
+  ApiSocket socket(fds[0], std::nullopt);
+  int n = 0;
+  try {
+    while (auto m = socket.receive(ApiSocket::Clock::now() + std::chrono::seconds(5))) {
+      ASSERT_EQ(m->type, 93);
+      ASSERT_EQ(m->payload, Bytes(100, static_cast<std::uint8_t>(n)));
+      ++n;
+    }
+  } catch (const ConnectionError&) {  // the writer closed its end
+  }
+  writer.join();
+  EXPECT_EQ(n, 10000);
 }
 
 TEST(Endpoint, HostPortAndKey) {
