@@ -15,7 +15,9 @@ set(DECLOUDER_LAYER_DEPENDS_devices core link)   # one descriptor per device: de
 set(DECLOUDER_LAYER_DEPENDS_definitions core capture link devices)
 set(DECLOUDER_LAYER_DEPENDS_body core)           # body composition, assignment rules
 set(DECLOUDER_LAYER_DEPENDS_store core body devices)  # SQLite: schema, recorder, wearable tables
-set(DECLOUDER_LAYER_DEPENDS_radio core link)     # the radios: BlueZ over D-Bus
+# The radios: BlueZ over D-Bus, ESPHome Bluetooth proxies over TCP. capture: an ESPHome
+# node relays raw advertisements as AD structures, which capture/hci.hpp already parses.
+set(DECLOUDER_LAYER_DEPENDS_radio core capture link)
 set(DECLOUDER_LAYER_DEPENDS_mqtt core)           # the MQTT client and connection
 set(DECLOUDER_LAYER_DEPENDS_outputs core body store mqtt)  # outputs know measurements, not the gateway
 set(DECLOUDER_LAYER_DEPENDS_sim core link devices radio)   # hosts for simulated devices: fake org.bluez, peripheral

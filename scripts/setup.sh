@@ -14,7 +14,7 @@ PACKAGES=(
   libsdbus-c++-dev       # BlueZ over D-Bus (sdbus-c++ 1.2)
   libsystemd-dev         # sd-bus underneath sdbus-c++
   libmosquitto-dev       # MQTT client for Home Assistant / Domoticz
-  libssl-dev             # libcrypto: AES-CCM for the Xiaomi S400/S200/S800 encrypted adverts
+  libssl-dev             # libcrypto (OpenSSL 3): AES-CCM of the Xiaomi S400/S200/S800 adverts, the Noise handshake of ESPHome proxies
   libtomlplusplus-dev    # the people/config file is TOML (header-only)
   nlohmann-json3-dev     # JSON for definition files and golden-file tests (header-only)
   # --- tests, fuzzing, benchmarks ---
@@ -25,17 +25,33 @@ PACKAGES=(
   dbus                   # dbus-daemon: a private system bus for the BlueZ tests
   tshark                 # Wireshark agreement tests for the capture readers
   python3                # small test helpers
+  nodejs                 # runs the npm test tools (tests/npm/: an independent ESPHome API client)
   socat                  # pseudo-terminal pairs for the serial tests
   # --- the real-BlueZ virtual machine test tier ---
   qemu-system-x86 debootstrap cpio zstd xz-utils bc
 )
 
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+
+# The npm test tools (tests/npm/package.json, pinned by its package-lock.json): third-party
+# implementations the simulators are checked against. Without the registry the tests that
+# need them say so and are skipped.
+npm_tools() {
+  [ -d "$ROOT/tests/npm/node_modules/@2colors/esphome-native-api" ] && return 0
+  echo "setup: installing the npm test tools into tests/npm/"
+  npm ci --prefix "$ROOT/tests/npm" --no-audit --no-fund --loglevel=error ||
+    echo "setup: npm could not install tests/npm/ (registry unreachable?): the ESPHome client check will be skipped"
+}
+
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
+# npm: Debian's own package, unless the Node.js installed already brings one (NodeSource's does).
+command -v npm > /dev/null || missing+=(npm)
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup: all ${#PACKAGES[@]} packages already installed"
+  npm_tools
   exit 0
 fi
 SUDO=
@@ -46,4 +62,5 @@ export DEBIAN_FRONTEND=noninteractive
 echo 'wireshark-common wireshark-common/install-setuid boolean false' | $SUDO debconf-set-selections
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+npm_tools
 echo "setup: done"

@@ -23,7 +23,9 @@
 #include "app/store_session.hpp"
 #include "core/time.hpp"
 #include "gateway/bluez_source.hpp"
+#include "gateway/esphome_source.hpp"
 #include "gateway/event_loop.hpp"
+#include "gateway/mqtt_advert_source.hpp"
 #include "gateway/gateway.hpp"
 #include "gateway/settings.hpp"
 #include "gateway/simulated_scale.hpp"
@@ -35,6 +37,7 @@
 #include "outputs/home_assistant_output.hpp"
 #include "outputs/jsonl_output.hpp"
 #include "outputs/log_output.hpp"
+#include "radio/esphome_api.hpp"
 #include "store/database.hpp"
 
 namespace declouder {
@@ -43,6 +46,7 @@ namespace {
 constexpr std::string_view kUsage = R"(Usage: declouder run [--config FILE] [--database FILE] [--mqtt URL] [--gateway-id NAME]
                      [--jsonl FILE|-] [--adapter NAME] [--replay CAPTURE] [--simulate DEVICE]...
                      [--definitions FILE|DIR]... [--no-builtin]
+                     [--esphome HOST[:PORT][,key=BASE64]]... [--mqtt-adverts TOPIC]...
 
 The gateway: listens to the scales (BlueZ), talks to those that must be asked
 (the devices with a conversation, listed below: once each time they wake, one
@@ -82,6 +86,18 @@ labelled SIMULATED everywhere.
                       (its advertisements, and its GATT side for the scales that
                       must be asked): NAME[:weight=KG,impedance=OHM,address=MAC,
                       rssi=DBM], e.g. picooc-mini:weight=80.5
+  --esphome HOST[:PORT][,key=BASE64]
+                      also listen through this ESPHome Bluetooth proxy (repeatable; port
+                      default 6053; key: the node's API encryption key, as in its YAML).
+                      Its advertisements join the pipeline and the scales that must be
+                      asked are talked to through it. A node serves one Bluetooth
+                      subscriber at a time: not one Home Assistant's Bluetooth
+                      integration also uses. Replaces the config's [[esphome]] tables
+  --mqtt-adverts TOPIC
+                      also decode the undecoded advertisements OpenMQTTGateway or
+                      Theengs Gateway publish on this topic pattern of the broker of
+                      --mqtt / [mqtt] (repeatable; e.g. home/+/BTtoMQTT/undecoded).
+                      Replaces the config's [[mqtt_adverts]] tables
   --stop-timeout S    how long a stop waits for the broker's acknowledgements (default 5)
 
 Exit status: 0 after a clean stop; 1 when it cannot start or its source fails
@@ -92,6 +108,7 @@ Examples:
   declouder run
   declouder run --simulate mi-scale-2 --mqtt mqtt://127.0.0.1:1883 --database a.db
   declouder run --replay morning.btsnoop --jsonl -
+  declouder run --esphome proxy-bathroom.local,key=BASE64 --mqtt mqtt://127.0.0.1:1883
   declouder run --config /etc/declouder/config.toml)";
 
 void log_line(const std::string& line) {
@@ -136,6 +153,8 @@ int run_run(Args& args) {
   auto simulate = args.values("--simulate");
   const auto stop_timeout = args.number("--stop-timeout");
   const definitions::DeviceChoice device_choice = device_choice_option(args);
+  auto esphome_specs = args.values("--esphome");
+  auto mqtt_adverts = args.values("--mqtt-adverts");
   args.finish();
   const DeviceRegistry devices = device_registry(device_choice);
   const DeviceRegistry simulators = simulator_registry(device_choice);
@@ -157,6 +176,29 @@ int run_run(Args& args) {
   if (jsonl) settings.jsonl = *jsonl;
   if (simulate.empty()) simulate = settings.simulate;
   if (stop_timeout && *stop_timeout < 0) throw UsageError("--stop-timeout: must not be negative");
+  // More radios: ESPHome proxies and MQTT advert gateways (the command line replaces the config's).
+  std::vector<esphome::Endpoint> proxies;
+  if (esphome_specs.empty()) {
+    for (const EsphomeProxySettings& e : settings.esphome) {
+      esphome::Endpoint ep;
+      ep.host = e.host;
+      ep.port = e.port;
+      if (!e.key.empty()) ep.key = esphome::parse_key(e.key);  // checked by the config reader
+      proxies.push_back(ep);
+    }
+  }
+  for (const std::string& spec : esphome_specs) {
+    try {
+      proxies.push_back(esphome::parse_endpoint(spec));
+    } catch (const std::invalid_argument& e) {
+      throw UsageError("--esphome " + spec + ": " + e.what());
+    }
+  }
+  if (mqtt_adverts.empty()) mqtt_adverts = settings.mqtt_adverts;
+  for (const std::string& t : mqtt_adverts)
+    if (t.empty()) throw UsageError("--mqtt-adverts: empty topic");
+  if (!mqtt_adverts.empty() && !settings.mqtt.url)
+    throw UsageError("--mqtt-adverts: needs the broker the gateways publish to (--mqtt URL or [mqtt] url)");
 
   // Sources.
   std::vector<std::unique_ptr<Source>> sources;
@@ -187,7 +229,13 @@ int run_run(Args& args) {
     sources.push_back(std::make_unique<BluezSource>(adapter.value_or("")));
     finite = false;
   }
-  if (sources.empty()) {
+  const bool remote_radios = !proxies.empty() || !mqtt_adverts.empty();
+  for (const esphome::Endpoint& e : proxies) {
+    sources.push_back(std::make_unique<EsphomeSource>(e, log_line));
+    finite = false;
+  }
+  if (remote_radios) finite = false;
+  if (sources.empty() && !remote_radios) {
     log_line("no Bluetooth adapter found (/sys/class/bluetooth is empty): running against SIMULATED devices "
              "(mi-scale-2); give --adapter, --replay or --simulate to change this");
     sources.push_back(std::make_unique<SimulatedScaleSource>(parse_simulated_scale_spec("mi-scale-2")));
@@ -249,6 +297,9 @@ int run_run(Args& args) {
                 std::to_string(session.port) + " as gateway '" + settings.gateway_id + "'" +
                 (settings.mqtt.home_assistant ? " with Home Assistant discovery" : "");
   }
+  // The MQTT advert gateways are heard on the same connection (listening before it starts).
+  if (mqtt)
+    for (const std::string& topic : mqtt_adverts) sources.push_back(std::make_unique<MqttAdvertSource>(*mqtt, topic, log_line));
   std::vector<Output*> outputs;
   for (auto& o : owned) outputs.push_back(o.get());
   Delivery delivery(outbox, &recorder, outputs, settings.gateway_id, log_line);

@@ -2,6 +2,7 @@
 // automation behind it) can be tried without owning them, and so tests have devices.
 #include <cstdio>
 #include <iostream>
+#include <thread>
 
 #include "app/cli.hpp"
 #include "app/device_choice.hpp"
@@ -11,7 +12,9 @@
 #include "devices/registry.hpp"
 #include "link/simulated_device.hpp"
 #include "radio/bus_loop.hpp"
+#include "radio/esphome_api.hpp"
 #include "sim/bluez_peripheral.hpp"
+#include "sim/esphome_proxy.hpp"
 #include "sim/fake_bluez.hpp"
 
 namespace declouder {
@@ -21,6 +24,7 @@ constexpr std::string_view kUsage = R"(Usage: declouder simulate DEVICE... [--we
                           [--address MAC] [--bindkey HEX] [--backend fake|bluez] [--adapter NAME]...
                           [--seconds N] [--definitions FILE|DIR]... [--no-builtin]
        declouder simulate DEVICE --capture FILE [--weight KG] [--impedance OHM] [--time ISO8601]
+       declouder simulate --esphome-proxy HOST:PORT [--key BASE64] [--rssi DBM] [--name NODE] DEVICE...
        declouder simulate --list
 
 Plays the named devices until stopped (Ctrl-C): they advertise with their real names,
@@ -48,6 +52,16 @@ UUIDs and data, and answer over GATT as the real devices do. `--list` names them
                       `capture learn` learns a definition from it
   --time ISO8601      with --capture: when the capture starts (default now)
 
+An ESPHome Bluetooth proxy instead of org.bluez (no D-Bus needed):
+  --esphome-proxy HOST:PORT  serve ESPHome's native API on this address (127.0.0.1:6053)
+                      as a Bluetooth proxy node with the devices in its room: it relays their
+                      advertisements (raw or parsed, as the client subscribes) and connects to
+                      them for its client (`declouder run --esphome HOST:PORT`)
+  --key BASE64        the node's API encryption key (32 bytes in base64): Noise-encrypted,
+                      as `api: encryption: key:` in a node's YAML; default plaintext
+  --rssi DBM          the signal strength the node hears its devices at (default -60)
+  --name NODE         the node's name (default declouder-proxy)
+
 Failure injection (fake backend), to test how a client copes:
   --busy-discovery N        StartDiscovery answers org.bluez.Error.InProgress N times first
   --restart-after S         bluetoothd "restarts" after S seconds: org.bluez and every
@@ -60,12 +74,57 @@ Prints one line per device when it is ready, then logs what happens to stderr.
 
 Examples:
   declouder simulate mi-scale-2 --weight 72.35 --impedance 480
-  declouder simulate picooc-mini crenot-gofit-s2 --adapter hci0 --adapter hci1)";
+  declouder simulate picooc-mini crenot-gofit-s2 --adapter hci0 --adapter hci1
+  declouder simulate --esphome-proxy 127.0.0.1:6053 --key "$KEY" mi-scale-2 picooc-mini)";
 
 std::chrono::milliseconds seconds_option(Args& args, std::string_view name, double fallback = 0) {
   double v = args.number(name).value_or(fallback);
   if (v < 0) throw UsageError(std::string(name) + ": must not be negative");
   return std::chrono::milliseconds(static_cast<long long>(v * 1000));
+}
+
+// The devices behind a simulated ESPHome Bluetooth proxy node, until stopped.
+int serve_esphome_proxy(const std::string& where, const std::optional<std::string>& key,
+                        const std::optional<long long>& rssi, const std::optional<std::string>& name,
+                        std::vector<std::unique_ptr<SimulatedDevice>> devices, std::chrono::milliseconds run_for) {
+  EsphomeProxyOptions options;
+  try {
+    const esphome::Endpoint e = esphome::parse_endpoint(where);
+    options.bind = e.host;
+    options.port = e.port;
+    if (key) options.key = esphome::parse_key(*key);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(std::string("--esphome-proxy: ") + e.what());
+  }
+  if (rssi && (*rssi < -127 || *rssi > 20)) throw UsageError("--rssi: expected dBm between -127 and 20");
+  if (rssi) options.rssi = static_cast<int>(*rssi);
+  if (name) options.name = *name;
+  const std::string node = options.name;
+  options.log = [node](const std::string& line) {
+    std::fprintf(stderr, "esphome-proxy %s: %s\n", node.c_str(), line.c_str());
+    std::fflush(stderr);
+  };
+  std::vector<std::string> lines;
+  for (const auto& d : devices)
+    lines.push_back(std::string(d->kind()) + " \"" + d->advert().name + "\" " + d->address().str());
+  SimulatedEsphomeProxy proxy(std::move(devices), options);
+  try {
+    proxy.start();
+  } catch (const std::runtime_error& e) {
+    throw CommandError(std::string("--esphome-proxy: ") + e.what());
+  }
+  const std::string at = options.bind + ":" + std::to_string(proxy.port());
+  for (const auto& l : lines)
+    std::cout << "simulating " << l << " behind a simulated ESPHome Bluetooth proxy at " << at << std::endl;
+  std::cout << "ESPHome proxy '" << node << "' listening on " << at << (options.key ? " (encrypted)" : " (plaintext)")
+            << std::endl;
+  BusLoop::install_stop_signals();
+  const auto deadline = run_for.count() > 0 ? std::chrono::steady_clock::now() + run_for
+                                            : std::chrono::steady_clock::time_point::max();
+  while (!BusLoop::interrupted() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  proxy.stop();
+  return 0;
 }
 
 int run_simulate(Args& args) {
@@ -103,6 +162,10 @@ int run_simulate(Args& args) {
   sim.drop_after_writes = static_cast<int>(args.integer("--drop-after-writes").value_or(0));
   const auto capture_path = args.value("--capture");
   const auto capture_time = args.value("--time");
+  const auto esphome_proxy = args.value("--esphome-proxy");
+  const auto key = args.value("--key");
+  const auto rssi = args.integer("--rssi");
+  const auto node_name = args.value("--name");
   auto names = args.positionals();
   if (capture_path) {
     if (names.size() != 1) throw UsageError("--capture: name one device");
@@ -129,6 +192,8 @@ int run_simulate(Args& args) {
     return 0;
   }
 
+  if (!esphome_proxy && (key || rssi || node_name))
+    throw UsageError("--key, --rssi and --name belong to --esphome-proxy");
   if (backend != "fake" && backend != "bluez") throw UsageError("--backend: expected 'fake' or 'bluez', not '" + backend + "'");
   if (names.empty()) throw UsageError("name at least one device to simulate (declouder simulate --list shows them)");
   if (address && names.size() > 1) throw UsageError("--address: only with a single device");
@@ -149,6 +214,8 @@ int run_simulate(Args& args) {
     }
     devices.push_back(info->create(o));
   }
+
+  if (esphome_proxy) return serve_esphome_proxy(*esphome_proxy, key, rssi, node_name, std::move(devices), run_for);
 
   std::unique_ptr<sdbus::IConnection> connection;
   try {

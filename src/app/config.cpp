@@ -11,6 +11,7 @@
 #include <toml++/toml.h>
 
 #include "body/composition.hpp"
+#include "core/base64.hpp"
 #include "outputs/measurement_json.hpp"
 
 namespace declouder {
@@ -24,6 +25,7 @@ namespace fs = std::filesystem;
 const std::set<std::string, std::less<>> kKnownSections = {
     "database", "assignment", "person", "device",  // here
     "mqtt", "domoticz", "gateway",       // gateway/settings.cpp
+    "esphome", "mqtt_adverts",           // gateway/settings.hpp: more radios
 };
 
 std::string home() {
@@ -298,6 +300,44 @@ void parse_gateway_sections(const toml::table& doc, const Checker& c, GatewaySet
         dz.sensors.push_back(ds);
       }
     }
+  }
+  // [[esphome]] and [[mqtt_adverts]]: more radios (gateway/esphome_source.hpp, mqtt_advert_source.hpp).
+  auto tables = [&](const char* name, const char* example) {
+    std::vector<const toml::table*> out;
+    const toml::node* n = doc.get(name);
+    if (!n) return out;
+    const toml::array* arr = n->as_array();
+    if (!arr) c.fail(n, std::string("[[") + name + "]] is written with double brackets, one table each: " + example);
+    for (const auto& e : *arr) {
+      const toml::table* t = e.as_table();
+      if (!t) c.fail(&e, std::string("each [[") + name + "]] must be a table: " + example);
+      out.push_back(t);
+    }
+    return out;
+  };
+  for (const toml::table* t : tables("esphome", "host = \"proxy.local\", port = 6053, key = \"BASE64\"")) {
+    c.only_keys(*t, {"host", "key", "port"}, "[[esphome]]");
+    EsphomeProxySettings e;
+    auto host = typed<std::string>(c, *t, "esphome", "host");
+    if (!host || host->empty()) c.fail(t, "[[esphome]] needs host (the node's name or address)");
+    e.host = *host;
+    if (auto v = typed<std::int64_t>(c, *t, "esphome", "port")) {
+      if (*v <= 0 || *v > 65535) c.fail(t->get("port"), "[[esphome]] port must be 1-65535");
+      e.port = static_cast<int>(*v);
+    }
+    if (auto v = typed<std::string>(c, *t, "esphome", "key")) {
+      const auto bytes = base64_decode(*v);
+      if (!bytes || bytes->size() != 32)
+        c.fail(t->get("key"), "[[esphome]] key: expected the node's 32-byte API encryption key in base64 (44 characters)");
+      e.key = *v;
+    }
+    s.esphome.push_back(e);
+  }
+  for (const toml::table* t : tables("mqtt_adverts", "topic = \"home/+/BTtoMQTT/undecoded\"")) {
+    c.only_keys(*t, {"topic"}, "[[mqtt_adverts]]");
+    auto topic = typed<std::string>(c, *t, "mqtt_adverts", "topic");
+    if (!topic || topic->empty()) c.fail(t, "[[mqtt_adverts]] needs topic (e.g. home/+/BTtoMQTT/undecoded)");
+    s.mqtt_adverts.push_back(*topic);
   }
 }
 

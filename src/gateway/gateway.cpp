@@ -12,12 +12,19 @@ void Gateway::consider_conversation(Source& source, const std::string& label, co
   const std::string device = a.address->str();
   // Ownership needs the signal strength of the devices only a conversation decodes.
   if (decoded == 0 && coordination_) coordination_->heard(a, device);
+  // Of this gateway's radios that can connect, the one hearing the device best talks to it.
+  // (With one such radio there is nothing to choose, and no reason to wait.)
+  if (conversing_radios_ > 1) {
+    const std::int64_t now = now_unix_us();
+    radios_.heard(device, label, a.rssi, now);
+    if (!radios_.settled(device, now) || radios_.chosen(device) != label) return;
+  }
   const bool may_talk = !coordination_ || coordination_->may_converse(device);
   const auto decision = planner_.advertised(device, label, now_unix_us(), may_talk);
   if (decision != ConversationPlanner::Decision::talk) return;
 
   const std::string who = (a.name.empty() ? std::string() : a.name + " ") + device;
-  log_("talking to " + who + " (" + driver->id + ")");
+  log_("talking to " + who + " (" + driver->id + ")" + (label == "bluez" || label.rfind("simulated", 0) == 0 ? "" : " through " + label));
   ConversationRequest r;
   r.advert = a;
   r.device = driver;
@@ -51,6 +58,7 @@ void Gateway::run(const std::function<void()>& listening) {
   if (coordination_) coordination_->start();
 
   sources_running_ = static_cast<int>(sources_.size());
+  for (auto& s : sources_) conversing_radios_ += s->can_converse() ? 1 : 0;
   for (auto& s : sources_) {
     Source* src = s.get();
     const std::string label = src->label();

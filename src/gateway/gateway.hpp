@@ -29,6 +29,7 @@
 #include "gateway/delivery.hpp"
 #include "gateway/event_loop.hpp"
 #include "gateway/pipeline.hpp"
+#include "gateway/radio_choice.hpp"
 #include "gateway/source.hpp"
 
 namespace declouder {
@@ -72,6 +73,8 @@ class Gateway {
   std::vector<std::unique_ptr<Source>> sources_;
   std::vector<std::thread> threads_;
   ConversationPlanner planner_;  // loop thread only
+  RadioChoice radios_;           // loop thread only
+  int conversing_radios_ = 0;    // sources that can connect to a device
   ConversationContext conversation_defaults_;
   StopFlag source_stop_;
   bool stop_ = false;  // loop thread only

@@ -23,6 +23,13 @@ struct GatewayMqttSettings {
   std::string discovery_prefix = "homeassistant";  // [mqtt] discovery_prefix
 };
 
+// [[esphome]]: one ESPHome Bluetooth proxy node (gateway/esphome_source.hpp).
+struct EsphomeProxySettings {
+  std::string host;
+  int port = 6053;
+  std::string key;  // the node's API encryption key, base64; "" = plaintext
+};
+
 struct GatewaySettings {
   std::string gateway_id;                 // [gateway] id; default: the host name
   std::vector<std::string> simulate;      // [gateway] simulate = ["mi-scale-2"]
@@ -34,6 +41,8 @@ struct GatewaySettings {
   int standard_scale_consent = 0;         // [gateway] standard_scale_consent: that slot's code
   GatewayMqttSettings mqtt;               // [mqtt]
   std::optional<DomoticzSettings> domoticz;  // [domoticz]: a Domoticz output when present (and MQTT)
+  std::vector<EsphomeProxySettings> esphome;  // [[esphome]]: Bluetooth proxies to listen through
+  std::vector<std::string> mqtt_adverts;      // [[mqtt_adverts]] topic: MQTT advert gateways' topics
 };
 
 // The host name as a gateway id ("raspberrypi"), "gateway" when unknown.

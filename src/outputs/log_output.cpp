@@ -15,6 +15,8 @@ std::string LogOutput::line(const OutgoingMeasurement& o) {
   if (m.impedance_ohm) s << ", impedance " << *m.impedance_ohm << " ohm";
   s << " from " << m.model;
   if (m.address) s << " " << m.address->str();
+  // Heard through a remote radio: say which (an ESPHome proxy, an MQTT advert gateway).
+  if (o.source.rfind("esphome:", 0) == 0 || o.source.rfind("mqtt:", 0) == 0) s << " via " << o.source;
   s << (m.person.empty() ? std::string(", unassigned") : ", " + m.person);
   if (m.metrics.fat_percent) s << ", fat " << round_to(*m.metrics.fat_percent, 1) << " %";
   s << " (stored";
