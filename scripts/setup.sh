@@ -16,6 +16,9 @@ PACKAGES=(
   libmosquitto-dev       # MQTT client for Home Assistant / Domoticz
   libtomlplusplus-dev    # the people/config file is TOML (header-only)
   nlohmann-json3-dev     # JSON for definition files and golden-file tests (header-only)
+  libcpp-httplib-dev     # the local web page and its /api/ (`declouder web`): an HTTP server in Debian
+  # --- what the web page serves (from the install, never from the internet) ---
+  libjs-chart.js         # the charts of the web page (Chart.js 3.9, /usr/share/javascript/chart.js)
   # --- tests, fuzzing, benchmarks ---
   libgtest-dev libgmock-dev  # unit tests (GoogleTest)
   libbenchmark-dev       # benchmarks (Google Benchmark)
@@ -25,6 +28,8 @@ PACKAGES=(
   tshark                 # Wireshark agreement tests for the capture readers
   python3                # small test helpers
   socat                  # pseudo-terminal pairs for the serial tests
+  chromium               # a real browser loads the web page in the web tests (headless)
+  nodejs                 # runs the npm test tools below (Garmin's FIT SDK)
   # --- the real-BlueZ virtual machine test tier ---
   qemu-system-x86 debootstrap cpio zstd xz-utils bc
 )
@@ -33,16 +38,26 @@ missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
-if [ ${#missing[@]} -eq 0 ]; then
-  echo "setup: all ${#PACKAGES[@]} packages already installed"
-  exit 0
-fi
+# npm comes with Debian's nodejs as a package of its own, and inside other builds of nodejs.
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
-echo "setup: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-# tshark asks whether non-root users may capture; answer 'no' up front.
-echo 'wireshark-common wireshark-common/install-setuid boolean false' | $SUDO debconf-set-selections
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
-echo "setup: done"
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#PACKAGES[@]} packages already installed"
+else
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  # tshark asks whether non-root users may capture; answer 'no' up front.
+  echo 'wireshark-common wireshark-common/install-setuid boolean false' | $SUDO debconf-set-selections
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  echo "setup: done"
+fi
+
+# --- npm test tools, pinned in tests/node/package-lock.json ---
+#   @garmin/fitsdk: Garmin's own FIT decoder reads back the FIT export (tests/cli/export_fit.sh)
+NODE_DIR="$(cd "$(dirname "$0")/.." && pwd)/tests/node"
+if [ ! -f "$NODE_DIR/node_modules/@garmin/fitsdk/package.json" ]; then
+  echo "setup: npm ci in tests/node"
+  npm ci --prefix "$NODE_DIR" --no-audit --no-fund --loglevel=error
+fi
