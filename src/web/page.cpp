@@ -84,7 +84,7 @@ function fmt(v, d) { return v === null || v === undefined ? "" : Number(v).toFix
 const drawnMark = { id: "drawnMark", afterRender(chart) {
   const pts = chart.data.datasets[0].data;
   chart.canvas.dataset.points = pts.length;
-  chart.canvas.dataset.last = pts.length ? chart.options.plugins.lastText(pts[pts.length - 1].y) : "";
+  chart.canvas.dataset.last = pts.length ? chart.canvas.lastText(pts[pts.length - 1].y) : "";
   chart.canvas.dataset.drawn = "1";
 } };
 
@@ -101,13 +101,14 @@ function lineChart(parent, title, points, opts) {
   if (opts.goal !== undefined && opts.goal !== null && points.length)
     datasets.push({ label: "goal", data: [{ x: points[0].x, y: opts.goal }, { x: points[points.length - 1].x, y: opts.goal }],
       borderColor: "#2e9d57", borderDash: [6, 4], pointRadius: 0, borderWidth: 1.5 });
+  canvas.lastText = (y) => fmt(y, opts.decimals);  // not in the options: Chart.js would call it as a scriptable option
   const chart = new Chart(canvas, {
     type: opts.bar ? "bar" : "line", data: { datasets }, plugins: [drawnMark],
     options: { animation: false, maintainAspectRatio: false, parsing: false, normalized: true,
-      plugins: { legend: { display: datasets.length > 1 }, lastText: (y) => fmt(y, opts.decimals),
+      plugins: { legend: { display: datasets.length > 1 },
         tooltip: { callbacks: { title: (items) => new Date(items[0].parsed.x).toISOString().slice(0, 16).replace("T", " "),
                                 label: (item) => fmt(item.parsed.y, opts.decimals) + (opts.unit ? " " + opts.unit : "") } } },
-      scales: { x: { type: "linear", ticks: { maxTicksLimit: 6, callback: (v) => day(v) } },
+      scales: { x: { type: "linear", ticks: { maxTicksLimit: 4, callback: (v) => day(v) } },
                 y: { title: { display: !!opts.unit, text: opts.unit } } } } });
   state.charts.push(chart);
 }
