@@ -61,8 +61,10 @@ int run_import(Args& args) {
     throw CommandError("no person named '" + *person + "' (people come from [[person]] in the config file)");
   std::size_t added = 0, known = 0;
   const std::string source = "openscale-csv:" + files[0];
+  std::vector<ImportedWeighing> weighings;
+  weighings.reserve(parsed.rows.size());
   for (const auto& row : parsed.rows) {
-    ImportedWeighing w;
+    ImportedWeighing& w = weighings.emplace_back();
     w.family = "openscale";
     w.source = source;
     w.person = *person;
@@ -70,12 +72,11 @@ int run_import(Args& args) {
     w.weight_kg = row.weight_kg;
     w.metrics = row.metrics;
     w.raw = row.text;
-    try {
-      auto r = rec.record_imported(w);
-      (r.kind == RecordResult::Kind::new_measurement ? added : known)++;
-    } catch (const StoreError& e) {
-      throw CommandError(e.what());
-    }
+  }
+  try {
+    for (const auto& r : rec.record_imported(weighings)) (r.kind == RecordResult::Kind::new_measurement ? added : known)++;
+  } catch (const StoreError& e) {
+    throw CommandError(e.what());
   }
   for (const auto& s : parsed.skipped) std::fprintf(stderr, "declouder: %s: skipped %s\n", files[0].c_str(), s.c_str());
   std::printf("%s: %zu weighings imported for %s, %zu already stored, %zu lines skipped (openScale %s columns)\n",

@@ -57,6 +57,21 @@ FROM devices d)sql");
   return out;
 }
 
+PersonSummary person_summary(Database& db, const std::string& name) {
+  PersonSummary out;
+  auto st = db.prepare(
+      "SELECT count(*), min(m.time_us), "
+      "(SELECT m2.id FROM measurements m2 WHERE m2.person_id = p.id ORDER BY m2.time_us DESC, m2.id DESC LIMIT 1) "
+      "FROM people p LEFT JOIN measurements m ON m.person_id = p.id WHERE p.name = ? GROUP BY p.id");
+  st.bind(1, name);
+  if (st.step()) {
+    out.measurements = st.int64(0);
+    out.first_us = st.opt_int64(1);
+    out.latest_id = st.opt_int64(2);
+  }
+  return out;
+}
+
 std::vector<BandMinute> band_minutes(Database& db, const std::string& from, const std::string& to) {
   std::vector<BandMinute> out;
   auto st = db.prepare(

@@ -26,6 +26,14 @@ struct HeardDevice {
 // Every device, most recently heard first.
 std::vector<HeardDevice> devices_heard(Database& db);
 
+struct PersonSummary {
+  std::int64_t measurements = 0;
+  std::optional<std::int64_t> first_us;   // the first weighing's time
+  std::optional<std::int64_t> latest_id;  // the newest weighing (time, then id)
+};
+// For the person named `name` (no row: an empty summary), from the index on (person, time).
+PersonSummary person_summary(Database& db, const std::string& name);
+
 struct BandMinute {
   std::string address;
   std::string minute_local;  // "2026-03-01T07:42": the band's wall clock

@@ -687,7 +687,24 @@ Measurement Recorder::remove(std::int64_t measurement_id) {
 }
 
 RecordResult Recorder::record_imported(const ImportedWeighing& w) {
+  return record_imported(std::span<const ImportedWeighing>(&w, 1)).front();
+}
+
+std::vector<RecordResult> Recorder::record_imported(std::span<const ImportedWeighing> weighings) {
   std::lock_guard lock(mutex_);
+  std::vector<RecordResult> results;
+  results.reserve(weighings.size());
+  Database::Transaction tx(db_);
+  for (const ImportedWeighing& w : weighings) results.push_back(import_one(w));
+  tx.commit();
+  for (auto& r : results)
+    if (r.kind == RecordResult::Kind::new_measurement) r.measurement = measurement(r.measurement->id);
+  return results;
+}
+
+// One imported weighing, inside the caller's transaction. `measurement` of a new one holds
+// only its id: the caller reads it back once everything is written.
+RecordResult Recorder::import_one(const ImportedWeighing& w) {
   RecordResult result;
   auto p = stored_person(w.person);
   if (!p) throw StoreError("no person named '" + w.person + "'");
@@ -709,7 +726,6 @@ RecordResult Recorder::record_imported(const ImportedWeighing& w) {
   r.model = w.family.c_str();
   r.weight_kg = w.weight_kg;
   r.stabilized = true;
-  Database::Transaction tx(db_);
   const std::int64_t rx = now_unix_us();
   const std::int64_t dev = device_id(r, rx, {});
   auto ins = db_.prepare(
@@ -752,10 +768,10 @@ RecordResult Recorder::record_imported(const ImportedWeighing& w) {
   take(m.metabolic_age, f.metabolic_age);
   std::erase_if(m.skipped, [&](const auto& s) { return metric_given(f, s.first); });
   write_metrics(id, m);
-  tx.commit();
   result.kind = RecordResult::Kind::new_measurement;
   result.note = "imported";
-  result.measurement = measurement(id);
+  result.measurement.emplace();
+  result.measurement->id = id;
   return result;
 }
 

@@ -150,6 +150,9 @@ class Recorder {
   // The metrics are computed for the person, then the file's own values
   // replace them metric by metric. Throws StoreError for an unknown person.
   RecordResult record_imported(const ImportedWeighing& w);
+  // The same for a whole file, in one transaction (years of history in seconds, and all
+  // or nothing). One result per weighing, in order.
+  std::vector<RecordResult> record_imported(std::span<const ImportedWeighing> weighings);
 
  private:
   std::int64_t device_id(const Reading& r, std::int64_t time_us, std::string_view name);
@@ -158,6 +161,7 @@ class Recorder {
   BodyMetrics metrics_for(const std::optional<Person>& p, double weight_kg, std::optional<double> impedance,
                           std::int64_t time_us);
   void write_metrics(std::int64_t id, const BodyMetrics& m);
+  RecordResult import_one(const ImportedWeighing& w);
   std::vector<StoredMeasurement> query(const std::string& where, const std::vector<std::int64_t>& ints,
                                        const std::vector<std::string>& texts, const std::string& order,
                                        std::size_t limit);

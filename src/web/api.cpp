@@ -82,22 +82,19 @@ WebResponse WebApi::handle(const WebRequest& r) {
 WebResponse WebApi::people() {
   Json out = Json::array();
   for (const Person& p : people_) {
-    auto ms = recorder_.measurements({.person = p.name});
+    const PersonSummary sum = person_summary(db_, p.name);
     Json j = {{"id", person_key(p)},
               {"name", p.name},
               {"sex", sex_name(p.sex)},
               {"birth_date", date_string(p.birth_date)},
               {"height_cm", p.height_cm},
               {"unit", unit_name(p.unit)},
-              {"measurements", ms.size()}};
+              {"measurements", sum.measurements}};
     j["goal_weight_kg"] = p.goal_weight_kg ? json_number(*p.goal_weight_kg, 3) : Json();
     j["goal_weight"] = p.goal_weight_kg ? json_number(from_kg(*p.goal_weight_kg, p.unit), 2) : Json();
-    if (!ms.empty()) {
-      j["first_measured_at"] = when(ms.front().time_us);
-      j["latest"] = measurement_to_json(ms.back(), p.unit);
-    } else {
-      j["latest"] = nullptr;
-    }
+    j["first_measured_at"] = sum.first_us ? when(*sum.first_us) : Json();
+    auto latest = sum.latest_id ? recorder_.measurement(*sum.latest_id) : std::nullopt;
+    j["latest"] = latest ? measurement_to_json(*latest, p.unit) : Json();
     out.push_back(std::move(j));
   }
   return json_response(out);

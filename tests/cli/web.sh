@@ -131,4 +131,31 @@ start "${C[@]}"
 basic=$(printf 'me:s3cret-token' | base64)
 [ "$(status_of "$($HTTP GET "${URL}" -H "Authorization: Basic $basic")")" = 200 ] || fail "basic auth"
 stop
+
+# `run` with [web]: the page beside the gateway, on its own connection, sees what the
+# gateway stores while it runs.
+cat > "$WORKDIR/run.toml" <<TOML
+[database]
+path = "$WORKDIR/run.db"
+[web]
+listen = "127.0.0.1:0"
+TOML
+"$DECLOUDER" run --config "$WORKDIR/run.toml" --simulate "mi-scale-2:weighings=50,interval=0.3,frame_ms=5,clock=2026-11-21T07:00:00" \
+  > /dev/null 2> "$WORKDIR/run.err" &
+SERVER_PID=$!
+for _ in $(seq 300); do grep_all "web page: http" "$WORKDIR/run.err" && break; sleep 0.1; done
+URL=$(grep -o 'web page: http[^ ]*' "$WORKDIR/run.err" | head -1 | cut -d' ' -f3)
+[[ "$URL" == http://127.0.0.1:* ]] || fail "run did not serve the page: $(cat "$WORKDIR/run.err")"
+seen=
+for _ in $(seq 100); do
+  grep_all '"family":"xiaomi-mi-scale-2"' <<<"$($HTTP GET "${URL}api/devices")" && { seen=1; break; }
+  sleep 0.2
+done
+[ -n "$seen" ] || fail "the page beside the gateway does not see the simulated scale: $($HTTP GET "${URL}api/devices")"
+[ "$(status_of "$($HTTP GET "${URL}api/unassigned")")" = 200 ] || fail "run's page: /api/unassigned"
+kill "$SERVER_PID"; wait "$SERVER_PID" || true; SERVER_PID=
+# [web] beyond loopback without a token stops run too, saying why.
+printf '[web]\nlisten = "0.0.0.0:0"\n' > "$WORKDIR/open.toml"
+expect_stderr_contains "without a password" "$DECLOUDER" run --config "$WORKDIR/open.toml" --database "$WORKDIR/o.db" \
+  --simulate "mi-scale-2:weighings=1"
 pass
