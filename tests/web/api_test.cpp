@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "store/band_store.hpp"
 #include "web/api.hpp"
 #include "web/settings.hpp"
 
@@ -131,6 +132,34 @@ TEST_F(WebApiTest, DownloadsAreTheExportFiles) {
   auto csv = call("GET", "/api/export", {{"format", "openscale-csv"}, {"person", "anne_marie"}});
   EXPECT_EQ(csv.body.substr(0, 9), "DATE,TIME");
   EXPECT_EQ(call("GET", "/api/export", {{"format", "xls"}}).status, 400);
+}
+
+TEST_F(WebApiTest, BandMinutesBecomeStepsPerDayAndHeartRates) {
+  const auto band = *MacAddress::parse("88:0F:10:00:00:01");
+  std::vector<miband::ActivityMinute> minutes;
+  for (int i = 0; i < 3; ++i) {
+    miband::ActivityMinute m;
+    m.time = {2026, 3, 1, 23, 58 + i, 0};
+    if (i == 2) m.time = {2026, 3, 2, 0, 0, 0};
+    m.steps = static_cast<std::uint8_t>(10 * (i + 1));
+    if (i != 1) m.heart_rate = static_cast<std::uint8_t>(60 + i);
+    minutes.push_back(m);
+  }
+  miband::store_activity(*db_, band, minutes);
+  json j = json::parse(call("GET", "/api/band").body);
+  ASSERT_EQ(j["bands"].size(), 1u);
+  const json& b = j["bands"][0];
+  EXPECT_EQ(b["address"], "88:0F:10:00:00:01");
+  EXPECT_EQ(b["steps_per_day"], json::parse(R"([{"date":"2026-03-01","steps":30},{"date":"2026-03-02","steps":30}])"));
+  EXPECT_EQ(b["heart_rate"], json::parse(R"([["2026-03-01T23:58",60],["2026-03-02T00:00",62]])"));
+  json later = json::parse(call("GET", "/api/band", {{"from", "2026-03-02"}}).body);
+  EXPECT_EQ(later["bands"][0]["steps_per_day"].size(), 1u);
+  json devices = json::parse(call("GET", "/api/devices").body);
+  ASSERT_EQ(devices.size(), 1u);
+  EXPECT_EQ(devices[0]["kind"], "band");
+  EXPECT_EQ(devices[0]["readings"], 3);
+  EXPECT_EQ(json::parse(call("GET", "/api/armband").body)["channels"], json::array());
+  EXPECT_EQ(call("GET", "/api/armband", {{"channel", "EE"}}).status, 404);
 }
 
 TEST(WebSettings, ListenAddressesAndTheLoopbackRule) {
