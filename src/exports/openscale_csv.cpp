@@ -190,7 +190,8 @@ Parsed parse_csv(std::string_view text) {
     throw FormatError("line " + std::to_string(lines[0].first) + ": no weight column (WEIGHT, or 2.x weight)");
 
   for (std::size_t li = 1; li < lines.size(); ++li) {
-    const auto& [n, line] = lines[li];
+    const std::size_t n = lines[li].first;  // not a structured binding: lambdas below capture it
+    const std::string_view line = lines[li].second;
     const auto f = split(line);
     auto field = [&](int i) -> std::string { return i >= 0 && static_cast<std::size_t>(i) < f.size() ? f[static_cast<std::size_t>(i)] : ""; };
     auto skip = [&](const std::string& why) { parsed.skipped.push_back("line " + std::to_string(n) + ": " + why); };

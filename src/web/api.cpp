@@ -76,6 +76,8 @@ WebResponse WebApi::handle(const WebRequest& r) {
     return error(404, e.what());
   } catch (const DatabaseError& e) {
     return error(500, std::string("database: ") + e.what());
+  } catch (const std::exception& e) {  // a bug: said, not a dropped connection
+    return error(500, e.what());
   }
 }
 
