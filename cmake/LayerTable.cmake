@@ -2,7 +2,7 @@
 # declouder_<layer>. A layer may use the layers it lists here and what they use, nothing
 # above it and nothing beside it. CMakeLists.txt builds them in this order and refuses a
 # dependency on a layer not yet defined; cmake/CheckLayers.cmake checks every #include.
-set(DECLOUDER_LAYERS core capture link devices definitions body store radio mqtt outputs sim gateway app)
+set(DECLOUDER_LAYERS core capture link devices definitions body store radio mqtt outputs exports web sim gateway app)
 
 set(DECLOUDER_LAYER_DEPENDS_core "")             # bytes, addresses, UUIDs, time, frames, readings, people
 set(DECLOUDER_LAYER_DEPENDS_capture core)        # capture files; HCI/L2CAP/ATT decoding; the value finder
@@ -20,9 +20,17 @@ set(DECLOUDER_LAYER_DEPENDS_store core body devices)  # SQLite: schema, recorder
 set(DECLOUDER_LAYER_DEPENDS_radio core capture link)
 set(DECLOUDER_LAYER_DEPENDS_mqtt core)           # the MQTT client and connection
 set(DECLOUDER_LAYER_DEPENDS_outputs core body store mqtt)  # outputs know measurements, not the gateway
+# Files people take anywhere (FIT, openScale CSV, CSV, JSON): they know measurements (and
+# the measurement JSON of outputs), not where they are stored, so they sit beside outputs.
+set(DECLOUDER_LAYER_DEPENDS_exports core outputs)
+# The local web page and its /api/: reads and assigns through the store like the commands,
+# writes the measurement JSON of outputs and offers the files of exports for download. Not
+# the gateway's: `run` serves it beside the gateway (src/app/cmd_run.cpp), on its own
+# connection to the database.
+set(DECLOUDER_LAYER_DEPENDS_web core body store outputs exports)
 set(DECLOUDER_LAYER_DEPENDS_sim core link devices radio)   # hosts for simulated devices: fake org.bluez, peripheral
 set(DECLOUDER_LAYER_DEPENDS_gateway core capture link devices body store radio mqtt outputs sim)
-set(DECLOUDER_LAYER_DEPENDS_app core capture link devices definitions body store radio mqtt outputs sim gateway)
+set(DECLOUDER_LAYER_DEPENDS_app core capture link devices definitions body store radio mqtt outputs exports web sim gateway)
 
 # The layers `layer` may include from (itself and everything it depends on, transitively).
 function(declouder_layer_closure layer out)

@@ -17,6 +17,9 @@ PACKAGES=(
   libssl-dev             # libcrypto (OpenSSL 3): AES-CCM of the Xiaomi S400/S200/S800 adverts, the Noise handshake of ESPHome proxies
   libtomlplusplus-dev    # the people/config file is TOML (header-only)
   nlohmann-json3-dev     # JSON for definition files and golden-file tests (header-only)
+  libcpp-httplib-dev     # the local web page and its /api/ (`declouder web`): an HTTP server in Debian
+  # --- what the web page serves (from the install, never from the internet) ---
+  libjs-chart.js         # the charts of the web page (Chart.js 3.9, /usr/share/javascript/chart.js)
   # --- tests, fuzzing, benchmarks ---
   libgtest-dev libgmock-dev  # unit tests (GoogleTest)
   libbenchmark-dev       # benchmarks (Google Benchmark)
@@ -25,8 +28,9 @@ PACKAGES=(
   dbus                   # dbus-daemon: a private system bus for the BlueZ tests
   tshark                 # Wireshark agreement tests for the capture readers
   python3                # small test helpers
-  nodejs                 # runs the npm test tools (tests/npm/: an independent ESPHome API client)
+  nodejs                 # runs the npm test tools (tests/npm/: an ESPHome API client, Garmin's FIT SDK)
   socat                  # pseudo-terminal pairs for the serial tests
+  chromium               # a real browser loads the web page in the web tests (headless)
   # --- the real-BlueZ virtual machine test tier ---
   qemu-system-x86 debootstrap cpio zstd xz-utils bc
 )
@@ -37,10 +41,11 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 # implementations the simulators are checked against. Without the registry the tests that
 # need them say so and are skipped.
 npm_tools() {
-  [ -d "$ROOT/tests/npm/node_modules/@2colors/esphome-native-api" ] && return 0
+  [ -d "$ROOT/tests/npm/node_modules/@2colors/esphome-native-api" ] &&
+    [ -d "$ROOT/tests/npm/node_modules/@garmin/fitsdk" ] && return 0
   echo "setup: installing the npm test tools into tests/npm/"
   npm ci --prefix "$ROOT/tests/npm" --no-audit --no-fund --loglevel=error ||
-    echo "setup: npm could not install tests/npm/ (registry unreachable?): the ESPHome client check will be skipped"
+    echo "setup: npm could not install tests/npm/ (registry unreachable?): the ESPHome client and FIT SDK checks will be skipped"
 }
 
 missing=()

@@ -21,6 +21,7 @@
 #include "app/device_choice.hpp"
 #include "app/device_lists.hpp"
 #include "app/store_session.hpp"
+#include "app/web_service.hpp"
 #include "core/time.hpp"
 #include "gateway/bluez_source.hpp"
 #include "gateway/esphome_source.hpp"
@@ -99,6 +100,9 @@ labelled SIMULATED everywhere.
                       --mqtt / [mqtt] (repeatable; e.g. home/+/BTtoMQTT/undecoded).
                       Replaces the config's [[mqtt_adverts]] tables
   --stop-timeout S    how long a stop waits for the broker's acknowledgements (default 5)
+
+With a [web] table in the config, run also serves the web page of 'declouder web'
+([web] listen, token; 'declouder web --help').
 
 Exit status: 0 after a clean stop; 1 when it cannot start or its source fails
 (database, config, BlueZ unusable, capture unreadable: the reason on stderr);
@@ -243,6 +247,12 @@ int run_run(Args& args) {
 
   Recorder& recorder = *store.recorder;
   const std::string db_path = store.database->path();
+  WebSettings web_config;
+  try {
+    web_config = web_settings(store.config);
+  } catch (const ConfigError& e) {
+    throw CommandError(e.what());
+  }
   if (settings.settle_seconds < 0) throw CommandError("[gateway] settle_seconds must not be negative");
 
   // Signals: blocked in every thread (threads inherit the mask), taken by one.
@@ -318,6 +328,16 @@ int run_run(Args& args) {
   conversation.user.consent_code = static_cast<std::uint16_t>(settings.standard_scale_consent);
   conversation.person = person_on_scale_slot(store.config.people, conversation.user.slot);
   gateway.set_conversation_defaults(conversation);
+  // [web]: the page beside the gateway, on its own connection to the database.
+  std::unique_ptr<WebService> web;
+  if (web_config.configured && web_config.enabled) {
+    try {
+      web = start_web_service(store.config, db_path, web_config);
+    } catch (const CommandError& e) {
+      throw CommandError(std::string("[web]: ") + e.what());
+    }
+    log_line("web page: " + web->server->url());
+  }
   std::string source_text;
   for (auto& s : sources) {
     source_text += (source_text.empty() ? "" : ", ") + s->describe();

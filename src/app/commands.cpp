@@ -36,6 +36,8 @@ extern const Command kRecordCommand;
 extern const Command kRunCommand;
 extern const Command kScanCommand;
 extern const Command kSimulateCommand;
+extern const Command kWebCommand;
+extern const Command kImportCommand;
 
 std::span<const Command* const> all_commands() {
   static const auto sorted = [] {
@@ -69,6 +71,8 @@ std::span<const Command* const> all_commands() {
         &kRunCommand,
         &kScanCommand,
         &kSimulateCommand,
+        &kWebCommand,
+        &kImportCommand,
     });
     std::sort(list.begin(), list.end(), [](const Command* a, const Command* b) { return a->name < b->name; });
     return list;

@@ -26,6 +26,7 @@ const std::set<std::string, std::less<>> kKnownSections = {
     "database", "assignment", "person", "device",  // here
     "mqtt", "domoticz", "gateway",       // gateway/settings.cpp
     "esphome", "mqtt_adverts",           // gateway/settings.hpp: more radios
+    "web",                               // web/settings.hpp
 };
 
 std::string home() {
@@ -109,7 +110,8 @@ Person parse_person(const toml::table& t, const toml::node& node, std::size_t in
   if (!name || name->empty()) c.fail(&node, section + " needs a name = \"...\"");
   p.name = *name;
   section = "person '" + p.name + "':";
-  c.only_keys(t, {"name", "sex", "birth_date", "height_cm", "unit", "weight_min", "weight_max", "scale_user"},
+  c.only_keys(t, {"name", "sex", "birth_date", "height_cm", "unit", "weight_min", "weight_max", "scale_user",
+                  "goal_weight"},
               "[[person]] '" + p.name + "'");
 
   auto sex = c.string(t, "sex", section);
@@ -145,6 +147,7 @@ Person parse_person(const toml::table& t, const toml::node& node, std::size_t in
   // The window is written in the person's own unit.
   if (auto v = c.number(t, "weight_min", section, 0, 1000)) p.weight_min_kg = to_kg(*v, p.unit);
   if (auto v = c.number(t, "weight_max", section, 0, 1000)) p.weight_max_kg = to_kg(*v, p.unit);
+  if (auto v = c.number(t, "goal_weight", section, 1, 1000)) p.goal_weight_kg = to_kg(*v, p.unit);
   if (p.weight_min_kg && p.weight_max_kg && *p.weight_min_kg > *p.weight_max_kg)
     c.fail(t.get("weight_max"), section + " weight_max is below weight_min");
 
@@ -341,6 +344,28 @@ void parse_gateway_sections(const toml::table& doc, const Checker& c, GatewaySet
   }
 }
 
+// [web]: the web page (`declouder web`, and `run` when the table is there; web/settings.hpp).
+void parse_web_section(const toml::table& doc, const Checker& c, WebSettings& s) {
+  const toml::node* n = doc.get("web");
+  if (!n) return;
+  const toml::table* w = n->as_table();
+  if (!w) c.fail(n, "[web] must be a table");
+  c.only_keys(*w, {"enabled", "listen", "token", "password", "assets"}, "[web]");
+  s.configured = true;
+  if (auto v = typed<bool>(c, *w, "web", "enabled")) s.enabled = *v;
+  if (auto v = typed<std::string>(c, *w, "web", "listen")) {
+    if (!parse_listen(*v)) c.fail(w->get("listen"), "[web] listen must be ADDRESS:PORT, like 127.0.0.1:8080");
+    s.listen = *v;
+  }
+  auto token = typed<std::string>(c, *w, "web", "token");
+  auto password = typed<std::string>(c, *w, "web", "password");
+  if (token && password) c.fail(w->get("password"), "[web] has both token and password: they are one setting, keep one");
+  if (token) s.token = *token;
+  if (password) s.token = *password;
+  if (s.token && s.token->empty()) c.fail(w->get(token ? "token" : "password"), "[web] token is empty");
+  if (auto v = typed<std::string>(c, *w, "web", "assets")) s.assets_dir = *v;
+}
+
 }  // namespace
 
 Config parse_config(std::string_view text, const std::string& source_name) {
@@ -438,6 +463,12 @@ Config parse_config(std::string_view text, const std::string& source_name) {
     config.gateway = {};
     config.gateway_error = e.what();
   }
+  try {
+    parse_web_section(doc, c, config.web);
+  } catch (const ConfigError& e) {
+    config.web = {};
+    config.web_error = e.what();
+  }
   return config;
 }
 
@@ -480,6 +511,11 @@ std::optional<Person> person_for_conversation(const Config& config, const std::o
   }
   throw ConfigError("--person " + *name + ": no such [[person]] in " + (config.path.empty() ? "the config" : config.path) +
                     (known.empty() ? " (it names nobody)" : " (known: " + known + ")"));
+}
+
+const WebSettings& web_settings(const Config& config) {
+  if (config.web_error) throw ConfigError(*config.web_error);
+  return config.web;
 }
 
 const GatewaySettings& gateway_settings(const Config& config) {

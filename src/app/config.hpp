@@ -5,6 +5,7 @@
 //   [[person]]      the people who step on the scales
 //   [[device]]      what the receiver must know of a device: address, bindkey (Xiaomi S400...)
 //   [gateway] [mqtt] [domoticz]   the gateway (`declouder run`, gateway/settings.hpp)
+//   [web]           the web page (`declouder web`, and `run`; web/settings.hpp)
 //
 // load_config() parses the whole file once, here and only here (toml++ stays
 // in config.cpp), into plain values; every mistake is reported as
@@ -25,6 +26,7 @@
 #include "core/person.hpp"
 #include "gateway/settings.hpp"
 #include "store/recorder.hpp"
+#include "web/settings.hpp"
 
 namespace declouder {
 
@@ -42,7 +44,13 @@ struct Config {
   GatewaySettings gateway;                   // [gateway], [mqtt], [domoticz]: read with gateway_settings()
   std::optional<std::string> gateway_error;  // the first mistake in those sections, "FILE:LINE: what"
   std::vector<std::string> warnings;         // "FILE:LINE: unknown section [persn] (ignored)"
+  WebSettings web;                           // [web]: read with web_settings()
+  std::optional<std::string> web_error;      // the first mistake in [web], "FILE:LINE: what"
 };
+
+// [web], for `declouder web` and `run`. A mistake in it throws ConfigError here, so only
+// the commands that serve the page stop for it.
+const WebSettings& web_settings(const Config& config);
 
 // The gateway's sections, for `declouder run`. A mistake in them throws ConfigError
 // here, not in parse_config(): only the command that reads them stops for it, as

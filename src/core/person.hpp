@@ -28,6 +28,8 @@ struct Person {
   std::optional<double> weight_max_kg;
   // Optional user number on scales that tell users apart themselves.
   std::optional<int> scale_user;
+  // Optional goal weight (kg), drawn on the web page's weight chart.
+  std::optional<double> goal_weight_kg;
 
   bool has_window() const { return weight_min_kg || weight_max_kg; }
   bool in_window(double kg) const {

@@ -172,6 +172,23 @@ std::string_view kind_name(RecordResult::Kind k) {
   return "?";
 }
 
+namespace {
+// True when `m` holds the metric named `key` (a key of the measurement JSON).
+bool metric_given(const BodyMetrics& m, std::string_view key) {
+  if (key == "bmi") return m.bmi.has_value();
+  if (key == "fat_percent") return m.fat_percent.has_value();
+  if (key == "water_percent") return m.water_percent.has_value();
+  if (key == "muscle_kg") return m.muscle_kg.has_value();
+  if (key == "bone_kg") return m.bone_kg.has_value();
+  if (key == "visceral_fat") return m.visceral_fat.has_value();
+  if (key == "bmr_kcal") return m.bmr_kcal.has_value();
+  if (key == "lean_body_mass_kg") return m.lean_body_mass_kg.has_value();
+  if (key == "protein_percent") return m.protein_percent.has_value();
+  if (key == "metabolic_age") return m.metabolic_age.has_value();
+  return false;
+}
+}  // namespace
+
 // ---- the weighing rules ----
 
 namespace weighing {
@@ -427,6 +444,24 @@ RecordResult Recorder::record(const Reading& r, ByteView raw, std::int64_t rx, s
     }
   }
 
+  // 3b. A weighing deleted by hand, heard again: it stays deleted.
+  {
+    auto find = db_.prepare("SELECT uid, last_heard_us FROM deleted_measurements "
+                            "WHERE device_id = ? AND weighing_key = ? ORDER BY deleted_us DESC LIMIT 1");
+    find.bind(1, dev).bind(2, key);
+    if (find.step() && same_weighing(clock, find.int64(1), rx)) {
+      const std::string uid = find.text(0);
+      db_.prepare("UPDATE deleted_measurements SET last_heard_us = max(last_heard_us, ?) WHERE uid = ?")
+          .bind(1, rx)
+          .bind(2, uid)
+          .run();
+      tx.commit();
+      result.kind = RecordResult::Kind::repeat;
+      result.note = "repeat of deleted measurement " + uid;
+      return result;
+    }
+  }
+
   // 4. A new weighing: assign, compute, store.
   const std::int64_t time_us = weighing::measured_at(r, rx);
   const Assignment who =
@@ -630,6 +665,116 @@ WeightUnit display_unit(Recorder& recorder, const Measurement& m) {
     if (p.name == m.person) return p.unit;
   if (auto stored = recorder.stored_person(m.person)) return stored->unit;  // no longer in the config
   return WeightUnit::kg;
+}
+
+}  // namespace declouder
+
+namespace declouder {
+
+Measurement Recorder::remove(std::int64_t measurement_id) {
+  std::lock_guard lock(mutex_);
+  auto current = measurement(measurement_id);
+  if (!current) throw StoreError("no measurement with id " + std::to_string(measurement_id));
+  Database::Transaction tx(db_);
+  db_.prepare("INSERT OR REPLACE INTO deleted_measurements(uid, device_id, weighing_key, reading_id, person, time_us, "
+              "weight_kg, last_heard_us, deleted_us) "
+              "SELECT m.uid, m.device_id, m.weighing_key, m.reading_id, p.name, m.time_us, m.weight_kg, "
+              "m.last_heard_us, ? FROM measurements m LEFT JOIN people p ON p.id = m.person_id WHERE m.id = ?")
+      .bind(1, now_unix_us())
+      .bind(2, measurement_id)
+      .run();
+  db_.prepare("DELETE FROM measurements WHERE id = ?").bind(1, measurement_id).run();
+  tx.commit();
+  return *current;
+}
+
+RecordResult Recorder::record_imported(const ImportedWeighing& w) {
+  return record_imported(std::span<const ImportedWeighing>(&w, 1)).front();
+}
+
+std::vector<RecordResult> Recorder::record_imported(std::span<const ImportedWeighing> weighings) {
+  std::lock_guard lock(mutex_);
+  std::vector<RecordResult> results;
+  results.reserve(weighings.size());
+  Database::Transaction tx(db_);
+  for (const ImportedWeighing& w : weighings) results.push_back(import_one(w));
+  tx.commit();
+  for (auto& r : results)
+    if (r.kind == RecordResult::Kind::new_measurement) r.measurement = measurement(r.measurement->id);
+  return results;
+}
+
+// One imported weighing, inside the caller's transaction. `measurement` of a new one holds
+// only its id: the caller reads it back once everything is written.
+RecordResult Recorder::import_one(const ImportedWeighing& w) {
+  RecordResult result;
+  auto p = stored_person(w.person);
+  if (!p) throw StoreError("no person named '" + w.person + "'");
+  const std::int64_t seconds = w.time_us / kSecond;
+  const std::string key = "imported:" + iso8601_utc_s(seconds) + "|g:" + std::to_string(grams(w.weight_kg));
+  const std::string uid = hex64(fnv1a64("v1|" + w.family + "|" + w.person + "|" + key));
+  {
+    auto taken = db_.prepare("SELECT id FROM measurements WHERE uid = ? UNION ALL "
+                             "SELECT 0 FROM deleted_measurements WHERE uid = ?");
+    taken.bind(1, uid).bind(2, uid);
+    if (taken.step()) {
+      result.kind = RecordResult::Kind::repeat;
+      result.note = taken.int64(0) ? "already imported as measurement " + std::to_string(taken.int64(0))
+                                   : "imported before and deleted since";
+      return result;
+    }
+  }
+  Reading r;
+  r.model = w.family.c_str();
+  r.weight_kg = w.weight_kg;
+  r.stabilized = true;
+  const std::int64_t rx = now_unix_us();
+  const std::int64_t dev = device_id(r, rx, {});
+  auto ins = db_.prepare(
+      "INSERT INTO readings(device_id, raw, received_us, last_heard_us, source, unit, weight_kg, stabilized, "
+      "load_removed, is_object) VALUES (?,?,?,?,?,'kg',?,1,0,0)");
+  const ByteView raw(reinterpret_cast<const std::uint8_t*>(w.raw.data()), w.raw.size());
+  ins.bind(1, dev).bind(2, raw).bind(3, rx).bind(4, rx).bind(5, w.source).bind(6, w.weight_kg).run();
+  result.reading_id = db_.last_insert_id();
+  db_.prepare(
+         "INSERT INTO measurements(uid, reading_id, device_id, person_id, assigned_by, time_us, first_heard_us, "
+         "last_heard_us, weighing_key, weight_kg, formula, updated_at_us) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")
+      .bind(1, uid)
+      .bind(2, result.reading_id)
+      .bind(3, dev)
+      .bind(4, *person_id(p->name))
+      .bind(5, "imported: " + w.source)
+      .bind(6, seconds * kSecond)
+      .bind(7, rx)
+      .bind(8, rx)
+      .bind(9, key)
+      .bind(10, w.weight_kg)
+      .bind(11, kBodyFormula)
+      .bind(12, rx)
+      .run();
+  const std::int64_t id = db_.last_insert_id();
+  BodyMetrics m = metrics_for(p, w.weight_kg, std::nullopt, seconds * kSecond);
+  const BodyMetrics& f = w.metrics;
+  auto take = [](std::optional<double>& into, const std::optional<double>& from) {
+    if (from) into = from;
+  };
+  take(m.bmi, f.bmi);
+  take(m.fat_percent, f.fat_percent);
+  take(m.water_percent, f.water_percent);
+  take(m.muscle_kg, f.muscle_kg);
+  take(m.bone_kg, f.bone_kg);
+  take(m.visceral_fat, f.visceral_fat);
+  take(m.bmr_kcal, f.bmr_kcal);
+  take(m.lean_body_mass_kg, f.lean_body_mass_kg);
+  take(m.protein_percent, f.protein_percent);
+  take(m.metabolic_age, f.metabolic_age);
+  std::erase_if(m.skipped, [&](const auto& s) { return metric_given(f, s.first); });
+  write_metrics(id, m);
+  result.kind = RecordResult::Kind::new_measurement;
+  result.note = "imported";
+  result.measurement.emplace();
+  result.measurement->id = id;
+  return result;
 }
 
 }  // namespace declouder

@@ -74,6 +74,17 @@ struct MeasurementQuery {
   std::size_t limit = 0;                // 0: no limit
 };
 
+// A weighing another program measured, as record_imported() takes it.
+struct ImportedWeighing {
+  std::string family;          // where it comes from, stored as the device's family: "openscale"
+  std::string source;          // "openscale-csv:FILE"
+  std::string person;          // a configured person's name
+  std::int64_t time_us = 0;    // when it was measured (Unix us)
+  double weight_kg = 0;
+  BodyMetrics metrics;         // the file's own values (absent ones are computed when they can be)
+  std::string raw;             // the line of the file
+};
+
 // One measurement plus what only the store knows about it.
 struct StoredMeasurement {
   Measurement measurement;
@@ -125,6 +136,24 @@ class Recorder {
   // stored data. Returns how many.
   std::size_t recompute(std::string_view person);
 
+  // Deletes a measurement by hand (a weighing of a guest, a cat, a suitcase).
+  // Its reading stays (the bytes heard are never lost), and the weighing is
+  // remembered in `deleted_measurements`, so the same weighing heard again (a
+  // Mi scale repeats its last frame for minutes) stays deleted instead of
+  // coming back. Returns what was deleted; throws StoreError for an unknown id.
+  Measurement remove(std::int64_t measurement_id);
+
+  // Stores a weighing from another program's file (openScale CSV) for a named
+  // person: the file's line is kept as the reading's bytes, `source` says which
+  // file. Its identity is (family, person, time to the second, weight to the
+  // gram), so importing the same file twice stores nothing the second time.
+  // The metrics are computed for the person, then the file's own values
+  // replace them metric by metric. Throws StoreError for an unknown person.
+  RecordResult record_imported(const ImportedWeighing& w);
+  // The same for a whole file, in one transaction (years of history in seconds, and all
+  // or nothing). One result per weighing, in order.
+  std::vector<RecordResult> record_imported(std::span<const ImportedWeighing> weighings);
+
  private:
   std::int64_t device_id(const Reading& r, std::int64_t time_us, std::string_view name);
   std::optional<std::int64_t> person_id(std::string_view name);
@@ -132,6 +161,7 @@ class Recorder {
   BodyMetrics metrics_for(const std::optional<Person>& p, double weight_kg, std::optional<double> impedance,
                           std::int64_t time_us);
   void write_metrics(std::int64_t id, const BodyMetrics& m);
+  RecordResult import_one(const ImportedWeighing& w);
   std::vector<StoredMeasurement> query(const std::string& where, const std::vector<std::int64_t>& ints,
                                        const std::vector<std::string>& texts, const std::string& order,
                                        std::size_t limit);

@@ -199,10 +199,26 @@ CREATE INDEX gateway_outbox_undecided ON gateway_outbox(id) WHERE claim IN ('wai
 UPDATE gateway_cursor SET output = 'outbox' WHERE output = 'mqtt';
 )sql"},
     // Dual-frequency scales (Xiaomi S400): both impedances and the vendor app's profile, as reported.
-    {"0104_dual_impedance", R"sql(
+    {"0302_dual_impedance", R"sql(
 ALTER TABLE readings ADD COLUMN impedance_low_ohm REAL;   -- the 50 kHz impedance
 ALTER TABLE readings ADD COLUMN impedance_high_ohm REAL;  -- the 250 kHz impedance
 ALTER TABLE readings ADD COLUMN profile_id INTEGER;       -- the scale's profile (Mi Home) as sent
+)sql"},
+    // Measurements deleted by hand (`assign` on the web page): their weighing is remembered so
+    // that the same weighing heard again stays deleted (store/recorder.hpp, Recorder::remove).
+    {"0303_deleted_measurements", R"sql(
+CREATE TABLE deleted_measurements (
+  uid           TEXT PRIMARY KEY,          -- the deleted measurement's uid
+  device_id     INTEGER NOT NULL REFERENCES devices(id),
+  weighing_key  TEXT NOT NULL,             -- as in measurements
+  reading_id    INTEGER NOT NULL REFERENCES readings(id),
+  person        TEXT,                      -- whose it was, when assigned
+  time_us       INTEGER NOT NULL,
+  weight_kg     REAL NOT NULL,
+  last_heard_us INTEGER NOT NULL,
+  deleted_us    INTEGER NOT NULL
+);
+CREATE INDEX deleted_measurements_by_weighing ON deleted_measurements(device_id, weighing_key);
 )sql"},
 };
 

@@ -103,7 +103,7 @@ TEST(Config, MistakesSayFileLineAndWhat) {
             "test.toml:5: person 'a': height_cm = 17000 is outside 50..250");
   EXPECT_EQ(error_of("[[person]]\nname = \"a\"\nsex = \"male\"\nbirth_date = 1990-01-01\nhieght_cm = 170\n"),
             "test.toml:5: unknown key 'hieght_cm' in [[person]] 'a' (known: name, sex, birth_date, height_cm, unit, "
-            "weight_min, weight_max, scale_user)");
+            "weight_min, weight_max, scale_user, goal_weight)");
   EXPECT_NE(error_of("[[person]]\nname = \"a\"\nsex = \"male\"\nheight_cm = 170\n").find("test.toml:1: "),
             std::string::npos);
   EXPECT_NE(error_of("[[person]]\nname = \"a\"\nsex = \"male\"\nbirth_date = 1990-02-30\nheight_cm = 170\n")
@@ -137,11 +137,41 @@ TEST(Config, UnknownSectionsAreWarningsNotErrors) {
 }
 
 TEST(Config, ASectionNothingReadsIsNotSilentlyAccepted) {
-  // Nothing reads [bluetooth] or [web]: a person writing one must hear that it does nothing.
-  Config c = parse_config("[bluetooth]\nadapter = \"hci1\"\n[web]\nlisten = \"0.0.0.0:8080\"\n", "t.toml");
+  // Nothing reads [bluetooth] or [influxdb]: a person writing one must hear that it does nothing.
+  Config c = parse_config("[bluetooth]\nadapter = \"hci1\"\n[influxdb]\nurl = \"http://nas:8086\"\n", "t.toml");
   ASSERT_EQ(c.warnings.size(), 2u);
   EXPECT_EQ(c.warnings[0], "t.toml:1: unknown section [bluetooth] (ignored)");
-  EXPECT_EQ(c.warnings[1], "t.toml:3: unknown section [web] (ignored)");
+  EXPECT_EQ(c.warnings[1], "t.toml:3: unknown section [influxdb] (ignored)");
+}
+
+TEST(Config, WebSectionIsReadAndItsMistakesStopOnlyTheWebPage) {
+  Config c = parse_config("[web]\nlisten = \"0.0.0.0:8080\"\ntoken = \"abc\"\n", "t.toml");
+  EXPECT_TRUE(c.warnings.empty());
+  const WebSettings& w = web_settings(c);
+  EXPECT_TRUE(w.configured);
+  EXPECT_TRUE(w.enabled);
+  EXPECT_EQ(w.listen, "0.0.0.0:8080");
+  EXPECT_EQ(w.token, "abc");
+  EXPECT_FALSE(web_refusal(w));
+  // Beyond loopback without a token: refused, and the refusal says what to do.
+  Config open = parse_config("[web]\nlisten = \"0.0.0.0:8080\"\n", "t.toml");
+  auto why = web_refusal(web_settings(open));
+  ASSERT_TRUE(why);
+  EXPECT_NE(why->find("[web] token"), std::string::npos) << *why;
+  EXPECT_FALSE(web_refusal(web_settings(parse_config("[web]\nlisten = \"[::1]:9000\"\n", "t.toml"))));
+  // A mistake in [web] is the web page's: other commands still read the file.
+  Config bad = parse_config("[web]\nlisten = \"everywhere\"\n[[person]]\nname=\"a\"\nsex=\"male\"\n"
+                            "birth_date=1990-01-01\nheight_cm=170\ngoal_weight=150\nunit=\"lb\"\n", "t.toml");
+  ASSERT_EQ(bad.people.size(), 1u);
+  EXPECT_NEAR(*bad.people[0].goal_weight_kg, 68.0389, 1e-3);  // in the person's unit
+  try {
+    web_settings(bad);
+    ADD_FAILURE() << "no error";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(std::string(e.what()), "t.toml:2: [web] listen must be ADDRESS:PORT, like 127.0.0.1:8080");
+  }
+  Config both = parse_config("[web]\ntoken = \"a\"\npassword = \"b\"\n", "t.toml");
+  EXPECT_THROW(web_settings(both), ConfigError);
 }
 
 TEST(Config, PathsAndDefaults) {
