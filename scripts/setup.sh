@@ -33,7 +33,11 @@ PACKAGES=(
   chromium               # a real browser loads the web page in the web tests (headless)
   # --- the real-BlueZ virtual machine test tier ---
   qemu-system-x86 debootstrap cpio zstd xz-utils bc
+  # --- the Debian package (scripts/package.sh amd64, tested in the VM tier) ---
+  lintian                # Debian's package checker; dpkg-dev (build-essential) has dpkg-shlibdeps
 )
+# scripts/package.sh installs what the cross-built packages need itself (crossbuild-essential-ARCH,
+# the -dev packages for ARCH, qemu-user-static): a release's, not every test run's.
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 

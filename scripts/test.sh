@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets everything up and runs every test: unit and command-line tests (CTest),
-# a reproducible run of every libFuzzer target, and the real-BlueZ virtual machine tier.
+# a reproducible run of every libFuzzer target, the real-BlueZ virtual machine tier, and the
+# amd64 Debian package installed and run as a service in that virtual machine.
 # This is what .ci/run calls. Each phase says how long it took.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -51,8 +52,17 @@ if [ -n "$vm_image" ]; then
   fi
   tests/vm/run.sh
   passed=$((passed + 1))
+
+  # The amd64 package, built as a release builds it (its own tree, Debian's hardening flags;
+  # lintian; the packaged program decodes a Mi Scale 2 advert), then installed with apt in the
+  # same image booted with systemd, started as a service, weighing a simulated scale, removed
+  # and purged. The cross-built packages (arm64, armhf) are a release's: scripts/package.sh.
+  phase "the Debian package (scripts/package.sh amd64, tests/vm/package.sh)"
+  scripts/package.sh amd64
+  tests/vm/package.sh
+  passed=$((passed + 1))
 fi
 
 phase ""
-echo "== all tests passed (unit and command-line tests, fuzzers, virtual machine tier) in $(($(date +%s) - started)) s"
+echo "== all tests passed (unit and command-line tests, fuzzers, virtual machine tier, package) in $(($(date +%s) - started)) s"
 echo "$passed passed, 0 failed"

@@ -41,13 +41,7 @@ strip -o "$WORK/payload/opt/declouder/declouder" "$BIN"
 cat "$IMAGE/base.cpio" "$WORK/payload.cpio" > "$WORK/initrd.cpio"
 
 LOG=${VM_LOG:-$WORK/console.log}
-boot() {
-  timeout "${VM_TIMEOUT:-240}" qemu-system-x86_64 -accel tcg,thread=multi -cpu max -m 1024 -smp 2 \
-    -nographic -no-reboot -nodefaults -serial stdio -display none \
-    -kernel "$IMAGE/vmlinux" -initrd "$WORK/initrd.cpio" \
-    -append "console=ttyS0 quiet loglevel=3 panic=-1 rdinit=/init" \
-    </dev/null 2>&1 | tee "$LOG" | grep -a 'DECLOUDER-VM\|^{' || true
-}
+boot() { "$HERE/boot.sh" "$IMAGE" "$WORK/initrd.cpio" "$LOG" rdinit=/init; }
 t2=$(date +%s.%N)
 boot
 # The stack itself failing to come up (btvirt/bluetoothd starved of CPU on a loaded host,
