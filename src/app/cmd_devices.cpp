@@ -29,7 +29,8 @@ how it is recognised, what it reports, and what declouder can do with it:
            to it), listens, simulator (its name for `declouder simulate`, or null),
            reports (a list of the reading keys it can fill), command (the subcommand
            that talks to it when read and run do not, or null), recognised_by,
-           service_data_uuids, company_ids, gatt_characteristics (4 hex digits each)
+           service_data_uuids, company_ids, gatt_characteristics (4 hex digits each),
+           and gatt_uuids (128-bit vendor characteristics) when it has any
 
 Example:
   declouder devices
@@ -89,6 +90,11 @@ int run_devices(Args& args) {
       j["service_data_uuids"] = hex_list(d->service_data_uuids);
       j["company_ids"] = hex_list(d->company_ids);
       j["gatt_characteristics"] = hex_list(d->gatt_characteristics);
+      if (!d->gatt_uuids.empty()) {  // 128-bit vendor characteristics, in the full form
+        Json uuids = Json::array();
+        for (const Uuid& u : d->gatt_uuids) uuids.push_back(u.str());
+        j["gatt_uuids"] = uuids;
+      }
       all.push_back(std::move(j));
     }
     std::cout << all.dump(2) << '\n';

@@ -50,7 +50,7 @@ std::optional<Header> parse_header(ByteView data);
 // The objects of a frame, decrypted when it is encrypted. No heap: at most kMaxObjects bytes.
 struct Objects {
   static constexpr std::size_t kMaxObjects = 64;
-  std::array<std::uint8_t, kMaxObjects> bytes{};
+  std::array<std::uint8_t, kMaxObjects> bytes;  // only [0, size) is written: not cleared per advert
   std::size_t size = 0;
   ByteView view() const { return ByteView(bytes.data(), size); }
 };
