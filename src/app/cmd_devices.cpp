@@ -33,6 +33,7 @@ how it is recognised, what it reports, and what declouder can do with it:
            reports (a list of the reading keys it can fill), command (the subcommand
            that talks to it when read and run do not, or null), recognised_by,
            service_data_uuids, company_ids, gatt_characteristics (4 hex digits each),
+           gatt_uuids (128-bit vendor characteristics) when it has any,
            definition (the definition file a defined device comes from, or null)
   --check FILE  checks one definition file (docs/definitions.md) and says what device
            it defines; a mistake is one line FILE:LINE: what is wrong (exit status 1)
@@ -135,6 +136,11 @@ int run_devices(Args& args) {
       j["gatt_characteristics"] = hex_list(d->gatt_characteristics);
       const std::string file = definition_file(*d, defined);
       j["definition"] = file.empty() ? Json(nullptr) : Json(file);
+      if (!d->gatt_uuids.empty()) {  // 128-bit vendor characteristics, in the full form
+        Json uuids = Json::array();
+        for (const Uuid& u : d->gatt_uuids) uuids.push_back(u.str());
+        j["gatt_uuids"] = uuids;
+      }
       all.push_back(std::move(j));
     }
     std::cout << all.dump(2) << '\n';

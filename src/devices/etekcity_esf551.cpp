@@ -48,7 +48,9 @@ DecodeOutcome decode_gatt(const GattValue& v) {
   return decode_frame(v.value);
 }
 
-bool claims(const Advertisement& adv) { return decode_util::starts_with_ci(adv.name, "Etekcity Smart Fitness Scale"); }
+// The full name is 28 characters: a legacy advert that carries it shortened ("Etekcity Smart
+// Fitness…", as BlueZ truncates a long LocalName) is the scale too.
+bool claims(const Advertisement& adv) { return decode_util::starts_with_ci(adv.name, "Etekcity Smart Fitness"); }
 
 Conversation conversation(const ConversationContext& c) {
   std::uint8_t unit = 0;
@@ -66,7 +68,7 @@ Conversation conversation(const ConversationContext& c) {
 std::unique_ptr<SimulatedDevice> simulator(const SimOptions& options) {
   ScriptedScale s;
   s.kind = "etekcity-esf551";
-  s.name = "Etekcity Smart Fitness Scale";
+  s.name = "Etekcity Smart Fitness";  // shortened to fit the advert beside its service
   s.default_address = "D0:73:D5:55:10:01";
   s.advertised_services = {kService};
   s.services = {{kService, {{kFrames, kNotify, {}}, {kCommands, kWrite | kWriteWithoutResponse, {}}}}};
@@ -96,7 +98,7 @@ extern const DeviceDescriptor kEtekcityEsf551 = {
     .id = kModel,
     .name = "Etekcity ESF551 (Etekcity Smart Fitness Scale)",
     .names = {"Etekcity Smart Fitness Scale"},
-    .recognised_by = "name Etekcity Smart Fitness Scale…; service 0xFFF0, 22-byte A5 02 frames on 0xFFF1",
+    .recognised_by = "name Etekcity Smart Fitness (Scale)…; service 0xFFF0, 22-byte A5 02 frames on 0xFFF1",
     .reports = {"weight_kg", "impedance_ohm"},
     .link = LinkMode::gatt,
     .gatt_characteristics = {0xFFF1},

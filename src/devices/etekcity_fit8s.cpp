@@ -43,7 +43,7 @@ bool claims(const Advertisement& adv) { return adv.manufacturer_data_for(kCompan
 std::unique_ptr<SimulatedDevice> simulator(const SimOptions& options) {
   BroadcastScale s;
   s.kind = "etekcity-fit8s";
-  s.name = "Etekcity Fit 8S";
+  // The name travels in the scan response: the data and the service fill the advert.
   s.default_address = "D0:73:D5:F8:00:08";
   s.advertised_services = {Uuid::from16(0xFFD0)};
   s.frames = [](const SimOptions& o, const MacAddress&) {

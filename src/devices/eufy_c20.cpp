@@ -55,7 +55,7 @@ bool claims(const Advertisement& adv) {
 std::unique_ptr<SimulatedDevice> simulator(const SimOptions& options) {
   BroadcastScale s;
   s.kind = "eufy-c20";
-  s.name = "eufy T9130";
+  // The name travels in the scan response: the 19-byte data fills the advert.
   s.default_address = "E8:8D:A6:C2:00:20";
   s.frames = [](const SimOptions& o, const MacAddress&) {
     auto frame = [&](double kg, bool final) {

@@ -130,10 +130,10 @@ std::optional<ByteView> find_object(ByteView objects, std::uint16_t type) {
 Bytes seal(std::uint16_t product_id, std::uint8_t counter, const MacAddress& address, ByteView objects,
            std::uint32_t extended_counter, const Bindkey& key) {
   Bytes f;
-  put_u16le(f, 0x5958);  // v5, standard certification, registered, object and MAC included, encrypted
+  put_u16le(f, 0x5948);  // v5, standard certification, registered, object included, encrypted (no MAC,
+                         // as the S400's real frames: the receiver knows the sender's address)
   put_u16le(f, product_id);
   put_u8(f, counter);
-  for (int i = 5; i >= 0; --i) put_u8(f, address.bytes[i]);
   const Bytes ext{static_cast<std::uint8_t>(extended_counter), static_cast<std::uint8_t>(extended_counter >> 8),
                   static_cast<std::uint8_t>(extended_counter >> 16)};
   const auto nonce = nonce_for(address, ByteView(f).subspan(2, 3), ext);

@@ -50,7 +50,7 @@ std::optional<Header> parse_header(ByteView data);
 // The objects of a frame, decrypted when it is encrypted. No heap: at most kMaxObjects bytes.
 struct Objects {
   static constexpr std::size_t kMaxObjects = 64;
-  std::array<std::uint8_t, kMaxObjects> bytes{};
+  std::array<std::uint8_t, kMaxObjects> bytes;  // only [0, size) is written: not cleared per advert
   std::size_t size = 0;
   ByteView view() const { return ByteView(bytes.data(), size); }
 };
@@ -70,7 +70,8 @@ bool from_product(const Advertisement& adv, std::span<const std::uint16_t> produ
 // not_this_device for another product's frame.
 DecodeOutcome open_advert(const Advertisement& adv, std::span<const std::uint16_t> products, Objects& out);
 
-// The device side (simulators): a whole encrypted v5 frame with `objects`, the address included.
+// The device side (simulators): a whole encrypted v5 frame with `objects`; the address is not in
+// it (as in the S400's frames) but in the nonce.
 Bytes seal(std::uint16_t product_id, std::uint8_t counter, const MacAddress& address, ByteView objects,
            std::uint32_t extended_counter, const Bindkey& key);
 

@@ -50,7 +50,7 @@ std::unique_ptr<SimulatedDevice> simulator(const SimOptions& options) {
   m.kind = "xiaomi-s800";
   m.product_id = 0x51E2;
   m.default_address = "04:AE:47:8F:00:08";
-  m.name = "MIJIA SCALE S800";
+  // No name in the advert: with the encrypted frame it would not fit 31 bytes (scan response).
   m.frames = [](const SimOptions& o) {
     Bytes obj{0x16, 0x4E, 0x09, 0x90, 0x00, 0x00, 0x05, 0x2B, 0x00, 0x00};
     put_u16le(obj, static_cast<std::uint16_t>(std::lround(o.weight_kg * 100)));
