@@ -12,6 +12,7 @@
 
 #include "body/composition.hpp"
 #include "core/base64.hpp"
+#include "core/toml_text.hpp"
 #include "outputs/measurement_json.hpp"
 
 namespace declouder {
@@ -157,79 +158,6 @@ Person parse_person(const toml::table& t, const toml::node& node, std::size_t in
     p.scale_user = static_cast<int>(i->get());
   }
   return p;
-}
-
-// toml++ 3.3.0 (Debian 12) reaches __builtin_unreachable(), undefined
-// behaviour, when some non-ASCII characters (U+00A1..U+0499 such as "ë",
-// U+2C5E..U+3057, U+FB26..U+FEFE) stand outside quotes and comments, as in
-// `Zoë = 1`, or right after a backslash in a string, also while it builds an
-// error message for broken text. TOML allows non-ASCII only inside strings and
-// comments and not as an escape, so such text is a syntax error anyway. The
-// ASCII skeleton (below) is parsed first, so this scan runs on text whose
-// string boundaries are known to be right, and finds non-ASCII outside them.
-// (Found by fuzz/config_fuzz.cpp.) Returns the 1-based line.
-std::optional<std::size_t> non_ascii_outside_strings(std::string_view t) {
-  enum { normal, comment, basic, literal, ml_basic, ml_literal } state = normal;
-  std::size_t line = 1;
-  char prev = '\n';  // the last significant character outside strings and comments
-  auto at = [&](std::size_t i, std::string_view s) { return t.substr(i, s.size()) == s; };
-  // In valid TOML a string (key or value) starts at a line start or after one of these.
-  auto string_may_start = [&] { return prev == '\n' || prev == '=' || prev == '[' || prev == ',' || prev == '{' || prev == '.'; };
-  for (std::size_t i = 0; i < t.size(); ++i) {
-    const char c = t[i];
-    const bool high = static_cast<unsigned char>(c) >= 0x80;
-    const bool escaped_high = c == '\\' && i + 1 < t.size() && static_cast<unsigned char>(t[i + 1]) >= 0x80;
-    if (c == '\n') ++line;
-    switch (state) {
-      case normal:
-        if (high) return line;
-        if (c == '#') {
-          state = comment;
-        } else if ((c == '"' || c == '\'') && string_may_start()) {
-          if (at(i, "\"\"\"")) state = ml_basic, i += 2;
-          else if (at(i, "'''")) state = ml_literal, i += 2;
-          else state = c == '"' ? basic : literal;
-        } else if (c != ' ' && c != '\t' && c != '\r') {
-          prev = c;
-        }
-        break;
-      case comment:
-        if (c == '\n') state = normal, prev = '\n';
-        break;
-      case basic:
-        if (escaped_high) return line;
-        if (c == '\\' && i + 1 < t.size() && t[i + 1] != '\n') ++i;
-        else if (c == '"' || c == '\n') state = normal, prev = c == '"' ? 'v' : '\n';
-        break;
-      case literal:
-        if (c == '\'' || c == '\n') state = normal, prev = c == '\'' ? 'v' : '\n';
-        break;
-      case ml_basic:
-        if (escaped_high) return line;
-        if (c == '\\' && i + 1 < t.size() && t[i + 1] != '\n') ++i;
-        else if (at(i, "\"\"\"")) state = normal, prev = 'v', i += 2;
-        break;
-      case ml_literal:
-        if (at(i, "'''")) state = normal, prev = 'v', i += 2;
-        break;
-    }
-  }
-  return std::nullopt;
-}
-
-// The text with every non-ASCII character replaced by one 'x': same lines,
-// same structure, nothing for toml++ 3.3.0 to stumble on.
-std::string ascii_skeleton(std::string_view t) {
-  std::string out;
-  out.reserve(t.size());
-  for (char c : t) {
-    const auto b = static_cast<unsigned char>(c);
-    if (b < 0x80)
-      out.push_back(c);
-    else if ((b & 0xC0) != 0x80)  // a lead byte (continuation bytes are dropped)
-      out.push_back('x');
-  }
-  return out;
 }
 
 // A value of the gateway's sections: absent, or of type T (toml++'s conversions:
@@ -378,7 +306,7 @@ Config parse_config(std::string_view text, const std::string& source_name) {
                         std::string(e.description()));
     }
   };
-  // See non_ascii_outside_strings(): first the ASCII skeleton must be valid
+  // See core/toml_text.hpp: first the ASCII skeleton must be valid
   // TOML (so the string boundaries are certain), then non-ASCII text must lie
   // inside strings or comments; only then does toml++ see the real text.
   parse(ascii_skeleton(text));

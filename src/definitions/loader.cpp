@@ -12,6 +12,7 @@
 
 #include <toml++/toml.h>
 
+#include "core/toml_text.hpp"
 #include "definitions/descriptor.hpp"
 
 namespace declouder::definitions {
@@ -533,12 +534,19 @@ std::string flag_toml(const BitFlag& f) {
 
 std::shared_ptr<const Definition> parse_definition(std::string_view text, const std::string& source) {
   Checker c(source);
-  toml::table root;
-  try {
-    root = toml::parse(text, source);
-  } catch (const toml::parse_error& e) {
-    throw DefinitionError(source + ":" + std::to_string(e.source().begin.line) + ": " + std::string(e.description()));
-  }
+  auto parse = [&](std::string_view doc) {
+    try {
+      return toml::parse(doc, source);
+    } catch (const toml::parse_error& e) {
+      throw DefinitionError(source + ":" + std::to_string(e.source().begin.line) + ": " + std::string(e.description()));
+    }
+  };
+  // core/toml_text.hpp: toml++ 3.3.0 must not see non-ASCII text outside strings.
+  parse(ascii_skeleton(text));
+  if (auto line = non_ascii_outside_strings(text))
+    throw DefinitionError(source + ":" + std::to_string(*line) +
+                          ": a non-ASCII character outside quotes or after a backslash (text goes in \"quotes\")");
+  toml::table root = parse(text);
   c.only_keys(root, {"device", "match", "frame", "conversation"}, "the definition");
   auto def = std::make_shared<Definition>();
   def->file = source;
