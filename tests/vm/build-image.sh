@@ -14,10 +14,11 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 CACHE=${DECLOUDER_VM_CACHE:-/var/cache/declouder-vm}
 # bluez: bluetoothd and btvirt's sibling tools; bluez-test-tools: btvirt (two linked virtual
 # controllers); dbus: the system bus; kmod: modprobe; libglib2.0-bin: gdbus, to wait for the
-# adapters; the lib* packages: what build/declouder links (checked by run.sh with ldd), and
-# so what the package's Depends name (package.sh installs it offline); systemd, systemd-sysv:
-# PID 1 when package.sh boots the image to install the .deb and start it as a service.
-PKGS=bluez,bluez-test-tools,dbus,kmod,libglib2.0-bin,procps,libsdbus-c++1,libsqlite3-0,libmosquitto1,libsystemd0,systemd,systemd-sysv
+# adapters; the lib* packages: what build/declouder links (checked by run.sh with ldd, and
+# so what the package's Depends name; package.sh installs it offline; libcpp-httplib0.11 for
+# `declouder web`, bringing brotli, OpenSSL and zlib with it); systemd, systemd-sysv: PID 1
+# when package.sh boots the image to install the .deb and start it as a service.
+PKGS=bluez,bluez-test-tools,dbus,kmod,libglib2.0-bin,procps,libsdbus-c++1,libsqlite3-0,libmosquitto1,libsystemd0,libcpp-httplib0.11,systemd,systemd-sysv
 MIRROR=${MIRROR:-$(sed -n 's/^URIs: *\(http[^ ]*\).*/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -n1)}
 [ -n "$MIRROR" ] || MIRROR=$(sed -n 's/^deb \(\[[^]]*\] \)\?\(http[^ ]*\) .*/\2/p' /etc/apt/sources.list 2>/dev/null | head -n1)
 [ -n "$MIRROR" ] || MIRROR=http://deb.debian.org/debian
