@@ -84,6 +84,7 @@ class Checker {
   }
 
   static std::string fmt(double v) {
+    if (std::isnan(v)) return "nan";
     std::ostringstream o;
     o << v;
     return o.str();
@@ -92,6 +93,15 @@ class Checker {
  private:
   std::string source_;
 };
+
+// Text from the file as an error quotes it: at most 60 bytes (a value pasted by
+// mistake can be megabytes), cut at a character boundary.
+std::string shorten(const std::string& text) {
+  if (text.size() <= 60) return text;
+  std::size_t n = 57;
+  while (n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;
+  return text.substr(0, n) + "...";
+}
 
 std::string resolve_path(const std::string& p, const std::string& config_path) {
   if (p == "~") return home();
@@ -107,8 +117,17 @@ Person parse_person(const toml::table& t, const toml::node& node, std::size_t in
   if (!name || name->empty()) c.fail(&node, section + " needs a name = \"...\"");
   p.name = *name;
   section = "person '" + p.name + "':";
-  c.only_keys(t, {"name", "sex", "birth_date", "height_cm", "unit", "weight_min", "weight_max", "scale_user"},
+  c.only_keys(t, {"name", "id", "sex", "birth_date", "height_cm", "unit", "weight_min", "weight_max", "scale_user"},
               "[[person]] '" + p.name + "'");
+
+  if (auto id = c.string(t, "id", section)) {
+    if (!is_person_id(*id))
+      c.fail(t.get("id"), section + " id \"" + shorten(*id) + "\" must be 1.." + std::to_string(kMaxPersonIdLength) +
+                              " characters of a-z, 0-9 and _ (it names MQTT topics and Home Assistant entities)");
+    p.id = *id;
+  } else {
+    p.id = person_id_from_name(p.name);
+  }
 
   auto sex = c.string(t, "sex", section);
   if (!sex) c.fail(&node, section + " needs sex = \"male\" or \"female\"");
@@ -353,12 +372,22 @@ Config parse_config(std::string_view text, const std::string& source_name) {
     if (!arr) c.fail(ps, "people are written as [[person]] tables (double brackets), one per person");
     std::set<std::string> names;
     std::map<int, std::string> slots;
+    std::map<std::string, std::pair<std::string, const toml::node*>> ids;  // id -> (name, where it was set)
     for (std::size_t i = 0; i < arr->size(); ++i) {
       const toml::node& n = *arr->get(i);
       const toml::table* t = n.as_table();
       if (!t) c.fail(&n, "each person must be a [[person]] table");
       Person p = parse_person(*t, n, i, c);
       if (!names.insert(p.name).second) c.fail(t->get("name"), "person '" + p.name + "' is configured twice");
+      // Two people with one id would share their topics and Home Assistant entities:
+      // their weighings would be merged.
+      const toml::node* id_node = t->get("id") ? t->get("id") : t->get("name");
+      if (auto [it, fresh] = ids.try_emplace(p.id, p.name, id_node); !fresh) {
+        const bool explicit_id = t->get("id") != nullptr;
+        c.fail(id_node, "person '" + p.name + "' " + (explicit_id ? "has" : "gets") + " the id '" + p.id +
+                            "', as does person '" + it->second.first + "' (" + c.where(*it->second.second) +
+                            "): give one of them its own id = \"...\" (a-z, 0-9, _)");
+      }
       if (p.scale_user) {
         auto [it, fresh] = slots.emplace(*p.scale_user, p.name);
         if (!fresh)

@@ -155,6 +155,7 @@ Person row_to_person(const Statement& st, int first) {
   p.weight_min_kg = st.opt_real(first + 5);
   p.weight_max_kg = st.opt_real(first + 6);
   if (auto s = st.opt_int64(first + 7)) p.scale_user = static_cast<int>(*s);
+  p.id = person_id_from_name(p.name);  // the config's id replaces it while the person is configured
   return p;
 }
 
@@ -473,8 +474,18 @@ std::vector<StoredMeasurement> Recorder::query(const std::string& where, const s
   for (const auto& t : texts) st.bind(i++, t);
   for (auto v : ints) st.bind(i++, v);
   std::vector<StoredMeasurement> out;
-  while (st.step()) out.push_back(row_to_measurement(st));
+  while (st.step()) {
+    out.push_back(row_to_measurement(st));
+    Measurement& m = out.back().measurement;
+    if (!m.person.empty()) m.person_id = person_id_of(m.person);
+  }
   return out;
+}
+
+std::string Recorder::person_id_of(std::string_view name) const {
+  for (const Person& p : people_)
+    if (p.name == name) return p.topic_id();
+  return person_id_from_name(name);
 }
 
 std::optional<StoredMeasurement> Recorder::stored_measurement(std::int64_t id) {

@@ -95,6 +95,10 @@ class Recorder {
   std::vector<std::string> sync_people(std::span<const Person> people);
   const std::vector<Person>& people() const { return people_; }
   std::optional<Person> stored_person(std::string_view name);
+  // The id (Person::id) of the person named `name`: the configured one, else
+  // derived from the name (someone no longer in the config). Every Measurement
+  // this store returns carries it in `person_id`.
+  std::string person_id_of(std::string_view name) const;
 
   // Stores a reading and, when it is a new weighing, its measurement.
   // `raw` is the bytes it was decoded from; `source` says where it was heard.

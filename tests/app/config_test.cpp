@@ -102,7 +102,7 @@ TEST(Config, MistakesSayFileLineAndWhat) {
   EXPECT_EQ(error_of("[[person]]\nname = \"a\"\nsex = \"male\"\nbirth_date = 1990-01-01\nheight_cm = 17000\n"),
             "test.toml:5: person 'a': height_cm = 17000 is outside 50..250");
   EXPECT_EQ(error_of("[[person]]\nname = \"a\"\nsex = \"male\"\nbirth_date = 1990-01-01\nhieght_cm = 170\n"),
-            "test.toml:5: unknown key 'hieght_cm' in [[person]] 'a' (known: name, sex, birth_date, height_cm, unit, "
+            "test.toml:5: unknown key 'hieght_cm' in [[person]] 'a' (known: name, id, sex, birth_date, height_cm, unit, "
             "weight_min, weight_max, scale_user)");
   EXPECT_NE(error_of("[[person]]\nname = \"a\"\nsex = \"male\"\nheight_cm = 170\n").find("test.toml:1: "),
             std::string::npos);
@@ -128,6 +128,49 @@ TEST(Config, MistakesSayFileLineAndWhat) {
   EXPECT_NE(error_of("[person]\nname=\"a\"\n").find("double brackets"), std::string::npos);
   EXPECT_NE(error_of("[assignment]\ntolerance_kg = \"three\"\n").find("test.toml:2: [assignment] tolerance_kg must be a number"),
             std::string::npos);
+}
+
+namespace {
+std::string person(const std::string& name, const std::string& extra = "") {
+  return "[[person]]\nname = \"" + name + "\"\nsex = \"female\"\nbirth_date = 1990-01-01\nheight_cm = 170\n" + extra;
+}
+}  // namespace
+
+TEST(Config, PeopleGetIdsFromTheConfigOrTheirName) {
+  Config c = parse_config(person("Zoë") + person("Anne-Marie", "id = \"am\"\n") + person("王芳"), "t.toml");
+  ASSERT_EQ(c.people.size(), 3u);
+  EXPECT_EQ(c.people[0].id, "zoe");
+  EXPECT_EQ(c.people[1].id, "am");
+  EXPECT_EQ(c.people[2].id, person_id_from_name("王芳"));
+  EXPECT_EQ(c.people[2].id.rfind("person_", 0), 0u);
+}
+
+TEST(Config, TwoPeopleWhoseIdsCollideAreRefusedNamingBoth) {
+  // Each pair would share one Home Assistant entity: their weighings merged.
+  EXPECT_EQ(error_of(person("Zoë") + person("Zoé")),
+            "test.toml:7: person 'Zoé' gets the id 'zoe', as does person 'Zoë' (test.toml:2): give one of them its own "
+            "id = \"...\" (a-z, 0-9, _)");
+  EXPECT_NE(error_of(person("Bob Smith") + person("bob_smith")).find("test.toml:7: person 'bob_smith' gets the id 'bob_smith', as does person 'Bob Smith' (test.toml:2)"),
+            std::string::npos);
+  EXPECT_NE(error_of(person("Ann") + person("ann")).find("'ann'"), std::string::npos);
+  // An explicit id that takes another's derived one: the line of the id.
+  EXPECT_NE(error_of(person("Ann") + person("Bea", "id = \"ann\"\n")).find("test.toml:11: person 'Bea' has the id 'ann', as does person 'Ann' (test.toml:2)"),
+            std::string::npos);
+  // Two names with no letters differ by their hashes; an id settles a collision.
+  EXPECT_EQ(parse_config(person("王芳") + person("李娜"), "t.toml").people.size(), 2u);
+  EXPECT_EQ(parse_config(person("Zoë") + person("Zoé", "id = \"zoe_b\"\n"), "t.toml").people[1].id, "zoe_b");
+}
+
+TEST(Config, AnIdMustBeTopicSafe) {
+  EXPECT_EQ(error_of(person("Ann", "id = \"a/b\"\n")),
+            "test.toml:6: person 'Ann': id \"a/b\" must be 1..64 characters of a-z, 0-9 and _ (it names MQTT topics and "
+            "Home Assistant entities)");
+  EXPECT_NE(error_of(person("Ann", "id = \"Ann\"\n")).find("test.toml:6: person 'Ann': id \"Ann\" must be"), std::string::npos);
+  EXPECT_NE(error_of(person("Ann", "id = \"\"\n")).find("test.toml:6:"), std::string::npos);
+  EXPECT_NE(error_of(person("Ann", "id = 7\n")).find("test.toml:6: person 'Ann': id must be a string"), std::string::npos);
+  // A value pasted by mistake is not echoed whole.
+  const std::string error = error_of(person("Ann", "id = \"" + std::string(100000, 'x') + "\"\n"));
+  EXPECT_LT(error.size(), 300u);
 }
 
 TEST(Config, UnknownSectionsAreWarningsNotErrors) {
