@@ -2,11 +2,14 @@
 // download`, one row per sample with its time, for spreadsheets and scripts.
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
+#include <system_error>
 #include <sstream>
 
 #include "app/cli.hpp"
 #include "app/store_session.hpp"
+#include "core/private_files.hpp"
 #include "core/time.hpp"
 #include "store/armband_store.hpp"
 #include "store/database.hpp"
@@ -100,7 +103,11 @@ int run_export(Args& args) {
   }
   std::FILE* out = stdout;
   if (output) {
-    out = std::fopen(output->c_str(), "w");
+    try {
+      out = ::fdopen(open_private_for_writing(*output, /*append=*/false), "w");  // 0600: health data
+    } catch (const std::system_error& e) {
+      throw CommandError(*output + ": cannot write: " + std::strerror(e.code().value()));
+    }
     if (!out) throw CommandError(*output + ": cannot write");
   }
   std::fprintf(out, "channel,time,unix_ms,raw,value,unit\n");
