@@ -66,7 +66,7 @@ int run_simulate(Args& args) {
   SimOptions sim;
   sim.weight_kg = args.number("--weight").value_or(sim.weight_kg);
   sim.impedance_ohm = args.number("--impedance").value_or(sim.impedance_ohm);
-  sim.heart_rate_bpm = static_cast<int>(args.integer("--heart-rate").value_or(0));
+  sim.heart_rate_bpm = static_cast<int>(args.integer("--heart-rate", 0, 250).value_or(0));
   if (sim.weight_kg <= 0 || sim.weight_kg > 300) throw UsageError("--weight: expected kilograms between 0 and 300");
   if (sim.impedance_ohm < 0 || sim.impedance_ohm > 6000) throw UsageError("--impedance: expected ohms between 0 and 6000");
   if (sim.heart_rate_bpm < 0 || sim.heart_rate_bpm > 250) throw UsageError("--heart-rate: expected 0-250 bpm");
@@ -79,11 +79,11 @@ int run_simulate(Args& args) {
   auto adapters = args.values("--adapter");
   const auto run_for = seconds_option(args, "--seconds");
   FakeBluezOptions fake;
-  fake.busy_discovery_starts = static_cast<int>(args.integer("--busy-discovery").value_or(0));
+  fake.busy_discovery_starts = static_cast<int>(args.integer("--busy-discovery", 0, 1000).value_or(0));
   fake.restart_after = seconds_option(args, "--restart-after");
   fake.restart_gap = seconds_option(args, "--restart-gap", 1);
   fake.silent_after = seconds_option(args, "--silent-after");
-  sim.drop_after_writes = static_cast<int>(args.integer("--drop-after-writes").value_or(0));
+  sim.drop_after_writes = static_cast<int>(args.integer("--drop-after-writes", 0, 1000000).value_or(0));
   auto names = args.positionals();
 
   if (backend != "fake" && backend != "bluez") throw UsageError("--backend: expected 'fake' or 'bluez', not '" + backend + "'");

@@ -173,6 +173,62 @@ TEST(Config, AnIdMustBeTopicSafe) {
   EXPECT_LT(error.size(), 300u);
 }
 
+TEST(Config, NumbersThatAreNoQuantityAreRefusedWithTheirLine) {
+  // TOML has nan and inf; a duration, a level or an index is neither.
+  Config c = parse_config("[gateway]\nsettle_seconds = nan\n", "t.toml");
+  ASSERT_TRUE(c.gateway_error);
+  EXPECT_EQ(*c.gateway_error, "t.toml:2: [gateway] settle_seconds = nan is outside 0..3600");
+  c = parse_config("[gateway]\nstandby_seconds = inf\n", "t.toml");
+  EXPECT_EQ(c.gateway_error.value_or(""), "t.toml:2: [gateway] standby_seconds = inf is outside 0..3600");
+  c = parse_config("[gateway]\nswitch_db = -inf\n", "t.toml");
+  EXPECT_EQ(c.gateway_error.value_or(""), "t.toml:2: [gateway] switch_db = -inf is outside 0..100");
+  c = parse_config("[domoticz]\n[[domoticz.sensor]]\nidx = 99999999999\nmetric = \"weight_kg\"\n", "t.toml");
+  EXPECT_EQ(c.gateway_error.value_or(""), "t.toml:3: [[domoticz.sensor]] idx = 99999999999 is outside 0..2147483647");
+  c = parse_config("[gateway]\nid = \"a/b\"\n", "t.toml");
+  EXPECT_EQ(c.gateway_error.value_or(""),
+            "t.toml:2: [gateway] id \"a/b\" must be a name without / + or # (it is an MQTT topic level)");
+  EXPECT_EQ(error_of("[assignment]\nmax_weight_kg = 20\n"), "test.toml:2: [assignment] max_weight_kg = 20 is outside 50..1000");
+  EXPECT_EQ(parse_config("[assignment]\nmax_weight_kg = 400\n", "t.toml").recorder.max_weight_kg, 400);
+}
+
+TEST(Config, AByteOrderMarkIsNotAMistake) {
+  Config c = parse_config("\xEF\xBB\xBF" + person("Ann"), "t.toml");
+  ASSERT_EQ(c.people.size(), 1u);
+  EXPECT_EQ(c.people[0].name, "Ann");
+}
+
+TEST(Config, TheMqttPasswordMayComeFromAFile) {
+  Config c = parse_config("[mqtt]\nurl = \"mqtt://h\"\nusername = \"u\"\npassword_file = \"secret\"\n", "t.toml");
+  ASSERT_FALSE(c.gateway_error) << *c.gateway_error;
+  EXPECT_EQ(c.gateway.mqtt.password_file.value_or(""), "secret");
+  c = parse_config("[mqtt]\npassword = \"p\"\npassword_file = \"secret\"\n", "t.toml");
+  EXPECT_EQ(c.gateway_error.value_or(""), "t.toml:3: [mqtt] has password and password_file: give one");
+}
+
+TEST(Config, AConfigOthersMayReadThatHoldsAPasswordIsWarnedAbout) {
+  const std::filesystem::path dir = std::filesystem::path(testing::TempDir()).lexically_normal();
+  const std::string path = (dir / "declouder-password.toml").string();
+  std::ofstream(path) << "[mqtt]\nurl = \"mqtt://h\"\nusername = \"u\"\npassword = \"p\"\n";
+  std::filesystem::permissions(path, std::filesystem::perms(0644));
+  Config c = load_config(path);
+  ASSERT_EQ(c.warnings.size(), 1u);
+  EXPECT_NE(c.warnings[0].find("holds the MQTT password ([mqtt] password) and other users may read it (mode 0644)"),
+            std::string::npos);
+  std::filesystem::permissions(path, std::filesystem::perms(0600));
+  EXPECT_TRUE(load_config(path).warnings.empty());
+  // password_file is relative to the config file.
+  std::ofstream(path) << "[mqtt]\npassword_file = \"pw.txt\"\n";
+  EXPECT_EQ(load_config(path).gateway.mqtt.password_file.value_or(""), (dir / "pw.txt").string());
+  std::filesystem::remove(path);
+  // A directory is not an empty config.
+  try {
+    load_config(testing::TempDir());
+    ADD_FAILURE() << "a directory was read as a config";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("is a directory, not a config file"), std::string::npos);
+  }
+}
+
 TEST(Config, UnknownSectionsAreWarningsNotErrors) {
   Config c = parse_config("[persn]\nname = \"typo\"\n", "t.toml");
   ASSERT_EQ(c.warnings.size(), 1u);
