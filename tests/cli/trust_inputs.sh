@@ -53,5 +53,6 @@ expect_stderr_contains "c2.toml:3: [[domoticz.sensor]] idx = 99999999999 is outs
 printf '[gateway]\nid = "a/b"\n' > "$WORKDIR/c3.toml"
 expect_stderr_contains "c3.toml:2: [gateway] id \"a/b\" must be a name without / + or #" \
   "$DECLOUDER" run --config "$WORKDIR/c3.toml" --database "$DB" --simulate mi-scale-2:weighings=1
+expect_stderr_contains "--from 2026-02-01 is not before --to 2026-01-01" "$DECLOUDER" history --database "$DB" --from 2026-02-01 --to 2026-01-01
 expect_stderr_contains "is a directory, not a config file" "$DECLOUDER" history --config "$WORKDIR" --database "$DB"
 pass
