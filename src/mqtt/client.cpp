@@ -32,7 +32,11 @@ void apply_mqtt_url(const std::string& url, MqttSettings& s) {
     s.port = 8883;
     rest = url.substr(8);
   } else {
-    throw MqttError("'" + url + "' is not an MQTT URL (mqtt://HOST:PORT or mqtts://HOST:PORT)");
+    // Quoted up to the host: what follows may be a password.
+    const auto scheme_end = url.find("://");
+    const std::string shown = scheme_end != std::string::npos ? url.substr(0, std::min<std::size_t>(scheme_end, 20)) + "://..."
+                                                              : url.substr(0, 40) + (url.size() > 40 ? "..." : "");
+    throw MqttError("'" + shown + "' is not an MQTT URL (mqtt://HOST:PORT or mqtts://HOST:PORT)");
   }
   if (!rest.empty() && rest.back() == '/') rest.pop_back();
   if (auto at = rest.rfind('@'); at != std::string::npos) {
