@@ -15,6 +15,9 @@ namespace declouder {
 namespace {
 constexpr const char* kSystemCaDirectory = "/etc/ssl/certs";  // Debian's, hashed by update-ca-certificates
 
+// Text of a URL as a message quotes it: at most 40 bytes.
+std::string cut(const std::string& text) { return text.size() > 40 ? text.substr(0, 37) + "..." : text; }
+
 void library_init() {
   static std::once_flag once;
   std::call_once(once, [] { mosquitto_lib_init(); });
@@ -47,7 +50,7 @@ void apply_mqtt_url(const std::string& url, MqttSettings& s) {
     s.password = colon == std::string::npos ? "" : cred.substr(colon + 1);
   }
   // The URL as messages show it: never the password.
-  const std::string shown = std::string(s.tls ? "mqtts://" : "mqtt://") + (s.username.empty() ? "" : s.username + "@") +
+  const std::string shown = std::string(s.tls ? "mqtts://" : "mqtt://") + (s.username.empty() ? "" : cut(s.username) + "@") +
                             (rest.size() > 80 ? rest.substr(0, 77) + "..." : rest);
   std::string host = rest;
   std::optional<std::string> port;
@@ -60,7 +63,8 @@ void apply_mqtt_url(const std::string& url, MqttSettings& s) {
       if (after.front() != ':') throw MqttError("'" + shown + "': only ':PORT' may follow the ']' of an IPv6 address");
       port = after.substr(1);
     }
-    if (host.find(':') == std::string::npos) throw MqttError("'" + shown + "': '" + host + "' in brackets is not an IPv6 address");
+    if (host.find(':') == std::string::npos)
+      throw MqttError("'" + shown + "': '" + cut(host) + "' in brackets is not an IPv6 address");
   } else if (auto colon = rest.find(':'); colon != std::string::npos) {
     if (rest.find(':', colon + 1) != std::string::npos)
       throw MqttError("'" + shown + "': write an IPv6 address in brackets, mqtt://[::1]:1883");
@@ -72,13 +76,12 @@ void apply_mqtt_url(const std::string& url, MqttSettings& s) {
     const bool digits = !port->empty() && port->size() <= 5 && std::all_of(port->begin(), port->end(), ::isdigit);
     if (digits) p = std::stoi(*port);
     if (!digits || p < 1 || p > 65535)
-      throw MqttError("'" + shown + "': '" + (port->size() > 20 ? port->substr(0, 17) + "..." : *port) +
-                      "' is not a port number (1-65535)");
+      throw MqttError("'" + shown + "': '" + cut(*port) + "' is not a port number (1-65535)");
     s.port = p;
   }
   if (host.empty()) throw MqttError("'" + shown + "' names no host");
   if (host.find_first_of("/?#@ ") != std::string::npos)
-    throw MqttError("'" + shown + "': '" + host + "' is not a host name or address");
+    throw MqttError("'" + shown + "': '" + cut(host) + "' is not a host name or address");
   s.host = host;
 }
 
