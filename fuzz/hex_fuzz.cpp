@@ -1,11 +1,13 @@
 // Fuzzes the hex, UUID, address and ISO 8601 parsers that read command-line
-// arguments and configuration: any text must give a value or a clean "no".
+// arguments and configuration: any text must give a value or a clean "no". And
+// a person's name, whatever bytes it is, gives a valid, stable person id.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
 #include "core/address.hpp"
 #include "core/bytes.hpp"
+#include "core/person.hpp"
 #include "core/time.hpp"
 #include "core/uuid.hpp"
 
@@ -24,5 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!again || *again != *m) __builtin_trap();
   }
   (void)declouder::parse_iso8601_us(text);
+  const std::string id = declouder::person_id_from_name(text);
+  if (!declouder::is_person_id(id) || declouder::person_id_from_name(text) != id) __builtin_trap();
   return 0;
 }

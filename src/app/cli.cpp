@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 
@@ -33,6 +34,9 @@ std::vector<std::string> Args::values(std::string_view name) {
     const std::string& t = tokens_[i];
     if (t == name) {
       if (i + 1 >= tokens_.size()) throw UsageError(std::string(name) + " needs a value");
+      if (starts_with_option(tokens_[i + 1]))
+        throw UsageError(std::string(name) + " needs a value, not the option " + quote(tokens_[i + 1]) + " (for a value "
+                         "that starts with --, write " + std::string(name) + "=VALUE)");
       used_[i] = used_[i + 1] = true;
       out.push_back(tokens_[i + 1]);
       ++i;
@@ -50,23 +54,45 @@ std::optional<std::string> Args::value(std::string_view name) {
   return v.back();
 }
 
-std::optional<double> Args::number(std::string_view name) {
+std::string Args::quote(std::string_view v) {
+  if (v.size() <= 40) return "'" + std::string(v) + "'";
+  std::size_t n = 37;
+  while (n > 0 && (static_cast<unsigned char>(v[n]) & 0xC0) == 0x80) --n;  // not inside a UTF-8 character
+  return "'" + std::string(v.substr(0, n)) + "...' (" + std::to_string(v.size()) + " characters)";
+}
+
+namespace {
+std::string shortest(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.15g", v);
+  return buf;
+}
+}  // namespace
+
+std::optional<double> Args::number(std::string_view name, double lo, double hi) {
   auto v = value(name);
   if (!v) return std::nullopt;
   double d = 0;
   auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), d);
-  if (ec != std::errc() || p != v->data() + v->size())
-    throw UsageError(std::string(name) + ": '" + *v + "' is not a number");
+  // from_chars reads "nan" and "inf": no quantity declouder takes is either.
+  if (ec != std::errc() || p != v->data() + v->size() || !std::isfinite(d))
+    throw UsageError(std::string(name) + ": " + quote(*v) + " is not a number");
+  if (d < lo || d > hi)
+    throw UsageError(std::string(name) + ": " + quote(*v) + " is outside " + shortest(lo) + ".." + shortest(hi));
   return d;
 }
 
-std::optional<long long> Args::integer(std::string_view name) {
+std::optional<long long> Args::integer(std::string_view name, long long lo, long long hi) {
   auto v = value(name);
   if (!v) return std::nullopt;
   long long n = 0;
   auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+  if (ec == std::errc::result_out_of_range)
+    throw UsageError(std::string(name) + ": " + quote(*v) + " is outside " + std::to_string(lo) + ".." + std::to_string(hi));
   if (ec != std::errc() || p != v->data() + v->size())
-    throw UsageError(std::string(name) + ": '" + *v + "' is not a whole number");
+    throw UsageError(std::string(name) + ": " + quote(*v) + " is not a whole number");
+  if (n < lo || n > hi)
+    throw UsageError(std::string(name) + ": " + quote(*v) + " is outside " + std::to_string(lo) + ".." + std::to_string(hi));
   return n;
 }
 

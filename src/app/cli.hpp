@@ -17,6 +17,7 @@
 // UsageError naming the first unknown option.
 #pragma once
 
+#include <limits>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -40,15 +41,23 @@ class Args {
  public:
   explicit Args(std::vector<std::string> tokens);
 
+  // A value as an error message quotes it: at most 40 characters (a pasted file
+  // must not become a 131 KB error line).
+  static std::string quote(std::string_view value);
+
   // "--json": true if present (consumed).
   bool flag(std::string_view name);
-  // "--name VALUE" or "--name=VALUE"; the last one wins. Throws if the value is missing.
+  // "--name VALUE" or "--name=VALUE"; the last one wins. Throws if the value is
+  // missing, also when the next word is an option ("--name --json": give
+  // "--name=--json" for a value that starts with "--").
   std::optional<std::string> value(std::string_view name);
   // Every occurrence of a repeatable option, in order.
   std::vector<std::string> values(std::string_view name);
-  // Typed helpers: throw UsageError naming the option when the text is not a number.
-  std::optional<double> number(std::string_view name);
-  std::optional<long long> integer(std::string_view name);
+  // Typed helpers: throw UsageError naming the option when the text is not a
+  // number, is not finite (nan, inf), or lies outside lo..hi.
+  std::optional<double> number(std::string_view name, double lo = -std::numeric_limits<double>::max(),
+                               double hi = std::numeric_limits<double>::max());
+  std::optional<long long> integer(std::string_view name, long long lo = -(1LL << 53), long long hi = 1LL << 53);
 
   // What is left, once options are consumed. Throws UsageError on a leftover "--option".
   std::vector<std::string> positionals();

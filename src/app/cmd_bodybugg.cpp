@@ -74,7 +74,7 @@ struct LinkOptions {
 LinkOptions read_link_options(Args& args) {
   LinkOptions o;
   auto port = args.value("--port");
-  if (auto b = args.integer("--baud")) o.baud = static_cast<int>(*b);
+  if (auto b = args.integer("--baud", 50, 4000000)) o.baud = static_cast<int>(*b);
   if (auto t = args.value("--transport")) o.transport = *t;
   if (auto e = args.value("--eol")) {
     if (*e == "crlf") o.line.end_of_line = "\r\n";
@@ -560,7 +560,10 @@ int run_simulate(Args& args) {
   }
   auto state = sim::default_bodybugg_state(dump);
   if (ldu) state.last_data_update = *ldu;
-  if (warmup) opt.warmup_commands = static_cast<int>(*warmup);
+  if (warmup) {
+    if (*warmup < 0 || *warmup > 1000) throw UsageError("--warmup: between 0 and 1000");
+    opt.warmup_commands = static_cast<int>(*warmup);
+  }
   if (flash_frames) {
     std::ifstream ff(*flash_frames, std::ios::binary);
     if (!ff) throw CommandError(*flash_frames + ": cannot open");

@@ -8,11 +8,14 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
+#include <system_error>
 #include <sstream>
 
 #include "app/cli.hpp"
 #include "app/store_session.hpp"
+#include "core/private_files.hpp"
 #include "core/time.hpp"
 #include "exports/fit.hpp"
 #include "exports/measurement_files.hpp"
@@ -95,10 +98,15 @@ std::string time_text(std::int64_t unix_ms) {
 // The output: stdout, or FILE created private (health data, 0600).
 std::FILE* open_output(const std::optional<std::string>& output) {
   if (!output) return stdout;
-  const int fd = ::open(output->c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  std::FILE* out = fd >= 0 ? ::fdopen(fd, "wb") : nullptr;
+  int fd = -1;
+  try {
+    fd = open_private_for_writing(*output, /*append=*/false);  // 0600 whatever the umask: health data
+  } catch (const std::system_error& e) {
+    throw CommandError(*output + ": cannot write: " + std::strerror(e.code().value()));
+  }
+  std::FILE* out = ::fdopen(fd, "wb");
   if (!out) {
-    if (fd >= 0) ::close(fd);
+    ::close(fd);
     throw CommandError(*output + ": cannot write");
   }
   return out;

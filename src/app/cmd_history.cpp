@@ -55,6 +55,8 @@ int run_history(Args& args) {
   args.finish();
   if (from) q.from_us = parse_time_option("--from", from);
   if (to) q.to_us = parse_time_option("--to", to);
+  if (q.from_us && q.to_us && *q.from_us >= *q.to_us)
+    throw UsageError("--from " + *from + " is not before --to " + *to + ": no time lies between them");
   if (limit) {
     if (*limit <= 0) throw UsageError("--limit: must be a positive whole number");
     q.limit = static_cast<std::size_t>(*limit);

@@ -155,6 +155,11 @@ int run_record(Args& args) {
   }
 
   StoreSession store = open_store(config, database);
+  // A typed weight nobody can weigh is a typo (1e308, 80 "st" meant as kg): refused, nothing stored.
+  if (manual)
+    if (auto why = implausible_weighing(*readings.front().reading.weight_kg, readings.front().reading.impedance_ohm,
+                                        store.config.recorder))
+      throw CommandError("not recorded: " + *why);
   Recorder& rec = *store.recorder;
   if (person && !rec.stored_person(*person))
     throw CommandError("no person named '" + *person + "' (people come from [[person]] in the config file)");

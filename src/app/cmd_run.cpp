@@ -10,9 +10,12 @@
 #include <signal.h>
 #include <sys/stat.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <atomic>
 #include <thread>
@@ -145,6 +148,19 @@ std::optional<Person> person_on_scale_slot(const std::vector<Person>& people, in
   return std::nullopt;
 }
 
+// [mqtt] password_file: its first line, without the line end.
+std::string read_password_file(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) throw CommandError("[mqtt] password_file " + path + " is a directory");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw CommandError("[mqtt] password_file " + path + ": cannot read it (" + std::strerror(errno) + ")");
+  std::string line;
+  std::getline(in, line);
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  if (line.empty()) throw CommandError("[mqtt] password_file " + path + ": its first line is empty");
+  return line;
+}
+
 int run_run(Args& args) {
   const auto config_path = args.value("--config");
   auto database_path = args.value("--database");
@@ -155,7 +171,7 @@ int run_run(Args& args) {
   const auto replay = args.value("--replay");
   const auto adapter = args.value("--adapter");
   auto simulate = args.values("--simulate");
-  const auto stop_timeout = args.number("--stop-timeout");
+  const auto stop_timeout = args.number("--stop-timeout", 0, 3600);
   const definitions::DeviceChoice device_choice = device_choice_option(args);
   auto esphome_specs = args.values("--esphome");
   auto mqtt_adverts = args.values("--mqtt-adverts");
@@ -176,6 +192,13 @@ int run_run(Args& args) {
   if (settings.gateway_id.find_first_of("/+#") != std::string::npos || settings.gateway_id.empty())
     throw UsageError("--gateway-id: '" + settings.gateway_id + "' may not contain / + or #");
   if (mqtt_url) settings.mqtt.url = *mqtt_url;
+  // The password: $DECLOUDER_MQTT_PASSWORD, else [mqtt] password_file, else [mqtt]
+  // password (a password in the --mqtt URL beats them all, and is visible in `ps`).
+  if (const char* env = std::getenv("DECLOUDER_MQTT_PASSWORD"); env && *env) {
+    settings.mqtt.connection.password = env;
+  } else if (settings.mqtt.password_file) {
+    settings.mqtt.connection.password = read_password_file(*settings.mqtt.password_file);
+  }
   if (mqtt_ca) settings.mqtt.connection.ca_file = *mqtt_ca;
   if (jsonl) settings.jsonl = *jsonl;
   if (simulate.empty()) simulate = settings.simulate;
@@ -286,7 +309,11 @@ int run_run(Args& args) {
     cs.ownership = settings.ownership;
     MqttSettings session = settings.mqtt.connection;
     try {
+      const std::string before = session.password;
       apply_mqtt_url(*settings.mqtt.url, session);
+      if (mqtt_url && session.password != before && !session.password.empty())
+        log_line("warning: the password in --mqtt is visible to every user of this machine (ps, /proc); keep it in "
+                 "[mqtt] password_file or $DECLOUDER_MQTT_PASSWORD");
     } catch (const MqttError& e) {
       throw UsageError(std::string("--mqtt: ") + e.what());
     }
@@ -303,8 +330,7 @@ int run_run(Args& args) {
       owned.push_back(std::make_unique<HomeAssistantOutput>(*mqtt, ha, log_line));
     }
     if (settings.domoticz) owned.push_back(std::make_unique<DomoticzOutput>(*mqtt, *settings.domoticz));
-    mqtt_text = "MQTT " + std::string(session.tls ? "mqtts://" : "mqtt://") + session.host + ":" +
-                std::to_string(session.port) + " as gateway '" + settings.gateway_id + "'" +
+    mqtt_text = "MQTT " + mqtt_broker_url(session) + " as gateway '" + settings.gateway_id + "'" +
                 (settings.mqtt.home_assistant ? " with Home Assistant discovery" : "");
   }
   // The MQTT advert gateways are heard on the same connection (listening before it starts).
@@ -352,11 +378,19 @@ int run_run(Args& args) {
     systemd_notify("STOPPING=1");
     if (sig == SIGTERM || sig == SIGINT) gateway.request_stop(sig == SIGTERM ? "SIGTERM" : "SIGINT");
   });
-  gateway.run([&] {
-    log_line("listening: " + source_text + "; database " + db_path + "; " + mqtt_text +
-             (settings.jsonl ? "; JSON lines to " + (*settings.jsonl == "-" ? std::string("stdout") : *settings.jsonl) : ""));
-    systemd_notify("READY=1");
-  });
+  // Nothing may escape while the signal thread runs (std::terminate): the
+  // gateway turns storage errors into a stop itself; anything else ends the run here.
+  bool crashed = false;
+  try {
+    gateway.run([&] {
+      log_line("listening: " + source_text + "; database " + db_path + "; " + mqtt_text +
+               (settings.jsonl ? "; JSON lines to " + (*settings.jsonl == "-" ? std::string("stdout") : *settings.jsonl) : ""));
+      systemd_notify("READY=1");
+    });
+  } catch (const std::exception& e) {
+    log_line(std::string("the gateway failed: ") + e.what());
+    crashed = true;
+  }
   finished = true;
   // Wake the signal thread if the run ended by itself.
   pthread_kill(signal_thread.native_handle(), SIGTERM);
@@ -365,7 +399,7 @@ int run_run(Args& args) {
   const PipelineCounts& c = pipeline.counts();
   log_line("stopped: " + std::to_string(c.frames) + " frames, " + std::to_string(c.measurements) +
            " new measurements stored");
-  return gateway.failed() ? 1 : 0;
+  return gateway.failed() || crashed ? 1 : 0;
 }
 
 }  // namespace

@@ -138,7 +138,7 @@ int run_simulate(Args& args) {
   SimOptions sim;
   sim.weight_kg = args.number("--weight").value_or(sim.weight_kg);
   sim.impedance_ohm = args.number("--impedance").value_or(sim.impedance_ohm);
-  sim.heart_rate_bpm = static_cast<int>(args.integer("--heart-rate").value_or(0));
+  sim.heart_rate_bpm = static_cast<int>(args.integer("--heart-rate", 0, 250).value_or(0));
   if (auto key = args.value("--bindkey")) {
     sim.bindkey = parse_bindkey(*key);
     if (!sim.bindkey) throw UsageError("--bindkey: '" + *key + "' is not a 16-byte key (32 hex digits)");
@@ -155,16 +155,16 @@ int run_simulate(Args& args) {
   auto adapters = args.values("--adapter");
   const auto run_for = seconds_option(args, "--seconds");
   FakeBluezOptions fake;
-  fake.busy_discovery_starts = static_cast<int>(args.integer("--busy-discovery").value_or(0));
+  fake.busy_discovery_starts = static_cast<int>(args.integer("--busy-discovery", 0, 1000).value_or(0));
   fake.restart_after = seconds_option(args, "--restart-after");
   fake.restart_gap = seconds_option(args, "--restart-gap", 1);
   fake.silent_after = seconds_option(args, "--silent-after");
-  sim.drop_after_writes = static_cast<int>(args.integer("--drop-after-writes").value_or(0));
+  sim.drop_after_writes = static_cast<int>(args.integer("--drop-after-writes", 0, 1000000).value_or(0));
   const auto capture_path = args.value("--capture");
   const auto capture_time = args.value("--time");
   const auto esphome_proxy = args.value("--esphome-proxy");
   const auto key = args.value("--key");
-  const auto rssi = args.integer("--rssi");
+  const auto rssi = args.integer("--rssi", -127, 20);
   const auto node_name = args.value("--name");
   auto names = args.positionals();
   if (capture_path) {

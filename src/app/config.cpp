@@ -8,6 +8,8 @@
 #include <set>
 #include <sstream>
 
+#include <sys/stat.h>
+
 #include <toml++/toml.h>
 
 #include "body/composition.hpp"
@@ -88,6 +90,7 @@ class Checker {
   }
 
   static std::string fmt(double v) {
+    if (std::isnan(v)) return "nan";
     std::ostringstream o;
     o << v;
     return o.str();
@@ -96,6 +99,15 @@ class Checker {
  private:
   std::string source_;
 };
+
+// Text from the file as an error quotes it: at most 60 bytes (a value pasted by
+// mistake can be megabytes), cut at a character boundary.
+std::string shorten(const std::string& text) {
+  if (text.size() <= 60) return text;
+  std::size_t n = 57;
+  while (n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;
+  return text.substr(0, n) + "...";
+}
 
 std::string resolve_path(const std::string& p, const std::string& config_path) {
   if (p == "~") return home();
@@ -111,9 +123,18 @@ Person parse_person(const toml::table& t, const toml::node& node, std::size_t in
   if (!name || name->empty()) c.fail(&node, section + " needs a name = \"...\"");
   p.name = *name;
   section = "person '" + p.name + "':";
-  c.only_keys(t, {"name", "sex", "birth_date", "height_cm", "unit", "weight_min", "weight_max", "scale_user",
+  c.only_keys(t, {"name", "id", "sex", "birth_date", "height_cm", "unit", "weight_min", "weight_max", "scale_user",
                   "goal_weight"},
               "[[person]] '" + p.name + "'");
+
+  if (auto id = c.string(t, "id", section)) {
+    if (!is_person_id(*id))
+      c.fail(t.get("id"), section + " id \"" + shorten(*id) + "\" must be 1.." + std::to_string(kMaxPersonIdLength) +
+                              " characters of a-z, 0-9 and _ (it names MQTT topics and Home Assistant entities)");
+    p.id = *id;
+  } else {
+    p.id = person_id_from_name(p.name);
+  }
 
   auto sex = c.string(t, "sex", section);
   if (!sex) c.fail(&node, section + " needs sex = \"male\" or \"female\"");
@@ -170,6 +191,17 @@ std::optional<T> typed(const Checker& c, const toml::table& t, const std::string
   c.fail(n, "[" + section + "] " + key + " has the wrong type");
 }
 
+// A number of the gateway's sections: typed<double>, and finite within lo..hi
+// (TOML has nan and inf: no duration or level is either).
+std::optional<double> quantity(const Checker& c, const toml::table& t, const std::string& section, const char* key,
+                               double lo, double hi) {
+  auto v = typed<double>(c, t, section, key);
+  if (v && (!std::isfinite(*v) || *v < lo || *v > hi))
+    c.fail(t.get(key), "[" + section + "] " + key + " = " + Checker::fmt(*v) + " is outside " + Checker::fmt(lo) + ".." +
+                           Checker::fmt(hi));
+  return v;
+}
+
 // [gateway], [mqtt] and [domoticz]: what `declouder run` reads (gateway/settings.hpp).
 void parse_gateway_sections(const toml::table& doc, const Checker& c, GatewaySettings& s) {
   if (const toml::table* g = doc["gateway"].as_table()) {
@@ -184,11 +216,15 @@ void parse_gateway_sections(const toml::table& doc, const Checker& c, GatewaySet
       if (*v < 0 || *v > 9999) c.fail(g->get("standard_scale_consent"), "[gateway] standard_scale_consent must be 0-9999");
       s.standard_scale_consent = static_cast<int>(*v);
     }
-    if (auto v = typed<double>(c, *g, "gateway", "settle_seconds")) s.settle_seconds = *v;
-    if (auto v = typed<std::string>(c, *g, "gateway", "id")) s.gateway_id = *v;
+    if (auto v = quantity(c, *g, "gateway", "settle_seconds", 0, 3600)) s.settle_seconds = *v;
+    if (auto v = typed<std::string>(c, *g, "gateway", "id")) {
+      if (v->empty() || v->find_first_of("/+#") != std::string::npos)
+        c.fail(g->get("id"), "[gateway] id \"" + shorten(*v) + "\" must be a name without / + or # (it is an MQTT topic level)");
+      s.gateway_id = *v;
+    }
     if (auto v = typed<std::string>(c, *g, "gateway", "jsonl")) s.jsonl = *v;
-    if (auto v = typed<double>(c, *g, "gateway", "standby_seconds")) s.standby_us = static_cast<std::int64_t>(*v * 1e6);
-    if (auto v = typed<double>(c, *g, "gateway", "switch_db")) s.ownership.switch_db = *v;
+    if (auto v = quantity(c, *g, "gateway", "standby_seconds", 0, 3600)) s.standby_us = static_cast<std::int64_t>(*v * 1e6);
+    if (auto v = quantity(c, *g, "gateway", "switch_db", 0, 100)) s.ownership.switch_db = *v;
     if (const toml::array* a = g->get_as<toml::array>("simulate")) {
       for (const auto& e : *a) {
         auto v = e.value<std::string>();
@@ -199,11 +235,16 @@ void parse_gateway_sections(const toml::table& doc, const Checker& c, GatewaySet
   }
   if (const toml::table* m = doc["mqtt"].as_table()) {
     c.only_keys(*m, {"base_topic", "ca_file", "client_id", "discovery_prefix", "home_assistant", "password",
-                     "tls_insecure", "url", "username"},
+                     "password_file", "tls_insecure", "url", "username"},
                 "[mqtt]");
     if (auto v = typed<std::string>(c, *m, "mqtt", "url")) s.mqtt.url = *v;
     if (auto v = typed<std::string>(c, *m, "mqtt", "username")) s.mqtt.connection.username = *v;
     if (auto v = typed<std::string>(c, *m, "mqtt", "password")) s.mqtt.connection.password = *v;
+    if (auto v = typed<std::string>(c, *m, "mqtt", "password_file")) {
+      if (m->get("password")) c.fail(m->get("password_file"), "[mqtt] has password and password_file: give one");
+      if (v->empty()) c.fail(m->get("password_file"), "[mqtt] password_file is empty");
+      s.mqtt.password_file = *v;
+    }
     if (auto v = typed<std::string>(c, *m, "mqtt", "ca_file")) s.mqtt.connection.ca_file = *v;
     if (auto v = typed<bool>(c, *m, "mqtt", "tls_insecure")) s.mqtt.connection.tls_insecure = *v;
     if (auto v = typed<std::string>(c, *m, "mqtt", "client_id")) s.mqtt.connection.client_id = *v;
@@ -223,6 +264,8 @@ void parse_gateway_sections(const toml::table& doc, const Checker& c, GatewaySet
         DomoticzSensor ds;
         auto idx = typed<std::int64_t>(c, *t, "domoticz.sensor", "idx");
         if (!idx) c.fail(t, "[[domoticz.sensor]] needs idx (the Domoticz device index)");
+        if (*idx < 0 || *idx > 2147483647)
+          c.fail(t->get("idx"), "[[domoticz.sensor]] idx = " + std::to_string(*idx) + " is outside 0..2147483647");
         ds.idx = static_cast<int>(*idx);
         if (auto v = typed<std::string>(c, *t, "domoticz.sensor", "metric")) ds.metric = *v;
         if (auto v = typed<std::string>(c, *t, "domoticz.sensor", "person")) ds.person = *v;
@@ -298,6 +341,8 @@ void parse_web_section(const toml::table& doc, const Checker& c, WebSettings& s)
 
 Config parse_config(std::string_view text, const std::string& source_name) {
   Config config;
+  // Editors on Windows start UTF-8 files with a byte-order mark; TOML text is UTF-8 anyway.
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   auto parse = [&](std::string_view doc) {
     try {
       return toml::parse(doc, source_name);
@@ -334,11 +379,13 @@ Config parse_config(std::string_view text, const std::string& source_name) {
   if (const toml::node* a = doc.get("assignment")) {
     const toml::table* t = a->as_table();
     if (!t) c.fail(a, "[assignment] must be a table");
-    c.only_keys(*t, {"tolerance_kg", "tolerance_percent", "min_weight_kg"}, "[assignment]");
+    c.only_keys(*t, {"tolerance_kg", "tolerance_percent", "min_weight_kg", "max_weight_kg"}, "[assignment]");
     auto& s = config.recorder;
     if (auto v = c.number(*t, "tolerance_kg", "[assignment]", 0, 50)) s.assignment.tolerance_kg = *v;
     if (auto v = c.number(*t, "tolerance_percent", "[assignment]", 0, 50)) s.assignment.tolerance_percent = *v;
     if (auto v = c.number(*t, "min_weight_kg", "[assignment]", 0, 100)) s.min_weight_kg = *v;
+    if (auto v = c.number(*t, "max_weight_kg", "[assignment]", 50, 1000)) s.max_weight_kg = *v;
+    if (s.min_weight_kg >= s.max_weight_kg) c.fail(t->get("max_weight_kg"), "[assignment] max_weight_kg is not above min_weight_kg");
   }
 
   if (const toml::node* ps = doc.get("person")) {
@@ -346,12 +393,22 @@ Config parse_config(std::string_view text, const std::string& source_name) {
     if (!arr) c.fail(ps, "people are written as [[person]] tables (double brackets), one per person");
     std::set<std::string> names;
     std::map<int, std::string> slots;
+    std::map<std::string, std::pair<std::string, const toml::node*>> ids;  // id -> (name, where it was set)
     for (std::size_t i = 0; i < arr->size(); ++i) {
       const toml::node& n = *arr->get(i);
       const toml::table* t = n.as_table();
       if (!t) c.fail(&n, "each person must be a [[person]] table");
       Person p = parse_person(*t, n, i, c);
       if (!names.insert(p.name).second) c.fail(t->get("name"), "person '" + p.name + "' is configured twice");
+      // Two people with one id would share their topics and Home Assistant entities:
+      // their weighings would be merged.
+      const toml::node* id_node = t->get("id") ? t->get("id") : t->get("name");
+      if (auto [it, fresh] = ids.try_emplace(p.id, p.name, id_node); !fresh) {
+        const bool explicit_id = t->get("id") != nullptr;
+        c.fail(id_node, "person '" + p.name + "' " + (explicit_id ? "has" : "gets") + " the id '" + p.id +
+                            "', as does person '" + it->second.first + "' (" + c.where(*it->second.second) +
+                            "): give one of them its own id = \"...\" (a-z, 0-9, _)");
+      }
       if (p.scale_user) {
         auto [it, fresh] = slots.emplace(*p.scale_user, p.name);
         if (!fresh)
@@ -401,6 +458,8 @@ Config parse_config(std::string_view text, const std::string& source_name) {
 }
 
 Config load_config(const std::string& path) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) throw ConfigError(path + ": is a directory, not a config file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ConfigError(path + ": cannot read the config file");
   std::stringstream buf;
@@ -408,6 +467,16 @@ Config load_config(const std::string& path) {
   Config config = parse_config(buf.str(), path);
   config.path = path;
   if (config.database_path) config.database_path = resolve_path(*config.database_path, path);
+  if (auto& f = config.gateway.mqtt.password_file) f = resolve_path(*f, path);
+  // A password others may read is no secret.
+  struct stat st {};
+  if (!config.gateway.mqtt.connection.password.empty() && ::stat(path.c_str(), &st) == 0 && (st.st_mode & 077)) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    config.warnings.push_back(path + ": holds the MQTT password ([mqtt] password) and other users may read it (mode " +
+                              mode + "): chmod 600 " + path + ", or keep the password in [mqtt] password_file or " +
+                              "$DECLOUDER_MQTT_PASSWORD");
+  }
   return config;
 }
 

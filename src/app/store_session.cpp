@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "app/cli.hpp"
+#include "core/private_files.hpp"
 
 namespace declouder {
 
@@ -17,11 +18,31 @@ StoreSession open_store(const std::optional<std::string>& config_option,
   }
   for (const auto& w : s.config.warnings) std::fprintf(stderr, "declouder: warning: %s\n", w.c_str());
   const std::string path = database_path(database_option, s.config);
+  // SQLite would store into a temporary database that vanishes at exit.
+  if (path.empty() || path == ":memory:" || path.rfind("file:", 0) == 0)
+    throw CommandError(std::string(database_option ? "--database" : "[database] path") + " '" + path +
+                       "' is not a file: what is stored there would vanish when declouder exits; give a file name");
   std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw CommandError(std::string(database_option ? "--database " : "[database] path ") + path +
+                       " is a directory; give a file name in it, such as " +
+                       (std::filesystem::path(path) / "declouder.db").string());
   const auto dir = std::filesystem::path(path).parent_path();
-  if (!dir.empty() && path != ":memory:") std::filesystem::create_directories(dir, ec);
+  try {
+    create_private_directories(dir.string());  // 0700: ~/.local/share/declouder holds health data
+  } catch (const std::system_error& e) {
+    throw CommandError(std::string(e.what()) + " for the database " + path);
+  }
   try {
     s.database = std::make_unique<Database>(path);
+    if (!s.database->newer_migrations().empty()) {
+      std::string list;
+      for (const auto& m : s.database->newer_migrations()) list += (list.empty() ? "" : ", ") + m;
+      std::fprintf(stderr,
+                   "declouder: warning: database %s was written by a newer declouder (migrations %s are unknown "
+                   "here): used as it is; update declouder\n",
+                   path.c_str(), list.c_str());
+    }
     s.recorder = std::make_unique<Recorder>(*s.database, s.config.recorder);
     // Without a config file the people stored earlier remain the ones known.
     if (!s.config.path.empty()) s.recorder->sync_people(s.config.people);

@@ -35,7 +35,8 @@ struct BodyMetrics {
 struct Measurement {
   std::int64_t id = 0;    // row id in the database (0 before it is stored)
   std::string uid;        // deterministic: the same weighing heard by any gateway gets the same uid
-  std::string person;     // empty while unassigned
+  std::string person;     // the person's name; empty while unassigned
+  std::string person_id;  // the person's id (Person::id: topics, entity ids); empty while unassigned
   std::string model;      // device family id
   std::optional<MacAddress> address;
   std::int64_t time_us = 0;  // when it was measured (receive time, Unix us)

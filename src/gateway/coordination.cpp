@@ -113,9 +113,8 @@ void GatewayCoordination::mqtt_connected() {
   // Claims start when the household outputs hear of this connect and the delivery asks for them.
 }
 
-void GatewayCoordination::mqtt_disconnected(int rc) {
-  if (online_ && !stopping_ && log_)
-    log_("MQTT connection to " + mqtt_.describe() + " lost (" + std::to_string(rc) + "); measurements wait in the outbox");
+void GatewayCoordination::mqtt_disconnected(int) {
+  // The client logs the loss with its reason (mqtt/client.hpp); measurements wait in the outbox.
   if (ownership_.ready()) owners_unknown_since_us_ = now_unix_us();
   online_ = false;
   ownership_.set_ready(false);

@@ -3,6 +3,7 @@
 #include <ctime>
 
 #include "core/time.hpp"
+#include "store/database.hpp"
 
 namespace declouder {
 
@@ -53,9 +54,30 @@ void Gateway::request_stop(const std::string& why) {
   source_stop_.request();
 }
 
+void Gateway::storage_failed(const std::string& what) {
+  failed_ = true;
+  stop_ = true;
+  source_stop_.request();
+  if (storage_failed_) return;
+  storage_failed_ = true;
+  log_("storage failed: " + what + "; stopping (exit status 1): what was stored before is kept, frames heard from now on "
+       "cannot be stored");
+}
+
+void Gateway::guarded(const std::function<void()>& step) {
+  try {
+    step();
+  } catch (const DatabaseError& e) {
+    storage_failed(e.what());
+  }
+}
+
 void Gateway::run(const std::function<void()>& listening) {
-  delivery_.start();
-  if (coordination_) coordination_->start();
+  guarded([this] {
+    delivery_.start();
+    if (coordination_) coordination_->start();
+  });
+  if (stop_) return;  // the database failed before anything was listening
 
   sources_running_ = static_cast<int>(sources_.size());
   for (auto& s : sources_) conversing_radios_ += s->can_converse() ? 1 : 0;
@@ -113,28 +135,46 @@ void Gateway::run(const std::function<void()>& listening) {
     if (!exit_when_done_ || sources_running_ > 0 || pipeline_.oldest_held_id()) return false;
     return delivery_.settled() && (!coordination_ || coordination_->settled());
   };
-  loop_.run(done, next_deadline, tick);
+  // A task that throws (a storage error) leaves the loop; after it, done() is true.
+  for (bool ended = false; !ended;) guarded([&] {
+      loop_.run(done, next_deadline, tick);
+      ended = true;
+    });
 
-  // 1-2: stop the sources, then store everything they handed over.
+  // 1-2: stop the sources, then store everything they handed over (what still
+  // can be: after a storage error each task may fail again, said once).
   source_stop_.request();
   for (auto& t : threads_) t.join();
   threads_.clear();
-  loop_.drain();
-  pipeline_.flush();  // weighings still settling go out as they are
+  for (bool drained = false; !drained;) guarded([&] {
+      loop_.drain();
+      drained = true;
+    });
+  guarded([this] { pipeline_.flush(); });  // weighings still settling go out as they are
 
   // 3: let the outputs finish what is in flight.
-  delivery_.begin_stop();
-  if (coordination_) coordination_->begin_stop();
+  guarded([this] {
+    delivery_.begin_stop();
+    if (coordination_) coordination_->begin_stop();
+  });
   const std::int64_t deadline = now_unix_us() + stop_timeout_us_;
-  loop_.run(
-      [&] {
-        if (now_unix_us() >= deadline) return true;
-        return delivery_.idle() && (!coordination_ || coordination_->idle());
-      },
-      [&] { return std::min(deadline, now_unix_us() + 50'000); }, {});
-  if (coordination_) coordination_->finish_stop();  // disconnects
-  loop_.drain();
-  delivery_.finish_stop();  // what is left stays in the outbox, and the log says so
+  for (bool ended = false; !ended;) guarded([&] {
+      loop_.run(
+          [&] {
+            if (now_unix_us() >= deadline) return true;
+            return delivery_.idle() && (!coordination_ || coordination_->idle());
+          },
+          [&] { return std::min(deadline, now_unix_us() + 50'000); }, {});
+      ended = true;
+    });
+  guarded([this] {
+    if (coordination_) coordination_->finish_stop();  // disconnects
+  });
+  for (bool drained = false; !drained;) guarded([&] {
+      loop_.drain();
+      drained = true;
+    });
+  guarded([this] { delivery_.finish_stop(); });  // what is left stays in the outbox, and the log says so
 }
 
 }  // namespace declouder

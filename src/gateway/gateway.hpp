@@ -58,12 +58,18 @@ class Gateway {
   void request_stop(const std::string& why);
   // Runs until stopped. Calls `listening()` once the sources are started.
   void run(const std::function<void()>& listening = {});
-  // A source failed (BlueZ unusable, capture unreadable): the run stopped because of it.
+  // A source failed (BlueZ unusable, capture unreadable), or the database did
+  // (locked, full, read-only, damaged): the run stopped because of it, and says
+  // so in the log. What was stored and acknowledged before stays; exit non-zero
+  // so that systemd restarts the gateway.
   bool failed() const { return failed_; }
 
  private:
   // Loop thread: after the pipeline saw an advertisement, talk to its device if it must be asked.
   void consider_conversation(Source& source, const std::string& label, const Advertisement& a, int decoded);
+  // Runs one step of the run; a storage error stops the run (logged once, failed_) instead of escaping.
+  void guarded(const std::function<void()>& step);
+  void storage_failed(const std::string& what);
 
   EventLoop& loop_;
   Pipeline& pipeline_;
@@ -79,6 +85,7 @@ class Gateway {
   StopFlag source_stop_;
   bool stop_ = false;  // loop thread only
   bool failed_ = false;  // loop thread only
+  bool storage_failed_ = false;  // loop thread only: said once
   int sources_running_ = 0;  // loop thread only
   bool exit_when_done_ = false;
   std::int64_t stop_timeout_us_ = 5'000'000;

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/person.hpp"
 #include "outputs/measurement_json.hpp"
 
 namespace declouder {
@@ -159,11 +160,18 @@ std::optional<OutboxRow> Outbox::find(const std::string& uid) const {
 
 OutputHistory Outbox::history(std::string_view output) const {
   OutputHistory h;
+  // The id of each person's latest row: what their entities were made of. Rows
+  // written before people had ids have none: the name's id then.
   auto people = db_.prepare(
-      "SELECT DISTINCT b.person FROM gateway_deliveries d JOIN gateway_outbox b ON b.id = d.outbox_id "
-      "WHERE d.output = ? AND d.delivered_us IS NOT NULL AND b.person != '' ORDER BY b.person");
+      "SELECT b.person, json_extract(b.body, '$.person_id'), max(b.id) FROM gateway_deliveries d "
+      "JOIN gateway_outbox b ON b.id = d.outbox_id "
+      "WHERE d.output = ? AND d.delivered_us IS NOT NULL AND b.person != '' GROUP BY b.person ORDER BY b.person");
   people.bind(1, output);
-  while (people.step()) h.people.push_back(people.text(0));
+  while (people.step()) {
+    std::string name = people.text(0);
+    std::string id = people.opt_text(1).value_or("");
+    h.people.push_back({id.empty() ? person_id_from_name(name) : id, std::move(name)});
+  }
   // The model of each scale's latest row (SQLite takes the bare columns from the max() row).
   auto scales = db_.prepare(
       "SELECT b.device, b.model, max(b.id) FROM gateway_deliveries d JOIN gateway_outbox b ON b.id = d.outbox_id "

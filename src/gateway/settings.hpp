@@ -18,6 +18,9 @@ namespace declouder {
 struct GatewayMqttSettings {
   std::optional<std::string> url;      // [mqtt] url; no MQTT without it (or --mqtt)
   MqttSettings connection;             // username, password, ca_file, tls_insecure, client_id
+  // [mqtt] password_file: the password is the file's first line (the path
+  // resolved against the config file's directory); read when the gateway starts.
+  std::optional<std::string> password_file;
   std::string base = "declouder";      // [mqtt] base_topic
   bool home_assistant = true;          // [mqtt] home_assistant: publish discovery and states
   std::string discovery_prefix = "homeassistant";  // [mqtt] discovery_prefix

@@ -1,18 +1,29 @@
 // A thin libmosquitto client: connection settings from an mqtt:// or mqtts://
-// URL, TLS with a CA file, username/password, a retained last will, automatic
+// URL, TLS with a CA file, username/password, a retained last will,
 // reconnection, and a persistent session (clean_session off, a stable client
 // id) so QoS 1/2 messages in flight survive a dropped connection.
 //
-// libmosquitto runs its network loop on its own thread and calls the handlers
-// there; mqtt/connection.hpp, which its users share, hands them to their thread
-// (the gateway's event loop, gateway/event_loop.hpp).
+// The network thread is ours, not libmosquitto's loop_start(): its loop gives
+// up for good when the first connect fails at once (a broker not up yet: the
+// Raspberry Pi booted first) and says nothing when a connection attempt dies
+// (a TLS port spoken to in plain text, a port that closes at once, a black
+// hole). Ours connects, runs mosquitto_loop() while the connection lives, and
+// on every failure logs one line naming the broker and why, then tries again
+// after a capped exponential backoff (reset once a connection was up).
+// The handlers are called on that thread; mqtt/connection.hpp, which its users
+// share, hands them to their thread (the gateway's event loop,
+// gateway/event_loop.hpp).
 #pragma once
 
+#include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 struct mosquitto;
 struct mosquitto_message;
@@ -31,14 +42,20 @@ struct MqttSettings {
   bool tls_insecure = false;  // skip host name verification (test brokers)
   std::string username, password;
   std::string client_id;    // stable, so the broker keeps our session
-  int keepalive_s = 30;
+  int keepalive_s = 30;  // also how long an attempt may wait for the broker's answer
+  // Waits between failed attempts: doubling from the first to the cap.
+  double reconnect_min_s = 1;
+  double reconnect_max_s = 30;
   // The last will: published by the broker when we vanish.
   std::string will_topic, will_payload;
 };
 
 // "mqtt://host:port" or "mqtts://host:port" (port defaults 1883 / 8883), also
-// "mqtt://user:password@host". Throws MqttError naming what is wrong.
+// "mqtt://user:password@host" and IPv6 addresses in brackets,
+// "mqtt://[::1]:1883". Throws MqttError naming what is wrong.
 void apply_mqtt_url(const std::string& url, MqttSettings& s);
+// The broker as a URL without credentials: "mqtt://127.0.0.1:1883", "mqtts://[::1]:8883".
+std::string mqtt_broker_url(const MqttSettings& s);
 
 struct MqttHandlers {
   std::function<void(bool session_present)> on_connect;
@@ -56,8 +73,9 @@ class MqttClient {
   MqttClient(const MqttClient&) = delete;
   MqttClient& operator=(const MqttClient&) = delete;
 
-  // Starts connecting in the background; returns at once (a broker that is
-  // down is retried forever, with backoff up to 10 s).
+  // Starts connecting in the background; returns at once. A broker that is
+  // down, refuses us or goes away is retried forever (MqttSettings'
+  // reconnect_min_s doubling up to reconnect_max_s), each failure one on_log line.
   void start();
   // Returns the message id, or nothing when the client cannot take it now.
   std::optional<int> publish(const std::string& topic, const std::string& payload, int qos, bool retain);
@@ -70,6 +88,10 @@ class MqttClient {
   std::string describe() const;  // "mqtt://127.0.0.1:1883"
 
  private:
+  void network_loop();
+  // Why the attempt that just ended failed (or the connection that was up ended).
+  std::string failure_reason(int rc, int error_number, bool was_up);
+  static void on_log_cb(struct mosquitto*, void* self, int level, const char* text);
   static void on_connect_cb(struct mosquitto*, void* self, int rc);
   static void on_disconnect_cb(struct mosquitto*, void* self, int rc);
   static void on_publish_cb(struct mosquitto*, void* self, int mid);
@@ -80,7 +102,15 @@ class MqttClient {
   MqttHandlers handlers_;
   struct mosquitto* mosq_ = nullptr;
   bool started_ = false;
-  int last_logged_rc_ = -1;
+  std::thread network_;
+  std::mutex mutex_;  // guards the wait between attempts, and library_error_
+  std::condition_variable wake_;
+  std::atomic<bool> stopping_ = false;
+  // Set on the network thread during an attempt: did the broker accept us, or
+  // refuse (its CONNACK), and the last error libmosquitto logged (OpenSSL's).
+  bool session_up_ = false;
+  int refused_rc_ = 0;
+  std::string library_error_;
 };
 
 }  // namespace declouder

@@ -44,8 +44,8 @@ void describe_metric(Json& s, const MetricInfo& m) {
   s["force_update"] = true;
 }
 
-std::string person_topic(const HomeAssistantNaming& n, const std::string& person) {
-  return n.base + "/people/" + slug(person);
+std::string person_topic(const HomeAssistantNaming& n, const std::string& person_id) {
+  return n.base + "/people/" + person_id;
 }
 std::string scale_topic(const HomeAssistantNaming& n, const std::string& address) {
   return n.base + "/scales/" + mac_slug(address);
@@ -92,10 +92,11 @@ std::vector<MqttMessage> gateway_discovery(const HomeAssistantNaming& n) {
   return {config(n, "binary_sensor", id + "_status", s)};
 }
 
-std::vector<MqttMessage> person_discovery(const HomeAssistantNaming& n, const std::string& person) {
-  const std::string p = slug(person);
-  const std::string topic = person_topic(n, person);
-  Json device = {{"identifiers", {"declouder_person_" + p}}, {"name", person}, {"manufacturer", "declouder"},
+std::vector<MqttMessage> person_discovery(const HomeAssistantNaming& n, const std::string& person_id,
+                                          const std::string& name) {
+  const std::string& p = person_id;
+  const std::string topic = person_topic(n, person_id);
+  Json device = {{"identifiers", {"declouder_person_" + p}}, {"name", name}, {"manufacturer", "declouder"},
                  {"model", "Person (body composition)"}};
   std::vector<MqttMessage> out;
   for (const MetricInfo& m : body_metric_infos()) {
@@ -162,7 +163,7 @@ std::vector<MqttMessage> measurement_states(const HomeAssistantNaming& n, const 
   auto state = [](const MetricInfo& info, double v) { return json_number(v, info.decimals).dump(); };
   std::vector<MqttMessage> out;
   if (!m.person.empty()) {
-    const std::string topic = person_topic(n, m.person);
+    const std::string topic = person_topic(n, person_id_of(m));
     out.push_back({topic + "/measurement", attributes.dump()});
     for (const MetricInfo& info : body_metric_infos())
       if (auto v = metric_value(m, info.key)) out.push_back({topic + "/" + std::string(info.key), state(info, *v)});

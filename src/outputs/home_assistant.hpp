@@ -7,7 +7,7 @@
 //   - one per person: weight, BMI, fat, water, muscle, bone, visceral fat,
 //     basal metabolism, metabolic age, lean mass, protein, ideal weight,
 //     impedance, body type and the time of the last weighing; its state topics
-//     are declouder/people/<person>/<metric>;
+//     are declouder/people/<person id>/<metric> (Person::id);
 //   - one per scale: last weight, impedance, last seen, and battery when the
 //     scale reports one (Mi scales do not); `via_device` is the
 //     gateway that delivers for it; connections [["mac", address]];
@@ -41,7 +41,11 @@ std::string gateway_status_topic(const std::string& base, const std::string& gat
 std::string mac_slug(const std::string& address);  // "5C:CA:D3:00:00:01" -> "5ccad3000001"
 
 std::vector<MqttMessage> gateway_discovery(const HomeAssistantNaming& n);
-std::vector<MqttMessage> person_discovery(const HomeAssistantNaming& n, const std::string& person);
+// A person's entities are named after their id (Person::id, the measurement's
+// `person_id`): declouder_<id>_<metric>, topics declouder/people/<id>/...; the
+// Home Assistant device shows their name.
+std::vector<MqttMessage> person_discovery(const HomeAssistantNaming& n, const std::string& person_id,
+                                          const std::string& name);
 std::vector<MqttMessage> scale_discovery(const HomeAssistantNaming& n, const std::string& address,
                                          const std::string& model);
 

@@ -1,5 +1,7 @@
 #include "outputs/home_assistant_output.hpp"
 
+#include "outputs/measurement_json.hpp"
+
 namespace declouder {
 
 HomeAssistantOutput::HomeAssistantOutput(MqttConnection& connection, const HomeAssistantSettings& s, Log log)
@@ -12,7 +14,7 @@ HomeAssistantOutput::HomeAssistantOutput(MqttConnection& connection, const HomeA
 
 void HomeAssistantOutput::start(const OutputHistory& history, std::function<void()> wake) {
   wake_ = std::move(wake);
-  people_.insert(history.people.begin(), history.people.end());
+  for (const OutputHistory::Person& p : history.people) people_[p.id] = p.name;
   for (const auto& [address, model] : history.scales) scales_[address] = model;
   connection_.add_listener(this);
 }
@@ -48,9 +50,9 @@ void HomeAssistantOutput::mqtt_message(const std::string& topic, const std::stri
 void HomeAssistantOutput::publish_discovery() {
   if (!online_) return;
   for (const MqttMessage& m : gateway_discovery(naming_)) publish_config(m);
-  for (const std::string& p : people_) {
-    for (const MqttMessage& m : person_discovery(naming_, p)) publish_config(m);
-    announced_.insert("person:" + p);
+  for (const auto& [id, name] : people_) {
+    for (const MqttMessage& m : person_discovery(naming_, id, name)) publish_config(m);
+    announced_.insert("person:" + id);
   }
   for (const auto& [address, model] : scales_) {
     for (const MqttMessage& m : scale_discovery(naming_, address, model)) publish_config(m);
@@ -65,9 +67,10 @@ void HomeAssistantOutput::publish_discovery() {
 void HomeAssistantOutput::deliver(const OutgoingMeasurement& o, Done done) {
   const Measurement& m = o.measurement;
   if (!m.person.empty()) {
-    people_.insert(m.person);
-    if (announced_.insert("person:" + m.person).second)
-      for (const MqttMessage& c : person_discovery(naming_, m.person)) publish_config(c);
+    const std::string id = person_id_of(m);
+    people_[id] = m.person;
+    if (announced_.insert("person:" + id).second)
+      for (const MqttMessage& c : person_discovery(naming_, id, m.person)) publish_config(c);
   }
   if (m.address) {
     const std::string address = m.address->str();

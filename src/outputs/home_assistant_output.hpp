@@ -61,7 +61,7 @@ class HomeAssistantOutput : public Output, private MqttConnection::Listener {
   HomeAssistantNaming naming_;
   std::function<void()> wake_;
   bool online_ = false;  // heard of the connect (discovery sent): deliveries may go
-  std::set<std::string> people_;                     // delivered for, this run or before
+  std::map<std::string, std::string> people_;        // id -> name: delivered for, this run or before
   std::map<std::string, std::string> scales_;        // address -> model, likewise
   std::set<std::string> announced_;                  // discovery sent on this connection
   struct Battery {

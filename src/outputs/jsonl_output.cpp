@@ -1,12 +1,15 @@
 #include "outputs/jsonl_output.hpp"
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <system_error>
 #include <filesystem>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
 
+#include "core/private_files.hpp"
 #include "outputs/measurement_json.hpp"
 
 namespace declouder {
@@ -20,7 +23,11 @@ JsonLinesOutput::JsonLinesOutput(const std::string& path, Log log) : log_(std::m
   std::error_code ec;
   auto absolute = std::filesystem::absolute(path, ec);
   name_ = "jsonl:" + (ec ? path : absolute.lexically_normal().string());
-  file_ = std::fopen(path.c_str(), "a");
+  try {
+    file_ = ::fdopen(open_private_for_writing(path, /*append=*/true), "a");  // 0600: health data
+  } catch (const std::system_error& e) {
+    throw std::runtime_error("cannot open " + path + " for JSON lines: " + std::strerror(e.code().value()));
+  }
   if (!file_) throw std::runtime_error("cannot open " + path + " for JSON lines: " + std::strerror(errno));
   owned_ = true;
 }

@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/person.hpp"
+
 namespace declouder {
 
 namespace {
@@ -107,6 +109,11 @@ std::optional<double> metric_value(const Measurement& m, std::string_view key) {
   return std::nullopt;
 }
 
+std::string person_id_of(const Measurement& m) {
+  if (m.person.empty()) return {};
+  return m.person_id.empty() ? person_id_from_name(m.person) : m.person_id;
+}
+
 std::string slug(std::string_view text) {
   std::string out;
   for (unsigned char c : text) {
@@ -128,6 +135,7 @@ Json measurement_to_json(const Measurement& m, WeightUnit display, JsonNumbers n
   j["id"] = m.id;
   j["uid"] = m.uid;
   j["person"] = m.person.empty() ? Json(nullptr) : Json(m.person);
+  j["person_id"] = m.person.empty() ? Json(nullptr) : Json(person_id_of(m));
   j["time"] = iso8601_utc_s(m.time_us / 1000000);
   j["measured_at"] = iso8601_utc_us(m.time_us);
   j["model"] = m.model;
@@ -158,6 +166,8 @@ MeasurementFromJson measurement_from_json(std::string_view text) {
   m.time_us = time_us.value_or(0);
   if (auto id = j.find("id"); id != j.end() && id->is_number_integer()) m.id = id->get<std::int64_t>();
   m.person = optional_text(j, "person");  // null and absent: unassigned
+  m.person_id = optional_text(j, "person_id");
+  if (!m.person.empty() && !is_person_id(m.person_id)) m.person_id = person_id_from_name(m.person);  // written before ids
   m.model = optional_text(j, "model");
   if (auto a = optional_text(j, "address"); !a.empty()) m.address = MacAddress::parse(a);
   if (auto t = optional_text(j, "device_time"); !t.empty()) {

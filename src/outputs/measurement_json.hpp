@@ -74,6 +74,11 @@ std::optional<double> metric_value(const Measurement& m, std::string_view key);
 // The MetricInfo of a key, if it is one (weight_kg, impedance_ohm and the metrics).
 const MetricInfo* metric_info(std::string_view key);
 
+// The id of the measurement's person (Person::id): `person_id`, else derived from
+// the name (a Measurement made by hand); empty while unassigned. What every
+// person topic and entity id is made of.
+std::string person_id_of(const Measurement& m);
+
 // Lowercase letters, digits and '_' only: "Anne-Marie" -> "anne_marie".
 // What MQTT topic levels and Home Assistant object ids may contain.
 std::string slug(std::string_view text);

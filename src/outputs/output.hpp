@@ -47,7 +47,12 @@ struct OutgoingMeasurement {
 // What an output was given on earlier runs, for outputs that describe what
 // they deliver for (Home Assistant's discovery of people and scales).
 struct OutputHistory {
-  std::vector<std::string> people;                          // names, sorted
+  struct Person {
+    std::string id;    // the id it was delivered under (Person::id)
+    std::string name;
+    bool operator==(const Person&) const = default;
+  };
+  std::vector<Person> people;                               // sorted by name
   std::vector<std::pair<std::string, std::string>> scales;  // (address, model), sorted by address
 };
 

@@ -20,9 +20,19 @@
 
 namespace declouder {
 
+// What went wrong with the database, for the person who has to fix it:
+// what() is "database FILE: FAULT (what to do) while WHAT", e.g.
+// "database /var/lib/declouder/declouder.db: the disk is full (free some space)
+// while storing a reading". `code` is SQLite's extended result code (0 when
+// SQLite gave none).
 struct DatabaseError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+  DatabaseError(const std::string& what, int code = 0) : std::runtime_error(what), code(code) {}
+  int code;
 };
+
+// SQLite's result code as a fault and what to do about it: "the disk is full
+// (free some space)", "the database is locked by another program (...)".
+std::string database_fault(int sqlite_code, const char* sqlite_message);
 
 // A prepared statement. Bind with 1-based indexes, step(), read columns 0-based.
 class Statement {
@@ -67,7 +77,9 @@ class Statement {
 
 class Database {
  public:
-  // Opens (creating if needed) and migrates. ":memory:" works for tests.
+  // Opens (creating if needed, 0600) and migrates. ":memory:" works for tests.
+  // A database a newer declouder migrated further is used as it is (migrations
+  // only add), and newer_migrations() says which.
   explicit Database(const std::string& path);
   ~Database();
   Database(const Database&) = delete;
@@ -82,6 +94,9 @@ class Database {
 
   // Names of the migrations applied, in order.
   std::vector<std::string> applied_migrations();
+  // Migrations applied to this file that this declouder does not know: it was
+  // written by a newer one.
+  const std::vector<std::string>& newer_migrations() const { return newer_; }
 
   // RAII transaction: commits in commit(), rolls back if destroyed before.
   class Transaction {
@@ -99,6 +114,7 @@ class Database {
   void migrate();
   sqlite3* db_ = nullptr;
   std::string path_;
+  std::vector<std::string> newer_;
 };
 
 }  // namespace declouder

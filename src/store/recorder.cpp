@@ -77,20 +77,43 @@ std::optional<DeviceClock> parse_device_clock(const std::optional<std::string>& 
   return c;
 }
 
+}  // namespace
+
+std::optional<std::string> implausible_weighing(double weight_kg, std::optional<double> impedance_ohm,
+                                                const RecorderSettings& s) {
+  char buf[160];
+  if (!std::isfinite(weight_kg)) return std::string("the weight is not a number");
+  if (weight_kg < s.min_weight_kg) {
+    std::snprintf(buf, sizeof buf, "%.3f kg is below the %.1f kg minimum for a person", weight_kg, s.min_weight_kg);
+    return std::string(buf);
+  }
+  if (weight_kg > s.max_weight_kg) {
+    std::snprintf(buf, sizeof buf, "%.6g kg is above the %.1f kg a person can weigh ([assignment] max_weight_kg)",
+                  weight_kg, s.max_weight_kg);
+    return std::string(buf);
+  }
+  if (impedance_ohm) {
+    if (!std::isfinite(*impedance_ohm)) return std::string("the impedance is not a number");
+    if (*impedance_ohm <= 0 || *impedance_ohm > kMaxPlausibleImpedanceOhm) {
+      std::snprintf(buf, sizeof buf, "an impedance of %.6g ohm is not a body's (0..%.0f)", *impedance_ohm,
+                    kMaxPlausibleImpedanceOhm);
+      return std::string(buf);
+    }
+  }
+  return std::nullopt;
+}
+
+namespace {
+
 // Why a reading is not a measurement, or nothing when it is one.
-std::optional<std::string> not_measurable(const Reading& r, double min_weight_kg) {
+std::optional<std::string> not_measurable(const Reading& r, const RecorderSettings& settings) {
   if (!r.weight_kg) return "no weight in this reading";
   if (!r.stabilized) return "not stabilized";
   // A Mi Scale v1 re-advertises the weighing after the person stepped off (status 0xA2) with
   // its date no longer valid: that frame ends a weighing, it is not a new one.
   if (r.load_removed && !r.device_time) return "the load was removed: the end of a weighing, not a new one";
   if (r.is_object) return "object mode";
-  if (!std::isfinite(*r.weight_kg) || *r.weight_kg < min_weight_kg) {
-    char buf[96];
-    std::snprintf(buf, sizeof buf, "%.3f kg is below the %.1f kg minimum for a person", *r.weight_kg, min_weight_kg);
-    return std::string(buf);
-  }
-  return std::nullopt;
+  return implausible_weighing(*r.weight_kg, r.impedance_ohm, settings);
 }
 
 using Bind = std::variant<std::int64_t, std::string>;
@@ -155,6 +178,7 @@ Person row_to_person(const Statement& st, int first) {
   p.weight_min_kg = st.opt_real(first + 5);
   p.weight_max_kg = st.opt_real(first + 6);
   if (auto s = st.opt_int64(first + 7)) p.scale_user = static_cast<int>(*s);
+  p.id = person_id_from_name(p.name);  // the config's id replaces it while the person is configured
   return p;
 }
 
@@ -404,7 +428,7 @@ RecordResult Recorder::record(const Reading& r, ByteView raw, std::int64_t rx, s
   }
 
   // 2. Is it a measurement at all?
-  if (auto why = not_measurable(r, settings_.min_weight_kg)) {
+  if (auto why = not_measurable(r, settings_)) {
     tx.commit();
     result.kind = RecordResult::Kind::not_a_measurement;
     result.note = *why;
@@ -510,8 +534,18 @@ std::vector<StoredMeasurement> Recorder::query(const std::string& where, const s
   for (const auto& t : texts) st.bind(i++, t);
   for (auto v : ints) st.bind(i++, v);
   std::vector<StoredMeasurement> out;
-  while (st.step()) out.push_back(row_to_measurement(st));
+  while (st.step()) {
+    out.push_back(row_to_measurement(st));
+    Measurement& m = out.back().measurement;
+    if (!m.person.empty()) m.person_id = person_id_of(m.person);
+  }
   return out;
+}
+
+std::string Recorder::person_id_of(std::string_view name) const {
+  for (const Person& p : people_)
+    if (p.name == name) return p.topic_id();
+  return person_id_from_name(name);
 }
 
 std::optional<StoredMeasurement> Recorder::stored_measurement(std::int64_t id) {

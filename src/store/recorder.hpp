@@ -48,7 +48,21 @@ struct RecorderSettings {
   // Stabilized weights below this are stored as readings but are not
   // measurements (a parcel, a cat, a spurious "stabilized" 0.3 kg).
   double min_weight_kg = 5.0;
+  // Nor are weights above this ([assignment] max_weight_kg), impedances outside
+  // kPlausibleImpedanceOhm, or anything not finite: a device's out-of-range frame
+  // (a decoder misreading a new firmware, a corrupted advert) stays a raw reading
+  // and is never published as somebody's weight.
+  double max_weight_kg = 300.0;
 };
+
+// An impedance a body can have, in ohms (bioimpedance scales measure 200-1500;
+// beyond 5000 is a placeholder or a broken frame; 0 and below is no measurement).
+inline constexpr double kMaxPlausibleImpedanceOhm = 5000;
+
+// Why a weighing of `weight_kg` (and `impedance_ohm`) cannot be a person's, or
+// nothing when it can: what the Recorder and `declouder record` refuse.
+std::optional<std::string> implausible_weighing(double weight_kg, std::optional<double> impedance_ohm,
+                                                const RecorderSettings& settings);
 
 struct RecordResult {
   enum class Kind {
@@ -106,6 +120,10 @@ class Recorder {
   std::vector<std::string> sync_people(std::span<const Person> people);
   const std::vector<Person>& people() const { return people_; }
   std::optional<Person> stored_person(std::string_view name);
+  // The id (Person::id) of the person named `name`: the configured one, else
+  // derived from the name (someone no longer in the config). Every Measurement
+  // this store returns carries it in `person_id`.
+  std::string person_id_of(std::string_view name) const;
 
   // Stores a reading and, when it is a new weighing, its measurement.
   // `raw` is the bytes it was decoded from; `source` says where it was heard.

@@ -102,7 +102,7 @@ TEST(Config, MistakesSayFileLineAndWhat) {
   EXPECT_EQ(error_of("[[person]]\nname = \"a\"\nsex = \"male\"\nbirth_date = 1990-01-01\nheight_cm = 17000\n"),
             "test.toml:5: person 'a': height_cm = 17000 is outside 50..250");
   EXPECT_EQ(error_of("[[person]]\nname = \"a\"\nsex = \"male\"\nbirth_date = 1990-01-01\nhieght_cm = 170\n"),
-            "test.toml:5: unknown key 'hieght_cm' in [[person]] 'a' (known: name, sex, birth_date, height_cm, unit, "
+            "test.toml:5: unknown key 'hieght_cm' in [[person]] 'a' (known: name, id, sex, birth_date, height_cm, unit, "
             "weight_min, weight_max, scale_user, goal_weight)");
   EXPECT_NE(error_of("[[person]]\nname = \"a\"\nsex = \"male\"\nheight_cm = 170\n").find("test.toml:1: "),
             std::string::npos);
@@ -128,6 +128,105 @@ TEST(Config, MistakesSayFileLineAndWhat) {
   EXPECT_NE(error_of("[person]\nname=\"a\"\n").find("double brackets"), std::string::npos);
   EXPECT_NE(error_of("[assignment]\ntolerance_kg = \"three\"\n").find("test.toml:2: [assignment] tolerance_kg must be a number"),
             std::string::npos);
+}
+
+namespace {
+std::string person(const std::string& name, const std::string& extra = "") {
+  return "[[person]]\nname = \"" + name + "\"\nsex = \"female\"\nbirth_date = 1990-01-01\nheight_cm = 170\n" + extra;
+}
+}  // namespace
+
+TEST(Config, PeopleGetIdsFromTheConfigOrTheirName) {
+  Config c = parse_config(person("Zoë") + person("Anne-Marie", "id = \"am\"\n") + person("王芳"), "t.toml");
+  ASSERT_EQ(c.people.size(), 3u);
+  EXPECT_EQ(c.people[0].id, "zoe");
+  EXPECT_EQ(c.people[1].id, "am");
+  EXPECT_EQ(c.people[2].id, person_id_from_name("王芳"));
+  EXPECT_EQ(c.people[2].id.rfind("person_", 0), 0u);
+}
+
+TEST(Config, TwoPeopleWhoseIdsCollideAreRefusedNamingBoth) {
+  // Each pair would share one Home Assistant entity: their weighings merged.
+  EXPECT_EQ(error_of(person("Zoë") + person("Zoé")),
+            "test.toml:7: person 'Zoé' gets the id 'zoe', as does person 'Zoë' (test.toml:2): give one of them its own "
+            "id = \"...\" (a-z, 0-9, _)");
+  EXPECT_NE(error_of(person("Bob Smith") + person("bob_smith")).find("test.toml:7: person 'bob_smith' gets the id 'bob_smith', as does person 'Bob Smith' (test.toml:2)"),
+            std::string::npos);
+  EXPECT_NE(error_of(person("Ann") + person("ann")).find("'ann'"), std::string::npos);
+  // An explicit id that takes another's derived one: the line of the id.
+  EXPECT_NE(error_of(person("Ann") + person("Bea", "id = \"ann\"\n")).find("test.toml:11: person 'Bea' has the id 'ann', as does person 'Ann' (test.toml:2)"),
+            std::string::npos);
+  // Two names with no letters differ by their hashes; an id settles a collision.
+  EXPECT_EQ(parse_config(person("王芳") + person("李娜"), "t.toml").people.size(), 2u);
+  EXPECT_EQ(parse_config(person("Zoë") + person("Zoé", "id = \"zoe_b\"\n"), "t.toml").people[1].id, "zoe_b");
+}
+
+TEST(Config, AnIdMustBeTopicSafe) {
+  EXPECT_EQ(error_of(person("Ann", "id = \"a/b\"\n")),
+            "test.toml:6: person 'Ann': id \"a/b\" must be 1..64 characters of a-z, 0-9 and _ (it names MQTT topics and "
+            "Home Assistant entities)");
+  EXPECT_NE(error_of(person("Ann", "id = \"Ann\"\n")).find("test.toml:6: person 'Ann': id \"Ann\" must be"), std::string::npos);
+  EXPECT_NE(error_of(person("Ann", "id = \"\"\n")).find("test.toml:6:"), std::string::npos);
+  EXPECT_NE(error_of(person("Ann", "id = 7\n")).find("test.toml:6: person 'Ann': id must be a string"), std::string::npos);
+  // A value pasted by mistake is not echoed whole.
+  const std::string error = error_of(person("Ann", "id = \"" + std::string(100000, 'x') + "\"\n"));
+  EXPECT_LT(error.size(), 300u);
+}
+
+TEST(Config, NumbersThatAreNoQuantityAreRefusedWithTheirLine) {
+  // TOML has nan and inf; a duration, a level or an index is neither.
+  Config c = parse_config("[gateway]\nsettle_seconds = nan\n", "t.toml");
+  ASSERT_TRUE(c.gateway_error);
+  EXPECT_EQ(*c.gateway_error, "t.toml:2: [gateway] settle_seconds = nan is outside 0..3600");
+  c = parse_config("[gateway]\nstandby_seconds = inf\n", "t.toml");
+  EXPECT_EQ(c.gateway_error.value_or(""), "t.toml:2: [gateway] standby_seconds = inf is outside 0..3600");
+  c = parse_config("[gateway]\nswitch_db = -inf\n", "t.toml");
+  EXPECT_EQ(c.gateway_error.value_or(""), "t.toml:2: [gateway] switch_db = -inf is outside 0..100");
+  c = parse_config("[domoticz]\n[[domoticz.sensor]]\nidx = 99999999999\nmetric = \"weight_kg\"\n", "t.toml");
+  EXPECT_EQ(c.gateway_error.value_or(""), "t.toml:3: [[domoticz.sensor]] idx = 99999999999 is outside 0..2147483647");
+  c = parse_config("[gateway]\nid = \"a/b\"\n", "t.toml");
+  EXPECT_EQ(c.gateway_error.value_or(""),
+            "t.toml:2: [gateway] id \"a/b\" must be a name without / + or # (it is an MQTT topic level)");
+  EXPECT_EQ(error_of("[assignment]\nmax_weight_kg = 20\n"), "test.toml:2: [assignment] max_weight_kg = 20 is outside 50..1000");
+  EXPECT_EQ(parse_config("[assignment]\nmax_weight_kg = 400\n", "t.toml").recorder.max_weight_kg, 400);
+}
+
+TEST(Config, AByteOrderMarkIsNotAMistake) {
+  Config c = parse_config("\xEF\xBB\xBF" + person("Ann"), "t.toml");
+  ASSERT_EQ(c.people.size(), 1u);
+  EXPECT_EQ(c.people[0].name, "Ann");
+}
+
+TEST(Config, TheMqttPasswordMayComeFromAFile) {
+  Config c = parse_config("[mqtt]\nurl = \"mqtt://h\"\nusername = \"u\"\npassword_file = \"secret\"\n", "t.toml");
+  ASSERT_FALSE(c.gateway_error) << *c.gateway_error;
+  EXPECT_EQ(c.gateway.mqtt.password_file.value_or(""), "secret");
+  c = parse_config("[mqtt]\npassword = \"p\"\npassword_file = \"secret\"\n", "t.toml");
+  EXPECT_EQ(c.gateway_error.value_or(""), "t.toml:3: [mqtt] has password and password_file: give one");
+}
+
+TEST(Config, AConfigOthersMayReadThatHoldsAPasswordIsWarnedAbout) {
+  const std::filesystem::path dir = std::filesystem::path(testing::TempDir()).lexically_normal();
+  const std::string path = (dir / "declouder-password.toml").string();
+  std::ofstream(path) << "[mqtt]\nurl = \"mqtt://h\"\nusername = \"u\"\npassword = \"p\"\n";
+  std::filesystem::permissions(path, std::filesystem::perms(0644));
+  Config c = load_config(path);
+  ASSERT_EQ(c.warnings.size(), 1u);
+  EXPECT_NE(c.warnings[0].find("holds the MQTT password ([mqtt] password) and other users may read it (mode 0644)"),
+            std::string::npos);
+  std::filesystem::permissions(path, std::filesystem::perms(0600));
+  EXPECT_TRUE(load_config(path).warnings.empty());
+  // password_file is relative to the config file.
+  std::ofstream(path) << "[mqtt]\npassword_file = \"pw.txt\"\n";
+  EXPECT_EQ(load_config(path).gateway.mqtt.password_file.value_or(""), (dir / "pw.txt").string());
+  std::filesystem::remove(path);
+  // A directory is not an empty config.
+  try {
+    load_config(testing::TempDir());
+    ADD_FAILURE() << "a directory was read as a config";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("is a directory, not a config file"), std::string::npos);
+  }
 }
 
 TEST(Config, UnknownSectionsAreWarningsNotErrors) {

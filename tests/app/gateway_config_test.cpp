@@ -74,7 +74,7 @@ TEST(GatewaySettings, MistakesNameTheFileAndLine) {
   } catch (const ConfigError& e) {
     EXPECT_EQ(std::string(e.what()),
               "gw.toml:3: unknown key 'host' in [mqtt] (known: base_topic, ca_file, client_id, discovery_prefix, "
-              "home_assistant, password, tls_insecure, url, username)");
+              "home_assistant, password, password_file, tls_insecure, url, username)");
   }
 }
 

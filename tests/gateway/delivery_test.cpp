@@ -214,6 +214,7 @@ TEST_F(DeliveryTest, AnOutputIsToldWhoItDeliveredForBefore) {
     GatewayRun run(db(), {&ha});
     Person anne;
     anne.name = "anne";
+    anne.id = "anne_b";  // [[person]] id: her entities are named after it
     anne.sex = Sex::female;
     anne.birth_date = {1990, 4, 12, 0, 0, 0};
     anne.height_cm = 165;
@@ -228,7 +229,9 @@ TEST_F(DeliveryTest, AnOutputIsToldWhoItDeliveredForBefore) {
   }
   FakeOutput ha("home-assistant", Audience::household);
   GatewayRun run(db(), {&ha});
-  EXPECT_EQ(ha.history.people, std::vector<std::string>{"anne"});
+  ASSERT_EQ(ha.history.people.size(), 1u);
+  EXPECT_EQ(ha.history.people[0].name, "anne");
+  EXPECT_EQ(ha.history.people[0].id, "anne_b");
   ASSERT_EQ(ha.history.scales.size(), 1u);
   EXPECT_EQ(ha.history.scales[0], (std::pair<std::string, std::string>{"5C:CA:D3:00:00:01", "xiaomi-mi-scale-2"}));
 }

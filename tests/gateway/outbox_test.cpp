@@ -111,7 +111,7 @@ TEST(Outbox, TracksClaimsAndDeliveries) {
   EXPECT_EQ(c.won, 1);
   EXPECT_EQ(c.lost, 1);
   EXPECT_EQ(box.find("m-2")->claimed_by, "bathroom");
-  EXPECT_EQ(box.history("home-assistant").people, std::vector<std::string>{"anne"});
+  EXPECT_EQ(box.history("home-assistant").people, (std::vector<OutputHistory::Person>{{"anne", "anne"}}));
   ASSERT_EQ(box.history("home-assistant").scales.size(), 1u);
   EXPECT_EQ(box.history("home-assistant").scales[0].second, "xiaomi-mi-scale-2");
   EXPECT_TRUE(box.history("feed").people.size() == 1);
@@ -202,7 +202,7 @@ INSERT INTO gateway_outbox(id, uid, device, person, body, heard_us, feed_sent_us
   EXPECT_EQ(box.pending_count("home-assistant"), 2);  // "lost" is another gateway's
   EXPECT_TRUE(box.delivered(1, "home-assistant"));
   EXPECT_TRUE(box.delivered(1, "domoticz"));
-  EXPECT_EQ(box.history("home-assistant").people, std::vector<std::string>{"anne"});
+  EXPECT_EQ(box.history("home-assistant").people, (std::vector<OutputHistory::Person>{{"anne", "anne"}}));
   EXPECT_EQ(box.find("delivered")->model, "xiaomi-mi-scale-2");
   // The old bodies still read back.
   auto back = measurement_from_json(box.find("won-pending")->body);

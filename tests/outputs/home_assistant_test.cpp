@@ -28,7 +28,7 @@ Json find_config(const std::vector<MqttMessage>& msgs, const std::string& topic)
 }
 
 TEST(HomeAssistant, OnePersonDeviceWithEveryBodyMetric) {
-  auto msgs = person_discovery(naming(), "Anne-Marie");
+  auto msgs = person_discovery(naming(), "anne_marie", "Anne-Marie");
   Json w = find_config(msgs, "homeassistant/sensor/declouder_anne_marie_weight_kg/config");
   EXPECT_EQ(w["unique_id"], "declouder_anne_marie_weight_kg");
   EXPECT_EQ(w["device_class"], "weight");
@@ -134,6 +134,23 @@ TEST(HomeAssistant, StatesGoToThePersonAndTheScale) {
   Json attrs = Json::parse(by_topic["declouder/people/anne/measurement"]);
   EXPECT_EQ(attrs["uid"], "m-1");
   EXPECT_EQ(attrs["gateway"], "bathroom");
+}
+
+TEST(HomeAssistant, APersonsTopicsAndEntitiesAreNamedAfterTheirId) {
+  Measurement m = anne();
+  m.person = "Zoë";
+  m.person_id = "zoe_b";  // [[person]] id
+  for (const auto& msg : measurement_states(naming(), m))
+    EXPECT_TRUE(msg.topic.rfind("declouder/people/zoe_b/", 0) == 0 || msg.topic.rfind("declouder/scales/", 0) == 0)
+        << msg.topic;
+  Json w = find_config(person_discovery(naming(), "zoe_b", "Zoë"), "homeassistant/sensor/declouder_zoe_b_weight_kg/config");
+  EXPECT_EQ(w["device"]["identifiers"][0], "declouder_person_zoe_b");
+  EXPECT_EQ(w["device"]["name"], "Zoë");
+  // Without one (a Measurement made by hand), the id from the name.
+  m.person_id.clear();
+  bool seen = false;
+  for (const auto& msg : measurement_states(naming(), m)) seen = seen || msg.topic == "declouder/people/zoe/weight_kg";
+  EXPECT_TRUE(seen);
 }
 
 TEST(HomeAssistant, AnUnassignedWeighingOnlyUpdatesTheScale) {

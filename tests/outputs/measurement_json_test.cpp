@@ -45,7 +45,7 @@ TEST(MeasurementJson, EveryKeyOfBothOlderShapesInOneOrder) {
   Measurement m = anne();
   m.device_time->unset = true;
   EXPECT_EQ(keys(measurement_to_json(m)),
-            (std::vector<std::string>{"id", "uid", "person", "time", "measured_at", "model", "address", "device_time",
+            (std::vector<std::string>{"id", "uid", "person", "person_id", "time", "measured_at", "model", "address", "device_time",
                                       "device_clock_unset", "weight_kg", "weight", "unit", "impedance_ohm", "bmi",
                                       "fat_percent", "bmr_kcal", "metabolic_age", "body_type", "skipped"}));
 }
@@ -76,6 +76,7 @@ TEST(MeasurementJson, UnassignedIsNull) {
   const Json j = measurement_to_json(m);
   ASSERT_TRUE(j.contains("person"));
   EXPECT_TRUE(j["person"].is_null());
+  EXPECT_TRUE(j["person_id"].is_null());
   EXPECT_EQ(j["unit"], "kg");
   EXPECT_EQ(measurement_from_json(j.dump()).measurement.person, "");
 }
@@ -88,6 +89,7 @@ TEST(MeasurementJson, ExactNumbersReadBackToTheSameMeasurement) {
   EXPECT_EQ(b.id, m.id);
   EXPECT_EQ(b.uid, m.uid);
   EXPECT_EQ(b.person, m.person);
+  EXPECT_EQ(b.person_id, "anne");
   EXPECT_EQ(b.model, m.model);
   EXPECT_EQ(b.address, m.address);
   EXPECT_EQ(b.time_us, m.time_us);
@@ -117,6 +119,7 @@ TEST(MeasurementJson, ReadsWhatAnOutboxHeldBeforeTheShapeWasOne) {
   auto back = measurement_from_json(
       R"({"uid":"m-1","id":3,"model":"xiaomi-mi-scale-2","address":"5C:CA:D3:00:00:01","measured_at":"2025-11-21T04:40:00.000000Z","device_time":"2024-03-17T19:59:33Z","weight_kg":62.52,"bmi":23,"fat_percent":24.3,"impedance_ohm":503,"body_type":"balanced"})");
   EXPECT_EQ(back.measurement.person, "");
+  EXPECT_EQ(back.measurement.person_id, "");
   EXPECT_FALSE(back.unit);
   EXPECT_EQ(back.measurement.time_us, 1'763'700'000'000'000);
   EXPECT_TRUE(back.measurement.device_time->utc);

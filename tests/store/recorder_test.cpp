@@ -3,6 +3,9 @@
 // simulated by closing and reopening the database.
 #include <gtest/gtest.h>
 
+#include <limits>
+#include <tuple>
+
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
@@ -172,6 +175,34 @@ TEST_F(RecorderTest, OnlyStabilizedFramesAreMeasurementsButEveryFrameIsKept) {
   ASSERT_TRUE(stored);
   EXPECT_EQ(to_hex(stored->raw), kFinal);
   EXPECT_EQ(stored->source, "test");
+}
+
+TEST_F(RecorderTest, AnAbsurdFrameStaysARawReadingNeverAMeasurement) {
+  // What a decoder misreading a frame could hand on: no person weighs that, no body has that impedance.
+  int minute = 0;
+  for (auto [kg, ohm, why] : std::vector<std::tuple<double, std::optional<double>, const char*>>{
+           {3271.8, {}, "3271.8 kg is above the 300.0 kg a person can weigh ([assignment] max_weight_kg)"},
+           {1e308, {}, "1e+308 kg is above the 300.0 kg a person can weigh ([assignment] max_weight_kg)"},
+           {std::numeric_limits<double>::quiet_NaN(), {}, "the weight is not a number"},
+           {std::numeric_limits<double>::infinity(), {}, "the weight is not a number"},
+           {72.4, -1.0, "an impedance of -1 ohm is not a body's (0..5000)"},
+           {72.4, 65533.0, "an impedance of 65533 ohm is not a body's (0..5000)"},
+           {72.4, std::numeric_limits<double>::quiet_NaN(), "the impedance is not a number"}}) {
+    Frame f = mi_frame(kFinal);
+    f.reading.weight_kg = kg;
+    f.reading.impedance_ohm = ohm;
+    f.raw.push_back(static_cast<std::uint8_t>(minute));  // a frame of its own
+    auto r = record(f, kMorning + (minute++) * 60'000'000LL);
+    EXPECT_EQ(r.kind, RecordResult::Kind::not_a_measurement) << why;
+    EXPECT_EQ(r.note, why);
+  }
+  EXPECT_EQ(count("measurements"), 0);
+  EXPECT_EQ(count("readings"), 7);  // every frame kept as heard
+  // The limit is the household's to set.
+  RecorderSettings heavy;
+  heavy.max_weight_kg = 400;
+  EXPECT_FALSE(implausible_weighing(320, 500, heavy));
+  EXPECT_TRUE(implausible_weighing(320, 500, RecorderSettings{}));
 }
 
 TEST_F(RecorderTest, AMiScaleV1SteppingOffFrameEndsTheWeighingWithoutDoublingIt) {

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/private_files.hpp"
 #include "core/time.hpp"
 #include "devices/bodybugg/armband_memory.hpp"
 #include "devices/bodybugg/gowearfit_flash.hpp"
@@ -53,12 +54,10 @@ DownloadResult download_armband(ArmbandCommands& armband, const SessionStore& st
   r.bytes = text.size();
 
   if (!text.empty()) {
-    std::filesystem::create_directories(opt.output_dir);
+    create_private_directories(opt.output_dir);
     r.log_path = free_log_path(opt.output_dir, r.last_data_update);
-    std::ofstream out(r.log_path, std::ios::binary);
-    out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    out.close();
-    if (!out) throw std::runtime_error("could not write " + r.log_path);
+    // On disk (fsync) before the armband may be cleared below: the raw log is the copy that survives.
+    write_private_file_durably(r.log_path, text);
   }
 
   r.dump = parse_pdp(text);
@@ -102,16 +101,12 @@ MemoryDownloadResult download_gowearfit(ByteStream& port, const SessionStore& st
       break;
     }
   if (fi.ended && fi.samples.empty()) return r;  // an empty armband: nothing to keep
-  fs::create_directories(opt.output_dir);
+  create_private_directories(opt.output_dir);
   fs::path path = fs::path(opt.output_dir) / ("gowearfit-" + std::to_string(first) + ".bin");
   for (int n = 2; fs::exists(path); ++n)
     path = fs::path(opt.output_dir) / ("gowearfit-" + std::to_string(first) + "-" + std::to_string(n) + ".bin");
   r.image_path = path.string();
-  {
-    std::ofstream out(r.image_path, std::ios::binary);
-    out.write(reinterpret_cast<const char*>(img.image.data()), static_cast<std::streamsize>(img.image.size()));
-    if (!out) throw std::runtime_error("could not write " + r.image_path);
-  }
+  write_private_file_durably(r.image_path, std::string_view(reinterpret_cast<const char*>(img.image.data()), img.image.size()));
   if (fi.error) r.problem = "the memory image is damaged: " + *fi.error;
   if (!fi.definitions.empty()) {
     const auto first_type = fi.definitions.front().channels.front();
