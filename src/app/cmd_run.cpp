@@ -32,6 +32,7 @@
 #include "outputs/domoticz_output.hpp"
 #include "outputs/feed_output.hpp"
 #include "outputs/home_assistant_output.hpp"
+#include "outputs/xiaomi_mi_scale_compat.hpp"
 #include "outputs/jsonl_output.hpp"
 #include "outputs/log_output.hpp"
 #include "store/database.hpp"
@@ -236,6 +237,8 @@ int run_run(Args& args) {
       owned.push_back(std::make_unique<HomeAssistantOutput>(*mqtt, ha, log_line));
     }
     if (settings.domoticz) owned.push_back(std::make_unique<DomoticzOutput>(*mqtt, *settings.domoticz));
+    for (const std::string& program : settings.mqtt.compat)
+      if (program == "xiaomi_mi_scale") owned.push_back(std::make_unique<XiaomiMiScaleCompatOutput>(*mqtt));
     mqtt_text = "MQTT " + std::string(session.tls ? "mqtts://" : "mqtt://") + session.host + ":" +
                 std::to_string(session.port) + " as gateway '" + settings.gateway_id + "'" +
                 (settings.mqtt.home_assistant ? " with Home Assistant discovery" : "");

@@ -50,7 +50,25 @@ void Delivery::start() {
     names.push_back(r.name);
   }
   outbox_.confirm_carried_over(names, now);
-  for (Running& r : running_) r.output->start(outbox_.history(r.name), [this] { pump(); });
+  for (Running& r : running_) {
+    OutputHistory h = outbox_.history(r.name);
+    if (recorder_) {  // what the store says now, for outputs that show a current state
+      h.configured.emplace();
+      for (const Person& p : recorder_->people()) h.configured->push_back({p.topic_id(), p.name, p.unit});
+      // Not a measurement this output still has to get: handed over twice otherwise.
+      h.latest = [recorder = recorder_, outbox = &outbox_, name = r.name] {
+        std::vector<OutgoingMeasurement> out;
+        for (Measurement& m : recorder->latest_measurements()) {
+          auto row = outbox->find(m.uid);
+          if (row && outbox->waiting(row->id, name)) continue;
+          const WeightUnit unit = display_unit(*recorder, m);
+          out.push_back({std::move(m), unit, {}});
+        }
+        return out;
+      };
+    }
+    r.output->start(h, [this] { pump(); });
+  }
   started_ = true;
   if (auto waiting = backlog("waiting from before"); !waiting.empty())
     log_(waiting + ", handed over as their outputs can take them");

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -54,6 +55,20 @@ struct OutputHistory {
   };
   std::vector<Person> people;                               // sorted by name
   std::vector<std::pair<std::string, std::string>> scales;  // (address, model), sorted by address
+
+  // What the gateway's store knows now, for outputs that show a current state
+  // (Home Assistant's entities); unset in a gateway without a store.
+  struct ConfiguredPerson {
+    std::string id, name;
+    WeightUnit unit = WeightUnit::kg;
+  };
+  // The people of the config (someone delivered for before and no longer listed
+  // was taken out of it). Unset: not known, nobody is taken out.
+  std::optional<std::vector<ConfiguredPerson>> configured;
+  // Read from the store when called: each person's latest measurement, and each
+  // scale's latest one (assigned or not), in that person's unit; one this output
+  // still has to be handed is left out (it is on its way).
+  std::function<std::vector<OutgoingMeasurement>()> latest;
 };
 
 class Output {
