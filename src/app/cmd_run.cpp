@@ -233,6 +233,7 @@ int run_run(Args& args) {
       HomeAssistantSettings ha;
       ha.discovery_prefix = settings.mqtt.discovery_prefix;
       ha.base = settings.mqtt.base;
+      ha.assign_offer_us = static_cast<std::int64_t>(settings.mqtt.assign_offer_hours * 3600e6);
       ha.gateway_id = settings.gateway_id;
       owned.push_back(std::make_unique<HomeAssistantOutput>(*mqtt, ha, log_line));
     }

@@ -285,8 +285,8 @@ void parse_gateway_sections(const toml::table& doc, const Checker& c, GatewaySet
     }
   }
   if (const toml::table* m = doc["mqtt"].as_table()) {
-    c.only_keys(*m, {"base_topic", "ca_file", "client_id", "compat", "discovery_prefix", "home_assistant", "password",
-                     "tls_insecure", "url", "username"},
+    c.only_keys(*m, {"assign_offer_hours", "base_topic", "ca_file", "client_id", "compat", "discovery_prefix",
+                     "home_assistant", "password", "tls_insecure", "url", "username"},
                 "[mqtt]");
     if (auto v = typed<std::string>(c, *m, "mqtt", "url")) s.mqtt.url = *v;
     if (auto v = typed<std::string>(c, *m, "mqtt", "username")) s.mqtt.connection.username = *v;
@@ -297,6 +297,7 @@ void parse_gateway_sections(const toml::table& doc, const Checker& c, GatewaySet
     if (auto v = typed<std::string>(c, *m, "mqtt", "base_topic")) s.mqtt.base = *v;
     if (auto v = typed<bool>(c, *m, "mqtt", "home_assistant")) s.mqtt.home_assistant = *v;
     if (auto v = typed<std::string>(c, *m, "mqtt", "discovery_prefix")) s.mqtt.discovery_prefix = *v;
+    if (auto v = c.number(*m, "assign_offer_hours", "[mqtt]", 0, 24.0 * 366)) s.mqtt.assign_offer_hours = *v;
     if (const toml::node* compat = m->get("compat")) {
       const toml::array* list = compat->as_array();
       if (!list) c.fail(compat, "[mqtt] compat must be a list, e.g. compat = [\"xiaomi_mi_scale\"]");

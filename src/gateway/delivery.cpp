@@ -66,6 +66,16 @@ void Delivery::start() {
         }
         return out;
       };
+      h.assign = [this](std::int64_t id, std::optional<std::string> person) -> std::optional<OutgoingMeasurement> {
+        try {
+          Measurement m = recorder_->assign(id, person ? std::optional<std::string_view>(*person) : std::nullopt);
+          const WeightUnit unit = display_unit(*recorder_, m);
+          return OutgoingMeasurement{std::move(m), unit, {}};
+        } catch (const StoreError& e) {
+          if (log_) log_(std::string("assign: ") + e.what());
+          return std::nullopt;
+        }
+      };
     }
     r.output->start(h, [this] { pump(); });
   }

@@ -24,6 +24,9 @@ struct GatewayMqttSettings {
   // [mqtt] compat: other programs' MQTT shapes published as well, for setups built
   // on them: "xiaomi_mi_scale" (outputs/xiaomi_mi_scale_compat.hpp).
   std::vector<std::string> compat;
+  // [mqtt] assign_offer_hours: how long Home Assistant's "Weighing for" select offers
+  // an unassigned weighing (outputs/home_assistant_output.hpp).
+  double assign_offer_hours = 24;
 };
 
 struct GatewaySettings {

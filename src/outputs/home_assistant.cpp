@@ -190,6 +190,28 @@ MqttMessage scale_battery_discovery(const HomeAssistantNaming& n, const std::str
   return config(n, "sensor", uid, s);
 }
 
+MqttMessage scale_assign_discovery(const HomeAssistantNaming& n, const std::string& address, const std::string& model,
+                                   const std::vector<std::string>& people) {
+  const std::string uid = "declouder_scale_" + mac_slug(address) + "_assign";
+  Json s = sensor(n, uid, "Weighing for", scale_assign_state(n, address, "").topic, scale_device(n, address, model));
+  s["default_entity_id"] = "select." + uid;
+  s["command_topic"] = scale_assign_command_topic(n, address);
+  Json options = Json::array({kAssignNobody});
+  for (const std::string& p : people) options.push_back(p);
+  s["options"] = options;
+  s["json_attributes_topic"] = scale_topic(n, address) + "/measurement";
+  s["icon"] = "mdi:account-question";
+  return config(n, "select", uid, s);
+}
+
+MqttMessage scale_assign_state(const HomeAssistantNaming& n, const std::string& address, const std::string& state) {
+  return {scale_topic(n, address) + "/assign", state, true};
+}
+
+std::string scale_assign_command_topic(const HomeAssistantNaming& n, const std::string& address) {
+  return scale_topic(n, address) + "/assign/set";
+}
+
 MqttMessage scale_battery_state(const HomeAssistantNaming& n, const std::string& address, int percent) {
   return {scale_topic(n, address) + "/battery", std::to_string(percent), true};
 }

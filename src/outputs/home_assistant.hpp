@@ -62,6 +62,18 @@ std::vector<MqttMessage> person_removal(const HomeAssistantNaming& n, const std:
 std::vector<MqttMessage> scale_discovery(const HomeAssistantNaming& n, const std::string& address,
                                          const std::string& model);
 
+// "Weighing for": a select on the scale's device that assigns its latest weighing.
+// Options "nobody" and every configured person's name; its state is the person the
+// weighing is assigned to, "nobody", or "None" (unknown) once an unassigned
+// weighing is too old to be offered; its attributes are the weighing (weight,
+// time, id: the scale's .../measurement). Choosing publishes the name on
+// <base>/scales/<mac>/assign/set.
+MqttMessage scale_assign_discovery(const HomeAssistantNaming& n, const std::string& address, const std::string& model,
+                                   const std::vector<std::string>& people);
+MqttMessage scale_assign_state(const HomeAssistantNaming& n, const std::string& address, const std::string& state);
+std::string scale_assign_command_topic(const HomeAssistantNaming& n, const std::string& address);
+inline constexpr const char* kAssignNobody = "nobody";
+
 // The battery of a scale that reports one (a standard scale's Battery Level): a
 // diagnostic battery sensor on the same Home Assistant device as the scale's
 // other entities, and its retained state on <base>/scales/<mac>/battery.

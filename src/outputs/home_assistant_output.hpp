@@ -20,6 +20,10 @@
 //       repeat would be one more weighing to force_update).
 //   <base>/scales/<mac>/battery                     latest battery level, retained.
 //
+//   <base>/scales/<mac>/assign, .../assign/set      the scale's "Weighing for" select:
+//       choosing a person assigns the scale's latest weighing in SQLite (the
+//       same code as `declouder assign`) and publishes that person's states; the
+//       person it had before gets their own latest weighing back.
 //   <base>/gateways/<id>/home_assistant_sync      this gateway's own marker (not retained):
 //       once it comes back, the broker's retained times have all arrived.
 //
@@ -44,6 +48,9 @@ struct HomeAssistantSettings {
   std::string discovery_prefix = "homeassistant";
   std::string base = "declouder";  // our topic root
   std::string gateway_id;
+  // How long an unassigned weighing is offered on the scale's "Weighing for"
+  // select ([mqtt] assign_offer_hours); older ones stay in SQLite for `declouder assign`.
+  std::int64_t assign_offer_us = 24LL * 3600 * 1'000'000;
 };
 
 class HomeAssistantOutput : public Output, private MqttConnection::Listener {
@@ -74,6 +81,9 @@ class HomeAssistantOutput : public Output, private MqttConnection::Listener {
   void announce_person(const std::string& id);
   void announce_scale(const std::string& address);
   void restore_states();
+  void assign_command(const std::string& address, const std::string& choice);
+  void publish_assign_state(const std::string& address);
+  void publish_person_states(const Measurement& m, int qos);
   void publish_battery(const std::string& device);
   void publish_config(const MqttMessage& m) { connection_.publish(m.topic, m.payload, 1, m.retain); }
   bool newer_than_broker(const std::string& time_topic, std::int64_t time_us) const;
@@ -85,6 +95,10 @@ class HomeAssistantOutput : public Output, private MqttConnection::Listener {
   HomeAssistantNaming naming_;
   std::function<void()> wake_;
   std::function<std::vector<OutgoingMeasurement>()> latest_;  // from the store (OutputHistory::latest)
+  std::function<std::optional<OutgoingMeasurement>(std::int64_t, std::optional<std::string>)> assign_;
+  std::int64_t assign_offer_us_;
+  std::vector<std::string> names_;                     // the configured people's names: the select's options
+  std::map<std::string, Measurement> scale_latest_;    // address -> the weighing its select is about
   bool online_ = false;  // heard of the connect (discovery sent): deliveries may go
   std::map<std::string, KnownPerson> people_;  // id -> name, unit: with entities
   std::set<std::string> removed_;              // ids delivered for before, no longer configured

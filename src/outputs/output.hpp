@@ -69,6 +69,10 @@ struct OutputHistory {
   // scale's latest one (assigned or not), in that person's unit; one this output
   // still has to be handed is left out (it is on its way).
   std::function<std::vector<OutgoingMeasurement>()> latest;
+  // Assigns stored measurement `id` to the person named `person` (nullopt:
+  // nobody), by the same code as `declouder assign`, and returns it as it is now;
+  // nullopt when the store refuses (unknown id or person: said in the log).
+  std::function<std::optional<OutgoingMeasurement>(std::int64_t id, std::optional<std::string> person)> assign;
 };
 
 class Output {

@@ -73,8 +73,8 @@ TEST(GatewaySettings, MistakesNameTheFileAndLine) {
     ADD_FAILURE() << "accepted";
   } catch (const ConfigError& e) {
     EXPECT_EQ(std::string(e.what()),
-              "gw.toml:3: unknown key 'host' in [mqtt] (known: base_topic, ca_file, client_id, compat, discovery_prefix, "
-              "home_assistant, password, tls_insecure, url, username)");
+              "gw.toml:3: unknown key 'host' in [mqtt] (known: assign_offer_hours, base_topic, ca_file, client_id, compat, "
+              "discovery_prefix, home_assistant, password, tls_insecure, url, username)");
   }
   try {
     gateway_settings(parse_config("[mqtt]\ncompat = [\"xiaomi_mi_scale\", \"openscale\"]\n", "gw.toml"));

@@ -5,7 +5,9 @@
 # (lib/ha_conformance.py: its discovery rules), each person's unit, values that
 # come back after the broker lost them (a declouder restart, Home Assistant's
 # birth message), metrics a weighing lacks shown as unknown, a person taken out
-# of the config removed, and a retired gateway leaving the availability lists.
+# of the config removed, a retired gateway leaving the availability lists, and
+# a weighing nobody could be matched to assigned (and re-assigned) from Home
+# Assistant's select on the scale.
 source "$(dirname "$0")/lib/common.sh"
 source "$(dirname "$0")/lib/broker.sh"
 
@@ -16,6 +18,7 @@ people() {  # the config, with or without bob
   cat <<TOML
 [mqtt]
 compat = ["xiaomi_mi_scale"]
+assign_offer_hours = 1000  # the simulated scale's clock is days old
 
 [[person]]
 name = "alice"
@@ -130,6 +133,36 @@ conform "$WORKDIR/r4.txt"
 [ "$(state declouder/scales/5ccad3000009/weight_kg "$WORKDIR/r4.txt")" = "80.1" ] || fail "the scale's last weight (bob's) did not come back"
 kill -TERM $RUN3
 wait_exit $RUN3 15 || fail "run 3 did not stop"
+
+# 100 kg is in nobody's window: the scale's "Weighing for" select offers it (the
+# second weighing, a minute later, keeps the gateway running meanwhile).
+"$DECLOUDER" run --simulate "mi-scale-2:address=5C:CA:D3:00:00:09,clock=2026-11-23T07:00:00,frame_ms=20,weights=100,impedances=470,weighings=2,interval=60" \
+  "${MQTT[@]}" > /dev/null 2> "$WORKDIR/run5.err" &
+RUN5=$!
+TEST_PIDS+=($RUN5)
+A=declouder/scales/5ccad3000009/assign
+wait_until 20 bash -c "mosquitto_sub -p $BROKER_PORT -t $A -C 1 -W 1 | grep -qx nobody" ||
+  fail "the unassigned weighing is not offered: $(tail -3 "$WORKDIR/run5.err")"
+retained "$WORKDIR/r6.txt"
+conform "$WORKDIR/r6.txt" "$WORKDIR/s6.json"
+[ "$(summary "$WORKDIR/s6.json" 'd["configs"]["homeassistant/select/declouder_scale_5ccad3000009_assign/config"]["options"]')" = "['nobody', 'alice', 'bob']" ] ||
+  fail "the select does not offer nobody, alice and bob"
+mosquitto_pub -p "$BROKER_PORT" -t "$A/set" -m bob
+wait_until 10 bash -c "mosquitto_sub -p $BROKER_PORT -t declouder/people/bob/weight_kg -C 1 -W 1 | grep -qx 220.5" ||
+  fail "choosing bob did not show his 220.5 lb: $(tail -3 "$WORKDIR/run5.err")"
+"$DECLOUDER" history --config "$CONFIG" --database "$DB" --person bob | grep -q "220.46 lb" || fail "the choice is not in SQLite"
+[ -z "$("$DECLOUDER" assign --config "$CONFIG" --database "$DB" --json)" ] || fail "still listed as unassigned"
+# Re-assigned to alice: it moves, and bob's entities show his own latest weighing again.
+mosquitto_pub -p "$BROKER_PORT" -t "$A/set" -m alice
+wait_until 10 bash -c "mosquitto_sub -p $BROKER_PORT -t declouder/people/alice/weight_kg -C 1 -W 1 | grep -qx 100" ||
+  fail "re-assigning to alice did not show it on her entities: $(tail -3 "$WORKDIR/run5.err")"
+wait_until 10 bash -c "mosquitto_sub -p $BROKER_PORT -t declouder/people/bob/weight_kg -C 1 -W 1 | grep -qx 176.6" ||
+  fail "bob's entities still show the weighing moved to alice"
+[ "$(mosquitto_sub -p "$BROKER_PORT" -t $A -C 1 -W 2)" = alice ] || fail "the select does not show alice"
+retained "$WORKDIR/r7.txt"
+conform "$WORKDIR/r7.txt"
+kill -TERM $RUN5
+wait_exit $RUN5 15 || fail "run 5 did not stop"
 
 # bob taken out of the config: his device goes (empty retained configs and states).
 people without-bob > "$CONFIG"

@@ -215,6 +215,19 @@ TEST(HomeAssistant, EveryGatewayWritesTheSameScaleConfig) {
             scale_discovery(hall, "5C:CA:D3:00:00:01", "xiaomi-mi-scale-2")[0].payload);
 }
 
+TEST(HomeAssistant, TheScalesSelectChoosesWhoseWeighingItIs) {
+  MqttMessage c = scale_assign_discovery(naming(), "5C:CA:D3:00:00:01", "xiaomi-mi-scale-2", {"alice", "bob"});
+  EXPECT_EQ(c.topic, "homeassistant/select/declouder_scale_5ccad3000001_assign/config");
+  Json j = Json::parse(c.payload);
+  EXPECT_EQ(j["options"], Json::parse(R"(["nobody", "alice", "bob"])"));
+  EXPECT_EQ(j["command_topic"], "declouder/scales/5ccad3000001/assign/set");
+  EXPECT_EQ(j["state_topic"], "declouder/scales/5ccad3000001/assign");
+  EXPECT_EQ(j["json_attributes_topic"], "declouder/scales/5ccad3000001/measurement");  // weight, time, id
+  EXPECT_EQ(j["default_entity_id"], "select.declouder_scale_5ccad3000001_assign");
+  EXPECT_EQ(j["device"]["identifiers"][0], "declouder_scale_5ccad3000001");  // on the scale's device
+  EXPECT_TRUE(scale_assign_state(naming(), "5C:CA:D3:00:00:01", "bob").retain);
+}
+
 TEST(HomeAssistant, AnUnassignedWeighingOnlyUpdatesTheScale) {
   Measurement m = anne();
   m.person.clear();
