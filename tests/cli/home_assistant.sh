@@ -177,4 +177,8 @@ grep -q "declouder_alice_weight_kg/config" "$WORKDIR/r5.txt" || fail "alice's en
 conform "$WORKDIR/r5.txt"
 kill -TERM $RUN4
 wait_exit $RUN4 15 || fail "run 4 did not stop"
+
+# config/demo.toml: the guest's window is in her unit (lb), so the demo's second weighing is hers.
+"$DECLOUDER" record --config "$SOURCE_DIR/config/demo.toml" --database "$WORKDIR/demo.db" --weight-kg 58.2 |
+  grep_all "guest (weight window)" || fail "config/demo.toml's guest does not get the demo's 58.2 kg"
 pass
