@@ -55,12 +55,15 @@ void Delivery::start() {
     if (recorder_) {  // what the store says now, for outputs that show a current state
       h.configured.emplace();
       for (const Person& p : recorder_->people()) h.configured->push_back({p.topic_id(), p.name, p.unit});
-      // Not a measurement this output still has to get: handed over twice otherwise.
+      // Only what this output delivered itself (or what was stored before the
+      // outbox began): one it still has to get, one not queued yet (held by the
+      // pipeline) or one another gateway won (and may still be sending) would go
+      // out twice. The gateway that delivered a measurement restores it.
       h.latest = [recorder = recorder_, outbox = &outbox_, name = r.name] {
         std::vector<OutgoingMeasurement> out;
         for (Measurement& m : recorder->latest_measurements()) {
           auto row = outbox->find(m.uid);
-          if (row && outbox->waiting(row->id, name)) continue;
+          if (row ? !outbox->delivered(row->id, name) : m.id > outbox->cursor()) continue;
           const WeightUnit unit = display_unit(*recorder, m);
           out.push_back({std::move(m), unit, {}});
         }

@@ -66,8 +66,9 @@ struct OutputHistory {
   // was taken out of it). Unset: not known, nobody is taken out.
   std::optional<std::vector<ConfiguredPerson>> configured;
   // Read from the store when called: each person's latest measurement, and each
-  // scale's latest one (assigned or not), in that person's unit; one this output
-  // still has to be handed is left out (it is on its way).
+  // scale's latest one (assigned or not), in that person's unit, when this output
+  // delivered it (or it predates the outbox): one still on its way, or won by
+  // another gateway, is left out.
   std::function<std::vector<OutgoingMeasurement>()> latest;
   // Assigns stored measurement `id` to the person named `person` (nullopt:
   // nobody), by the same code as `declouder assign`, and returns it as it is now;
