@@ -39,6 +39,7 @@
 #include "outputs/domoticz_output.hpp"
 #include "outputs/feed_output.hpp"
 #include "outputs/home_assistant_output.hpp"
+#include "outputs/xiaomi_mi_scale_compat.hpp"
 #include "outputs/jsonl_output.hpp"
 #include "outputs/log_output.hpp"
 #include "radio/esphome_api.hpp"
@@ -326,10 +327,13 @@ int run_run(Args& args) {
       HomeAssistantSettings ha;
       ha.discovery_prefix = settings.mqtt.discovery_prefix;
       ha.base = settings.mqtt.base;
+      ha.assign_offer_us = static_cast<std::int64_t>(settings.mqtt.assign_offer_hours * 3600e6);
       ha.gateway_id = settings.gateway_id;
       owned.push_back(std::make_unique<HomeAssistantOutput>(*mqtt, ha, log_line));
     }
     if (settings.domoticz) owned.push_back(std::make_unique<DomoticzOutput>(*mqtt, *settings.domoticz));
+    for (const std::string& program : settings.mqtt.compat)
+      if (program == "xiaomi_mi_scale") owned.push_back(std::make_unique<XiaomiMiScaleCompatOutput>(*mqtt));
     mqtt_text = "MQTT " + mqtt_broker_url(session) + " as gateway '" + settings.gateway_id + "'" +
                 (settings.mqtt.home_assistant ? " with Home Assistant discovery" : "");
   }

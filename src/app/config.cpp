@@ -1,5 +1,6 @@
 #include "app/config.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -234,8 +235,8 @@ void parse_gateway_sections(const toml::table& doc, const Checker& c, GatewaySet
     }
   }
   if (const toml::table* m = doc["mqtt"].as_table()) {
-    c.only_keys(*m, {"base_topic", "ca_file", "client_id", "discovery_prefix", "home_assistant", "password",
-                     "password_file", "tls_insecure", "url", "username"},
+    c.only_keys(*m, {"assign_offer_hours", "base_topic", "ca_file", "client_id", "compat", "discovery_prefix",
+                     "home_assistant", "password", "password_file", "tls_insecure", "url", "username"},
                 "[mqtt]");
     if (auto v = typed<std::string>(c, *m, "mqtt", "url")) s.mqtt.url = *v;
     if (auto v = typed<std::string>(c, *m, "mqtt", "username")) s.mqtt.connection.username = *v;
@@ -251,6 +252,18 @@ void parse_gateway_sections(const toml::table& doc, const Checker& c, GatewaySet
     if (auto v = typed<std::string>(c, *m, "mqtt", "base_topic")) s.mqtt.base = *v;
     if (auto v = typed<bool>(c, *m, "mqtt", "home_assistant")) s.mqtt.home_assistant = *v;
     if (auto v = typed<std::string>(c, *m, "mqtt", "discovery_prefix")) s.mqtt.discovery_prefix = *v;
+    if (auto v = c.number(*m, "assign_offer_hours", "[mqtt]", 0, 24.0 * 366)) s.mqtt.assign_offer_hours = *v;
+    if (const toml::node* compat = m->get("compat")) {
+      const toml::array* list = compat->as_array();
+      if (!list) c.fail(compat, "[mqtt] compat must be a list, e.g. compat = [\"xiaomi_mi_scale\"]");
+      for (const auto& e : *list) {
+        auto v = e.value<std::string>();
+        if (!v || *v != "xiaomi_mi_scale")
+          c.fail(&e, "[mqtt] compat: unknown program" + (v ? " '" + *v + "'" : std::string()) +
+                         " (known: \"xiaomi_mi_scale\", lolouk44/xiaomi_mi_scale's miscale/<name>/weight)");
+        if (std::find(s.mqtt.compat.begin(), s.mqtt.compat.end(), *v) == s.mqtt.compat.end()) s.mqtt.compat.push_back(*v);
+      }
+    }
   }
   if (const toml::table* d = doc["domoticz"].as_table()) {
     c.only_keys(*d, {"sensor", "topic"}, "[domoticz]");
@@ -260,7 +273,7 @@ void parse_gateway_sections(const toml::table& doc, const Checker& c, GatewaySet
       for (const auto& e : *sensors) {
         const toml::table* t = e.as_table();
         if (!t) c.fail(&e, "[[domoticz.sensor]] entries must be tables");
-        c.only_keys(*t, {"idx", "metric", "person"}, "[domoticz.sensor]");
+        c.only_keys(*t, {"idx", "metric", "person", "type"}, "[domoticz.sensor]");
         DomoticzSensor ds;
         auto idx = typed<std::int64_t>(c, *t, "domoticz.sensor", "idx");
         if (!idx) c.fail(t, "[[domoticz.sensor]] needs idx (the Domoticz device index)");
@@ -269,8 +282,11 @@ void parse_gateway_sections(const toml::table& doc, const Checker& c, GatewaySet
         ds.idx = static_cast<int>(*idx);
         if (auto v = typed<std::string>(c, *t, "domoticz.sensor", "metric")) ds.metric = *v;
         if (auto v = typed<std::string>(c, *t, "domoticz.sensor", "person")) ds.person = *v;
+        if (auto v = typed<std::string>(c, *t, "domoticz.sensor", "type")) ds.type = *v;
         if (ds.metric != "body_type" && !metric_info(ds.metric))
           c.fail(t, "[[domoticz.sensor]] idx " + std::to_string(ds.idx) + ": unknown metric '" + ds.metric + "'");
+        if (std::string why = domoticz_type_fits(ds.type, ds.metric); !why.empty())
+          c.fail(t, "[[domoticz.sensor]] idx " + std::to_string(ds.idx) + " (" + ds.metric + "): " + why);
         dz.sensors.push_back(ds);
       }
     }

@@ -50,7 +50,38 @@ void Delivery::start() {
     names.push_back(r.name);
   }
   outbox_.confirm_carried_over(names, now);
-  for (Running& r : running_) r.output->start(outbox_.history(r.name), [this] { pump(); });
+  for (Running& r : running_) {
+    OutputHistory h = outbox_.history(r.name);
+    if (recorder_) {  // what the store says now, for outputs that show a current state
+      h.configured.emplace();
+      for (const Person& p : recorder_->people()) h.configured->push_back({p.topic_id(), p.name, p.unit});
+      // Only what this output delivered itself (or what was stored before the
+      // outbox began): one it still has to get, one not queued yet (held by the
+      // pipeline) or one another gateway won (and may still be sending) would go
+      // out twice. The gateway that delivered a measurement restores it.
+      h.latest = [recorder = recorder_, outbox = &outbox_, name = r.name] {
+        std::vector<OutgoingMeasurement> out;
+        for (Measurement& m : recorder->latest_measurements()) {
+          auto row = outbox->find(m.uid);
+          if (row ? !outbox->delivered(row->id, name) : m.id > outbox->cursor()) continue;
+          const WeightUnit unit = display_unit(*recorder, m);
+          out.push_back({std::move(m), unit, {}});
+        }
+        return out;
+      };
+      h.assign = [this](std::int64_t id, std::optional<std::string> person) -> std::optional<OutgoingMeasurement> {
+        try {
+          Measurement m = recorder_->assign(id, person ? std::optional<std::string_view>(*person) : std::nullopt);
+          const WeightUnit unit = display_unit(*recorder_, m);
+          return OutgoingMeasurement{std::move(m), unit, {}};
+        } catch (const StoreError& e) {
+          if (log_) log_(std::string("assign: ") + e.what());
+          return std::nullopt;
+        }
+      };
+    }
+    r.output->start(h, [this] { pump(); });
+  }
   started_ = true;
   if (auto waiting = backlog("waiting from before"); !waiting.empty())
     log_(waiting + ", handed over as their outputs can take them");

@@ -196,6 +196,12 @@ bool Outbox::delivered(std::int64_t id, std::string_view output) const {
   return st.step();
 }
 
+bool Outbox::waiting(std::int64_t id, std::string_view output) const {
+  auto st = db_.prepare("SELECT 1 FROM gateway_deliveries WHERE output = ? AND outbox_id = ? AND delivered_us IS NULL");
+  st.bind(1, output).bind(2, id);
+  return st.step();
+}
+
 void Outbox::set_claim(std::int64_t id, const std::string& state, const std::string& by) {
   Database::Transaction tx(db_);
   db_.prepare("UPDATE gateway_outbox SET claim = ?, claimed_by = ? WHERE id = ?").bind(1, state).bind(2, by).bind(3, id).run();

@@ -95,6 +95,8 @@ class Outbox {
   // `output` has this row safely out.
   void mark_delivered(std::int64_t id, std::string_view output, std::int64_t now_us);
   bool delivered(std::int64_t id, std::string_view output) const;
+  // `output` still has this row to get (a pending record: not lost, not delivered).
+  bool waiting(std::int64_t id, std::string_view output) const;
   // A claim decision. "lost" also removes the row's pending household records.
   void set_claim(std::int64_t id, const std::string& state, const std::string& by);
   OutboxCounts counts() const;

@@ -24,6 +24,12 @@ struct GatewayMqttSettings {
   std::string base = "declouder";      // [mqtt] base_topic
   bool home_assistant = true;          // [mqtt] home_assistant: publish discovery and states
   std::string discovery_prefix = "homeassistant";  // [mqtt] discovery_prefix
+  // [mqtt] compat: other programs' MQTT shapes published as well, for setups built
+  // on them: "xiaomi_mi_scale" (outputs/xiaomi_mi_scale_compat.hpp).
+  std::vector<std::string> compat;
+  // [mqtt] assign_offer_hours: how long Home Assistant's "Weighing for" select offers
+  // an unassigned weighing (outputs/home_assistant_output.hpp).
+  double assign_offer_hours = 24;
 };
 
 // [[esphome]]: one ESPHome Bluetooth proxy node (gateway/esphome_source.hpp).

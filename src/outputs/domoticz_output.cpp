@@ -8,7 +8,7 @@ void DomoticzOutput::start(const OutputHistory&, std::function<void()> wake) {
 }
 
 void DomoticzOutput::deliver(const OutgoingMeasurement& m, Done done) {
-  publish_all(connection_, domoticz_messages(settings_, m.measurement), 2, std::move(done));
+  publish_all(connection_, domoticz_messages(settings_, m.measurement, m.unit), 2, std::move(done));
 }
 
 }  // namespace declouder

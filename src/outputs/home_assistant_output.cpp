@@ -1,11 +1,20 @@
 #include "outputs/home_assistant_output.hpp"
 
+#include <algorithm>
+
+#include "core/time.hpp"
 #include "outputs/measurement_json.hpp"
 
 namespace declouder {
 
+namespace {
+bool ends_with(const std::string& s, std::string_view tail) {
+  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+}  // namespace
+
 HomeAssistantOutput::HomeAssistantOutput(MqttConnection& connection, const HomeAssistantSettings& s, Log log)
-    : connection_(connection), log_(std::move(log)) {
+    : connection_(connection), log_(std::move(log)), assign_offer_us_(s.assign_offer_us) {
   naming_.discovery_prefix = s.discovery_prefix;
   naming_.base = s.base;
   naming_.gateway_id = s.gateway_id;
@@ -14,16 +23,59 @@ HomeAssistantOutput::HomeAssistantOutput(MqttConnection& connection, const HomeA
 
 void HomeAssistantOutput::start(const OutputHistory& history, std::function<void()> wake) {
   wake_ = std::move(wake);
-  for (const OutputHistory::Person& p : history.people) people_[p.id] = p.name;
+  latest_ = history.latest;
+  assign_ = history.assign;
+  for (const OutputHistory::Person& p : history.people) people_[p.id] = {p.name, WeightUnit::kg};
   for (const auto& [address, model] : history.scales) scales_[address] = model;
+  if (history.configured) {
+    std::map<std::string, KnownPerson> configured;
+    for (const auto& p : *history.configured) {
+      configured[p.id] = {p.name, p.unit};
+      names_.push_back(p.name);
+    }
+    std::sort(names_.begin(), names_.end());
+    for (auto it = people_.begin(); it != people_.end();) {
+      if (auto c = configured.find(it->first); c != configured.end()) {
+        it->second = c->second;
+        ++it;
+      } else {
+        removed_.insert(it->first);
+        it = people_.erase(it);
+      }
+    }
+    // Everyone with a measurement in the store has entities, delivered by this
+    // output before or not (Home Assistant configured after the first weighings);
+    // every scale takes its model from its latest measurement.
+    if (latest_)
+      for (const OutgoingMeasurement& o : latest_()) {
+        const Measurement& m = o.measurement;
+        if (!m.person.empty())
+          if (auto c = configured.find(person_id_of(m)); c != configured.end()) people_[c->first] = c->second;
+        if (m.address && !m.model.empty()) scales_[m.address->str()] = m.model;
+        if (m.address) scale_latest_[m.address->str()] = m;
+      }
+  }
   connection_.add_listener(this);
 }
 
 void HomeAssistantOutput::mqtt_connected() {
   online_ = true;
   announced_.clear();
+  broker_times_.clear();
   connection_.subscribe(naming_.discovery_prefix + "/status", 1);
   connection_.subscribe(naming_.base + "/gateways/+/status", 1);
+  // Which states the broker lacks: its retained times. Mosquitto sends a
+  // subscription's retained messages after the SUBACK, so the end of them is
+  // marked by a message of our own, published once the subscriptions are in
+  // place: it comes back after them.
+  connection_.subscribe(sync_topic(), 1);
+  if (assign_) connection_.subscribe(naming_.base + "/scales/+/assign/set", 1);
+  connection_.subscribe(naming_.base + "/people/+/measured_at", 1);
+  connection_.subscribe(naming_.base + "/scales/+/last_seen", 1, [this] { connection_.publish(sync_topic(), "restore", 1, false); });
+  for (const std::string& id : removed_) {
+    if (log_) log_("Home Assistant: " + id + " is no longer in the config: removing their device");
+    for (const MqttMessage& m : person_removal(naming_, id)) publish_config(m);
+  }
   publish_discovery();
   if (wake_) wake_();
 }
@@ -34,51 +86,192 @@ void HomeAssistantOutput::mqtt_message(const std::string& topic, const std::stri
       if (log_) log_("Home Assistant is online: sending discovery again");
       announced_.clear();
       publish_discovery();
+      restore_states();
     }
     return;
   }
-  // <base>/gateways/<id>/status: one more gateway in every entity's availability list.
+  if (topic.rfind(naming_.base + "/", 0) != 0) return;
+  if (topic == sync_topic()) {
+    restore_states();
+    return;
+  }
+  if (ends_with(topic, "/assign/set")) {  // <base>/scales/<mac>/assign/set: a choice on a scale's select
+    const std::string prefix = naming_.base + "/scales/";
+    const std::string mac = topic.substr(prefix.size(), topic.size() - prefix.size() - std::string_view("/assign/set").size());
+    for (const auto& entry : scales_)
+      if (mac_slug(entry.first) == mac) assign_command(entry.first, payload);
+    return;
+  }
+  if (ends_with(topic, "/measured_at") || ends_with(topic, "/last_seen")) {
+    if (payload.empty()) broker_times_.erase(topic);
+    else broker_times_[topic] = payload;
+    return;
+  }
+  // <base>/gateways/<id>/status: one more gateway in every entity's availability
+  // list; an empty (cleared) retained status: one less.
   const std::string prefix = naming_.base + "/gateways/";
   const std::string suffix = "/status";
-  if (topic.size() > prefix.size() + suffix.size() && topic.rfind(prefix, 0) == 0 &&
-      topic.compare(topic.size() - suffix.size(), suffix.size(), suffix) == 0) {
+  if (topic.size() > prefix.size() + suffix.size() && topic.rfind(prefix, 0) == 0 && ends_with(topic, suffix)) {
     const std::string gateway = topic.substr(prefix.size(), topic.size() - prefix.size() - suffix.size());
-    if (gateway.find('/') == std::string::npos && naming_.gateways.insert(gateway).second) publish_discovery();
+    if (gateway.find('/') != std::string::npos) return;
+    const bool changed = payload.empty() ? gateway != naming_.gateway_id && naming_.gateways.erase(gateway) > 0
+                                         : naming_.gateways.insert(gateway).second;
+    if (changed) {
+      announced_.clear();
+      publish_discovery();
+    }
   }
 }
 
 void HomeAssistantOutput::publish_discovery() {
   if (!online_) return;
   for (const MqttMessage& m : gateway_discovery(naming_)) publish_config(m);
-  for (const auto& [id, name] : people_) {
-    for (const MqttMessage& m : person_discovery(naming_, id, name)) publish_config(m);
-    announced_.insert("person:" + id);
-  }
-  for (const auto& [address, model] : scales_) {
-    for (const MqttMessage& m : scale_discovery(naming_, address, model)) publish_config(m);
-    announced_.insert("scale:" + address);
-  }
+  for (const auto& entry : people_) announce_person(entry.first);
+  for (const auto& entry : scales_) announce_scale(entry.first);
   for (const auto& entry : batteries_) {
     announced_.erase("battery:" + entry.first);  // the config again, like the scale's others
     publish_battery(entry.first);
   }
 }
 
+// A person's configs, unless this connection already has them as they are now
+// (a person whose unit changed is announced again, in the new unit).
+void HomeAssistantOutput::announce_person(const std::string& id) {
+  const KnownPerson& p = people_.at(id);
+  const std::string what = p.name + "|" + std::string(unit_name(p.unit));
+  auto [it, fresh] = announced_.try_emplace("person:" + id, what);
+  if (!fresh && it->second == what) return;
+  it->second = what;
+  for (const MqttMessage& c : person_discovery(naming_, id, p.name, p.unit)) publish_config(c);
+}
+
+void HomeAssistantOutput::announce_scale(const std::string& address) {
+  const std::string& model = scales_.at(address);
+  auto [it, fresh] = announced_.try_emplace("scale:" + address, model);
+  if (!fresh && it->second == model) return;
+  it->second = model;
+  for (const MqttMessage& c : scale_discovery(naming_, address, model)) publish_config(c);
+  if (assign_) {
+    publish_config(scale_assign_discovery(naming_, address, model, names_));
+    publish_assign_state(address);
+  }
+}
+
+// The select's state: who the scale's latest weighing is assigned to; "nobody"
+// while it can be chosen; unknown once an unassigned one is too old to offer.
+void HomeAssistantOutput::publish_assign_state(const std::string& address) {
+  if (!online_ || !assign_) return;
+  auto it = scale_latest_.find(address);
+  if (it == scale_latest_.end()) return;
+  const Measurement& m = it->second;
+  const std::string state = !m.person.empty()                             ? m.person
+                            : now_unix_us() - m.time_us <= assign_offer_us_ ? std::string(kAssignNobody)
+                                                                            : std::string("None");
+  const MqttMessage msg = scale_assign_state(naming_, address, state);
+  connection_.publish(msg.topic, msg.payload, 1, msg.retain);
+}
+
+void HomeAssistantOutput::publish_person_states(const Measurement& m, int qos) {
+  const std::string id = person_id_of(m);
+  auto p = people_.find(id);
+  if (p == people_.end()) return;
+  for (const MqttMessage& s : person_states(naming_, m, p->second.unit)) connection_.publish(s.topic, s.payload, qos, s.retain);
+}
+
+// A person chosen on a scale's select: the scale's latest weighing is assigned to
+// them in SQLite and their entities show it; whoever had it before gets their
+// own latest weighing back.
+void HomeAssistantOutput::assign_command(const std::string& address, const std::string& choice) {
+  auto it = scale_latest_.find(address);
+  if (it == scale_latest_.end() || !assign_) return;
+  const Measurement before = it->second;
+  const bool nobody = choice == kAssignNobody;
+  if (before.person == choice || (nobody && before.person.empty())) return;
+  if (!nobody && std::find(names_.begin(), names_.end(), choice) == names_.end()) {
+    if (log_) log_("Home Assistant: '" + choice + "' is not a person of the config: nothing assigned");
+    publish_assign_state(address);
+    return;
+  }
+  if (before.person.empty() && now_unix_us() - before.time_us > assign_offer_us_) {
+    if (log_) log_("Home Assistant: measurement " + std::to_string(before.id) + " is too old to assign there (declouder assign)");
+    publish_assign_state(address);
+    return;
+  }
+  auto now = assign_(before.id, nobody ? std::nullopt : std::optional<std::string>(choice));
+  if (!now) {
+    publish_assign_state(address);
+    return;
+  }
+  const Measurement& m = now->measurement;
+  it->second = m;
+  if (log_)
+    log_("Home Assistant: measurement " + std::to_string(m.id) + " " + (before.person.empty() ? "(unassigned)" : before.person) +
+         " -> " + (m.person.empty() ? "(unassigned)" : m.person));
+  if (!m.person.empty()) {
+    const std::string id = person_id_of(m);
+    people_[id] = {m.person, now->unit};
+    announce_person(id);
+    publish_person_states(m, 1);
+  }
+  if (!before.person.empty() && latest_) {
+    const std::string id = person_id_of(before);
+    for (const OutgoingMeasurement& o : latest_())
+      if (person_id_of(o.measurement) == id) publish_person_states(o.measurement, 1);
+  }
+  for (const MqttMessage& s : scale_states(naming_, m, now->unit)) connection_.publish(s.topic, s.payload, 1, s.retain);
+  publish_assign_state(address);
+}
+
+bool HomeAssistantOutput::newer_than_broker(const std::string& time_topic, std::int64_t time_us) const {
+  auto it = broker_times_.find(time_topic);
+  if (it == broker_times_.end()) return true;
+  const auto broker_us = parse_iso8601_us(it->second);
+  return !broker_us || *broker_us < time_us;
+}
+
+// Each person's and scale's latest measurement in the store, where the broker
+// holds an older one or none.
+void HomeAssistantOutput::restore_states() {
+  if (!online_ || !latest_) return;
+  int restored = 0;
+  for (const OutgoingMeasurement& o : latest_()) {
+    const Measurement& m = o.measurement;
+    const std::string id = person_id_of(m);
+    if (!id.empty() && people_.count(id) && newer_than_broker(person_time_topic(naming_, id), m.time_us)) {
+      announce_person(id);
+      for (const MqttMessage& s : person_states(naming_, m, people_.at(id).unit)) connection_.publish(s.topic, s.payload, 1, s.retain);
+      ++restored;
+    }
+    if (m.address && scales_.count(m.address->str())) {
+      scale_latest_[m.address->str()] = m;
+      publish_assign_state(m.address->str());
+    }
+    if (m.address && scales_.count(m.address->str()) &&
+        newer_than_broker(scale_time_topic(naming_, m.address->str()), m.time_us)) {
+      for (const MqttMessage& s : scale_states(naming_, m, o.unit)) connection_.publish(s.topic, s.payload, 1, s.retain);
+      ++restored;
+    }
+  }
+  if (restored && log_) log_("Home Assistant: " + std::to_string(restored) + " latest state(s) published again from the database");
+}
+
 void HomeAssistantOutput::deliver(const OutgoingMeasurement& o, Done done) {
   const Measurement& m = o.measurement;
   if (!m.person.empty()) {
     const std::string id = person_id_of(m);
-    people_[id] = m.person;
-    if (announced_.insert("person:" + id).second)
-      for (const MqttMessage& c : person_discovery(naming_, id, m.person)) publish_config(c);
+    removed_.erase(id);  // in the config again
+    people_[id] = {m.person, o.unit};
+    announce_person(id);
   }
   if (m.address) {
     const std::string address = m.address->str();
-    scales_[address] = m.model;
-    if (announced_.insert("scale:" + address).second)
-      for (const MqttMessage& c : scale_discovery(naming_, address, m.model)) publish_config(c);
+    if (!m.model.empty() || !scales_.count(address)) scales_[address] = m.model;
+    Measurement& latest = scale_latest_[address];
+    if (latest.uid.empty() || m.time_us >= latest.time_us) latest = m;  // a backlog comes oldest first
+    announce_scale(address);
   }
   publish_all(connection_, measurement_states(naming_, m, o.unit), 2, std::move(done));
+  if (m.address) publish_assign_state(m.address->str());
 }
 
 void HomeAssistantOutput::battery(std::string_view device, int percent, std::string_view model) {
@@ -91,7 +284,7 @@ void HomeAssistantOutput::battery(std::string_view device, int percent, std::str
 void HomeAssistantOutput::publish_battery(const std::string& device) {
   if (!online_) return;
   const Battery& b = batteries_.at(device);
-  if (announced_.insert("battery:" + device).second) {
+  if (announced_.try_emplace("battery:" + device, b.model).second) {
     auto known = scales_.find(device);
     publish_config(scale_battery_discovery(naming_, device, known != scales_.end() ? known->second : b.model));
   }

@@ -3,20 +3,38 @@
 //
 //   homeassistant/<component>/<unique_id>/config   discovery, retained, QoS 1: the
 //       gateway's device on every connect; a person's and a scale's on the first
-//       weighing delivered for them on a connection, and again on every connect
-//       for those delivered on earlier runs (OutputHistory); all of them again
-//       when Home Assistant announces itself on homeassistant/status "online"
-//       and whenever another gateway appears (the availability lists grow).
-//   <base>/people/<person>/<metric>, <base>/scales/<mac>/...   states, QoS 2: a
-//       delivery is done once the broker acknowledged every one of them.
+//       weighing delivered for them on a connection, and on every connect for
+//       those with a measurement in the store (OutputHistory::latest) or
+//       delivered on earlier runs; all of them again when Home Assistant
+//       announces itself on homeassistant/status "online" and whenever the
+//       set of gateways changes (the availability lists). A person delivered
+//       for before and no longer in the config gets empty retained configs and
+//       states: Home Assistant removes their device.
+//   <base>/people/<person>/<metric>, <base>/scales/<mac>/...   states, retained,
+//       QoS 2: a delivery is done once the broker acknowledged every one of them.
+//       On connect and after Home Assistant's birth message, each person's and
+//       scale's latest measurement in SQLite is published again where the
+//       broker's retained time (.../measured_at, .../last_seen) is older or
+//       missing: a broker that lost its retained messages, or states never sent,
+//       are made good; states the broker already holds are not repeated (a
+//       repeat would be one more weighing to force_update).
 //   <base>/scales/<mac>/battery                     latest battery level, retained.
 //
+//   <base>/scales/<mac>/assign, .../assign/set      the scale's "Weighing for" select:
+//       choosing a person assigns the scale's latest weighing in SQLite (the
+//       same code as `declouder assign`) and publishes that person's states; the
+//       person it had before gets their own latest weighing back.
+//   <base>/gateways/<id>/home_assistant_sync      this gateway's own marker (not retained):
+//       once it comes back, the broker's retained times have all arrived.
+//
 // It learns the other gateways (for the availability lists) from their
-// retained <base>/gateways/<id>/status.
+// retained <base>/gateways/<id>/status; one whose retained status is cleared
+// (an empty retained message: the gateway was retired) leaves the lists.
 #pragma once
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -30,6 +48,9 @@ struct HomeAssistantSettings {
   std::string discovery_prefix = "homeassistant";
   std::string base = "declouder";  // our topic root
   std::string gateway_id;
+  // How long an unassigned weighing is offered on the scale's "Weighing for"
+  // select ([mqtt] assign_offer_hours); older ones stay in SQLite for `declouder assign`.
+  std::int64_t assign_offer_us = 24LL * 3600 * 1'000'000;
 };
 
 class HomeAssistantOutput : public Output, private MqttConnection::Listener {
@@ -49,21 +70,41 @@ class HomeAssistantOutput : public Output, private MqttConnection::Listener {
   const HomeAssistantNaming& naming() const { return naming_; }
 
  private:
+  struct KnownPerson {
+    std::string name;
+    WeightUnit unit = WeightUnit::kg;
+  };
   void mqtt_connected() override;
   void mqtt_disconnected(int) override { online_ = false; }
   void mqtt_message(const std::string& topic, const std::string& payload, bool retained) override;
   void publish_discovery();
+  void announce_person(const std::string& id);
+  void announce_scale(const std::string& address);
+  void restore_states();
+  void assign_command(const std::string& address, const std::string& choice);
+  void publish_assign_state(const std::string& address);
+  void publish_person_states(const Measurement& m, int qos);
   void publish_battery(const std::string& device);
   void publish_config(const MqttMessage& m) { connection_.publish(m.topic, m.payload, 1, m.retain); }
+  bool newer_than_broker(const std::string& time_topic, std::int64_t time_us) const;
+  // This gateway's own topic that marks the end of the retained times (mqtt_connected).
+  std::string sync_topic() const { return naming_.base + "/gateways/" + naming_.gateway_id + "/home_assistant_sync"; }
 
   MqttConnection& connection_;
   Log log_;
   HomeAssistantNaming naming_;
   std::function<void()> wake_;
+  std::function<std::vector<OutgoingMeasurement>()> latest_;  // from the store (OutputHistory::latest)
+  std::function<std::optional<OutgoingMeasurement>(std::int64_t, std::optional<std::string>)> assign_;
+  std::int64_t assign_offer_us_;
+  std::vector<std::string> names_;                     // the configured people's names: the select's options
+  std::map<std::string, Measurement> scale_latest_;    // address -> the weighing its select is about
   bool online_ = false;  // heard of the connect (discovery sent): deliveries may go
-  std::map<std::string, std::string> people_;        // id -> name: delivered for, this run or before
-  std::map<std::string, std::string> scales_;        // address -> model, likewise
-  std::set<std::string> announced_;                  // discovery sent on this connection
+  std::map<std::string, KnownPerson> people_;  // id -> name, unit: with entities
+  std::set<std::string> removed_;              // ids delivered for before, no longer configured
+  std::map<std::string, std::string> scales_;  // address -> model, likewise
+  std::map<std::string, std::string> announced_;  // "person:<id>" / "scale:<address>" -> what was sent, this connection
+  std::map<std::string, std::string> broker_times_;  // time topic -> its retained value on the broker
   struct Battery {
     int percent = 0;
     std::string model;

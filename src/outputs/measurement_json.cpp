@@ -76,19 +76,19 @@ std::optional<DeviceClock> device_clock(const std::string& text, bool unset) {
 
 const std::vector<MetricInfo>& body_metric_infos() {
   static const std::vector<MetricInfo> infos = {
-      {"weight_kg", "Weight", "kg", "weight", 3},
-      {"bmi", "BMI", "", "", 1},
+      {"weight_kg", "Weight", "kg", "weight", 2},
+      {"bmi", "BMI", "kg/m\xc2\xb2", "", 1},
       {"fat_percent", "Body fat", "%", "", 1},
       {"water_percent", "Body water", "%", "", 1},
       {"muscle_kg", "Muscle mass", "kg", "weight", 2},
       {"bone_kg", "Bone mass", "kg", "weight", 2},
       {"visceral_fat", "Visceral fat", "", "", 1},
       {"bmr_kcal", "Basal metabolism", "kcal", "", 0},
-      {"metabolic_age", "Metabolic age", "a", "", 0},
+      {"metabolic_age", "Metabolic age", "y", "", 0},
       {"lean_body_mass_kg", "Lean body mass", "kg", "weight", 2},
       {"protein_percent", "Protein", "%", "", 1},
       {"ideal_weight_kg", "Ideal weight", "kg", "weight", 2},
-      {"impedance_ohm", "Impedance", "\xce\xa9", "", 1},
+      {"impedance_ohm", "Impedance", "\xce\xa9", "", 0},
   };
   return infos;
 }

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -54,6 +55,25 @@ struct OutputHistory {
   };
   std::vector<Person> people;                               // sorted by name
   std::vector<std::pair<std::string, std::string>> scales;  // (address, model), sorted by address
+
+  // What the gateway's store knows now, for outputs that show a current state
+  // (Home Assistant's entities); unset in a gateway without a store.
+  struct ConfiguredPerson {
+    std::string id, name;
+    WeightUnit unit = WeightUnit::kg;
+  };
+  // The people of the config (someone delivered for before and no longer listed
+  // was taken out of it). Unset: not known, nobody is taken out.
+  std::optional<std::vector<ConfiguredPerson>> configured;
+  // Read from the store when called: each person's latest measurement, and each
+  // scale's latest one (assigned or not), in that person's unit, when this output
+  // delivered it (or it predates the outbox): one still on its way, or won by
+  // another gateway, is left out.
+  std::function<std::vector<OutgoingMeasurement>()> latest;
+  // Assigns stored measurement `id` to the person named `person` (nullopt:
+  // nobody), by the same code as `declouder assign`, and returns it as it is now;
+  // nullopt when the store refuses (unknown id or person: said in the log).
+  std::function<std::optional<OutgoingMeasurement>(std::int64_t id, std::optional<std::string> person)> assign;
 };
 
 class Output {

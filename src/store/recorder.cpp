@@ -588,6 +588,20 @@ std::vector<Measurement> Recorder::measurements(const MeasurementQuery& q) {
   return out;
 }
 
+std::vector<Measurement> Recorder::latest_measurements() {
+  std::lock_guard lock(mutex_);
+  // The newest row per person and per device, compared as (time_us, id).
+  const char* where = R"sql( WHERE m.id IN (
+      SELECT (SELECT x.id FROM measurements x WHERE x.person_id = g.person_id ORDER BY x.time_us DESC, x.id DESC LIMIT 1)
+      FROM (SELECT DISTINCT person_id FROM measurements WHERE person_id IS NOT NULL) g
+      UNION
+      SELECT (SELECT x.id FROM measurements x WHERE x.device_id = g.device_id ORDER BY x.time_us DESC, x.id DESC LIMIT 1)
+      FROM (SELECT DISTINCT device_id FROM measurements) g))sql";
+  std::vector<Measurement> out;
+  for (auto& s : query(where, {}, {}, "m.time_us, m.id", 0)) out.push_back(std::move(s.measurement));
+  return out;
+}
+
 std::vector<Measurement> Recorder::measurements_after(std::int64_t after_id, std::size_t limit) {
   std::lock_guard lock(mutex_);
   std::vector<Measurement> out;

@@ -144,6 +144,11 @@ class Recorder {
   std::vector<Measurement> measurements_updated_after(std::int64_t updated_after_us, std::int64_t* last_change_us = nullptr,
                                                       std::size_t limit = 100);
 
+  // The latest measurement (by time, then id) of each person who has one, and of
+  // each device: what a dashboard shows now. A measurement latest for both comes
+  // once. In time order.
+  std::vector<Measurement> latest_measurements();
+
   // Assigns a measurement to a person by hand (or unassigns it with nullopt)
   // and recomputes its metrics. Throws StoreError for an unknown id or name.
   Measurement assign(std::int64_t measurement_id, std::optional<std::string_view> person);

@@ -73,9 +73,23 @@ TEST(GatewaySettings, MistakesNameTheFileAndLine) {
     ADD_FAILURE() << "accepted";
   } catch (const ConfigError& e) {
     EXPECT_EQ(std::string(e.what()),
-              "gw.toml:3: unknown key 'host' in [mqtt] (known: base_topic, ca_file, client_id, discovery_prefix, "
-              "home_assistant, password, password_file, tls_insecure, url, username)");
+              "gw.toml:3: unknown key 'host' in [mqtt] (known: assign_offer_hours, base_topic, ca_file, client_id, compat, "
+              "discovery_prefix, home_assistant, password, password_file, tls_insecure, url, username)");
   }
+  try {
+    gateway_settings(parse_config("[mqtt]\ncompat = [\"xiaomi_mi_scale\", \"openscale\"]\n", "gw.toml"));
+    ADD_FAILURE() << "accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("gw.toml:2: [mqtt] compat: unknown program 'openscale'", 0), 0u) << e.what();
+  }
+  try {
+    gateway_settings(parse_config("[domoticz]\n[[domoticz.sensor]]\nidx = 3\nmetric = \"fat_percent\"\ntype = \"weight\"\n", "gw.toml"));
+    ADD_FAILURE() << "accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("a weight sensor shows a mass"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(gateway_settings(parse_config("[mqtt]\ncompat = [\"xiaomi_mi_scale\"]\n", "gw.toml")).mqtt.compat,
+            std::vector<std::string>{"xiaomi_mi_scale"});
 }
 
 // The other commands read the people and the database from the same file: a

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include <nlohmann/json.hpp>
 
 #include "outputs/domoticz.hpp"
@@ -54,9 +56,11 @@ TEST(HomeAssistant, OnePersonDeviceWithEveryBodyMetric) {
   for (const char* metric : {"bmi", "water_percent", "muscle_kg", "bone_kg", "visceral_fat", "metabolic_age",
                              "impedance_ohm", "body_type"})
     find_config(msgs, std::string("homeassistant/sensor/declouder_anne_marie_") + metric + "/config");
-  for (const auto& m : msgs) {  // every unique id is also the object id
+  for (const auto& m : msgs) {  // every unique id is also the topic's object id and the entity id
     Json j = Json::parse(m.payload);
     EXPECT_EQ(m.topic, "homeassistant/sensor/" + j["unique_id"].get<std::string>() + "/config");
+    EXPECT_EQ(j["default_entity_id"], "sensor." + j["unique_id"].get<std::string>());
+    EXPECT_FALSE(j.contains("object_id"));  // deprecated since Home Assistant 2025.10
   }
 }
 
@@ -68,7 +72,11 @@ TEST(HomeAssistant, OneScaleDeviceViaTheGateway) {
   EXPECT_EQ(imp["device"]["via_device"], "declouder_gateway_bathroom");
   EXPECT_EQ(imp["device"]["connections"][0][0], "mac");
   EXPECT_EQ(imp["device"]["connections"][0][1], "5C:CA:D3:00:00:01");
-  EXPECT_EQ(imp["device"]["model"], "xiaomi-mi-scale-2");
+  // Model and maker from the device's descriptor, not the measurement's model id.
+  EXPECT_EQ(imp["device"]["model"], "Xiaomi Mi Body Composition Scale 2 (XMTZC05HM) and Mi Body Composition Scale (XMTZC02HM)");
+  EXPECT_EQ(imp["device"]["model_id"], "xiaomi-mi-scale-2");
+  EXPECT_EQ(imp["device"]["manufacturer"], "Xiaomi");
+  EXPECT_EQ(imp["suggested_display_precision"], 0);  // whole ohms
   Json seen = find_config(msgs, "homeassistant/sensor/declouder_scale_5ccad3000001_last_seen/config");
   EXPECT_EQ(seen["device_class"], "timestamp");
   auto gw = gateway_discovery(naming());
@@ -122,14 +130,16 @@ TEST(HomeAssistant, StatesGoToThePersonAndTheScale) {
   auto msgs = measurement_states(naming(), anne());
   std::map<std::string, std::string> by_topic;
   for (const auto& m : msgs) {
-    EXPECT_FALSE(m.retain);
+    EXPECT_TRUE(m.retain) << m.topic;  // a restarted Home Assistant reads them from the broker
     by_topic[m.topic] = m.payload;
   }
   EXPECT_EQ(by_topic["declouder/people/anne/weight_kg"], "62.52");
   EXPECT_EQ(by_topic["declouder/people/anne/fat_percent"], "24.3");
   EXPECT_EQ(by_topic["declouder/people/anne/metabolic_age"], "35");
   EXPECT_EQ(by_topic["declouder/people/anne/measured_at"], "2025-11-21T04:40:00.000000Z");
-  EXPECT_EQ(by_topic.count("declouder/people/anne/water_percent"), 0u);  // not computed: not sent
+  // Not computed for this weighing: "unknown", not the previous weighing's value.
+  EXPECT_EQ(by_topic["declouder/people/anne/water_percent"], "None");
+  EXPECT_EQ(by_topic["declouder/people/anne/body_type"], "None");
   EXPECT_EQ(by_topic["declouder/scales/5ccad3000001/impedance_ohm"], "503");
   Json attrs = Json::parse(by_topic["declouder/people/anne/measurement"]);
   EXPECT_EQ(attrs["uid"], "m-1");
@@ -153,6 +163,71 @@ TEST(HomeAssistant, APersonsTopicsAndEntitiesAreNamedAfterTheirId) {
   EXPECT_TRUE(seen);
 }
 
+TEST(HomeAssistant, APersonInPoundsGetsPoundEntitiesAndStates) {
+  auto msgs = person_discovery(naming(), "bob", "Bob", WeightUnit::lb);
+  Json w = find_config(msgs, "homeassistant/sensor/declouder_bob_weight_kg/config");
+  EXPECT_EQ(w["unit_of_measurement"], "lb");
+  EXPECT_EQ(w["device_class"], "weight");
+  EXPECT_EQ(w["suggested_display_precision"], 1);
+  EXPECT_EQ(find_config(msgs, "homeassistant/sensor/declouder_bob_muscle_kg/config")["unit_of_measurement"], "lb");
+  EXPECT_EQ(find_config(msgs, "homeassistant/sensor/declouder_bob_fat_percent/config")["unit_of_measurement"], "%");
+  Json age = find_config(msgs, "homeassistant/sensor/declouder_bob_metabolic_age/config");
+  EXPECT_EQ(age["unit_of_measurement"], "y");  // UnitOfTime.YEARS; "a" reads as amperes in Domoticz
+  EXPECT_EQ(find_config(msgs, "homeassistant/sensor/declouder_bob_bmi/config")["unit_of_measurement"], "kg/m\xc2\xb2");
+  // Jin: no device class takes it, so none is claimed.
+  Json jin = find_config(person_discovery(naming(), "li", "Li", WeightUnit::jin), "homeassistant/sensor/declouder_li_weight_kg/config");
+  EXPECT_EQ(jin["unit_of_measurement"], "jin");
+  EXPECT_FALSE(jin.contains("device_class"));
+
+  Measurement m = anne();
+  m.person = "Bob";
+  m.person_id = "bob";
+  m.weight_kg = 74.95;  // 165.24 lb
+  m.metrics.muscle_kg = 55.0;
+  std::map<std::string, std::string> by_topic;
+  for (const auto& s : measurement_states(naming(), m, WeightUnit::lb)) by_topic[s.topic] = s.payload;
+  EXPECT_EQ(by_topic["declouder/people/bob/weight_kg"], "165.2");
+  EXPECT_EQ(by_topic["declouder/people/bob/muscle_kg"], "121.3");
+  EXPECT_EQ(by_topic["declouder/scales/5ccad3000001/weight_kg"], "74.95");  // the scale's entity stays in kg
+  EXPECT_EQ(Json::parse(by_topic["declouder/people/bob/measurement"])["unit"], "lb");
+}
+
+TEST(HomeAssistant, RemovingAPersonClearsEveryConfigAndState) {
+  auto configs = person_discovery(naming(), "anne", "Anne");
+  auto removal = person_removal(naming(), "anne");
+  std::set<std::string> cleared;
+  for (const auto& m : removal) {
+    EXPECT_TRUE(m.retain);
+    EXPECT_EQ(m.payload, "");
+    cleared.insert(m.topic);
+  }
+  for (const auto& c : configs) {
+    EXPECT_TRUE(cleared.count(c.topic)) << c.topic;
+    EXPECT_TRUE(cleared.count(Json::parse(c.payload)["state_topic"].get<std::string>())) << c.topic;
+  }
+  EXPECT_TRUE(cleared.count("declouder/people/anne/measurement"));
+}
+
+TEST(HomeAssistant, EveryGatewayWritesTheSameScaleConfig) {
+  HomeAssistantNaming hall = naming();
+  hall.gateway_id = "hall";
+  EXPECT_EQ(scale_discovery(naming(), "5C:CA:D3:00:00:01", "xiaomi-mi-scale-2")[0].payload,
+            scale_discovery(hall, "5C:CA:D3:00:00:01", "xiaomi-mi-scale-2")[0].payload);
+}
+
+TEST(HomeAssistant, TheScalesSelectChoosesWhoseWeighingItIs) {
+  MqttMessage c = scale_assign_discovery(naming(), "5C:CA:D3:00:00:01", "xiaomi-mi-scale-2", {"alice", "bob"});
+  EXPECT_EQ(c.topic, "homeassistant/select/declouder_scale_5ccad3000001_assign/config");
+  Json j = Json::parse(c.payload);
+  EXPECT_EQ(j["options"], Json::parse(R"(["nobody", "alice", "bob"])"));
+  EXPECT_EQ(j["command_topic"], "declouder/scales/5ccad3000001/assign/set");
+  EXPECT_EQ(j["state_topic"], "declouder/scales/5ccad3000001/assign");
+  EXPECT_EQ(j["json_attributes_topic"], "declouder/scales/5ccad3000001/measurement");  // weight, time, id
+  EXPECT_EQ(j["default_entity_id"], "select.declouder_scale_5ccad3000001_assign");
+  EXPECT_EQ(j["device"]["identifiers"][0], "declouder_scale_5ccad3000001");  // on the scale's device
+  EXPECT_TRUE(scale_assign_state(naming(), "5C:CA:D3:00:00:01", "bob").retain);
+}
+
 TEST(HomeAssistant, AnUnassignedWeighingOnlyUpdatesTheScale) {
   Measurement m = anne();
   m.person.clear();
@@ -170,6 +245,20 @@ TEST(Domoticz, OneMessagePerConfiguredSensorAsInSeed003) {
   EXPECT_EQ(Json::parse(msgs[0].payload), Json::parse(R"({"idx":283,"nvalue":0,"svalue":"62.52"})"));
   EXPECT_EQ(Json::parse(msgs[1].payload)["svalue"], "35.00");
   EXPECT_EQ(Json::parse(msgs[2].payload)["idx"], 285);
+}
+
+TEST(Domoticz, APersonsSensorsShowMassesInTheirUnit) {
+  DomoticzSettings s;
+  s.sensors = {{283, "weight_kg", "anne", "weight"}, {285, "fat_percent", "anne", "percentage"}, {287, "weight_kg", ""}};
+  auto msgs = domoticz_messages(s, anne(), WeightUnit::lb);
+  ASSERT_EQ(msgs.size(), 3u);
+  EXPECT_EQ(Json::parse(msgs[0].payload)["svalue"], "137.80");  // 62.52 kg in lb, rounded to 0.1 lb
+  EXPECT_EQ(Json::parse(msgs[1].payload)["svalue"], "24.30");
+  EXPECT_EQ(Json::parse(msgs[2].payload)["svalue"], "62.52");  // anybody's sensor: kg
+  EXPECT_EQ(domoticz_type_fits("weight", "muscle_kg"), "");
+  EXPECT_NE(domoticz_type_fits("weight", "fat_percent"), "");
+  EXPECT_NE(domoticz_type_fits("percentage", "weight_kg"), "");
+  EXPECT_NE(domoticz_type_fits("switch", "weight_kg"), "");
 }
 
 TEST(MeasurementJson, SlugsAreSafeTopicLevels) {

@@ -137,7 +137,9 @@ TEST(MeasurementJson, HomeAssistantAndDomoticzShowEachMetricWithItsOwnDecimals) 
   for (const auto& msg : measurement_states(n, anne())) states[msg.topic] = msg.payload;
   EXPECT_EQ(states["declouder/people/anne/fat_percent"], "24.3");
   EXPECT_EQ(states["declouder/people/anne/bmr_kcal"], "1350");
-  EXPECT_EQ(states["declouder/people/anne/weight_kg"], "62.525");
+  // Weights to 10 g, as the entity's suggested_display_precision shows them (the
+  // attributes keep the gram).
+  EXPECT_EQ(states["declouder/people/anne/weight_kg"], "62.52");
   Json attributes = Json::parse(states["declouder/people/anne/measurement"]);
   EXPECT_EQ(attributes["fat_percent"], 24.35);  // the attributes are the one JSON
   EXPECT_EQ(attributes["gateway"], "hall");

@@ -452,3 +452,32 @@ TEST_F(RecorderTest, ChangesAreVisibleToAPublisherByUpdateTime) {
   EXPECT_EQ(changed[0].person, "bob");
   EXPECT_EQ(changed[0].uid, r.measurement->uid);
 }
+
+namespace declouder {
+namespace {
+
+// What Home Assistant's entities show after a restart: the newest weighing of
+// each person and of each scale, each once.
+TEST_F(RecorderTest, TheLatestMeasurementOfEachPersonAndEachScale) {
+  rec_->sync_people(std::vector<Person>{person("alice", Sex::female, 165, 55, 70), person("bob", Sex::male, 180, 75, 95)});
+  auto weigh = [&](double kg, std::int64_t at_s, std::optional<MacAddress> address) {
+    Reading r;
+    r.model = "manual";
+    r.address = address;
+    r.stabilized = true;
+    r.weight_kg = kg;
+    return *record({r, Bytes{static_cast<std::uint8_t>(kg)}}, at_s * 1'000'000).measurement;
+  };
+  const auto other = MacAddress::parse("5C:CA:D3:00:00:02");
+  weigh(62.0, 1'700'000'000, kScale);
+  const Measurement alice = weigh(61.5, 1'700'086'400, kScale);  // alice's latest
+  weigh(80.0, 1'700'000'100, other);
+  const Measurement bob = weigh(81.0, 1'700'086'500, other);     // bob's and that scale's latest
+  const Measurement nobody = weigh(120.0, 1'700'090'000, kScale);  // nobody's: the first scale's latest
+  std::vector<std::int64_t> ids;
+  for (const Measurement& m : rec_->latest_measurements()) ids.push_back(m.id);
+  EXPECT_EQ(ids, (std::vector<std::int64_t>{alice.id, bob.id, nobody.id}));
+}
+
+}  // namespace
+}  // namespace declouder

@@ -50,11 +50,14 @@ trap cleanup_processes EXIT
 
 # The "Home Assistant" of the test: a persistent QoS 2 subscriber that survives
 # broker restarts (mosquitto_sub reconnects and the broker keeps its session).
+# It records what was published (-R): the states are retained, and the retained
+# copies a broker resends when the subscriber subscribes again are not new
+# deliveries (tests/cli/home_assistant.sh reads the retained set itself).
 start_household_subscriber() {  # FILE TOPIC...
   local out=$1; shift
   local args=()
   for t in "$@"; do args+=(-t "$t"); done
-  mosquitto_sub -p "$BROKER_PORT" -i "household-$$" -c -q 2 -v "${args[@]}" > "$out" 2>/dev/null &
+  mosquitto_sub -p "$BROKER_PORT" -i "household-$$" -c -q 2 -v -R "${args[@]}" > "$out" 2>/dev/null &
   TEST_PIDS+=($!)
 }
 
