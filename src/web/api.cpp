@@ -44,7 +44,7 @@ Json when(std::int64_t unix_us) { return iso8601_utc_s(unix_us / 1000000); }
 
 }  // namespace
 
-std::string person_key(const Person& p) { return slug(p.name); }
+std::string person_key(const Person& p) { return p.topic_id(); }
 
 WebApi::WebApi(Database& db, Recorder& recorder, std::vector<Person> people)
     : db_(db), recorder_(recorder), people_(std::move(people)) {}

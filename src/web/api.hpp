@@ -33,9 +33,9 @@ struct WebResponse {
   std::string filename;  // set: a download (Content-Disposition: attachment)
 };
 
-// How the API names a person in URLs and answers: their slug ("Anne-Marie" -> "anne_marie"),
-// the same id the MQTT topics and Home Assistant entities use. The one place to change when
-// people get a stored id of their own.
+// How the API names a person in URLs and answers: their id (`[[person]] id`, or the one derived
+// from the name: "Anne-Marie" -> "anne_marie"), the same id the MQTT topics and Home Assistant
+// entities use.
 std::string person_key(const Person& p);
 
 class WebApi {
