@@ -136,8 +136,8 @@ int run_simulate(Args& args) {
     return 0;
   }
   SimOptions sim;
-  sim.weight_kg = args.number("--weight").value_or(sim.weight_kg);
-  sim.impedance_ohm = args.number("--impedance").value_or(sim.impedance_ohm);
+  sim.weight_kg = args.number("--weight", 1, 300).value_or(sim.weight_kg);
+  sim.impedance_ohm = args.number("--impedance", 0, 5000).value_or(sim.impedance_ohm);
   sim.heart_rate_bpm = static_cast<int>(args.integer("--heart-rate", 0, 250).value_or(0));
   if (auto key = args.value("--bindkey")) {
     sim.bindkey = parse_bindkey(*key);

@@ -1,3 +1,4 @@
+#include <cmath>
 #include "gateway/simulator_source.hpp"
 
 #include <algorithm>
@@ -10,12 +11,21 @@ namespace declouder {
 
 namespace {
 
-double number(const std::string& key, const std::string& v) {
+// A simulated scale sends what a real one could: a negative weight would wrap around in its
+// frame (picooc-mini:weight=-5 once became 3271.8 kg), so values outside [lo, hi] are refused.
+double number(const std::string& key, const std::string& v, double lo, double hi) {
   try {
     std::size_t used = 0;
     double d = std::stod(v, &used);
-    if (used == v.size()) return d;
-  } catch (const std::exception&) {
+    if (used == v.size() && std::isfinite(d)) {
+      if (d < lo || d > hi)
+        throw std::invalid_argument(key + "=" + v + " is out of range (" + std::to_string(static_cast<int>(lo)) +
+                                    " to " + std::to_string(static_cast<int>(hi)) + ")");
+      return d;
+    }
+  } catch (const std::invalid_argument& e) {
+    if (std::string_view(e.what()).find("out of range") != std::string_view::npos) throw;
+  } catch (const std::out_of_range&) {
   }
   throw std::invalid_argument(key + "=" + v + " is not a number");
 }
@@ -44,9 +54,9 @@ SimulatorSpec parse_simulator_spec(const std::string& text, const DeviceRegistry
     const auto eq = kv.find('=');
     if (eq == std::string::npos) throw std::invalid_argument("'" + kv + "' is not key=value");
     const std::string key = kv.substr(0, eq), v = kv.substr(eq + 1);
-    if (key == "weight") s.options.weight_kg = number(key, v);
-    else if (key == "impedance") s.options.impedance_ohm = number(key, v);
-    else if (key == "rssi") s.rssi = static_cast<int>(number(key, v));
+    if (key == "weight") s.options.weight_kg = number(key, v, 1, 300);
+    else if (key == "impedance") s.options.impedance_ohm = number(key, v, 0, 5000);
+    else if (key == "rssi") s.rssi = static_cast<int>(number(key, v, -127, 20));
     else if (key == "address") {
       auto a = MacAddress::parse(v);
       if (!a) throw std::invalid_argument("address=" + v + " is not a Bluetooth address");
