@@ -159,7 +159,7 @@ package() {
    [ -s debian/substvars ] || { echo "package: dpkg-shlibdeps found no dependencies" >&2; exit 1; }
    DEB_HOST_ARCH=$a dpkg-gencontrol -pdeclouder -Tdebian/substvars -P"$stage" -fdebian/files -DArchitecture="$a")
   dpkg-deb --root-owner-group -Zxz --build "$stage" "$deb" >/dev/null
-  say "$a: $(basename "$deb"): $(du -k "$deb" | cut -f1) kB, installed $(dpkg-deb -f "$deb" Installed-Size) kB"
+  say "$a: $(basename "$deb"): $(( $(stat -c %s "$deb") / 1024 )) kB, installed $(dpkg-deb -f "$deb" Installed-Size) kB"
   say "$a: Depends: $(dpkg-deb -f "$deb" Depends)"
 }
 
