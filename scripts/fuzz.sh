@@ -11,6 +11,8 @@
 #                                    kept in build-fuzz/corpus-<target> between runs;
 #                                    what crashes is kept in build-fuzz/crashes/ (add it to
 #                                    fuzz/seeds/<target>/ with the fix, as a regression)
+#   scripts/fuzz.sh --build-only     builds the targets and stops (scripts/test.sh builds them
+#                                    in the background while CTest runs)
 #
 # FUZZ_RUNS (default 100000) sets the gate's mutations per target.
 # Prints "fuzzers: N passed"; exits 1 with the failing input's report otherwise.
@@ -18,7 +20,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 explore=
-if [ "${1:-}" = "--explore" ]; then explore=${2:?--explore needs a number of seconds}; fi
+build_only=
+case "${1:-}" in
+  --explore) explore=${2:?--explore needs a number of seconds} ;;
+  --build-only) build_only=1 ;;
+  "") ;;
+  *) echo "usage: scripts/fuzz.sh [--explore SECONDS | --build-only]" >&2; exit 2 ;;
+esac
 RUNS=${FUZZ_RUNS:-100000}
 
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
@@ -28,6 +36,7 @@ cmake --build build-fuzz -j"$(nproc)" --target fuzzers
 mkdir -p build-fuzz/crashes
 # The decoder fuzzer's dictionary comes from the device registry: every name and dispatch key.
 build-fuzz/fuzz/decode_dictionary > build-fuzz/decode.dict
+[ -z "$build_only" ] || exit 0
 
 # One target: its log in build-fuzz/<name>.log, its status its exit code.
 run_one() {

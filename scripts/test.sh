@@ -18,6 +18,11 @@ phase() {  # phase NAME: closes the previous phase with its duration, opens NAME
   return 0
 }
 
+# A phase that fails stops the whole command: the builds left running in the background go
+# too (each runs in its own process group, so its compilers go with it).
+background=()
+trap 'for g in "${background[@]}"; do kill -- "-$g" 2>/dev/null || true; done' EXIT
+
 phase "setup"
 scripts/setup.sh
 mkdir -p build/logs
@@ -26,12 +31,20 @@ mkdir -p build/logs
 # disk: it is built, or found in its cache, while the compiler has the CPU.
 vm_image=
 if [ -x tests/vm/run.sh ]; then
-  tests/vm/build-image.sh > build/logs/vm-image.log 2>&1 &
+  setsid tests/vm/build-image.sh > build/logs/vm-image.log 2>&1 &
   vm_image=$!
+  background+=($vm_image)
 fi
 
 phase "build"
 scripts/build.sh
+
+# The fuzz targets are a second, instrumented build of the layers (clang, ASan, UBSan). Most
+# command-line tests wait on buses, brokers and simulated scales rather than compute, so the
+# fuzz build runs beside them at a lower priority and takes the cores they leave idle.
+setsid nice -n 10 scripts/fuzz.sh --build-only > build/logs/fuzz-build.log 2>&1 &
+fuzz_build=$!
+background+=($fuzz_build)
 
 phase "unit and command-line tests"
 (cd build && ctest --output-on-failure -j"$(nproc)" --timeout 900) | tee build/logs/ctest.log
@@ -39,6 +52,11 @@ ctest_passed=$(sed -n 's/.*tests passed, 0 tests failed out of \([0-9]*\).*/\1/p
 passed=${ctest_passed:-0}
 
 phase "fuzzing (the regression seeds and a fixed-seed run per target; scripts/fuzz.sh)"
+if ! wait "$fuzz_build"; then
+  tail -50 build/logs/fuzz-build.log
+  echo "fuzz: building the targets failed (build/logs/fuzz-build.log)"
+  exit 1
+fi
 scripts/fuzz.sh | tee build/logs/fuzz.log
 fuzz_passed=$(sed -n 's/^fuzzers: \([0-9]*\) passed$/\1/p' build/logs/fuzz.log)
 passed=$((passed + ${fuzz_passed:-0}))
