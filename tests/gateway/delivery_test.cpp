@@ -315,5 +315,39 @@ TEST_F(DeliveryTest, AWeighingAssignedAfterItsDeliveryGoesToEveryOutputAgainOnce
   EXPECT_TRUE(log.got.empty());
 }
 
+TEST_F(DeliveryTest, AssignmentsMadeBeforeMigration0304AreNotSentAgainAtTheUpgrade) {
+  std::int64_t id = 0;
+  {
+    FakeOutput log("log");
+    GatewayRun run(db(), {&log});
+    run.recorder.sync_people(std::vector<Person>{someone("anne", 55, 70), someone("ben")});
+    id = run.weigh(100, 1'800'000'000).id;
+  }
+  {
+    // A declouder before 0304: `declouder assign` changed the store only, and the
+    // database has none of 0304.
+    Database old(db().string());
+    old.exec("UPDATE measurements SET person_id = (SELECT id FROM people WHERE name = 'ben') WHERE id = " +
+             std::to_string(id) +
+             ";"
+             "ALTER TABLE gateway_outbox DROP COLUMN assignment;"
+             "ALTER TABLE gateway_deliveries DROP COLUMN given_person;"
+             "DROP TABLE gateway_notes;"
+             "DELETE FROM schema_migrations WHERE name = '0304_gateway_reassignments';");
+  }
+  FakeOutput log("log");
+  GatewayRun run(db(), {&log});  // runs 0304
+  EXPECT_TRUE(log.got.empty());  // old history is not sent again
+  auto row = run.outbox.find(run.recorder.measurement(id)->uid);
+  ASSERT_TRUE(row);
+  EXPECT_EQ(row->person, "ben");
+  // A new assignment from now on goes out.
+  assign_elsewhere(db(), id, "anne");
+  run.delivery.tick(now_unix_us() + 10'000'000);
+  ASSERT_EQ(log.got.size(), 1u);
+  EXPECT_EQ(log.got[0].measurement.person, "anne");
+  EXPECT_EQ(log.got[0].reassigned_from, std::optional<std::string>("ben"));
+}
+
 }  // namespace
 }  // namespace declouder
