@@ -170,7 +170,7 @@ void HomeAssistantOutput::mqtt_message(const std::string& topic, const std::stri
       if (log_) log_("Home Assistant is online: sending discovery again");
       announced_.clear();
       publish_discovery();
-      restore_states();
+      if (synced_) restore_states();  // else the end of the retained set does both
     }
     return;
   }
@@ -282,12 +282,17 @@ void HomeAssistantOutput::publish_states(const std::vector<MqttMessage>& states,
   for (const MqttMessage& s : states) connection_.publish(s.topic, s.payload, qos, s.retain);
 }
 
-bool HomeAssistantOutput::latest_of_person(const std::string& person_id, const Measurement& m) const {
-  if (!latest_) return true;
-  for (const OutgoingMeasurement& o : latest_())
-    if (person_id_of(o.measurement) == person_id && o.measurement.uid != m.uid)
-      return o.measurement.time_us <= m.time_us;
-  return true;
+// `person_id`'s latest measurement other than `except_uid` among what the store says
+// this output has (OutputHistory::latest lists each person's and each scale's latest).
+std::optional<OutgoingMeasurement> HomeAssistantOutput::latest_other(const std::string& person_id,
+                                                                     const std::string& except_uid) const {
+  std::optional<OutgoingMeasurement> best;
+  if (!latest_) return best;
+  for (OutgoingMeasurement& o : latest_())
+    if (person_id_of(o.measurement) == person_id && o.measurement.uid != except_uid &&
+        (!best || o.measurement.time_us >= best->measurement.time_us))
+      best = std::move(o);
+  return best;
 }
 
 // A person chosen on a scale's select: the scale's latest weighing is assigned to
@@ -334,11 +339,8 @@ void HomeAssistantOutput::assign_command(const std::string& address, const std::
     announce_person(id);
     publish_person_states(m, 1);
   }
-  if (!before.person.empty() && latest_) {
-    const std::string id = person_id_of(before);
-    for (const OutgoingMeasurement& o : latest_())
-      if (person_id_of(o.measurement) == id) publish_person_states(o.measurement, 1);
-  }
+  if (!before.person.empty())
+    if (auto own = latest_other(person_id_of(before), m.uid)) publish_person_states(own->measurement, 1);
   if (!deleted("scale:" + address)) publish_states(scale_states(naming_, m, now->unit), 1);
   publish_assign_state(address);
 }
@@ -394,16 +396,15 @@ void HomeAssistantOutput::deliver(const OutgoingMeasurement& o, Done done) {
     undelete("person:" + id, "a weighing assigned to them");
     people_[id] = {m.person, o.unit};
     announce_person(id);
-    if (!again || latest_of_person(id, m)) add(person_states(naming_, m, o.unit));
+    const auto other = again ? latest_other(id, m.uid) : std::nullopt;
+    if (!other || other->measurement.time_us <= m.time_us) add(person_states(naming_, m, o.unit));
   }
   if (again && !o.reassigned_from->empty() && latest_) {
     std::string previous;
     for (const auto& [id, p] : people_)
       if (p.name == *o.reassigned_from) previous = id;
     if (!previous.empty() && !deleted("person:" + previous))
-      for (const OutgoingMeasurement& l : latest_())
-        if (person_id_of(l.measurement) == previous && l.measurement.uid != m.uid)
-          add(person_states(naming_, l.measurement, people_.at(previous).unit));
+      if (auto own = latest_other(previous, m.uid)) add(person_states(naming_, own->measurement, people_.at(previous).unit));
   }
   if (m.address) {
     const std::string address = m.address->str();

@@ -109,8 +109,7 @@ class HomeAssistantOutput : public Output, private MqttConnection::Listener {
   void mark_deleted(const std::string& key, const std::string& why);
   void undelete(const std::string& key, const char* why);
   bool deleted(const std::string& key) const { return deleted_.count(key) > 0; }
-  // Whether `m` is `person_id`'s latest among what the store says this output has.
-  bool latest_of_person(const std::string& person_id, const Measurement& m) const;
+  std::optional<OutgoingMeasurement> latest_other(const std::string& person_id, const std::string& except_uid) const;
   void publish_states(const std::vector<MqttMessage>& states, int qos);
   bool newer_than_broker(const std::string& time_topic, std::int64_t time_us) const;
   // This gateway's own topic that marks the end of the retained times (mqtt_connected).
