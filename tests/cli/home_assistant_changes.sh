@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What changes after a weighing went out, against a real Mosquitto:
 #   - a weighing assigned later by `declouder assign` in another process (while
-#     `declouder run` runs, and while it does not) reaches every output again
+#     `declouder run` runs, and while it does not) or by the web page beside
+#     the gateway reaches every output again
 #     with its person: Home Assistant's entities of both people, Domoticz, JSON
 #     lines, the lolouk44/xiaomi_mi_scale compat topic, once per assignment;
 #   - a device deleted in Home Assistant's UI stays deleted: Home Assistant
@@ -110,10 +111,19 @@ stop_run
 
 # Assigned while no gateway runs (as after a crash between the two): the next start sends it.
 "$DECLOUDER" assign --config "$CONFIG" --database "$DB" "$ID" bob > /dev/null || fail "declouder assign (offline) failed"
+printf '\n[web]\nlisten = "127.0.0.1:0"\n' >> "$CONFIG"  # from now on the web page beside the gateway
 start_run run2 "$SCALE,weighings=0,interval=100"
 wait_until 15 now_shows declouder/people/bob/weight_kg 220.5 || fail "an assignment made while no gateway ran did not go out at its start"
 wait_until 5 domoticz_got 7 220.50 2 ||
   fail "bob's Domoticz sensor did not get his second assignment: $(grep domoticz "$LIVE")"
+# The web page's assign (its own connection to the database) reaches the outputs too.
+wait_until 10 grep -q "web page: http" "$WORKDIR/run2.err" || fail "run did not serve the page"
+URL=$(grep -o 'web page: http[^ ]*' "$WORKDIR/run2.err" | head -1 | cut -d' ' -f3)
+r=$(python3 "$(dirname "$0")/lib/http_request.py" POST "${URL}api/measurements/$ID/assign" '{"person":"alice"}')
+[ "$(head -1 <<<"$r")" = 200 ] || fail "the page's assign: $r"
+wait_until 10 now_shows declouder/people/alice/weight_kg 100 || fail "the page's assignment did not reach alice's entity"
+wait_until 5 now_shows declouder/people/bob/weight_kg 176.6 || fail "bob's entity still shows the weighing the page moved to alice"
+wait_until 5 jsonl_has '"person":"alice"' || fail "JSON lines did not get the page's assignment"
 stop_run
 [ "$(domoticz_count 9 100.00)" = 1 ] || fail "the sensor of anybody got the weighing more than once"
 python3 - "$JSONL" <<'PY' || fail "JSON lines: not one line per (measurement, assignment)"
@@ -121,8 +131,8 @@ import json, sys, collections
 lines = [json.loads(l) for l in open(sys.argv[1])]
 seen = collections.Counter((m["uid"], m.get("person")) for m in lines)
 heavy = [m.get("person") for m in lines if m["weight_kg"] == 100]
-assert heavy == [None, "bob", "alice", "bob"], heavy
-assert len(lines) == 6, len(lines)
+assert heavy == [None, "bob", "alice", "bob", "alice"], heavy
+assert len(lines) == 7, len(lines)
 PY
 
 # --- A device deleted in Home Assistant's UI, while declouder runs.
