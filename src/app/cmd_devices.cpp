@@ -124,6 +124,8 @@ int run_devices(Args& args) {
       Json j;
       j["id"] = d->id;
       j["name"] = d->name;
+      const std::string maker = manufacturer_of(*d);
+      j["manufacturer"] = maker.empty() ? Json(nullptr) : Json(maker);
       j["link"] = std::string(link_mode_name(d->link));
       j["converses"] = d->converses();
       j["listens"] = d->listens();

@@ -159,6 +159,7 @@ struct Definition {
   std::string file;  // where it was loaded from ("" when built in memory)
   std::string id;    // the model of its readings
   std::string name;
+  std::string manufacturer;  // "" = the first word of the name (DeviceDescriptor::manufacturer)
   std::vector<std::string> names;       // name patterns: * and ? globs, case-insensitive
   std::vector<Uuid> service_uuids;      // advertised services (any one claims)
   Frame frame;

@@ -297,6 +297,7 @@ std::shared_ptr<const DeviceDescriptor> make_descriptor(std::shared_ptr<const De
   auto d = std::make_shared<DeviceDescriptor>();
   d->id = def->id;
   d->name = def->name.empty() ? def->id : def->name;
+  d->manufacturer = def->manufacturer;
   d->names = def->names;
   d->recognised_by = recognised_text(*def);
   d->reports = reported_keys(*def);

@@ -552,12 +552,13 @@ std::shared_ptr<const Definition> parse_definition(std::string_view text, const 
   def->file = source;
   const toml::table* device = c.table(root, "device", "");
   if (!device) throw DefinitionError(source + ":1: a definition needs a [device] table with its id");
-  c.only_keys(*device, {"id", "name"}, "[device]");
+  c.only_keys(*device, {"id", "name", "manufacturer"}, "[device]");
   auto id = c.string(*device, "id", "device");
   if (!id) c.fail(device, "[device] needs an id (lowercase letters, digits and '-': it is the model of its readings)");
   if (!valid_id(*id)) c.fail(device->get("id"), "device.id '" + *id + "' may hold only a-z, 0-9, '-', '_' and '.'");
   def->id = *id;
   def->name = c.string(*device, "name", "device").value_or(*id);
+  def->manufacturer = c.string(*device, "manufacturer", "device").value_or("");
   if (const toml::table* m = c.table(root, "match", "")) {
     c.only_keys(*m, {"names", "service_uuids"}, "[match]");
     def->names = c.strings(*m, "names", "match");
@@ -592,6 +593,7 @@ std::shared_ptr<const Definition> load_definition_file(const std::string& path) 
 std::string definition_toml(const Definition& d, const std::string& header) {
   std::string out = header;
   out += "[device]\nid = " + toml_string(d.id) + "\nname = " + toml_string(d.name) + "\n";
+  if (!d.manufacturer.empty()) out += "manufacturer = " + toml_string(d.manufacturer) + "\n";
   if (!d.names.empty() || !d.service_uuids.empty()) {
     out += "\n[match]\n";
     if (!d.names.empty()) {

@@ -36,6 +36,7 @@ DecodeOutcome decode_gatt(const GattValue& v) {
 extern const DeviceDescriptor kBeurerSanitasStandard = {
     .id = kModel,
     .name = "Beurer BF105/450/500/600/720/850/915/950 and Sanitas SBF72/73/76/77 (standard profiles)",
+    .manufacturer = "Beurer, Sanitas",
     .names = {"BF600", "BF105", "BF950", "SBF72", "SBF77"},
     .recognised_by = "name contains the model (bf600, sbf72...); characteristics 0x2A9D, 0x2A9C, 0x2A19",
     .reports = {"weight_kg", "device_time", "user_slot", "bmi", "height_cm", "fat_percent", "bmr_kcal", "muscle_percent", "muscle_kg", "lean_body_mass_kg", "soft_lean_mass_kg", "water_percent", "water_kg", "impedance_ohm", "battery_percent"},

@@ -130,6 +130,7 @@ bool claims(const Advertisement& adv) {
 extern const DeviceDescriptor kChipseaOkok = {
     .id = kModel,
     .name = "Chipsea \"OKOK\" broadcast scales (V20, V11, C0 frames; many no-name scales)",
+    .manufacturer = kVariousMakers,
     .names = {"ADV", "Chipsea-BLE", "Yoda0", "Yoda1"},
     .recognised_by = "names ADV, Chipsea-BLE, Yoda0…, Yoda1…; manufacturer data with company 0x20CA, 0x11CA "
                      "or low byte 0xC0 (the id is payload), XOR checksums",

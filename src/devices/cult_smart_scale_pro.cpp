@@ -116,6 +116,7 @@ std::unique_ptr<SimulatedDevice> simulator(const SimOptions& options) {
 extern const DeviceDescriptor kCultSmartScalePro = {
     .id = kModel,
     .name = "Cult Smart Scale Pro (8 electrodes)",
+    .manufacturer = "Cult",
     .names = {"CULT"},
     .recognised_by = "name CULT…; service 0xFFF0, CF/BE/DF frames on 0xFFF4",
     .reports = {"weight_kg", "impedance_ohm"},

@@ -66,9 +66,18 @@ struct DeviceSimulator {
   std::function<std::unique_ptr<SimulatedDevice>(const SimOptions&)> create;
 };
 
+// DeviceDescriptor::manufacturer of a protocol many makers share (the SIG standard scale,
+// the QN modules in a dozen brands): no one maker to name.
+inline constexpr const char* kVariousMakers = "various";
+
 struct DeviceDescriptor {
   std::string id;             // stable, in JSON and the database: "xiaomi-mi-scale-2"
   std::string name;           // for people: "Xiaomi Mi Body Composition Scale 2 (XMTZC05HM)"
+  // Who makes it, as Home Assistant's device page and `declouder devices --json` show it:
+  // "Xiaomi", or the brands that sell the same scale ("Beurer, Sanitas"); kVariousMakers
+  // for a shared protocol; empty (a definition file without the key): the first word of
+  // `name`. Read it through manufacturer_of().
+  std::string manufacturer;
   std::vector<std::string> names;  // names it advertises, exact or as a prefix (claims() decides)
   std::string recognised_by;       // for `declouder devices`: "service data 0x181B (13 bytes)"
   std::vector<std::string> reports;  // what its readings hold: "weight", "impedance", ...
@@ -105,5 +114,13 @@ struct DeviceDescriptor {
   bool listens() const { return static_cast<bool>(decode_advert); }
   bool converses() const { return conversation.has_value(); }
 };
+
+// The maker to show: `manufacturer`, else the first word of `name` (up to a space or '/':
+// "ICOMON/Lefu ..." -> "ICOMON"); empty for kVariousMakers.
+inline std::string manufacturer_of(const DeviceDescriptor& d) {
+  if (d.manufacturer == kVariousMakers) return {};
+  if (!d.manufacturer.empty()) return d.manufacturer;
+  return d.name.substr(0, d.name.find_first_of(" /"));
+}
 
 }  // namespace declouder

@@ -132,6 +132,7 @@ std::unique_ptr<SimulatedDevice> simulator(const SimOptions& options) {
 extern const DeviceDescriptor kDigooDgSo38h = {
     .id = kModel,
     .name = "Digoo DG-SO38H (Mengii)",
+    .manufacturer = "Digoo",
     .names = {"Mengii"},
     .recognised_by = "name Mengii; service 0xFFF0, 20-byte frames on 0xFFF1",
     .reports = {"weight_kg", "fat_percent", "visceral_fat", "water_percent", "bone_kg"},

@@ -77,6 +77,7 @@ std::unique_ptr<SimulatedDevice> simulator(const SimOptions& options) {
 extern const DeviceDescriptor kEbelterB2 = {
     .id = kModel,
     .name = "Ebelter Body Fat-B2 scale",
+    .manufacturer = "Ebelter",
     .names = {"BODY FAT-B2"},
     .recognised_by = "name BODY FAT-B2…; service 0xFAA0, 8D 11 results on 0xFAA2",
     .reports = {"weight_kg", "fat_percent"},

@@ -97,6 +97,7 @@ std::unique_ptr<SimulatedDevice> simulator(const SimOptions& options) {
 extern const DeviceDescriptor kEtekcityEsf551 = {
     .id = kModel,
     .name = "Etekcity ESF551 (Etekcity Smart Fitness Scale)",
+    .manufacturer = "Etekcity",
     .names = {"Etekcity Smart Fitness Scale"},
     .recognised_by = "name Etekcity Smart Fitness (Scale)…; service 0xFFF0, 22-byte A5 02 frames on 0xFFF1",
     .reports = {"weight_kg", "impedance_ohm"},

@@ -68,6 +68,7 @@ std::unique_ptr<SimulatedDevice> simulator(const SimOptions& options) {
 extern const DeviceDescriptor kEtekcityFit8s = {
     .id = kModel,
     .name = "Etekcity Fit 8S",
+    .manufacturer = "Etekcity",
     .recognised_by = "manufacturer data, company 0x06D0 (20 bytes), with service 0xFFD0",
     .reports = {"weight_kg", "impedance_ohm"},
     .link = LinkMode::advertisement,

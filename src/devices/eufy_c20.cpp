@@ -81,6 +81,7 @@ std::unique_ptr<SimulatedDevice> simulator(const SimOptions& options) {
 extern const DeviceDescriptor kEufyC20 = {
     .id = kModel,
     .name = "Eufy Smart Scale C20 (T9130)",
+    .manufacturer = "Eufy",
     .names = {"eufy T9130", "eufy C20"},
     .recognised_by = "manufacturer data, company 0xBC64 (14+ bytes, flags at byte 10); names eufy…C20, eufy…T9130",
     .reports = {"weight_kg", "impedance_ohm", "heart_rate_bpm"},

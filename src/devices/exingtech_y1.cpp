@@ -99,6 +99,7 @@ std::unique_ptr<SimulatedDevice> simulator(const SimOptions& options) {
 extern const DeviceDescriptor kExingtechY1 = {
     .id = kModel,
     .name = "Exingtech Y1 body-fat scale (VScale)",
+    .manufacturer = "Exingtech",
     .names = {"VScale"},
     .recognised_by = "name VScale or service f433bd80-…; 20-byte frames on 1a2ea400-…",
     .reports = {"weight_kg", "fat_percent", "water_percent", "bone_kg", "visceral_fat"},

@@ -82,6 +82,7 @@ std::unique_ptr<SimulatedDevice> simulator(const SimOptions& options) {
 extern const DeviceDescriptor kHesley = {
     .id = kModel,
     .name = "Hesley body-fat scale (YunChen)",
+    .manufacturer = "Hesley",
     .names = {"YunChen"},
     .recognised_by = "name YunChen; service 0xFFF0, a 20-byte result on 0xFFF4",
     .reports = {"weight_kg", "fat_percent", "water_percent", "bone_kg"},

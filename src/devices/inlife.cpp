@@ -113,6 +113,7 @@ std::unique_ptr<SimulatedDevice> simulator(const SimOptions& options) {
 extern const DeviceDescriptor kInlife = {
     .id = kModel,
     .name = "Inlife body-fat scales (000fatscale01/02, 042fatscale01)",
+    .manufacturer = "Inlife",
     .names = {"000fatscale01", "000fatscale02", "042fatscale01"},
     .recognised_by = "names 000fatscale01, 000fatscale02, 042fatscale01; service 0xFFF0, 14-byte 02 .. AA frames on 0xFFF1",
     .reports = {"weight_kg", "impedance_ohm", "lean_body_mass_kg"},

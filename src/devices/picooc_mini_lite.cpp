@@ -76,6 +76,7 @@ DecodeOutcome decode_advert(const Advertisement& adv) {
 extern const DeviceDescriptor kPicoocMiniLite = {
     .id = "picooc-mini-lite",
     .name = "Picooc Mini Lite (PICOOC-L), broadcast only",
+    .manufacturer = "Picooc",
     .names = {"PICOOC-L"},
     .recognised_by = "name PICOOC-L; 16-byte manufacturer value (its company id bytes are the MAC) summing to 0xFF",
     .reports = {"weight_kg", "impedance_ohm"},

@@ -57,6 +57,7 @@ bool claims(const Advertisement& adv) {
 extern const DeviceDescriptor kQnBroadcast = {
     .id = kModel,
     .name = "QN broadcast scales (FITINDEX FT-26R-W, Renpho ES-26M-W and other weight-only QN units)",
+    .manufacturer = kVariousMakers,
     .names = {},
     .recognised_by = "manufacturer data company 0xFFFF starting AA BB, at least 19 bytes",
     .reports = {"weight_kg"},

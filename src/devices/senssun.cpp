@@ -155,6 +155,7 @@ std::unique_ptr<SimulatedDevice> simulator(const SimOptions& options) {
 extern const DeviceDescriptor kSenssun = {
     .id = kModel,
     .name = "Senssun body-fat scales (SENSSUN FAT)",
+    .manufacturer = "Senssun",
     .names = {"SENSSUN FAT"},
     .recognised_by = "name SENSSUN FAT; service 0xFFF0, FF A5 frames on 0xFFF1",
     .reports = {"weight_kg", "fat_percent", "water_percent", "bone_kg", "bmr_kcal"},

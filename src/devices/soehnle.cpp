@@ -139,6 +139,7 @@ std::unique_ptr<SimulatedDevice> simulator(const SimOptions& options) {
 extern const DeviceDescriptor kSoehnle = {
     .id = kModel,
     .name = "Soehnle Shape 200/100/50, Style 100",
+    .manufacturer = "Soehnle",
     .names = {"Shape200", "Shape100", "Shape50", "Style100"},
     .recognised_by = "names Shape200…, Shape100…, Shape50…, Style100…; 15-byte 09 weighings on 352e3001-…",
     .reports = {"weight_kg", "impedance_ohm", "user_slot", "device_time"},

@@ -147,6 +147,7 @@ std::unique_ptr<SimulatedDevice> simulator(const SimOptions& options) {
 extern const DeviceDescriptor kVitafitVt701 = {
     .id = kModel,
     .name = "Vitafit VT701 body-fat scale",
+    .manufacturer = "Vitafit",
     .names = {"Vitafit"},
     .recognised_by = "name Vitafit…; service 0xFFF0, 5A .. 26 .. AA frames on 0xFFF1",
     .reports = {"weight_kg", "impedance_ohm"},

@@ -66,12 +66,9 @@ void GatewayCoordination::claim(const std::vector<OutboxRow>& rows, std::int64_t
     if (!claim_subscribed_.count(row.uid)) {
       if (claim_requested_.insert(row.uid).second) {
         const std::string uid = row.uid;
-        // Wait for the SUBACK: retained claims arrive before it.
-        if (!mqtt_.subscribe(claim_topic(uid), 1, [this, uid] {
-              claim_requested_.erase(uid);
-              claim_subscribed_.insert(uid);
-              changed();
-            }))
+        // A retained claim arrives after the SUBACK: our echo of the uid, published
+        // once the SUBACK is in, comes after it (mqtt_message).
+        if (!mqtt_.subscribe(claim_topic(uid), 1, [this, uid] { mqtt_.publish(claims_sync_topic(), uid, 1, false); }))
           claim_requested_.erase(uid);
       }
       continue;
@@ -108,6 +105,7 @@ void GatewayCoordination::mqtt_connected() {
   // after the owners' SUBACK and before the echo of a message published after
   // it, so the echo of our own "sync" message says "all owners known".
   mqtt_.subscribe(sync_topic(), 1);
+  mqtt_.subscribe(claims_sync_topic(), 1);
   mqtt_.subscribe(settings_.base + "/devices/+/owner", 1,
                   [this] { mqtt_.publish(sync_topic(), std::to_string(stats_.connects), 1, false); });
   // Claims start when the household outputs hear of this connect and the delivery asks for them.
@@ -125,6 +123,13 @@ void GatewayCoordination::mqtt_disconnected(int) {
 void GatewayCoordination::mqtt_message(const std::string& topic, const std::string& payload, bool) {
   if (topic == sync_topic()) {
     ownership_.set_ready(true);
+    return;
+  }
+  if (topic == claims_sync_topic()) {  // <base>/claims/<payload>'s retained claim, if any, is in
+    if (claim_requested_.erase(payload)) {
+      claim_subscribed_.insert(payload);
+      changed();
+    }
     return;
   }
   const auto l = levels(topic);

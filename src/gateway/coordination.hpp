@@ -6,15 +6,18 @@
 // Topics (base "declouder"):
 //   <base>/gateways/<id>/status   "online" / "offline": retained; the last will
 //   <base>/gateways/<id>/sync     our own echo: the retained owners are all in
+//   <base>/gateways/<id>/claims_sync  our own echo per claim topic: its retained claim is in
 //   <base>/devices/<mac>/owner    the owning gateway of a scale (gateway/ownership.hpp), retained
 //   <base>/claims/<uid>           who delivers a measurement to the household, retained
 //
 // Exactly once across gateways. Every gateway that hears a weighing stores it
 // under the same deterministic uid. Before a household output (Home Assistant,
 // Domoticz) gets a measurement, this gateway subscribes to <base>/claims/<uid>,
-// then publishes its own claim there. The broker puts claims for one topic in
-// one order and hands that order to every subscriber, retained ones first, so
-// every gateway sees the same first claim: its author delivers, the others mark
+// waits until a retained claim there would have arrived (the broker sends it
+// after the SUBACK, so the sign is the echo of a message we publish once the
+// SUBACK is in), then publishes its own claim there unless one was seen. The
+// broker puts claims for one topic in one order and hands that order to every
+// subscriber, retained ones first, so every gateway sees the same first claim: its author delivers, the others mark
 // the row "lost". The decision is written to SQLite before anything goes out.
 // The device's owner claims at once; other gateways wait `standby` and claim
 // only if nobody did (the owner may have missed that weighing), so in the usual
@@ -101,6 +104,7 @@ class GatewayCoordination : public PipelineListener, public HouseholdClaims, pri
   std::string status_topic() const;
   std::string claim_topic(const std::string& uid) const { return settings_.base + "/claims/" + uid; }
   std::string sync_topic() const { return settings_.base + "/gateways/" + settings_.gateway_id + "/sync"; }
+  std::string claims_sync_topic() const { return settings_.base + "/gateways/" + settings_.gateway_id + "/claims_sync"; }
 
   MqttConnection& mqtt_;
   Outbox& outbox_;
@@ -112,7 +116,7 @@ class GatewayCoordination : public PipelineListener, public HouseholdClaims, pri
   bool stopping_ = false;
   std::int64_t owners_unknown_since_us_ = 0;  // when ownership stopped being known
   std::set<std::string> claim_requested_;     // SUBSCRIBE sent on this connection
-  std::set<std::string> claim_subscribed_;    // SUBACK received on this connection
+  std::set<std::string> claim_subscribed_;    // its retained claim (if any) seen on this connection
   std::int64_t next_deadline_us_ = 0;
   CoordinationStats stats_;
 };

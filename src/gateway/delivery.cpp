@@ -9,6 +9,9 @@ namespace declouder {
 
 namespace {
 constexpr int kBatch = 200;  // rows looked at per output and pump
+// How often another process's writes are looked for (one PRAGMA data_version): a
+// `declouder assign` reaches the outputs within about this.
+constexpr std::int64_t kStoreLookUs = 1'000'000;
 }  // namespace
 
 Delivery::Delivery(Outbox& outbox, Recorder* recorder, std::vector<Output*> outputs, std::string gateway_id, Log log)
@@ -50,6 +53,12 @@ void Delivery::start() {
     names.push_back(r.name);
   }
   outbox_.confirm_carried_over(names, now);
+  if (recorder_) {
+    // Assigned while no gateway ran, or just before a crash: they go out now.
+    data_version_ = outbox_.data_version();
+    next_store_look_us_ = now + kStoreLookUs;
+    check_assignments();
+  }
   for (Running& r : running_) {
     OutputHistory h = outbox_.history(r.name);
     if (recorder_) {  // what the store says now, for outputs that show a current state
@@ -69,15 +78,24 @@ void Delivery::start() {
         }
         return out;
       };
-      h.assign = [this](std::int64_t id, std::optional<std::string> person) -> std::optional<OutgoingMeasurement> {
+      h.assign = [this, name = r.name](std::int64_t id,
+                                       std::optional<std::string> person) -> std::optional<OutputHistory::Assigned> {
         try {
           Measurement m = recorder_->assign(id, person ? std::optional<std::string_view>(*person) : std::nullopt);
           const WeightUnit unit = display_unit(*recorder_, m);
-          return OutgoingMeasurement{std::move(m), unit, {}};
+          auto row = outbox_.find(m.uid);
+          const bool had_it = row && (outbox_.delivered(row->id, name) || outbox_.waiting(row->id, name));
+          OutputHistory::Assigned a{OutgoingMeasurement{std::move(m), unit, {}, {}}, had_it};
+          check_assignments();  // the outputs get it again (pumped once this returns)
+          return a;
         } catch (const StoreError& e) {
           if (log_) log_(std::string("assign: ") + e.what());
           return std::nullopt;
         }
+      };
+      for (auto& [key, value] : outbox_.notes(r.name)) h.notes.emplace_back(key, value);
+      h.note = [outbox = &outbox_, name = r.name](const std::string& key, const std::optional<std::string>& value) {
+        outbox->set_note(name, key, value);
       };
     }
     r.output->start(h, [this] { pump(); });
@@ -104,6 +122,42 @@ std::string Delivery::backlog(const char* what) const {
 void Delivery::measurement(const Measurement& m, std::string_view source) {
   const WeightUnit unit = recorder_ ? display_unit(*recorder_, m) : WeightUnit::kg;
   outbox_.enqueue(m, unit, source, now_unix_us(), oldest_held_ ? oldest_held_() : std::nullopt);
+  pump();
+}
+
+int Delivery::check_assignments() {
+  if (!recorder_) return 0;
+  int again = 0;
+  // The outbox's person against the store's: whatever changed it, whenever.
+  for (const auto& [row, measurement_id] : outbox_.assigned_since()) {
+    auto m = recorder_->measurement(measurement_id);
+    if (!m) continue;
+    auto before = outbox_.find(m->uid);
+    if (!before || !outbox_.reassign(row, *m, display_unit(*recorder_, *m))) continue;
+    ++again;
+    if (log_)
+      log_("measurement " + std::to_string(m->id) + " is now " + (m->person.empty() ? "nobody's" : m->person + "'s") +
+           " (was " + (before->person.empty() ? "nobody's" : before->person + "'s") + "): handed to its outputs again");
+  }
+  if (again) pump();
+  return again;
+}
+
+std::int64_t Delivery::next_deadline_us() const {
+  std::int64_t d = claims_ ? claims_->next_deadline_us() : 0;
+  if (recorder_ && started_ && !stopping_ && (!d || next_store_look_us_ < d)) d = next_store_look_us_;
+  return d;
+}
+
+void Delivery::tick(std::int64_t now_us) {
+  if (recorder_ && started_ && now_us >= next_store_look_us_) {
+    next_store_look_us_ = now_us + kStoreLookUs;
+    // Another connection wrote (a `declouder assign`, the web page): look for new assignments.
+    if (const std::int64_t v = outbox_.data_version(); v != data_version_) {
+      data_version_ = v;
+      check_assignments();
+    }
+  }
   pump();
 }
 
@@ -152,16 +206,23 @@ void Delivery::hand_over(Running& r, const OutboxRow& row) {
     return;
   }
   m.source = row.source;
-  r.in_flight.insert(row.id);
+  m.reassigned_from = row.given_person;
+  r.in_flight[row.id] = {row.assignment, m.measurement.person};
   const std::string uid = row.uid;
   const std::int64_t id = row.id;
+  const int assignment = row.assignment;
+  const std::string person = m.measurement.person;
   Running* running = &r;
-  r.output->deliver(m, [this, running, id, uid] { delivered(*running, id, uid); });
+  r.output->deliver(m, [this, running, id, assignment, person, uid] { delivered(*running, id, assignment, person, uid); });
 }
 
-void Delivery::delivered(Running& r, std::int64_t row, const std::string& uid) {
-  if (!r.in_flight.erase(row)) return;  // `done` twice: recorded once
-  outbox_.mark_delivered(row, r.name, now_unix_us());
+void Delivery::delivered(Running& r, std::int64_t row, int assignment, const std::string& person, const std::string& uid) {
+  auto it = r.in_flight.find(row);
+  if (it == r.in_flight.end() || it->second.assignment != assignment) return;  // `done` twice: recorded once
+  r.in_flight.erase(it);
+  // Assigned again while it was on its way: the record stays pending (the new person
+  // goes next) and notes whom this output now shows it for.
+  outbox_.mark_delivered(row, r.name, now_unix_us(), assignment, person);
   if (on_delivered) on_delivered(r.name, uid);
   pump();
 }

@@ -16,12 +16,22 @@
 //      outputs are made known: one the database has never seen starts from
 //      now. Whatever is still pending goes out as the outputs can take it.
 //
+//   5. A weighing assigned after it was queued, by this process (Home Assistant's
+//      select) or another (`declouder assign`, the web page's own connection), is
+//      found by comparing the outbox's person with the store's (at start, after
+//      each assignment here, and each second once SQLite's data_version says
+//      another connection wrote): its row takes the new person and goes to every
+//      output that had it again (Outbox::reassign), with whom it had then. Both
+//      persons are in SQLite, so an assignment made while no gateway ran, or just
+//      before a crash, goes out at the next start.
+//
 // A hard kill between an output's "safely out" and SQLite recording it repeats
 // that one delivery for that output at the next start (milliseconds).
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -71,8 +81,11 @@ class Delivery : public PipelineListener {
   // Hands over what can go out now. Called on every event that may let more
   // go out; safe to call from inside an output's `done`.
   void pump();
-  std::int64_t next_deadline_us() const { return claims_ ? claims_->next_deadline_us() : 0; }
-  void tick(std::int64_t /*now_us*/) { pump(); }
+  std::int64_t next_deadline_us() const;
+  void tick(std::int64_t now_us);
+  // Hands measurements whose person changed in the store since the last look to
+  // their outputs again (5. above). Returns how many.
+  int check_assignments();
   bool idle() const;     // every output idle
   bool settled() const;  // nothing pending or in flight for any output, and every output settled
   void begin_stop();     // nothing new is handed over from now on
@@ -87,11 +100,15 @@ class Delivery : public PipelineListener {
     Output* output;
     std::string name;
     Audience audience;
-    std::set<std::int64_t> in_flight;  // rows handed over, `done` not yet called
+    struct Given {
+      int assignment = 0;
+      std::string person;
+    };
+    std::map<std::int64_t, Given> in_flight;  // rows handed over, `done` not yet called -> as they were
   };
   void catch_up();
   void hand_over(Running& r, const OutboxRow& row);
-  void delivered(Running& r, std::int64_t row, const std::string& uid);
+  void delivered(Running& r, std::int64_t row, int assignment, const std::string& person, const std::string& uid);
   std::string backlog(const char* what) const;
 
   Outbox& outbox_;
@@ -107,6 +124,8 @@ class Delivery : public PipelineListener {
   bool stopping_ = false;
   bool pumping_ = false;
   bool again_ = false;
+  std::int64_t next_store_look_us_ = 0;  // when tick() looks at data_version again
+  std::int64_t data_version_ = 0;
 };
 
 }  // namespace declouder

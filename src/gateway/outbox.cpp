@@ -10,7 +10,7 @@ namespace declouder {
 namespace {
 
 constexpr const char* kColumns =
-    "b.id, b.uid, b.device, b.person, b.model, b.source, b.body, b.heard_us, b.claim, b.claimed_by";
+    "b.id, b.uid, b.device, b.person, b.model, b.source, b.body, b.heard_us, b.claim, b.claimed_by, b.assignment";
 
 // "?, ?, ?" for a list of names bound from index `first`.
 std::string placeholders(std::size_t n) {
@@ -104,7 +104,8 @@ std::vector<std::string> Outbox::outputs() const {
   return out;
 }
 
-std::vector<OutboxRow> Outbox::rows(const std::string& sql, const std::vector<std::string>& texts, int limit) const {
+std::vector<OutboxRow> Outbox::rows(const std::string& sql, const std::vector<std::string>& texts, int limit,
+                                    bool with_given_person) const {
   auto st = db_.prepare(sql + " LIMIT ?");
   int i = 1;
   for (const std::string& t : texts) st.bind(i++, t);
@@ -122,18 +123,20 @@ std::vector<OutboxRow> Outbox::rows(const std::string& sql, const std::vector<st
     r.heard_us = st.int64(7);
     r.claim = st.text(8);
     r.claimed_by = st.text(9);
+    r.assignment = static_cast<int>(st.int64(10));
+    if (with_given_person) r.given_person = st.opt_text(11);
     out.push_back(std::move(r));
   }
   return out;
 }
 
 std::vector<OutboxRow> Outbox::pending(std::string_view output, Audience audience, int limit) const {
-  std::string sql = std::string("SELECT ") + kColumns +
+  std::string sql = std::string("SELECT ") + kColumns + ", d.given_person" +
                     " FROM gateway_deliveries d JOIN gateway_outbox b ON b.id = d.outbox_id"
                     " WHERE d.output = ? AND d.delivered_us IS NULL";
   if (audience == Audience::household) sql += " AND b.claim = 'won'";
   sql += " ORDER BY d.outbox_id";
-  return rows(sql, {std::string(output)}, limit);
+  return rows(sql, {std::string(output)}, limit, true);
 }
 
 std::vector<OutboxRow> Outbox::undecided(const std::vector<std::string>& household_outputs) const {
@@ -181,12 +184,94 @@ OutputHistory Outbox::history(std::string_view output) const {
   return h;
 }
 
-void Outbox::mark_delivered(std::int64_t id, std::string_view output, std::int64_t now_us) {
-  db_.prepare("UPDATE gateway_deliveries SET delivered_us = ? WHERE output = ? AND outbox_id = ? AND delivered_us IS NULL")
+void Outbox::mark_delivered(std::int64_t id, std::string_view output, std::int64_t now_us, int assignment,
+                            std::string_view person) {
+  db_.prepare(
+         "UPDATE gateway_deliveries SET given_person = ? WHERE output = ? AND outbox_id = ? AND delivered_us IS NULL "
+         "AND (SELECT assignment FROM gateway_outbox WHERE id = ?) != ?")
+      .bind(1, person)
+      .bind(2, output)
+      .bind(3, id)
+      .bind(4, id)
+      .bind(5, assignment)
+      .run();
+  db_.prepare(
+         "UPDATE gateway_deliveries SET delivered_us = ? WHERE output = ? AND outbox_id = ? AND delivered_us IS NULL "
+         "AND (SELECT assignment FROM gateway_outbox WHERE id = ?) = ?")
       .bind(1, now_us)
       .bind(2, output)
       .bind(3, id)
+      .bind(4, id)
+      .bind(5, assignment)
       .run();
+}
+
+bool Outbox::reassign(std::int64_t id, const Measurement& m, WeightUnit unit) {
+  Database::Transaction tx(db_);
+  auto current = db_.prepare("SELECT person FROM gateway_outbox WHERE id = ?");
+  current.bind(1, id);
+  if (!current.step()) return false;
+  const std::string before = current.text(0);
+  if (before == m.person) return false;
+  db_.prepare("UPDATE gateway_outbox SET person = ?, body = ?, assignment = assignment + 1 WHERE id = ?")
+      .bind(1, m.person)
+      .bind(2, measurement_to_json(m, unit, JsonNumbers::exact).dump())
+      .bind(3, id)
+      .run();
+  // Delivered: pending again, remembering whom it went out for. Still pending: it goes
+  // out once, with the new person (given_person stays what the output has, if anything).
+  db_.prepare(
+         "UPDATE gateway_deliveries SET delivered_us = NULL, given_person = ? "
+         "WHERE outbox_id = ? AND delivered_us IS NOT NULL")
+      .bind(1, before)
+      .bind(2, id)
+      .run();
+  tx.commit();
+  return true;
+}
+
+std::optional<std::string> Outbox::note(std::string_view scope, std::string_view key) const {
+  auto st = db_.prepare("SELECT value FROM gateway_notes WHERE scope = ? AND key = ?");
+  st.bind(1, scope).bind(2, key);
+  if (!st.step()) return std::nullopt;
+  return st.text(0);
+}
+
+std::vector<std::pair<std::string, std::string>> Outbox::notes(std::string_view scope) const {
+  std::vector<std::pair<std::string, std::string>> out;
+  auto st = db_.prepare("SELECT key, value FROM gateway_notes WHERE scope = ? ORDER BY key");
+  st.bind(1, scope);
+  while (st.step()) out.emplace_back(st.text(0), st.text(1));
+  return out;
+}
+
+void Outbox::set_note(std::string_view scope, std::string_view key, const std::optional<std::string>& value) {
+  if (value) {
+    db_.prepare("INSERT INTO gateway_notes(scope, key, value) VALUES (?, ?, ?) "
+                "ON CONFLICT(scope, key) DO UPDATE SET value = excluded.value")
+        .bind(1, scope)
+        .bind(2, key)
+        .bind(3, *value)
+        .run();
+  } else {
+    db_.prepare("DELETE FROM gateway_notes WHERE scope = ? AND key = ?").bind(1, scope).bind(2, key).run();
+  }
+}
+
+std::vector<std::pair<std::int64_t, std::int64_t>> Outbox::assigned_since() const {
+  // `measurements` and `people` are the store's tables (store/schema.cpp): only who
+  // each measurement is assigned to is read. A measurement deleted since has no row.
+  auto st = db_.prepare(
+      "SELECT b.id, m.id FROM gateway_outbox b JOIN measurements m ON m.id = b.measurement_id "
+      "LEFT JOIN people p ON p.id = m.person_id WHERE b.person != coalesce(p.name, '') ORDER BY b.id");
+  std::vector<std::pair<std::int64_t, std::int64_t>> out;
+  while (st.step()) out.emplace_back(st.int64(0), st.int64(1));
+  return out;
+}
+
+std::int64_t Outbox::data_version() const {
+  auto st = db_.prepare("PRAGMA data_version");
+  return st.step() ? st.int64(0) : 0;
 }
 
 bool Outbox::delivered(std::int64_t id, std::string_view output) const {

@@ -18,6 +18,12 @@
 // output gets a row once it is won, and a row lost to another gateway takes
 // its household records with it.
 //
+// A weighing assigned after it was queued (`declouder assign`, the web page,
+// Home Assistant's select) is reassign()ed: the row takes the new person and
+// body, and every output that had it delivered has it pending again, so each
+// output gets each (measurement, assignment) once. `assignment` counts those
+// changes; an acknowledgement for an older one records nothing.
+//
 // The cursor remembers the last store row id queued, so measurements stored
 // just before a crash (or by another command while no gateway ran) are queued
 // on the next start.
@@ -47,6 +53,10 @@ struct OutboxRow {
   std::int64_t heard_us = 0;
   std::string claim;  // waiting | claimed | won | lost
   std::string claimed_by;
+  int assignment = 0;  // times its person changed after it was queued (Outbox::reassign)
+  // From pending(): whom that output was last given it for ("" nobody); unset when
+  // it never was (its first delivery).
+  std::optional<std::string> given_person;
 };
 
 struct OutboxCounts {
@@ -92,8 +102,26 @@ class Outbox {
   // What `output` was delivered before: the people and scales of its rows.
   OutputHistory history(std::string_view output) const;
 
-  // `output` has this row safely out.
-  void mark_delivered(std::int64_t id, std::string_view output, std::int64_t now_us);
+  // `output` has this row safely out, as it was at `assignment`, for `person`. An
+  // acknowledgement of an older assignment leaves the row pending (its new person
+  // still has to go) and notes `person` as whom the output was last given it for.
+  void mark_delivered(std::int64_t id, std::string_view output, std::int64_t now_us, int assignment = 0,
+                      std::string_view person = {});
+  // The row's measurement now has another person (assigned by hand after it was
+  // queued): `m` becomes its body, and every output that has it delivered gets it
+  // again (its record pending, with whom it was given for in given_person), in one
+  // transaction. False (nothing done) when the row already has m's person.
+  bool reassign(std::int64_t id, const Measurement& m, WeightUnit unit);
+  // Notes kept across restarts (table gateway_notes): `scope` is an output's name. set_note with nullopt forgets the key.
+  std::optional<std::string> note(std::string_view scope, std::string_view key) const;
+  std::vector<std::pair<std::string, std::string>> notes(std::string_view scope) const;
+  void set_note(std::string_view scope, std::string_view key, const std::optional<std::string>& value);
+  // Rows whose person is not the store's any more (assigned by hand since they were
+  // queued, by any process): (row id, measurements.id), in queue order.
+  std::vector<std::pair<std::int64_t, std::int64_t>> assigned_since() const;
+  // SQLite's data_version: it changes when another connection (`declouder assign`,
+  // the web page) committed to the database.
+  std::int64_t data_version() const;
   bool delivered(std::int64_t id, std::string_view output) const;
   // `output` still has this row to get (a pending record: not lost, not delivered).
   bool waiting(std::int64_t id, std::string_view output) const;
@@ -102,7 +130,8 @@ class Outbox {
   OutboxCounts counts() const;
 
  private:
-  std::vector<OutboxRow> rows(const std::string& sql, const std::vector<std::string>& texts, int limit) const;
+  std::vector<OutboxRow> rows(const std::string& sql, const std::vector<std::string>& texts, int limit,
+                              bool with_given_person = false) const;
   Database& db_;
 };
 

@@ -59,8 +59,11 @@ class MqttConnection {
   // False when libmosquitto cannot take the message now (said in the log).
   bool publish(const std::string& topic, const std::string& payload, int qos, bool retain,
                std::function<void()> acknowledged = {});
-  // `subscribed` runs when the SUBACK arrives: retained messages for the
-  // pattern have been handed to the listeners before it.
+  // `subscribed` runs when the SUBACK arrives. The pattern's retained messages
+  // come after it, not before (Mosquitto queues them right behind the SUBACK:
+  // src/handle_subscribe.c sends the SUBACK, then sub__retain_queue), so a
+  // caller that must know it has them all publishes a message of its own to a
+  // topic it subscribed to, from `subscribed`: its echo arrives after them.
   bool subscribe(const std::string& pattern, int qos, std::function<void()> subscribed = {});
   void unsubscribe(const std::string& pattern);
 

@@ -48,16 +48,6 @@ void describe_metric(Json& s, const MetricInfo& m, WeightUnit unit) {
   s["force_update"] = true;
 }
 
-// "Xiaomi Mi Body Composition Scale 2 (XMTZC05HM) and ..." -> "Xiaomi": the maker is the
-// first word of a descriptor's name (up to a space or '/': "ICOMON/Lefu" -> "ICOMON"),
-// unless the descriptor is a protocol many makers share ("Any Bluetooth SIG standard
-// scale", "Legacy MGB scales", "Bluetooth Heart Rate service"): no manufacturer then.
-std::string manufacturer_of(const DeviceDescriptor& d) {
-  const std::string first = d.name.substr(0, d.name.find_first_of(" /"));
-  if (first == "Any" || first == "Legacy" || first == "Bluetooth") return {};
-  return first;
-}
-
 std::string person_topic(const HomeAssistantNaming& n, const std::string& person_id) {
   return n.base + "/people/" + person_id;
 }

@@ -27,6 +27,21 @@
 //   <base>/gateways/<id>/home_assistant_sync      this gateway's own marker (not retained):
 //       once it comes back, the broker's retained times have all arrived.
 //
+// A device deleted in Home Assistant's UI stays deleted. Home Assistant clears
+// each of its entities' retained configs (an empty retained payload, QoS 0:
+// homeassistant/components/mqtt/entity.py, formerly mixins.py: async_remove_discovery_payload), so
+// this output subscribes to the config topics of what it announces: once every
+// config of a person's or a scale's device came back empty, or, at connect, when
+// the broker holds the device's states but none of its configs (the deletion
+// happened while declouder was away: QoS 0 is not queued for it), the deletion is
+// noted in SQLite (OutputHistory::note) and the device is neither announced nor
+// given states again, at connect, birth or restart. A scale comes back when it
+// delivers a new weighing; a person when a weighing is newly assigned to them.
+//
+// A weighing assigned after its delivery comes back through deliver() with
+// `reassigned_from` (gateway/delivery.hpp): the new person's entities show it
+// (when it is their latest), the previous person's their own latest again.
+//
 // It learns the other gateways (for the availability lists) from their
 // retained <base>/gateways/<id>/status; one whose retained status is cleared
 // (an empty retained message: the gateway was retired) leaves the lists.
@@ -75,7 +90,7 @@ class HomeAssistantOutput : public Output, private MqttConnection::Listener {
     WeightUnit unit = WeightUnit::kg;
   };
   void mqtt_connected() override;
-  void mqtt_disconnected(int) override { online_ = false; }
+  void mqtt_disconnected(int) override { online_ = synced_ = false; }
   void mqtt_message(const std::string& topic, const std::string& payload, bool retained) override;
   void publish_discovery();
   void announce_person(const std::string& id);
@@ -86,6 +101,16 @@ class HomeAssistantOutput : public Output, private MqttConnection::Listener {
   void publish_person_states(const Measurement& m, int qos);
   void publish_battery(const std::string& device);
   void publish_config(const MqttMessage& m) { connection_.publish(m.topic, m.payload, 1, m.retain); }
+  // Deletions in Home Assistant. Keys: "person:<id>", "scale:<address>".
+  std::vector<std::string> config_topics(const std::string& key) const;
+  void watch_configs(const std::string& key);
+  void config_message(const std::string& key, const std::string& topic, const std::string& payload);
+  void notice_deleted_while_away();
+  void mark_deleted(const std::string& key, const std::string& why);
+  void undelete(const std::string& key, const char* why);
+  bool deleted(const std::string& key) const { return deleted_.count(key) > 0; }
+  std::optional<OutgoingMeasurement> latest_other(const std::string& person_id, const std::string& except_uid) const;
+  void publish_states(const std::vector<MqttMessage>& states, int qos);
   bool newer_than_broker(const std::string& time_topic, std::int64_t time_us) const;
   // This gateway's own topic that marks the end of the retained times (mqtt_connected).
   std::string sync_topic() const { return naming_.base + "/gateways/" + naming_.gateway_id + "/home_assistant_sync"; }
@@ -95,7 +120,13 @@ class HomeAssistantOutput : public Output, private MqttConnection::Listener {
   HomeAssistantNaming naming_;
   std::function<void()> wake_;
   std::function<std::vector<OutgoingMeasurement>()> latest_;  // from the store (OutputHistory::latest)
-  std::function<std::optional<OutgoingMeasurement>(std::int64_t, std::optional<std::string>)> assign_;
+  std::function<std::optional<OutputHistory::Assigned>(std::int64_t, std::optional<std::string>)> assign_;
+  std::function<void(const std::string&, const std::optional<std::string>&)> note_;
+  std::map<std::string, std::int64_t> deleted_;           // key -> when it was deleted in Home Assistant (Unix us)
+  std::map<std::string, std::string> config_device_;      // config topic -> its device's key, subscribed this connection
+  std::set<std::string> configs_held_;                    // config topics the broker holds, this connection
+  std::map<std::string, std::set<std::string>> emptied_;  // key -> its config topics emptied, this connection
+  bool synced_ = false;                                   // the broker's retained set is in, this connection
   std::int64_t assign_offer_us_;
   std::vector<std::string> names_;                     // the configured people's names: the select's options
   std::map<std::string, Measurement> scale_latest_;    // address -> the weighing its select is about

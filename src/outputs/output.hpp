@@ -43,6 +43,11 @@ struct OutgoingMeasurement {
   Measurement measurement;
   WeightUnit unit = WeightUnit::kg;  // its person's display unit: `weight` and `unit` in the JSON
   std::string source;                // where it was heard: "bluez", "simulated:mi-scale-2", "replay:FILE"
+  // Set when this output was given this measurement before, for another person: it
+  // was assigned again since (`declouder assign`, the web page, Home Assistant's
+  // select). Whom it had then ("" nobody). The output shows the new assignment;
+  // where it shows a current state, the previous person gets their own latest back.
+  std::optional<std::string> reassigned_from;
 };
 
 // What an output was given on earlier runs, for outputs that describe what
@@ -72,8 +77,21 @@ struct OutputHistory {
   std::function<std::vector<OutgoingMeasurement>()> latest;
   // Assigns stored measurement `id` to the person named `person` (nullopt:
   // nobody), by the same code as `declouder assign`, and returns it as it is now;
-  // nullopt when the store refuses (unknown id or person: said in the log).
-  std::function<std::optional<OutgoingMeasurement>(std::int64_t id, std::optional<std::string> person)> assign;
+  // nullopt when the store refuses (unknown id or person: said in the log). The
+  // delivery then hands it to every output that had it again (`reassigned_from`
+  // set), this one included, unless `redelivered` is false (this gateway never
+  // delivered it: it predates the outbox, or another gateway delivers it).
+  struct Assigned {
+    OutgoingMeasurement now;
+    bool redelivered = false;
+  };
+  std::function<std::optional<Assigned>(std::int64_t id, std::optional<std::string> person)> assign;
+
+  // What this output remembers across restarts, in SQLite (Home Assistant: the
+  // devices deleted in its UI): the notes as they were at start, and `note` to set
+  // one (nullopt forgets it). Unset in a gateway without a store.
+  std::vector<std::pair<std::string, std::string>> notes;
+  std::function<void(const std::string& key, const std::optional<std::string>& value)> note;
 };
 
 class Output {

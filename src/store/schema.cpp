@@ -220,6 +220,25 @@ CREATE TABLE deleted_measurements (
 );
 CREATE INDEX deleted_measurements_by_weighing ON deleted_measurements(device_id, weighing_key);
 )sql"},
+    // A weighing assigned after its delivery goes to every output again with its person
+    // (gateway/outbox.hpp, Outbox::reassign), and outputs keep notes across restarts (Home
+    // Assistant: the devices deleted in its UI).
+    {"0304_gateway_reassignments", R"sql(
+ALTER TABLE gateway_outbox ADD COLUMN assignment INTEGER NOT NULL DEFAULT 0;  -- times its person changed once queued
+ALTER TABLE gateway_deliveries ADD COLUMN given_person TEXT;  -- whom the output was last given it for ('' nobody); NULL: never
+-- Assignments made before 0304 were never sent again; they are not sent now either (no burst
+-- of old history at the upgrade): the rows take the store's person as it is.
+UPDATE gateway_outbox SET person = (
+    SELECT coalesce(p.name, '') FROM measurements m LEFT JOIN people p ON p.id = m.person_id
+    WHERE m.id = gateway_outbox.measurement_id)
+  WHERE EXISTS (SELECT 1 FROM measurements m WHERE m.id = gateway_outbox.measurement_id);
+CREATE TABLE gateway_notes (
+  scope         TEXT NOT NULL,             -- an output's name
+  key           TEXT NOT NULL,
+  value         TEXT NOT NULL,
+  PRIMARY KEY (scope, key)
+) WITHOUT ROWID;
+)sql"},
 };
 
 }  // namespace

@@ -41,7 +41,11 @@ d = devs["acme-gatt"]
 assert d["definition"] == sys.argv[2] and d["converses"] and d["simulator"] == "acme-gatt", d
 assert d["gatt_characteristics"] == ["fff1"] and "weight_kg" in d["reports"], d
 assert devs["picooc-mini"]["definition"] is None
+assert d["manufacturer"] == "Acme", d  # [device] name's first word: the file has no manufacturer key
 PY
+# [device] manufacturer, when the name's first word is not the maker.
+sed 's/^name = .*/&\nmanufacturer = "Acme Health, Inc."/' "$DEFS/acme-gatt.toml" > "$WORKDIR/maker.toml"
+expect_json "$("$DECLOUDER" devices --definitions "$WORKDIR/maker.toml" --no-builtin --json)" '.0.manufacturer' '"Acme Health, Inc."'
 # A definition whose id is a built-in device's is refused beside them.
 sed 's/id = "acme-gatt"/id = "picooc-mini"/' "$DEFS/acme-gatt.toml" > "$WORKDIR/clash.toml"
 expect_stderr_contains "built-in device's" "$DECLOUDER" devices --definitions "$WORKDIR/clash.toml"

@@ -51,6 +51,14 @@ for f in fams:
         assert f["converses"] and f["simulator"], f["id"]
 assert "weight_kg" in by_id["xiaomi-mi-scale-2"]["reports"] and "impedance_ohm" in by_id["xiaomi-mi-scale-2"]["reports"]
 assert by_id["bodymedia-armband"]["link"] == "serial"
+# The maker Home Assistant shows: each device's own, none for a protocol many makers share.
+for f in fams:
+    assert f["manufacturer"] is None or (isinstance(f["manufacturer"], str) and f["manufacturer"]), f["id"]
+assert by_id["xiaomi-mi-scale-2"]["manufacturer"] == "Xiaomi" and by_id["xiaomi-s400"]["manufacturer"] == "Xiaomi"
+assert by_id["1byone"]["manufacturer"] == "1byone, Eufy", by_id["1byone"]["manufacturer"]
+assert by_id["medisana-bs44x"]["manufacturer"] == "Medisana" and by_id["bodymedia-armband"]["manufacturer"] == "BodyMedia"
+for shared in ("bluetooth-sig-scale", "mgb", "qn-scale", "chipsea-okok", "heart-rate-sensor"):
+    assert by_id[shared]["manufacturer"] is None, (shared, by_id[shared]["manufacturer"])
 PY
 
 # Every simulator `devices` names is one `declouder simulate` plays (and lists).

@@ -101,4 +101,18 @@ if not b_owners or b_owners[-1] != "bedroom": sys.exit(f"scale B's owners: {b_ow
 print("11 weighings, each delivered exactly once; deliverers:", dict(collections.Counter(v[2] for v in by.values())))
 PY
 
+# A fourth gateway, alone on the broker now, hears scale A's same weighings
+# again: their retained claims are there, and the broker sends a claim topic's
+# retained message after the SUBACK, so it must wait for them before claiming.
+# It delivers nothing to the household and leaves every claim as it was.
+CLAIMS_BEFORE=$(mosquitto_sub -p "$BROKER_PORT" -t 'declouder/claims/#' --retained-only -v -W 1 2>/dev/null | sort || true)
+[ -n "$CLAIMS_BEFORE" ] || fail "no retained claims after the run"
+start_gateway attic "${A/interval=1.2/interval=0.3},rssi=-40"
+wait_exit "$PID_attic" 30 || fail "gateway attic did not finish: $(tail -5 "$WORKDIR/attic.err")"
+CLAIMS_AFTER=$(mosquitto_sub -p "$BROKER_PORT" -t 'declouder/claims/#' --retained-only -v -W 1 2>/dev/null | sort || true)
+! grep -q '"gateway":"attic"' <<<"$CLAIMS_AFTER" ||
+  fail "the attic claimed weighings already claimed (it did not wait for the retained claims): $(grep -m1 attic <<<"$CLAIMS_AFTER")"
+[ "$(wc -l < "$WORKDIR/attic.jsonl")" -ge 5 ] || fail "the attic did not hear scale A's weighings"
+[ "$(wc -l < "$HA")" = 11 ] || fail "the household got $(wc -l < "$HA") measurements after the attic ran, not 11"
+
 pass

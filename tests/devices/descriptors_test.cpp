@@ -109,6 +109,19 @@ TEST(Descriptors, AGattDeviceEitherConversesOrIsListedAsDecodeOnly) {
   EXPECT_EQ(decode_only, (std::set<std::string>{"xiaomi-mi-band-1"}));
 }
 
+TEST(Descriptors, EveryDeviceNamesItsMaker) {
+  // Home Assistant shows it as the device's manufacturer: said, not guessed from the name's
+  // first word (that fallback is for definition files without the key).
+  for (const DeviceDescriptor* d : builtin_registry().devices()) {
+    EXPECT_FALSE(d->manufacturer.empty()) << d->id << ": set .manufacturer (or kVariousMakers)";
+    if (d->manufacturer != kVariousMakers) EXPECT_EQ(manufacturer_of(*d), d->manufacturer) << d->id;
+  }
+  EXPECT_EQ(manufacturer_of(*builtin_registry().find("xiaomi-mi-scale-2")), "Xiaomi");
+  EXPECT_EQ(manufacturer_of(*builtin_registry().find("bluetooth-sig-scale")), "");
+  DeviceDescriptor unsaid{.id = "acme", .name = "ICOMON/Lefu scales"};
+  EXPECT_EQ(manufacturer_of(unsaid), "ICOMON");
+}
+
 TEST(Descriptors, TheNamesADeviceListsAreOnesItClaims) {
   for (const DeviceDescriptor* d : builtin_registry().devices()) {
     for (const std::string& name : d->names) {

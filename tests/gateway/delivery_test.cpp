@@ -236,5 +236,118 @@ TEST_F(DeliveryTest, AnOutputIsToldWhoItDeliveredForBefore) {
   EXPECT_EQ(ha.history.scales[0], (std::pair<std::string, std::string>{"5C:CA:D3:00:00:01", "xiaomi-mi-scale-2"}));
 }
 
+Person someone(const char* name, std::optional<double> min_kg = {}, std::optional<double> max_kg = {}) {
+  Person p;
+  p.name = name;
+  p.sex = Sex::female;
+  p.birth_date = {1990, 4, 12, 0, 0, 0};
+  p.height_cm = 165;
+  p.weight_min_kg = min_kg;
+  p.weight_max_kg = max_kg;
+  return p;
+}
+
+// `declouder assign ID PERSON` run as another process: its own connection to the file.
+void assign_elsewhere(const fs::path& db, std::int64_t id, const char* person) {
+  Database other(db.string());
+  Recorder recorder(other);
+  recorder.sync_people(std::vector<Person>{someone("anne", 55, 70), someone("ben")});
+  recorder.assign(id, std::string_view(person));
+}
+
+TEST_F(DeliveryTest, AWeighingAssignedAfterItsDeliveryGoesToEveryOutputAgainOncePerAssignment) {
+  const std::int64_t later = now_unix_us() + 10'000'000;  // tick() looks at the store at most once a second
+  std::int64_t id = 0;
+  {
+    FakeOutput log("log");
+    FakeOutput ha("home-assistant", Audience::household);
+    GatewayRun run(db(), {&log, &ha});
+    run.recorder.sync_people(std::vector<Person>{someone("anne", 55, 70), someone("ben")});
+    const Measurement m = run.weigh(100, 1'800'000'000);  // in nobody's window
+    id = m.id;
+    ASSERT_EQ(m.person, "");
+    ASSERT_EQ(ha.got.size(), 1u);
+    EXPECT_FALSE(ha.got[0].reassigned_from);
+
+    assign_elsewhere(db(), id, "ben");
+    run.delivery.tick(later);
+    ASSERT_EQ(log.got.size(), 2u);
+    ASSERT_EQ(ha.got.size(), 2u);
+    EXPECT_EQ(ha.got[1].measurement.uid, m.uid);
+    EXPECT_EQ(ha.got[1].measurement.person, "ben");
+    EXPECT_EQ(ha.got[1].reassigned_from, std::optional<std::string>(""));  // it was nobody's
+    run.delivery.tick(later + 2'000'000);
+    EXPECT_EQ(ha.got.size(), 2u);  // once per assignment
+    EXPECT_TRUE(run.delivery.settled());
+
+    // Moved to anne while Home Assistant has it on its way, then back to ben before
+    // the broker acknowledged: that acknowledgement records nothing, ben goes again.
+    ha.confirm_at_once = false;
+    assign_elsewhere(db(), id, "anne");
+    run.delivery.tick(later + 4'000'000);
+    ASSERT_EQ(ha.got.size(), 3u);
+    EXPECT_EQ(ha.got[2].measurement.person, "anne");
+    EXPECT_EQ(ha.got[2].reassigned_from, std::optional<std::string>("ben"));
+    assign_elsewhere(db(), id, "ben");
+    run.delivery.tick(later + 6'000'000);
+    EXPECT_EQ(ha.got.size(), 3u);  // still on its way
+    ha.confirm_at_once = true;
+    ha.done_all();
+    ASSERT_EQ(ha.got.size(), 4u);
+    EXPECT_EQ(ha.got[3].measurement.person, "ben");
+    EXPECT_EQ(ha.got[3].reassigned_from, std::optional<std::string>("anne"));  // what it showed last
+    EXPECT_EQ(log.got.size(), 4u);
+    EXPECT_TRUE(run.delivery.settled());
+  }
+  // Assigned while no gateway runs (or just before a crash): the next start sends it, once.
+  assign_elsewhere(db(), id, "anne");
+  {
+    FakeOutput log("log");
+    FakeOutput ha("home-assistant", Audience::household);
+    GatewayRun run(db(), {&log, &ha});
+    ASSERT_EQ(ha.got.size(), 1u);
+    EXPECT_EQ(ha.got[0].measurement.person, "anne");
+    EXPECT_EQ(ha.got[0].reassigned_from, std::optional<std::string>("ben"));
+    EXPECT_EQ(log.got.size(), 1u);
+  }
+  FakeOutput log("log");
+  GatewayRun run(db(), {&log});
+  EXPECT_TRUE(log.got.empty());
+}
+
+TEST_F(DeliveryTest, AssignmentsMadeBeforeMigration0304AreNotSentAgainAtTheUpgrade) {
+  std::int64_t id = 0;
+  {
+    FakeOutput log("log");
+    GatewayRun run(db(), {&log});
+    run.recorder.sync_people(std::vector<Person>{someone("anne", 55, 70), someone("ben")});
+    id = run.weigh(100, 1'800'000'000).id;
+  }
+  {
+    // A declouder before 0304: `declouder assign` changed the store only, and the
+    // database has none of 0304.
+    Database old(db().string());
+    old.exec("UPDATE measurements SET person_id = (SELECT id FROM people WHERE name = 'ben') WHERE id = " +
+             std::to_string(id) +
+             ";"
+             "ALTER TABLE gateway_outbox DROP COLUMN assignment;"
+             "ALTER TABLE gateway_deliveries DROP COLUMN given_person;"
+             "DROP TABLE gateway_notes;"
+             "DELETE FROM schema_migrations WHERE name = '0304_gateway_reassignments';");
+  }
+  FakeOutput log("log");
+  GatewayRun run(db(), {&log});  // runs 0304
+  EXPECT_TRUE(log.got.empty());  // old history is not sent again
+  auto row = run.outbox.find(run.recorder.measurement(id)->uid);
+  ASSERT_TRUE(row);
+  EXPECT_EQ(row->person, "ben");
+  // A new assignment from now on goes out.
+  assign_elsewhere(db(), id, "anne");
+  run.delivery.tick(now_unix_us() + 10'000'000);
+  ASSERT_EQ(log.got.size(), 1u);
+  EXPECT_EQ(log.got[0].measurement.person, "anne");
+  EXPECT_EQ(log.got[0].reassigned_from, std::optional<std::string>("ben"));
+}
+
 }  // namespace
 }  // namespace declouder

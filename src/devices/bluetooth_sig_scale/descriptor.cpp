@@ -9,6 +9,7 @@ namespace declouder {
 extern const DeviceDescriptor kSigScale = {
     .id = sig_scale::kModel,
     .name = "Any Bluetooth SIG standard scale (Weight Scale 0x181D, Body Composition 0x181B, User Data 0x181C)",
+    .manufacturer = kVariousMakers,
     .names = {},
     .recognised_by = "advertised services 0x181D/0x181B/0x181C (without Xiaomi service data); "
                      "characteristics 0x2A9D, 0x2A9C, 0x2A19, whatever the name",

@@ -8,6 +8,7 @@ namespace declouder {
 extern const DeviceDescriptor kBodyBugg = {
     .id = "bodymedia-armband",
     .name = "BodyMedia BodyBugg, SenseWear and GoWearFit armbands (USB serial)",
+    .manufacturer = "BodyMedia",
     .recognised_by = "a USB serial port (declouder bodybugg --port DEV): the `retrieve PDP` text dump, "
                      "or the GoWearFit binary memory read",
     .reports = {"armband_channels"},

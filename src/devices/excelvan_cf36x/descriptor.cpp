@@ -66,6 +66,7 @@ DecodeOutcome decode_gatt(const GattValue& v) { return excelvan::decode_result(v
 extern const DeviceDescriptor kExcelvanCf36x = {
     .id = "excelvan-cf36x",
     .name = "Excelvan CF366/CF369BLE",
+    .manufacturer = "Excelvan",
     .names = {"Electronic Scale"},
     .recognised_by = "name \"Electronic Scale\"; characteristic 0xFFF4, 16/17-byte CF result",
     .reports = {"weight_kg", "fat_percent", "bone_kg", "muscle_percent", "visceral_fat", "water_percent", "bmr_kcal"},

@@ -7,6 +7,7 @@ namespace declouder {
 extern const DeviceDescriptor kHeartRate = {
     .id = heart_rate::kModel,
     .name = "Bluetooth Heart Rate service (chest straps; the Mi Band 1S's heart rate)",
+    .manufacturer = kVariousMakers,
     .names = {},
     .recognised_by = "service 0x180D (not a Mi Band); characteristic 0x2A37",
     .reports = {"heart_rate_bpm"},

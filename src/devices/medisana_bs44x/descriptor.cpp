@@ -121,6 +121,7 @@ DecodeOutcome decode_gatt(const GattValue& v) {
 extern const DeviceDescriptor kMedisanaBs44x = {
     .id = "medisana-bs44x",
     .name = "Medisana BS430, BS440, BS444 (Transtek)",
+    .manufacturer = "Medisana",
     .names = {"013197", "013198", "0202B6", "0203B"},
     .recognised_by = "service 0x78B2 or names 013197…, 013198…, 0202B6…, 0203B…; characteristics 0x8A21, 0x8A22",
     .reports = {"weight_kg", "user_slot", "device_time", "fat_percent", "water_percent", "muscle_percent", "bone_kg", "bmr_kcal"},

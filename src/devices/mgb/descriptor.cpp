@@ -107,6 +107,7 @@ DecodeOutcome decode_gatt(const GattValue& v) { return icomon::decode_mgb_stream
 extern const DeviceDescriptor kMgb = {
     .id = "mgb",
     .name = "Legacy MGB scales on 0xFFB0 (Swan, Icomon, YG)",
+    .manufacturer = kVariousMakers,
     .names = {"Swan", "icomon", "YG"},
     .recognised_by = "names swan…, …icomon…, yg…; or service 0xFFB0; characteristic 0xFFB2, 8-byte AC 02 frames",
     .reports = {"weight_kg", "impedance_ohm"},

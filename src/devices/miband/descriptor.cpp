@@ -8,6 +8,7 @@ namespace declouder {
 extern const DeviceDescriptor kMiBand1 = {
     .id = miband::kModel,
     .name = "Xiaomi Mi Band 1 / 1A / 1S",
+    .manufacturer = "Xiaomi",
     .names = {"MI", "MI1S", "MI1A", "MI Band"},
     .recognised_by = "names MI/MI1S/MI1A, the 1S address prefix C8:0F:10, or a nameless advert of service 0xFEE0",
     .reports = {"steps", "battery_percent", "heart_rate_bpm", "activity_kind", "intensity"},

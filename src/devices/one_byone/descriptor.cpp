@@ -91,6 +91,7 @@ DecodeOutcome decode_gatt(const GattValue& v) { return one_byone::decode_frame(v
 extern const DeviceDescriptor kOneByone = {
     .id = "1byone",
     .name = "1byone Health Scale and Eufy Smart Scale C1/P1/A1 (T9146, T9147, T9120)",
+    .manufacturer = "1byone, Eufy",
     .names = {"Health Scale", "eufy T9146", "eufy T9147", "eufy T9120"},
     .recognised_by = "names \"Health Scale\", \"eufy T9146/T9147/T9120\"; characteristic 0xFFF4, CF frames with XOR checksum",
     .reports = {"weight_kg", "impedance_ohm", "device_time"},

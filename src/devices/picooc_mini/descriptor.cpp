@@ -7,6 +7,7 @@ namespace declouder {
 extern const DeviceDescriptor kPicoocMini = {
     .id = "picooc-mini",
     .name = "Picooc Mini and other connect-and-ask Picooc scales (PICOOC-CQ, -C1, -PQ, Latin-…)",
+    .manufacturer = "Picooc",
     .names = {"PICOOC-CQ", "PICOOC-C1", "PICOOC-PQ", "Latin-"},
     .recognised_by = "name PICOOC-… (not PICOOC-L) or Latin-…; service 0xFFF0; MAC in manufacturer data "
                      "company 10; characteristic 0xFFF1",

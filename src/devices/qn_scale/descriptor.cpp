@@ -187,6 +187,7 @@ DecodeOutcome decode_gatt(const GattValue& v) {
 extern const DeviceDescriptor kQnScale = {
     .id = "qn-scale",
     .name = "QN/Yolanda scales: Renpho QN-Scale, FITINDEX ES-26M, Sencor, SEB Goodvibes, GE Fit Plus",
+    .manufacturer = kVariousMakers,
     .names = {"QN-Scale", "Renpho-Scale", "SEB-Scale"},
     .recognised_by = "service 0xFFE0 or 0xFFF0 and name QN-Scale/Renpho-Scale/SEB-Scale, or service 0xAE00; "
                      "characteristics 0xFFE1, 0xFFF1; sum checksum",

@@ -82,6 +82,7 @@ std::unique_ptr<SimulatedDevice> simulator(const SimOptions& options) {
 extern const DeviceDescriptor kRenphoEs26bb = {
     .id = kModel,
     .name = "Renpho ES-26BB-B (the 55 AA protocol)",
+    .manufacturer = "Renpho",
     .names = {"ES-26BB-B"},
     .recognised_by = "name ES-26BB-B; service 0x1A10, 55 AA frames on 0x2A10",
     .reports = {"weight_kg", "impedance_ohm"},

@@ -159,6 +159,7 @@ std::unique_ptr<SimulatedDevice> simulator(const SimOptions& options) {
 extern const DeviceDescriptor kRenphoEsCs20m = {
     .id = kModel,
     .name = "Renpho ES-CS20M, ES-32MD (the 55 AA protocol, with the person)",
+    .manufacturer = "Renpho",
     .names = {"ES-CS20M", "ES-32MD", "113360_"},
     .recognised_by = "names ES-CS20M, ES-32MD, 113360_…, or service 0x1A10 (not ES-26BB-B); 55 AA frames on 0x2A10",
     .reports = {"weight_kg", "impedance_ohm"},

@@ -7,6 +7,7 @@ namespace declouder {
 extern const DeviceDescriptor kMiScale = {
     .id = mi_scale::kModel,
     .name = "Xiaomi Mi Smart Scale v1 (XMTZC01HM, XMTZC04HM)",
+    .manufacturer = "Xiaomi",
     .names = {"MI_SCALE", "MI SCALE2"},
     .recognised_by = "service data 0x181D, 10 bytes; names MI_SCALE, \"MI SCALE2\"",
     .reports = {"weight_kg", "device_time"},

@@ -7,6 +7,7 @@ namespace declouder {
 extern const DeviceDescriptor kMiScale2 = {
     .id = mi_scale_2::kModel,
     .name = "Xiaomi Mi Body Composition Scale 2 (XMTZC05HM) and Mi Body Composition Scale (XMTZC02HM)",
+    .manufacturer = "Xiaomi",
     .names = {"MIBFS", "MIBCS"},
     .recognised_by = "service data 0x181B, 13 bytes; names MIBFS, MIBCS",
     .reports = {"weight_kg", "impedance_ohm", "device_time"},

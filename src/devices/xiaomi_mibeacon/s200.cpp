@@ -62,6 +62,7 @@ std::unique_ptr<SimulatedDevice> simulator(const SimOptions& options) {
 extern const DeviceDescriptor kXiaomiS200 = {
     .id = kModel,
     .name = "Xiaomi Smart Scale S200 (MJTZC02YM)",
+    .manufacturer = "Xiaomi",
     .recognised_by = "service data 0xFE95 (MiBeacon v5, encrypted: needs the bindkey), product 0x45C9, 0x4C04 or 0x4DCB",
     .reports = {"weight_kg", "profile_id", "user_slot"},
     .link = LinkMode::advertisement,

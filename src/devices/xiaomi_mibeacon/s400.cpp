@@ -89,6 +89,7 @@ std::unique_ptr<SimulatedDevice> simulator(const SimOptions& options) {
 extern const DeviceDescriptor kXiaomiS400 = {
     .id = kModel,
     .name = "Xiaomi Body Composition Scale S400 (MJTZC01YM, MJTZC03YM)",
+    .manufacturer = "Xiaomi",
     .recognised_by = "service data 0xFE95 (MiBeacon v5, encrypted: needs the bindkey), product 0x30D9, 0x3BD5, "
                      "0x48CF or 0x4B05",
     .reports = {"weight_kg", "impedance_ohm", "impedance_low_ohm", "impedance_high_ohm", "heart_rate_bpm",

@@ -64,6 +64,7 @@ std::unique_ptr<SimulatedDevice> simulator(const SimOptions& options) {
 extern const DeviceDescriptor kXiaomiS800 = {
     .id = kModel,
     .name = "Xiaomi Mijia Body Composition Scale S800 (MS116)",
+    .manufacturer = "Xiaomi",
     .names = {"MIJIA SCALE S800", "MS116"},
     .recognised_by = "service data 0xFE95 (MiBeacon v5, encrypted: needs the bindkey), product 0x51E2; "
                      "names MIJIA SCALE S800, MS116",

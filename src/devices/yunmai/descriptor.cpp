@@ -106,6 +106,7 @@ DecodeOutcome decode_gatt(const GattValue& v) { return yunmai::decode_frame(v.va
 extern const DeviceDescriptor kYunmai = {
     .id = "yunmai",
     .name = "Yunmai SE, Mini, Signal (YUNMAI-ISSE, -ISM, -SIGNAL, -ISC2P, -Scale-3)",
+    .manufacturer = "Yunmai",
     .names = {"YUNMAI-ISSE", "YUNMAI-ISM2", "YUNMAI-SIGNAL"},
     .recognised_by = "name YUNMAI-…; characteristic 0xFFE4, frames starting 0D",
     .reports = {"weight_kg", "impedance_ohm", "user_slot", "device_time", "fat_percent"},
