@@ -43,6 +43,7 @@ extern const DeviceDescriptor kCultSmartScalePro;
 extern const DeviceDescriptor kEtekcityEsf551;
 extern const DeviceDescriptor kInlife;
 extern const DeviceDescriptor kSenssun;
+extern const DeviceDescriptor kKoogeekS1;
 
 namespace {
 
@@ -82,6 +83,7 @@ const auto kBuiltin = std::to_array<const DeviceDescriptor*>({
     &kEtekcityEsf551,
     &kInlife,
     &kSenssun,
+    &kKoogeekS1,
 });
 
 // Candidate lists live on the stack: decoding allocates nothing.
