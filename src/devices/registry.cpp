@@ -44,6 +44,7 @@ extern const DeviceDescriptor kEtekcityEsf551;
 extern const DeviceDescriptor kInlife;
 extern const DeviceDescriptor kSenssun;
 extern const DeviceDescriptor kKoogeekS1;
+extern const DeviceDescriptor kBeurerSanitasBf700;
 
 namespace {
 
@@ -84,6 +85,7 @@ const auto kBuiltin = std::to_array<const DeviceDescriptor*>({
     &kInlife,
     &kSenssun,
     &kKoogeekS1,
+    &kBeurerSanitasBf700,
 });
 
 // Candidate lists live on the stack: decoding allocates nothing.
