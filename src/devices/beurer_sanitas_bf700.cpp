@@ -138,6 +138,7 @@ Conversation conversation(const ConversationContext& c) {
     Bytes& joined = ctx.frames["measurement"];
     if (part <= 1) joined.clear();
     else joined.insert(joined.end(), b.begin() + 4, b.end());
+    if (joined.size() > 256) return Verdict::fail;  // a measurement is 22 bytes: this is no scale of the family
     if (part < count) return Verdict::more;
     DecodeOutcome o = decode_measurement(joined);
     Bytes raw = joined;
