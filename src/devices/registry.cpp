@@ -45,6 +45,7 @@ extern const DeviceDescriptor kInlife;
 extern const DeviceDescriptor kSenssun;
 extern const DeviceDescriptor kKoogeekS1;
 extern const DeviceDescriptor kBeurerSanitasBf700;
+extern const DeviceDescriptor kEufyP2;
 
 namespace {
 
@@ -86,6 +87,7 @@ const auto kBuiltin = std::to_array<const DeviceDescriptor*>({
     &kSenssun,
     &kKoogeekS1,
     &kBeurerSanitasBf700,
+    &kEufyP2,
 });
 
 // Candidate lists live on the stack: decoding allocates nothing.
