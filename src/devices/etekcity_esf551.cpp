@@ -2,19 +2,26 @@
 //
 // Service 0xFFF0: 0xFFF1 notify (the scale's frames), 0xFFF2 write (the app's commands).
 // The app writes the display unit, A5 22 03 05 00 <43 - unit> 01 63 A1 00 <unit: 0 kg, 1 lb,
-// 2 st>, and subscribes; the scale notifies 22-byte frames
+// 2 st>, and subscribes; the scale notifies 22-byte weight frames
 //   0-1    A5 02
-//   2      a sequence number        3-4  10 00
+//   2      a sequence number        3-4  10 00 (the weight message; other A5 02 messages, such
+//                                   as the 11-byte 05 00 one after a weighing, are not weights)
 //   5      a check byte (its rule is not documented in the sources: not checked)
 //   6-9    01 61 A1 00
 //   10-12  weight u24 LE, grams
 //   13-14  impedance u16 LE, ohm (0: none)
-//   20     1 when the weighing is finished
-// Bytes 15-19 and 21 are not decoded.
+//   19     1 when the weighing is finished (0 while the weight still moves)
+//   20     1 when bytes 13-14 are a measured impedance
+//   21     the display unit (0 kg, 1 lb, 2 st); the weight is in grams whatever it shows
+// Bytes 15-18 (a counter or clock) are not decoded. openScale's handler took byte 20 for the
+// finished flag; real sessions show byte 20 set on every live frame and byte 19 rising only on
+// the last, as etekcity_esf551_ble parses them.
 //
-// No public capture was found; the tests use frames built from this layout.
-// Sources: openScale scales/EtekcityESF551Handler.kt (after ronnnnnnnnnnnnn's
-// etekcity_esf551_ble). Re-implemented from those facts.
+// Real vectors: a session in openScale issue #1351 (live frames, 96.14 kg, byte 19 = 0) and one
+// in ble-scale-sync issue #385 (71.40 kg live, then 72.53 kg and 531 ohm finished).
+// Sources: ronnnnnnnnnnnnn/etekcity_esf551_ble src/etekcity_esf551_ble/esf551/protocol.py and
+// tests/unit/test_esf551_protocol.py; openScale scales/EtekcityESF551Handler.kt. Re-implemented
+// from those facts.
 #include <cmath>
 
 #include "devices/decode_util.hpp"
@@ -29,17 +36,19 @@ const Uuid kService = Uuid::from16(0xFFF0), kFrames = Uuid::from16(0xFFF1), kCom
 
 DecodeOutcome decode_frame(ByteView b) {
   if (b.size() < 2 || b[0] != 0xA5 || b[1] != 0x02) return DecodeOutcome::reject(DecodeStatus::not_this_device, "not an A5 02 frame");
+  if (b.size() < 5 || b[3] != 0x10 || b[4] != 0x00)
+    return DecodeOutcome::reject(DecodeStatus::unsupported_frame, "an A5 02 message other than a weight (10 00)");
   if (b.size() != 22) return DecodeOutcome::reject(DecodeStatus::wrong_length, "ESF551 weight frames are 22 bytes");
-  if (b[3] != 0x10 || b[4] != 0x00 || b[6] != 0x01 || b[7] != 0x61 || b[8] != 0xA1 || b[9] != 0x00)
-    return DecodeOutcome::reject(DecodeStatus::unsupported_frame, "an A5 02 frame other than a weight");
+  if (b[6] != 0x01 || b[7] != 0x61 || b[8] != 0xA1 || b[9] != 0x00)
+    return DecodeOutcome::reject(DecodeStatus::unsupported_frame, "a 10 00 frame without 01 61 A1 00");
   const std::uint32_t grams = b[10] | (b[11] << 8) | (b[12] << 16);
   if (grams == 0) return DecodeOutcome::reject(DecodeStatus::invalid_value, "zero weight");
   Reading r;
   r.model = kModel;
   r.weight_kg = grams / 1000.0;
-  r.stabilized = b[20] == 1;
+  r.stabilized = b[19] == 1;
   const double ohm = le16(&b[13]);
-  if (decode_util::plausible_impedance(ohm)) r.impedance_ohm = ohm;
+  if (b[20] == 1 && decode_util::plausible_impedance(ohm)) r.impedance_ohm = ohm;
   return DecodeOutcome::success(r);
 }
 
@@ -81,7 +90,9 @@ std::unique_ptr<SimulatedDevice> simulator(const SimOptions& options) {
       b.push_back(g & 0xFF), b.push_back((g >> 8) & 0xFF), b.push_back((g >> 16) & 0xFF);
       put_u16le(b, final ? static_cast<std::uint16_t>(std::lround(o.impedance_ohm)) : 0);
       b.resize(22, 0);
-      b[20] = final ? 1 : 0;
+      b[19] = final ? 1 : 0;
+      b[20] = 1;  // impedance measured (bytes 13-14 stay 0 until it is)
+      // byte 21, the display unit, stays 0 (kg)
       return b;
     };
     out.push_back({std::chrono::milliseconds(400), kFrames, frame(1, o.weight_kg * 0.8, false)});

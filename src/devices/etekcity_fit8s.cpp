@@ -1,14 +1,22 @@
 // Etekcity Fit 8S: everything is in its advertisements.
 //
-// Manufacturer data, company 0x06D0, exactly 20 bytes, beside the service 0xFFD0 in the advert:
+// Manufacturer data, company 0x06D0 (Etekcity's platform), exactly 20 bytes:
+//   0      header: its low nibble is the advert format's generation (1 on the Fit 8S)
+//   1-6    the scale's MAC, least significant octet first
+//   7-8    the model id u16 BE: 0xC0A9 is the Fit 8S (the ESF551 and other Etekcity scales send
+//          the same company with their own ids, so the id is the claim, not the company)
 //   10-12  weight u24 LE, grams
 //   13-14  impedance u16 LE, ohm (0: none measured)
 //   15     1 when the weighing is finished (anything else: still measuring)
-// Bytes 0-9 and 16-19 are not decoded.
+//   16     the display unit (0 kg, 1 lb, 2 st); the weight is in grams whatever it shows
+// Bytes 9 and 17-19 are not decoded. openScale's handler recognises the scale by the company
+// and the service 0xFFD0 beside it; that claim is kept for adverts that carry the service.
 //
-// No public capture was found; the tests use frames built from this layout.
-// Sources: openScale scales/EtekcityFit8SHandler.kt (itself based on ronnnnnnnnnnnnn's
-// etekcity_esf551_ble). Re-implemented from those facts.
+// Real vectors: the two captured adverts in etekcity_esf551_ble tests/unit/test_fit8s_protocol.py
+// (a Wireshark sample, 80.47 kg; a live capture, 81.02 kg and 537 ohm).
+// Sources: ronnnnnnnnnnnnn/etekcity_esf551_ble src/etekcity_esf551_ble/fit8s/protocol.py and
+// detection.py (the header, MAC and model id); openScale scales/EtekcityFit8SHandler.kt.
+// Re-implemented from those facts.
 #include <cmath>
 
 #include "devices/decode_util.hpp"
@@ -20,12 +28,16 @@ namespace {
 
 constexpr const char* kModel = "etekcity-fit8s";
 constexpr std::uint16_t kCompany = 0x06D0;
+constexpr std::uint16_t kFit8sModelId = 0xC0A9;
+
+bool has_model_id(const Bytes& b) { return b.size() >= 9 && be16(&b[7]) == kFit8sModelId; }
 
 DecodeOutcome decode_advert(const Advertisement& adv) {
   const Bytes* d = adv.manufacturer_data_for(kCompany);
   if (!d) return DecodeOutcome::reject(DecodeStatus::not_this_device, "no manufacturer data 0x06D0");
-  if (!adv.advertises_service(0xFFD0)) return DecodeOutcome::reject(DecodeStatus::not_this_device, "no service 0xFFD0");
   const Bytes& b = *d;
+  if (!has_model_id(b) && !adv.advertises_service(0xFFD0))
+    return DecodeOutcome::reject(DecodeStatus::not_this_device, "neither the Fit 8S model id C0A9 nor service 0xFFD0");
   if (b.size() != 20) return DecodeOutcome::reject(DecodeStatus::wrong_length, "Etekcity Fit 8S data is 20 bytes");
   const std::uint32_t grams = b[10] | (b[11] << 8) | (b[12] << 16);
   if (grams == 0) return DecodeOutcome::reject(DecodeStatus::invalid_value, "zero weight");
@@ -38,7 +50,10 @@ DecodeOutcome decode_advert(const Advertisement& adv) {
   return DecodeOutcome::success(r);
 }
 
-bool claims(const Advertisement& adv) { return adv.manufacturer_data_for(kCompany) && adv.advertises_service(0xFFD0); }
+bool claims(const Advertisement& adv) {
+  const Bytes* d = adv.manufacturer_data_for(kCompany);
+  return d && (has_model_id(*d) || adv.advertises_service(0xFFD0));
+}
 
 std::unique_ptr<SimulatedDevice> simulator(const SimOptions& options) {
   BroadcastScale s;
@@ -46,9 +61,13 @@ std::unique_ptr<SimulatedDevice> simulator(const SimOptions& options) {
   // The name travels in the scan response: the data and the service fill the advert.
   s.default_address = "D0:73:D5:F8:00:08";
   s.advertised_services = {Uuid::from16(0xFFD0)};
-  s.frames = [](const SimOptions& o, const MacAddress&) {
+  s.frames = [](const SimOptions& o, const MacAddress& mac) {
     auto frame = [&](double kg, bool final) {
       Bytes b(20, 0);
+      b[0] = 0x01;  // generation 1
+      for (int i = 0; i < 6; ++i) b[1 + i] = mac.bytes[5 - i];
+      b[7] = kFit8sModelId >> 8, b[8] = kFit8sModelId & 0xFF;
+      b[17] = 0x02, b[18] = 0x03;  // as the captured adverts end
       const auto g = static_cast<std::uint32_t>(std::lround(kg * 1000));
       b[10] = g & 0xFF, b[11] = (g >> 8) & 0xFF, b[12] = (g >> 16) & 0xFF;
       if (final) {
@@ -69,7 +88,7 @@ extern const DeviceDescriptor kEtekcityFit8s = {
     .id = kModel,
     .name = "Etekcity Fit 8S",
     .manufacturer = "Etekcity",
-    .recognised_by = "manufacturer data, company 0x06D0 (20 bytes), with service 0xFFD0",
+    .recognised_by = "manufacturer data, company 0x06D0 (20 bytes) with model id C0A9 at bytes 7-8, or beside service 0xFFD0",
     .reports = {"weight_kg", "impedance_ohm"},
     .link = LinkMode::advertisement,
     .company_ids = {kCompany},

@@ -9,6 +9,9 @@
 //   12-13  bone, kg x 10
 // Nothing else in the frame is decoded. It carries no stable flag: the scale sends it once the
 // weighing is done. Its fat, water and bone are kept as the scale's own metrics.
+// Nor does it carry a signature: any 20-byte value on 0xFFF4 fits it (a Koogeek S1's init frame
+// would read as 219.3 kg, two coalesced 1byone frames as another weight), so a value is taken for
+// a Hesley result only from a device named YunChen.
 //
 // No public capture was found; the tests use frames built from this layout.
 // Sources: openScale scales/HesleyHandler.kt. Re-implemented from those facts.
@@ -27,6 +30,8 @@ const Bytes kStart{0xA5, 0x01, 0x2C, 0xAB, 0x50, 0x5A, 0x29};
 
 DecodeOutcome decode_gatt(const GattValue& v) {
   if (v.characteristic != kResult) return DecodeOutcome::reject(DecodeStatus::not_this_device, "not 0xFFF4");
+  if (!decode_util::equals_ci(v.device_name, "YunChen"))
+    return DecodeOutcome::reject(DecodeStatus::not_this_device, "Hesley frames have no signature: only a device named YunChen");
   const Bytes& b = v.value;
   if (b.size() != 20) return DecodeOutcome::reject(DecodeStatus::wrong_length, "Hesley results are 20 bytes");
   const std::uint16_t raw = be16(&b[2]);

@@ -12,8 +12,10 @@
 // The lean body mass is kept as the scale's own metric (`lean_body_mass_kg`), as it sent it
 // (for its "general" activity level).
 //
-// No public capture was found; the tests use frames built from this layout.
-// Sources: openScale scales/InlifeHandler.kt. Re-implemented from those facts.
+// Real vector: a result in an Inlife scale's btsnoop log, openScale issue #352
+// (`02 DD 02C0 00B6D4 01C2 3C3D 00 BF AA`: 70.4 kg as its owner read it, lean mass 46.804 kg);
+// no public frame with the impedance flag exists, so that branch is tested on layout frames.
+// Sources: openScale scales/InlifeHandler.kt and issue #352. Re-implemented from those facts.
 #include <cmath>
 
 #include "devices/decode_util.hpp"

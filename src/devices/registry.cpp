@@ -43,6 +43,9 @@ extern const DeviceDescriptor kCultSmartScalePro;
 extern const DeviceDescriptor kEtekcityEsf551;
 extern const DeviceDescriptor kInlife;
 extern const DeviceDescriptor kSenssun;
+extern const DeviceDescriptor kKoogeekS1;
+extern const DeviceDescriptor kBeurerSanitasBf700;
+extern const DeviceDescriptor kEufyP2;
 
 namespace {
 
@@ -82,6 +85,9 @@ const auto kBuiltin = std::to_array<const DeviceDescriptor*>({
     &kEtekcityEsf551,
     &kInlife,
     &kSenssun,
+    &kKoogeekS1,
+    &kBeurerSanitasBf700,
+    &kEufyP2,
 });
 
 // Candidate lists live on the stack: decoding allocates nothing.

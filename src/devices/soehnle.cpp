@@ -15,8 +15,11 @@
 //     11-12 impedance at 5 kHz, u16 BE ohm (kept raw)   13-14  impedance at 50 kHz (the one kept)
 // The user index is the reading's user slot: [[person]] scale_user picks the person.
 //
-// No public capture was found; the tests use frames built from this layout.
-// Sources: openScale scales/SoehnleHandler.kt. Re-implemented from those facts.
+// Real vector: a stored weighing in a Shape Sense Connect 200's btsnoop log, openScale issue
+// #487 (`09 01 07E0 01 09 0A 33 1C 0555 01DC 019D`: 136.5 kg as its owner read it, user 1, 476
+// and 413 ohm). The same log's live weight (`30 01 00 0565 …`, 138.1 kg) is another message on
+// 3001, left undecoded: the stored weighings are the finished ones.
+// Sources: openScale scales/SoehnleHandler.kt and issue #487. Re-implemented from those facts.
 #include <cmath>
 
 #include "devices/decode_util.hpp"

@@ -1,42 +1,86 @@
-// Etekcity ESF551 (GATT) and Fit 8S (broadcast): frames built from openScale's
-// EtekcityESF551Handler.kt and EtekcityFit8SHandler.kt layouts (no public capture).
+// Etekcity ESF551 (GATT) and Fit 8S (broadcast).
+//
+// Real frames: the ESF551 sessions in openScale issue #1351 and ble-scale-sync issue #385, the
+// Fit 8S adverts in etekcity_esf551_ble tests/unit/test_fit8s_protocol.py (a Wireshark sample and
+// a live capture), with the values those peers read from them.
 #include "device_test_util.hpp"
 
 using namespace declouder;
 using namespace declouder::test;
 
-TEST(EtekcityEsf551, FinishedWeighing) {
-  // A5 02 seq 10 00 chk 01 61 A1 00 | 70 11 01 (70.000 kg) | E0 01 (480 ohm) | .. | 01 at byte 20
-  DecodeOutcome o = gatt("etekcity-esf551", 0xFFF1, "a50203100000 0161a100 701101 e001 0000000000 01 00",
-                         "Etekcity Smart Fitness Scale");
+namespace {
+const std::string kEsf551 = "Etekcity Smart Fitness Scale";
+}
+
+TEST(EtekcityEsf551, RealFinishedWeighingWithImpedance) {
+  // ble-scale-sync #385: the last weight frame of a session; byte 19 = 1 finished, byte 20 = 1
+  // impedance measured, byte 21 = 1 (the display shows lb)
+  DecodeOutcome o = gatt("etekcity-esf551", 0xFFF1, "a502bb10002f0161a100521b01130213c0986a010101", kEsf551);
   ASSERT_TRUE(o.ok()) << o.detail;
-  EXPECT_DOUBLE_EQ(*o.reading.weight_kg, 70.0);
-  EXPECT_DOUBLE_EQ(*o.reading.impedance_ohm, 480);
+  EXPECT_DOUBLE_EQ(*o.reading.weight_kg, 72.53);
+  EXPECT_DOUBLE_EQ(*o.reading.impedance_ohm, 531);
   EXPECT_TRUE(o.reading.stabilized);
 }
 
-TEST(EtekcityEsf551, LiveAndOtherFrames) {
-  const std::string name = "Etekcity Smart Fitness Scale";
-  EXPECT_FALSE(gatt("etekcity-esf551", 0xFFF1, "a50203100000 0161a100 701101 0000 0000000000 00 00", name).reading.stabilized);
-  EXPECT_EQ(gatt("etekcity-esf551", 0xFFF1, "a50203100000 0161a100 701101", name).status, DecodeStatus::wrong_length);
-  EXPECT_EQ(gatt("etekcity-esf551", 0xFFF1, "a50203110000 0161a100 701101 0000 0000000000 00 00", name).status,
+TEST(EtekcityEsf551, RealLiveFramesAreNotFinishedThoughByte20IsSet) {
+  // ble-scale-sync #385, the session's first frame: 71.40 kg, still moving
+  DecodeOutcome o = gatt("etekcity-esf551", 0xFFF1, "a5029d1000d80161a100e81601" "00000dc0986a000101", kEsf551);
+  ASSERT_TRUE(o.ok()) << o.detail;
+  EXPECT_DOUBLE_EQ(*o.reading.weight_kg, 71.40);
+  EXPECT_FALSE(o.reading.stabilized);
+  EXPECT_FALSE(o.reading.impedance_ohm);
+  // openScale #1351: a stream of live frames, byte 20 = 1 on each, byte 19 = 0
+  for (const char* hex : {"a50253100071 0161a100 8c7701 0000 6bd5d269 00 01 01",
+                          "a50254100025 0161a100 d47a01 0000 6bd5d269 00 01 01"}) {
+    DecodeOutcome live = gatt("etekcity-esf551", 0xFFF1, hex, kEsf551);
+    ASSERT_TRUE(live.ok()) << live.detail;
+    EXPECT_FALSE(live.reading.stabilized) << hex;
+  }
+  EXPECT_DOUBLE_EQ(*gatt("etekcity-esf551", 0xFFF1, "a50253100071 0161a100 8c7701 0000 6bd5d269 00 01 01", kEsf551)
+                        .reading.weight_kg,
+                   96.14);
+}
+
+TEST(EtekcityEsf551, AnImpedanceWithoutItsFlagIsNotKept) {
+  DecodeOutcome o = gatt("etekcity-esf551", 0xFFF1, "a502bb10002f0161a100521b01130213c0986a010001", kEsf551);
+  ASSERT_TRUE(o.ok()) << o.detail;
+  EXPECT_FALSE(o.reading.impedance_ohm);
+}
+
+TEST(EtekcityEsf551, OtherMessagesAndLengths) {
+  // ble-scale-sync #385: the 11-byte 05 00 message that follows a weighing is not a weight
+  EXPECT_EQ(gatt("etekcity-esf551", 0xFFF1, "a502bc0500f30101a00002", kEsf551).status, DecodeStatus::unsupported_frame);
+  EXPECT_EQ(gatt("etekcity-esf551", 0xFFF1, "a50203100000 0161a100 701101", kEsf551).status, DecodeStatus::wrong_length);
+  EXPECT_EQ(gatt("etekcity-esf551", 0xFFF1, "a50203100000 0162a100 701101 0000 00000000 01 01 00", kEsf551).status,
             DecodeStatus::unsupported_frame);
 }
 
-TEST(EtekcityFit8s, FinishedWeighingBesideItsService) {
-  Advertisement a = manufacturer_advert(0x06D0, "00000000000000000000 b81201 f401 01 00000000");  // 70.328 kg, 500 ohm
-  a.service_uuids = {Uuid::from16(0xFFD0)};
-  DecodeOutcome o = advert("etekcity-fit8s", a);
+TEST(EtekcityFit8s, RealAdvertsWithAndWithoutImpedance) {
+  // test_fit8s_protocol.py: the Wireshark sample (80.47 kg, no impedance) and the live capture
+  // (81.02 kg, 537 ohm) of a scale at A9:89:5D:ED:A0:63; the model id C0A9 at bytes 7-8 is what
+  // tells the Fit 8S apart (no service needed)
+  DecodeOutcome o = advert("etekcity-fit8s", manufacturer_advert(0x06D0, "0163a0ed5d89a9c0a901563a0100000100020300"));
   ASSERT_TRUE(o.ok()) << o.detail;
-  EXPECT_DOUBLE_EQ(*o.reading.weight_kg, 70.328);
-  EXPECT_DOUBLE_EQ(*o.reading.impedance_ohm, 500);
+  EXPECT_DOUBLE_EQ(*o.reading.weight_kg, 80.47);
+  EXPECT_FALSE(o.reading.impedance_ohm);
   EXPECT_TRUE(o.reading.stabilized);
+  o = advert("etekcity-fit8s", manufacturer_advert(0x06D0, "0163a0ed5d89a9c0a9017c3c0119020100020300"));
+  ASSERT_TRUE(o.ok()) << o.detail;
+  EXPECT_DOUBLE_EQ(*o.reading.weight_kg, 81.02);
+  EXPECT_DOUBLE_EQ(*o.reading.impedance_ohm, 537);
+  EXPECT_TRUE(o.reading.stabilized);
+  // the same advert before byte 15 rises: still measuring
+  EXPECT_FALSE(advert("etekcity-fit8s", manufacturer_advert(0x06D0, "0163a0ed5d89a9c0a9017c3c0119020000020300"))
+                   .reading.stabilized);
 }
 
-TEST(EtekcityFit8s, WithoutItsServiceOrWithAnotherLengthItIsNotTheScale) {
-  Advertisement a = manufacturer_advert(0x06D0, "00000000000000000000 b81201 f401 01 00000000");
-  EXPECT_EQ(advert("etekcity-fit8s", a).status, DecodeStatus::not_this_device);
-  a.service_uuids = {Uuid::from16(0xFFD0)};
-  a.manufacturer_data.front().second.pop_back();
-  EXPECT_EQ(advert("etekcity-fit8s", a).status, DecodeStatus::wrong_length);
+TEST(EtekcityFit8s, AnotherEtekcityModelIdIsNotTheFit8s) {
+  // the same company from another Etekcity scale (model id 0x0088, no 0xFFD0): not claimed
+  Advertisement other = manufacturer_advert(0x06D0, "0163a0ed5d89a90088017c3c0119020100020300");
+  EXPECT_EQ(advert("etekcity-fit8s", other).status, DecodeStatus::not_this_device);
+  // openScale's claim still holds: the company beside service 0xFFD0
+  other.service_uuids = {Uuid::from16(0xFFD0)};
+  EXPECT_TRUE(advert("etekcity-fit8s", other).ok());
+  Advertisement shortened = manufacturer_advert(0x06D0, "0163a0ed5d89a9c0a9017c3c01190201000203");
+  EXPECT_EQ(advert("etekcity-fit8s", shortened).status, DecodeStatus::wrong_length);
 }

@@ -1,12 +1,51 @@
-// Eufy C20 (T9130): frames built from openScale's EufyC20Handler.kt layout (no public capture).
+// Eufy C20 (T9130). Real adverts: a T9130 at BC:0F:B7:00:9C:9D in eufylife-ble-client issue #5
+// (100.10 kg, measuring then settled), read as that project's client.py reads them. The impedance
+// and heart-rate fields (eufylife-ble-client pull request #9) have no public advert: those frames
+// are built from the layout.
 #include "device_test_util.hpp"
 
 using namespace declouder;
 using namespace declouder::test;
 
-TEST(EufyC20, FinishedWeighingWithImpedanceAndHeartRate) {
-  // flags C1 at byte 10 (weight, impedance, heart rate); 72.36 kg; 68 bpm; 480.0 ohm
-  DecodeOutcome o = advert("eufy-c20", manufacturer_advert(0xBC64, "00000000000000000000 c1 00 441c 00 44 00 c012"));
+namespace {
+Advertisement c20(std::uint16_t company, std::string_view hex_data, const char* address = "BC:0F:B7:00:9C:9D") {
+  Advertisement a = manufacturer_advert(company, hex_data);
+  if (address) a.address = MacAddress::parse(address);
+  return a;
+}
+}  // namespace
+
+TEST(EufyC20, RealAdvertsMeasuringThenSettled) {
+  DecodeOutcome o = advert("eufy-c20", c20(0xBC64, "0fb7009c9d00c4c9706701001a2700000000"));
+  ASSERT_TRUE(o.ok()) << o.detail;
+  EXPECT_DOUBLE_EQ(*o.reading.weight_kg, 100.10);
+  EXPECT_FALSE(o.reading.stabilized);
+  o = advert("eufy-c20", c20(0xBC64, "0fb7009c9d00c5c9706705001a2700000000"));
+  ASSERT_TRUE(o.ok()) << o.detail;
+  EXPECT_DOUBLE_EQ(*o.reading.weight_kg, 100.10);
+  EXPECT_TRUE(o.reading.stabilized);  // bit2: the settled weight, with no impedance in the frame
+  EXPECT_FALSE(o.reading.impedance_ohm);
+  EXPECT_FALSE(o.reading.heart_rate_bpm);
+}
+
+TEST(EufyC20, WithoutAnAddressTheEmbeddedMacNamesTheScale) {
+  DecodeOutcome o = advert("eufy-c20", c20(0xBC64, "0fb7009c9d00c5c9706705001a2700000000", nullptr));
+  ASSERT_TRUE(o.ok()) << o.detail;
+  ASSERT_TRUE(o.reading.address);
+  EXPECT_EQ(o.reading.address->str(), "BC:0F:B7:00:9C:9D");
+}
+
+TEST(EufyC20, AnotherOuiIsTheScaleWhenItsMacMatches) {
+  // a unit whose MAC starts with CF sends CF64 (the P3's layout): its embedded MAC matches
+  EXPECT_TRUE(advert("eufy-c20", c20(0xCF64, "0fb7009c9d00c5c9706705001a2700000000", "CF:0F:B7:00:9C:9D")).ok());
+  // a foreign 0x??64 whose bytes are not the sender's MAC is not this scale
+  EXPECT_EQ(advert("eufy-c20", c20(0xCF64, "0fb7009c9d00c5c9706705001a2700000000", "11:22:33:44:55:66")).status,
+            DecodeStatus::not_this_device);
+}
+
+TEST(EufyC20, SettledWeighingWithImpedanceAndHeartRate) {
+  // layout: flags C5 (weight, settled, impedance, heart rate); 72.36 kg; 68 bpm; 480.0 ohm
+  DecodeOutcome o = advert("eufy-c20", c20(0xBC64, "0fb7009c9d 0000000000 c5 00 441c 00 44 00 c012"));
   ASSERT_TRUE(o.ok()) << o.detail;
   EXPECT_DOUBLE_EQ(*o.reading.weight_kg, 72.36);
   EXPECT_DOUBLE_EQ(*o.reading.impedance_ohm, 480);
@@ -14,11 +53,7 @@ TEST(EufyC20, FinishedWeighingWithImpedanceAndHeartRate) {
   EXPECT_TRUE(o.reading.stabilized);
 }
 
-TEST(EufyC20, AWeightAloneIsLiveAndNoWeightIsNoReading) {
-  DecodeOutcome o = advert("eufy-c20", manufacturer_advert(0xBC64, "00000000000000000000 01 00 441c"));
-  ASSERT_TRUE(o.ok()) << o.detail;
-  EXPECT_FALSE(o.reading.stabilized);
-  EXPECT_EQ(advert("eufy-c20", manufacturer_advert(0xBC64, "00000000000000000000 00 00 441c")).status,
-            DecodeStatus::not_stabilized);
-  EXPECT_EQ(advert("eufy-c20", manufacturer_advert(0xBC64, "0000000000")).status, DecodeStatus::wrong_length);
+TEST(EufyC20, NoWeightIsNoReadingAndShortDataIsRefused) {
+  EXPECT_EQ(advert("eufy-c20", c20(0xBC64, "0fb7009c9d00c5c97067 00 001a2700000000")).status, DecodeStatus::not_stabilized);
+  EXPECT_EQ(advert("eufy-c20", c20(0xBC64, "0fb7009c9d00c5c9706705001a27")).status, DecodeStatus::wrong_length);
 }

@@ -16,6 +16,13 @@ TEST(Hesley, TheResultAndTheScalesMetrics) {
   EXPECT_TRUE(o.reading.stabilized);
 }
 
+TEST(Hesley, AnotherScalesFrameOnFfF4IsNoHesleyWeighing) {
+  // the real Koogeek S1 init frame (ble-scale-sync #270) and two coalesced 1byone live frames are
+  // 20 bytes on 0xFFF4 too; without the YunChen name they are not Hesley results
+  EXPECT_EQ(gatt("hesley", 0xFFF4, "55aa55aa010d010101162601735500000000001a").status, DecodeStatus::not_this_device);
+  EXPECT_EQ(gatt("hesley", 0xFFF4, "00001c3e00e0000002270192001f000000000000").status, DecodeStatus::not_this_device);
+}
+
 TEST(EbelterB2, TheResult) {
   DecodeOutcome o = gatt("ebelter-b2", 0xFAA2, "8d110000d302e700", "BODY FAT-B2");
   ASSERT_TRUE(o.ok()) << o.detail;

@@ -1,4 +1,6 @@
-// Inlife: 14-byte frames built from openScale's InlifeHandler.kt layout (no public capture).
+// Inlife: a real result from an Inlife scale's btsnoop log in openScale issue #352 (70.4 kg,
+// the 155.2 lb its owner read on the display), and 14-byte frames built from openScale's
+// InlifeHandler.kt layout.
 #include "device_test_util.hpp"
 
 using namespace declouder;
@@ -7,6 +9,17 @@ using namespace declouder::test;
 namespace {
 DecodeOutcome fff1(std::string_view hex_value) { return gatt("inlife", 0xFFF1, hex_value, "000fatscale01"); }
 }  // namespace
+
+TEST(Inlife, ARealResultFromAnInlifeScale) {
+  // openScale #352: 02 DD, 0x02C0 = 70.4 kg, lean body mass 0x00B6D4 g = 46.804 kg (the analysis
+  // in that thread), byte 11 = 00 (no impedance), XOR BF, AA
+  DecodeOutcome o = fff1("02dd02c000b6d401c23c3d00bfaa");
+  ASSERT_TRUE(o.ok()) << o.detail;
+  EXPECT_DOUBLE_EQ(*o.reading.weight_kg, 70.4);
+  EXPECT_TRUE(o.reading.stabilized);
+  EXPECT_FALSE(o.reading.impedance_ohm);
+  EXPECT_DOUBLE_EQ(metric(o.reading, "lean_body_mass_kg"), 46.804);
+}
 
 TEST(Inlife, ResultWithImpedance) {
   DecodeOutcome o = fff1("02dd02d3000001e0000000806daa");  // 72.3 kg, 480 ohm, flag 0x80

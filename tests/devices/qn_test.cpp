@@ -154,3 +154,43 @@ TEST(QnScale, EtekcityEsf24StoredRecords) {
   EXPECT_EQ(gatt("qn-scale", 0xFFF1, "231415000000000000000000000000000000004c", "QN-Scale").status,
             DecodeStatus::unsupported_frame);
 }
+
+// The GE CS 10 G's extended result records: real frames from three connects of a scale whose
+// display read 75.20 kg (ble-scale-sync issue #235, tests/scales/qn-scale.test.ts), with the
+// weights and record times that project reads from them.
+TEST(QnScale, GeExtendedResultRecords) {
+  // connect 1: the weigh-in just made, B1 03 01, 75.25 kg
+  DecodeOutcome live = qn_notify(
+      "b12c030101651d030bbb09ac0a4f09790a4f09b3095a081b011601440bea091a0bb509a90a7d09480a090932");
+  ASSERT_TRUE(live.ok()) << live.detail;
+  EXPECT_DOUBLE_EQ(*live.reading.weight_kg, 75.25);
+  EXPECT_TRUE(live.reading.stabilized);
+  EXPECT_FALSE(live.reading.device_time);
+  EXPECT_FALSE(live.reading.impedance_ohm);  // the sweep's raw channels are not an impedance
+  // connect 2: no B4 in the burst, only the B1: 75.20 kg
+  EXPECT_DOUBLE_EQ(*qn_notify("b12c030101601dd20b7c0ab50b560a0c0ad608bd099f0828015a01530bfa092a0bc6099a0a6d093a0afe0890")
+                        .reading.weight_kg,
+                   75.20);
+  // connect 1's B4 is a six-day-old stored record: 67.10 kg at 2026-08-13 06:05:06 (the
+  // scale's clock), kept with its own time, never as the weigh-in of the session
+  DecodeOutcome old = qn_notify(
+      "b42c0401f01001121b1032361a000000000000000000000000000000000000000000000000000000000000a5");
+  ASSERT_TRUE(old.ok()) << old.detail;
+  EXPECT_DOUBLE_EQ(*old.reading.weight_kg, 67.10);
+  EXPECT_EQ(iso8601(*old.reading.device_time), "2026-08-13T06:05:06Z");
+  // connect 3's B4 holds connect 2's weigh-in (18:03:34)
+  DecodeOutcome previous = qn_notify(
+      "b42c040101010176ac1832601dd20b7c0ab50b560a0c0ad608bd099f0828015a01530bfa092a0bc6099a0a42");
+  ASSERT_TRUE(previous.ok()) << previous.detail;
+  EXPECT_DOUBLE_EQ(*previous.reading.weight_kg, 75.20);
+  EXPECT_EQ(iso8601(*previous.reading.device_time), "2026-08-19T18:03:34Z");
+}
+
+TEST(QnScale, GeExtendedResultRecordsDamagedOrWithoutAWeight) {
+  EXPECT_EQ(qn_notify("b12c030101651d030bbb09ac0a4f09790a4f09b3095a081b011601440bea091a0bb509a90a7d09480a090933").status,
+            DecodeStatus::bad_checksum);
+  EXPECT_EQ(qn_notify("b12c030101651d030bbb09ac0a4f09790a4f09b309").status, DecodeStatus::wrong_length);
+  // a B1 03 03 record (the BMI's) carries no weight at 5-6: the same bytes with 03 03 and its sum
+  EXPECT_EQ(qn_notify("b12c030301651d030bbb09ac0a4f09790a4f09b3095a081b011601440bea091a0bb509a90a7d09480a090934").status,
+            DecodeStatus::unsupported_frame);
+}

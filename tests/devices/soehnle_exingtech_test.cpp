@@ -1,5 +1,7 @@
-// Soehnle and Exingtech Y1, two scales on 128-bit vendor characteristics: frames built from
-// openScale's SoehnleHandler.kt and ExingtechY1Handler.kt layouts (no public capture).
+// Soehnle and Exingtech Y1, two scales on 128-bit vendor characteristics. Soehnle: a real
+// stored weighing from a Shape Sense Connect 200's btsnoop log in openScale issue #487 (136.5 kg,
+// the weight its owner read on the display), and frames built from openScale's SoehnleHandler.kt
+// layout. Exingtech Y1: frames built from openScale's ExingtechY1Handler.kt (no public capture).
 #include "device_test_util.hpp"
 
 using namespace declouder;
@@ -29,6 +31,21 @@ TEST(Soehnle, AStoredWeighingWithItsUserAndClock) {
   EXPECT_EQ(*o.reading.user_slot, 2);
   EXPECT_EQ(iso8601(*o.reading.device_time), "2026-11-30T07:15:30");
   EXPECT_EQ(vendor(kSoehnleWeighings, "09 02 07ea 0b 1e 07 0f 1e 02d3 0240", "Shape200").status, DecodeStatus::wrong_length);
+}
+
+TEST(Soehnle, ARealStoredWeighingFromAShape200) {
+  // openScale #487, notification on 352e3001: user 1, the scale's clock at 2016-01-09 10:51:28
+  // (never set by its owner's app, years before the capture), 0x0555 = 136.5 kg, 476 ohm at
+  // 5 kHz, 413 ohm at 50 kHz
+  DecodeOutcome o = vendor(kSoehnleWeighings, "090107e001090a331c055501dc019d", "Shape200");
+  ASSERT_TRUE(o.ok()) << o.detail;
+  EXPECT_DOUBLE_EQ(*o.reading.weight_kg, 136.5);
+  EXPECT_EQ(*o.reading.user_slot, 1);
+  EXPECT_DOUBLE_EQ(*o.reading.impedance_ohm, 413);
+  EXPECT_EQ(iso8601(*o.reading.device_time), "2016-01-09T10:51:28");
+  // the live weight on the same characteristic in that log (30 01 00 0565: 138.1 kg) is another
+  // message, not a stored weighing
+  EXPECT_EQ(vendor(kSoehnleWeighings, "3001000565 00000000", "Shape200").status, DecodeStatus::not_this_device);
 }
 
 TEST(ExingtechY1, TheResultAndALiveWeight) {

@@ -26,6 +26,17 @@
 //        kg, 11-12 R1 u16 BE, 13-14 R2 u16 BE. Captured: 23 14 15 06 01 01 3D 5B 30 2B B6 00…FD
 //        = 111.90 kg without BIA (etekcity_esf551_ble esf24/protocol.py and its test, from
 //        btsnoop captures of the vendor app). Delivering a record deletes it on the scale.
+//   0xB1/0xB4 result records of the extended firmware (GE CS 10 G, 20-byte 0x12), 44 bytes each,
+//        sent after a completed body-composition weigh-in instead of a stable 0x10:
+//        B1 2C 03 01: the weigh-in just made: 5-6 weight u16 LE / 100 kg; then a multi-frequency
+//        sweep of segment impedances in raw units (not decoded: no source calibrates them)
+//        B1 2C 03 02 / 03 03: further records of the same weigh-in (03 03 carries the BMI)
+//        B4 2C 04 01: a stored record: 7-10 time u32 LE (seconds since 2000-01-01), 11-12
+//        weight u16 LE / 100 kg. It is history, not the weigh-in: in the capture the first
+//        connect's B4 is 67.10 kg from six days before, beside a B1 of 75.25 kg. It is kept as a
+//        stored weighing with its own time (the store recognises one it already holds).
+//        Real: three connects of a GE CS 10 G whose display read 75.20 kg, in ble-scale-sync
+//        issue #235, pull requests #332/#334 and tests/scales/qn-scale.test.ts.
 //
 // Real frames: GE CS 10 G "Fit Plus" capture in openScale QNHandlerProtocolTest:
 // 10 0F FF FE 02 21 57 10 FE 10 FC 00 AC 00 5C = stable 85.35 kg, R1 4350, R2 4348; the
@@ -134,6 +145,29 @@ DecodeOutcome decode_stored(ByteView b) {
   return DecodeOutcome::success(r);
 }
 
+DecodeOutcome decode_extended_result(ByteView b) {
+  if (b.empty() || (b[0] != 0xB1 && b[0] != 0xB4))
+    return DecodeOutcome::reject(DecodeStatus::not_this_device, "not a QN 0xB1/0xB4 result record");
+  ByteView f;
+  if (DecodeOutcome c = check_frame(b, f); !c.ok()) return c;
+  if (f.size() != 44) return DecodeOutcome::reject(DecodeStatus::wrong_length, "QN result records are 44 bytes");
+  Reading r;
+  r.model = kModel;
+  r.stabilized = true;
+  std::uint16_t raw = 0;
+  if (f[0] == 0xB1 && f[2] == 0x03 && f[3] == 0x01) {
+    raw = le16(&f[5]);
+  } else if (f[0] == 0xB4 && f[2] == 0x04 && f[3] == 0x01) {
+    raw = le16(&f[11]);
+    r.device_time = decode_util::unix_clock(kEpochUnix + le32(&f[7]));
+  } else {
+    return DecodeOutcome::reject(DecodeStatus::unsupported_frame, "a QN result record without the weight (B1 03 02/03 03)");
+  }
+  if (raw == 0 || raw > 30000) return DecodeOutcome::reject(DecodeStatus::invalid_value, "weight outside 0-300 kg");
+  r.weight_kg = raw / 100.0;
+  return DecodeOutcome::success(r);
+}
+
 Bytes build_config(std::uint8_t protocol_type, WeightUnit unit) {
   Bytes out = {0x13, 0x09, protocol_type, static_cast<std::uint8_t>(unit == WeightUnit::lb ? 0x02 : 0x01), 0x10, 0, 0, 0};
   out.push_back(sum8(out));
@@ -171,6 +205,8 @@ DecodeOutcome decode_gatt(const GattValue& v) {
   switch (b[0]) {
     case 0x10: return qn::decode_live(b);
     case 0x23: return qn::decode_stored(b);
+    case 0xB1:
+    case 0xB4: return qn::decode_extended_result(b);
     case 0x12:
     case 0x14:
     case 0x21: {

@@ -46,6 +46,11 @@ DecodeOutcome decode_live(ByteView frame, std::optional<ScaleInfo> info = std::n
 // A 0x23 stored (offline) record, sent after the 0x22 query of the ES-30M session.
 DecodeOutcome decode_stored(ByteView frame);
 
+// The 44-byte result frames of the extended firmware (GE CS 10 G): 0xB1 03 01, the weigh-in
+// just completed; 0xB4 04 01, a stored record with its own time. Other B1/B4 records are
+// unsupported_frame.
+DecodeOutcome decode_extended_result(ByteView frame);
+
 // 13 09 <protocol> <unit 01 kg, 02 lb> 10 00 00 00 <sum>
 Bytes build_config(std::uint8_t protocol_type, WeightUnit unit);
 // 02 <seconds since kEpochUnix, u32 little-endian>
