@@ -15,6 +15,7 @@
 
 #include "app/cli.hpp"
 #include "app/store_session.hpp"
+#include "core/input_files.hpp"
 #include "core/time.hpp"
 #include "devices/bodybugg/armband_memory.hpp"
 #include "devices/bodybugg/channels.hpp"
@@ -450,11 +451,8 @@ int run_parse(Args& args) {
   const bool json = args.flag("--json");
   auto pos = args.positionals();
   if (pos.size() != 1) throw UsageError("expected one FILE (a retrieve PDP dump)");
-  std::ifstream in(pos[0], std::ios::binary);
-  if (!in) throw CommandError(pos[0] + ": cannot open");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  const std::string text = ss.str();
+  // A directory, an unreadable or empty file: one clear line and exit status 1.
+  const std::string text = read_input_file(pos[0]);
   // A GoWearFit flash image (what 'download --memory' keeps) starts with a record
   // type byte, never with text: decode it into the same per-session shape.
   const bool flash = !text.empty() && !text.starts_with("SESSION-BEGIN") && static_cast<unsigned char>(text[0]) < 0x20;
@@ -545,11 +543,7 @@ int run_simulate(Args& args) {
   args.finish();
   std::string dump = sim::synthetic_pdp_dump();  // built in: no file needed
   if (pdp) {
-    std::ifstream in(*pdp, std::ios::binary);
-    if (!in) throw CommandError(*pdp + ": cannot open");
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    dump = ss.str();
+    dump = read_input_file(*pdp);
   }
   sim::BodyBuggSimOptions opt;
   if (transport && *transport == "framed") opt.transport = sim::SimTransport::framed;
@@ -565,9 +559,8 @@ int run_simulate(Args& args) {
     opt.warmup_commands = static_cast<int>(*warmup);
   }
   if (flash_frames) {
-    std::ifstream ff(*flash_frames, std::ios::binary);
-    if (!ff) throw CommandError(*flash_frames + ": cannot open");
-    Bytes all((std::istreambuf_iterator<char>(ff)), {});
+    const std::string frames = read_input_file(*flash_frames);
+    Bytes all(frames.begin(), frames.end());
     armband::MemoryAssembler image;
     for (std::size_t p = 0; p + 4 <= all.size();) {
       std::size_t n = le32(&all[p]);

@@ -15,6 +15,7 @@
 
 #include "app/cli.hpp"
 #include "app/store_session.hpp"
+#include "core/input_files.hpp"
 #include "core/private_files.hpp"
 #include "core/time.hpp"
 #include "exports/fit.hpp"
@@ -227,12 +228,9 @@ int export_armband(Database& db, const std::vector<std::string>& channels,
                    const std::optional<std::string>& calibration_file, const std::optional<std::string>& output) {
   bodybugg::CalibrationTable cal = bodybugg::calibration_from_db(db);
   if (calibration_file) {
-    std::ifstream in(*calibration_file);
-    if (!in) throw CommandError(*calibration_file + ": cannot open");
-    std::ostringstream ss;
-    ss << in.rdbuf();
+    const std::string table = read_input_file(*calibration_file);
     try {
-      for (auto& [k, v] : bodybugg::calibration_from_csv(ss.str())) cal[k] = v;
+      for (auto& [k, v] : bodybugg::calibration_from_csv(table)) cal[k] = v;
     } catch (const std::runtime_error& e) {
       throw CommandError(*calibration_file + ": " + e.what());
     }

@@ -7,6 +7,7 @@
 
 #include "app/cli.hpp"
 #include "app/store_session.hpp"
+#include "core/input_files.hpp"
 #include "exports/openscale_csv.hpp"
 
 namespace declouder {
@@ -45,13 +46,10 @@ int run_import(Args& args) {
   if (files.empty()) throw UsageError("give the file to import");
   if (files.size() > 1) throw UsageError("one file at a time ('" + files[1] + "' is one too many)");
   if (!person) throw UsageError("--person is required: whose weighings are in the file?");
-  std::ifstream in(files[0], std::ios::binary);
-  if (!in) throw CommandError(files[0] + ": cannot read");
-  std::ostringstream text;
-  text << in.rdbuf();
+  const std::string text = read_input_file(files[0]);
   openscale::Parsed parsed;
   try {
-    parsed = openscale::parse_csv(text.str());
+    parsed = openscale::parse_csv(text);
   } catch (const openscale::FormatError& e) {
     throw CommandError(files[0] + ": " + e.what());
   }
