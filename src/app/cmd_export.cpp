@@ -135,11 +135,7 @@ int export_measurements(StoreSession& store, const std::string& format, const st
                         const std::optional<std::string>& output) {
   Recorder& rec = *store.recorder;
   MeasurementQuery q;
-  if (person) {
-    if (!rec.stored_person(*person))
-      throw CommandError("no person named '" + *person + "' (people come from [[person]] in the config file)");
-    q.person = *person;
-  }
+  if (person) q.person = person_option(store, "--person", *person);  // a name or an id
   if (from) q.from_us = time_option("--from", *from);
   if (to) q.to_us = time_option("--to", *to) + (is_date_only(*to) ? 86400LL * 1000000 : 0);
   if (q.from_us && q.to_us && *q.to_us <= *q.from_us) throw UsageError("--to is not after --from");

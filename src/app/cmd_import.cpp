@@ -55,8 +55,7 @@ int run_import(Args& args) {
   }
   StoreSession store = open_store(config, database);
   Recorder& rec = *store.recorder;
-  if (!rec.stored_person(*person))
-    throw CommandError("no person named '" + *person + "' (people come from [[person]] in the config file)");
+  person = person_option(store, "--person", *person);  // a name or an id
   std::size_t added = 0, known = 0;
   const std::string source = "openscale-csv:" + files[0];
   std::vector<ImportedWeighing> weighings;

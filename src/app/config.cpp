@@ -15,6 +15,7 @@
 
 #include "body/composition.hpp"
 #include "core/base64.hpp"
+#include "core/person_choice.hpp"
 #include "core/toml_text.hpp"
 #include "outputs/measurement_json.hpp"
 
@@ -517,13 +518,15 @@ std::optional<Person> person_for_conversation(const Config& config, const std::o
     if (config.people.size() == 1) return config.people.front();
     return std::nullopt;
   }
-  std::string known;
-  for (const Person& p : config.people) {
-    if (p.name == *name) return p;
-    known += (known.empty() ? "" : ", ") + p.name;
+  // By name or by id, like every other --person.
+  std::vector<PersonKey> keys;
+  for (const Person& p : config.people) keys.push_back({p.name, p.topic_id()});
+  try {
+    return config.people[choose_person(keys, *name)];
+  } catch (const PersonChoiceError& e) {
+    throw ConfigError("--person: " + std::string(e.what()) + " in " +
+                      (config.path.empty() ? "the config" : config.path));
   }
-  throw ConfigError("--person " + *name + ": no such [[person]] in " + (config.path.empty() ? "the config" : config.path) +
-                    (known.empty() ? " (it names nobody)" : " (known: " + known + ")"));
 }
 
 const WebSettings& web_settings(const Config& config) {
