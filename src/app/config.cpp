@@ -237,7 +237,8 @@ void parse_gateway_sections(const toml::table& doc, const Checker& c, GatewaySet
   }
   if (const toml::table* m = doc["mqtt"].as_table()) {
     c.only_keys(*m, {"assign_offer_hours", "base_topic", "ca_file", "client_id", "compat", "discovery_prefix",
-                     "home_assistant", "password", "password_file", "tls_insecure", "url", "username"},
+                     "home_assistant", "keepalive_seconds", "password", "password_file", "tls_insecure", "url",
+                     "username"},
                 "[mqtt]");
     if (auto v = typed<std::string>(c, *m, "mqtt", "url")) s.mqtt.url = *v;
     if (auto v = typed<std::string>(c, *m, "mqtt", "username")) s.mqtt.connection.username = *v;
@@ -250,6 +251,10 @@ void parse_gateway_sections(const toml::table& doc, const Checker& c, GatewaySet
     if (auto v = typed<std::string>(c, *m, "mqtt", "ca_file")) s.mqtt.connection.ca_file = *v;
     if (auto v = typed<bool>(c, *m, "mqtt", "tls_insecure")) s.mqtt.connection.tls_insecure = *v;
     if (auto v = typed<std::string>(c, *m, "mqtt", "client_id")) s.mqtt.connection.client_id = *v;
+    // How long the broker may stay silent, and how long a connection attempt may wait for its
+    // answer (a black-hole host); libmosquitto refuses less than 5 s.
+    if (auto v = quantity(c, *m, "mqtt", "keepalive_seconds", 5, 65535))
+      s.mqtt.connection.keepalive_s = static_cast<int>(std::lround(*v));
     if (auto v = typed<std::string>(c, *m, "mqtt", "base_topic")) s.mqtt.base = *v;
     if (auto v = typed<bool>(c, *m, "mqtt", "home_assistant")) s.mqtt.home_assistant = *v;
     if (auto v = typed<std::string>(c, *m, "mqtt", "discovery_prefix")) s.mqtt.discovery_prefix = *v;
