@@ -142,8 +142,8 @@ expect_stderr_contains "no such file" "$DECLOUDER" capture info "$WORKDIR/missin
 head -c 16 "$DATA/picooc_session.btsnoop-h4" > "$WORKDIR/header_only.btsnoop"
 printf '> ' > "$WORKDIR/prompt.txt"
 for f in header_only.btsnoop prompt.txt; do
-  for c in info adverts att decode convert; do
-    args=(); [ $c = convert ] && args=(--to btsnoop-h4 --output "$WORKDIR/converted")
+  for c in info adverts att decode convert find; do
+    args=(); [ $c = convert ] && args=(--to btsnoop-h4 --output "$WORKDIR/converted"); [ $c = find ] && args=(--value 1)
     expect_status 1 "$DECLOUDER" capture $c "$WORKDIR/$f" "${args[@]}"
     expect_stderr_contains "nothing was read" "$DECLOUDER" capture $c "$WORKDIR/$f" "${args[@]}"
   done
