@@ -24,7 +24,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev  # unit tests (GoogleTest)
   libbenchmark-dev       # benchmarks (Google Benchmark)
   clang libclang-rt-14-dev   # libFuzzer targets
-  mosquitto mosquitto-clients  # a real broker on loopback for the gateway tests
+  mosquitto mosquitto-clients  # a real broker on loopback for the gateway tests and the demo (mosquitto_passwd)
   dbus                   # dbus-daemon: a private system bus for the BlueZ tests
   tshark                 # Wireshark agreement tests for the capture readers
   python3                # small test helpers

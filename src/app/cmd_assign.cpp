@@ -77,8 +77,8 @@ int run_assign(Args& args) {
   }
 
   if (!words.empty()) {
-    std::optional<std::string_view> person;
-    if (!none) person = words[1];
+    std::optional<std::string> person;
+    if (!none) person = person_option(store, "PERSON", words[1]);  // a name or an id
     try {
       auto before = rec.measurement(id);
       Measurement m = rec.assign(id, person);

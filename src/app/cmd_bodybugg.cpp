@@ -5,6 +5,7 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -15,6 +16,7 @@
 
 #include "app/cli.hpp"
 #include "app/store_session.hpp"
+#include "core/input_files.hpp"
 #include "core/time.hpp"
 #include "devices/bodybugg/armband_memory.hpp"
 #include "devices/bodybugg/channels.hpp"
@@ -31,10 +33,12 @@
 namespace declouder {
 namespace {
 
-// Downloaded sessions go into the armband tables of this database (store/armband_store.hpp).
+// Downloaded sessions go into the armband tables of this database (store/armband_store.hpp),
+// on disk before the download may clear the armband: a power cut right after the
+// clear would otherwise undo the commit, and the data would be on neither side.
 bodybugg::SessionStore store_in(Database& db) {
   return [&db](const bodybugg::PdpDump& sessions, const std::string& source) {
-    return bodybugg::store_pdp(db, sessions, source);
+    return bodybugg::store_pdp_durably(db, sessions, source);
   };
 }
 
@@ -450,11 +454,8 @@ int run_parse(Args& args) {
   const bool json = args.flag("--json");
   auto pos = args.positionals();
   if (pos.size() != 1) throw UsageError("expected one FILE (a retrieve PDP dump)");
-  std::ifstream in(pos[0], std::ios::binary);
-  if (!in) throw CommandError(pos[0] + ": cannot open");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  const std::string text = ss.str();
+  // A directory, an unreadable or empty file: one clear line and exit status 1.
+  const std::string text = read_input_file(pos[0]);
   // A GoWearFit flash image (what 'download --memory' keeps) starts with a record
   // type byte, never with text: decode it into the same per-session shape.
   const bool flash = !text.empty() && !text.starts_with("SESSION-BEGIN") && static_cast<unsigned char>(text[0]) < 0x20;
@@ -517,7 +518,7 @@ int run_parse(Args& args) {
 
 constexpr std::string_view kSimulateUsage = R"(Usage: declouder bodybugg simulate [--pdp FILE] [--transport line|framed]
                                   [--break-after BYTES] [--last-data-update UNIX_SECONDS]
-                                  [--flash-frames FILE] [--warmup N]
+                                  [--flash-frames FILE] [--warmup N] [--on-clear CMD]
 
 Runs a simulated armband on a pseudo-terminal and prints the path of its port
 (/dev/pts/N) on the first line of stdout, then serves until interrupted. It
@@ -530,6 +531,9 @@ its clock.
 frame, as RawBodyBugg's public ftest capture stores one); its answers are
 reassembled into the flash image the simulator serves to memory reads (framed
 transport). --warmup N ignores the first N commands, like a sleepy armband.
+--on-clear CMD runs the shell command CMD when 'file init' (or the GoWearFit's
+clear-memory frame) arrives, before the armband answers or forgets anything: the
+moment the host's copy must already be safe (tests copy the database file then).
 )";
 
 std::atomic<bool> g_stop{false};
@@ -542,14 +546,11 @@ int run_simulate(Args& args) {
   auto ldu = args.integer("--last-data-update");
   auto flash_frames = args.value("--flash-frames");
   auto warmup = args.integer("--warmup");
+  auto on_clear = args.value("--on-clear");
   args.finish();
   std::string dump = sim::synthetic_pdp_dump();  // built in: no file needed
   if (pdp) {
-    std::ifstream in(*pdp, std::ios::binary);
-    if (!in) throw CommandError(*pdp + ": cannot open");
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    dump = ss.str();
+    dump = read_input_file(*pdp);
   }
   sim::BodyBuggSimOptions opt;
   if (transport && *transport == "framed") opt.transport = sim::SimTransport::framed;
@@ -558,6 +559,12 @@ int run_simulate(Args& args) {
     if (*brk < 0) throw UsageError("--break-after: a number of bytes");
     opt.break_pdp_after = static_cast<std::size_t>(*brk);
   }
+  if (on_clear)
+    opt.before_clear = [command = *on_clear](const std::string&) {
+      // Synchronous: the armband answers (and forgets its data) only after it returned.
+      if (const int rc = std::system(command.c_str()); rc != 0)
+        std::fprintf(stderr, "declouder bodybugg simulate: --on-clear command exited with %d\n", rc);
+    };
   auto state = sim::default_bodybugg_state(dump);
   if (ldu) state.last_data_update = *ldu;
   if (warmup) {
@@ -565,9 +572,8 @@ int run_simulate(Args& args) {
     opt.warmup_commands = static_cast<int>(*warmup);
   }
   if (flash_frames) {
-    std::ifstream ff(*flash_frames, std::ios::binary);
-    if (!ff) throw CommandError(*flash_frames + ": cannot open");
-    Bytes all((std::istreambuf_iterator<char>(ff)), {});
+    const std::string frames = read_input_file(*flash_frames);
+    Bytes all(frames.begin(), frames.end());
     armband::MemoryAssembler image;
     for (std::size_t p = 0; p + 4 <= all.size();) {
       std::size_t n = le32(&all[p]);

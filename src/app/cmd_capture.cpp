@@ -59,7 +59,13 @@ int capture_exit_status(std::string_view command, const std::string& path, const
                  command.data(), path.c_str(), s.stop->describe().c_str(),
                  static_cast<unsigned long long>(s.records));
   }
-  return s.records == 0 && s.stop ? 1 : 0;
+  if (s.records == 0 && !s.stop) {
+    // A btsnoop header alone, a text file with no packet in it: nothing was read, which is a failure.
+    std::fflush(stdout);
+    std::fprintf(stderr, "declouder %.*s: %s: no packet in it: nothing was read\n", static_cast<int>(command.size()),
+                 command.data(), path.c_str());
+  }
+  return s.records == 0 ? 1 : 0;
 }
 
 }  // namespace declouder

@@ -22,7 +22,8 @@ capture::CaptureSummary capture_trace_or_fail(const std::string& path, capture::
                                               const std::function<void(const capture::HciRecord&)>& on_record = {},
                                               const capture::HandleMap& assumed_uuids = {});
 // Says on stderr where a truncated/corrupt file stopped. Returns the exit
-// status: 1 only when not a single record could be read.
+// status: 1 when not a single record was read (a fault before the first, or
+// a file with no packet in it: a btsnoop header alone, text with no packet).
 int capture_exit_status(std::string_view command, const std::string& path, const capture::CaptureSummary& s);
 
 }  // namespace declouder

@@ -1,4 +1,5 @@
 // declouder capture find: where a value the person saw hides in the bytes.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
@@ -92,10 +93,12 @@ int run(Args& args) {
   }
 
   capture::ValueFinder finder;
+  int status = 0;
   for (std::size_t i = 0; i < files.size(); ++i) {
     try {
-      std::string stop = finder.add_capture(files[i], targets[i], map);
-      if (!stop.empty()) std::fprintf(stderr, "declouder capture find: %s: %s\n", files[i].c_str(), stop.c_str());
+      const capture::CaptureSummary s = finder.add_capture(files[i], targets[i], map);
+      // Said for each file; a file that gave nothing (exit 1) still lets the others be ranked.
+      status = std::max(status, capture_exit_status("capture find", files[i], s));
     } catch (const capture::CaptureError& e) {
       throw CommandError(e.what());
     }
@@ -125,7 +128,7 @@ int run(Args& args) {
                   c.example.c_str());
     }
   }
-  return 0;
+  return status;
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 
 #include "app/cli.hpp"
 #include "app/store_session.hpp"
+#include "core/input_files.hpp"
 #include "core/private_files.hpp"
 #include "core/time.hpp"
 #include "exports/fit.hpp"
@@ -134,11 +135,7 @@ int export_measurements(StoreSession& store, const std::string& format, const st
                         const std::optional<std::string>& output) {
   Recorder& rec = *store.recorder;
   MeasurementQuery q;
-  if (person) {
-    if (!rec.stored_person(*person))
-      throw CommandError("no person named '" + *person + "' (people come from [[person]] in the config file)");
-    q.person = *person;
-  }
+  if (person) q.person = person_option(store, "--person", *person);  // a name or an id
   if (from) q.from_us = time_option("--from", *from);
   if (to) q.to_us = time_option("--to", *to) + (is_date_only(*to) ? 86400LL * 1000000 : 0);
   if (q.from_us && q.to_us && *q.to_us <= *q.from_us) throw UsageError("--to is not after --from");
@@ -227,12 +224,9 @@ int export_armband(Database& db, const std::vector<std::string>& channels,
                    const std::optional<std::string>& calibration_file, const std::optional<std::string>& output) {
   bodybugg::CalibrationTable cal = bodybugg::calibration_from_db(db);
   if (calibration_file) {
-    std::ifstream in(*calibration_file);
-    if (!in) throw CommandError(*calibration_file + ": cannot open");
-    std::ostringstream ss;
-    ss << in.rdbuf();
+    const std::string table = read_input_file(*calibration_file);
     try {
-      for (auto& [k, v] : bodybugg::calibration_from_csv(ss.str())) cal[k] = v;
+      for (auto& [k, v] : bodybugg::calibration_from_csv(table)) cal[k] = v;
     } catch (const std::runtime_error& e) {
       throw CommandError(*calibration_file + ": " + e.what());
     }

@@ -64,8 +64,7 @@ int run_history(Args& args) {
   if (q.person && q.unassigned_only) throw UsageError("--person and --unassigned exclude each other");
 
   StoreSession store = open_store(config, database);
-  if (q.person && !store.recorder->stored_person(*q.person))
-    throw CommandError("no person named '" + *q.person + "' (people come from [[person]] in the config file)");
+  if (q.person) q.person = person_option(store, "--person", *q.person);  // a name or an id
   auto rows = store.recorder->measurements(q);
   if (json) {
     for (const auto& m : rows) std::cout << measurement_to_json(m, display_unit(*store.recorder, m)).dump() << '\n';

@@ -7,6 +7,7 @@
 
 #include "app/cli.hpp"
 #include "app/store_session.hpp"
+#include "core/input_files.hpp"
 #include "exports/openscale_csv.hpp"
 
 namespace declouder {
@@ -45,20 +46,16 @@ int run_import(Args& args) {
   if (files.empty()) throw UsageError("give the file to import");
   if (files.size() > 1) throw UsageError("one file at a time ('" + files[1] + "' is one too many)");
   if (!person) throw UsageError("--person is required: whose weighings are in the file?");
-  std::ifstream in(files[0], std::ios::binary);
-  if (!in) throw CommandError(files[0] + ": cannot read");
-  std::ostringstream text;
-  text << in.rdbuf();
+  const std::string text = read_input_file(files[0]);
   openscale::Parsed parsed;
   try {
-    parsed = openscale::parse_csv(text.str());
+    parsed = openscale::parse_csv(text);
   } catch (const openscale::FormatError& e) {
     throw CommandError(files[0] + ": " + e.what());
   }
   StoreSession store = open_store(config, database);
   Recorder& rec = *store.recorder;
-  if (!rec.stored_person(*person))
-    throw CommandError("no person named '" + *person + "' (people come from [[person]] in the config file)");
+  person = person_option(store, "--person", *person);  // a name or an id
   std::size_t added = 0, known = 0;
   const std::string source = "openscale-csv:" + files[0];
   std::vector<ImportedWeighing> weighings;

@@ -161,8 +161,7 @@ int run_record(Args& args) {
                                         store.config.recorder))
       throw CommandError("not recorded: " + *why);
   Recorder& rec = *store.recorder;
-  if (person && !rec.stored_person(*person))
-    throw CommandError("no person named '" + *person + "' (people come from [[person]] in the config file)");
+  if (person) person = person_option(store, "--person", *person);  // a name or an id
   for (const Decoded& d : readings) {
     RecordResult r = rec.record(d.reading, d.raw, when, manual ? "cli:manual" : "cli", frame.name);
     if (person && r.kind == RecordResult::Kind::new_measurement) {

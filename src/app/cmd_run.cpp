@@ -25,6 +25,7 @@
 #include "app/device_lists.hpp"
 #include "app/store_session.hpp"
 #include "app/web_service.hpp"
+#include "core/input_files.hpp"
 #include "core/time.hpp"
 #include "gateway/bluez_source.hpp"
 #include "gateway/esphome_source.hpp"
@@ -151,12 +152,13 @@ std::optional<Person> person_on_scale_slot(const std::vector<Person>& people, in
 
 // [mqtt] password_file: its first line, without the line end.
 std::string read_password_file(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) throw CommandError("[mqtt] password_file " + path + " is a directory");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw CommandError("[mqtt] password_file " + path + ": cannot read it (" + std::strerror(errno) + ")");
-  std::string line;
-  std::getline(in, line);
+  std::string text;
+  try {
+    text = read_input_file(path, false);
+  } catch (const InputFileError& e) {
+    throw CommandError(std::string("[mqtt] password_file ") + e.what());
+  }
+  std::string line = text.substr(0, text.find('\n'));
   if (!line.empty() && line.back() == '\r') line.pop_back();
   if (line.empty()) throw CommandError("[mqtt] password_file " + path + ": its first line is empty");
   return line;

@@ -15,6 +15,7 @@
 
 #include "body/composition.hpp"
 #include "core/base64.hpp"
+#include "core/person_choice.hpp"
 #include "core/toml_text.hpp"
 #include "outputs/measurement_json.hpp"
 
@@ -236,7 +237,8 @@ void parse_gateway_sections(const toml::table& doc, const Checker& c, GatewaySet
   }
   if (const toml::table* m = doc["mqtt"].as_table()) {
     c.only_keys(*m, {"assign_offer_hours", "base_topic", "ca_file", "client_id", "compat", "discovery_prefix",
-                     "home_assistant", "password", "password_file", "tls_insecure", "url", "username"},
+                     "home_assistant", "keepalive_seconds", "password", "password_file", "tls_insecure", "url",
+                     "username"},
                 "[mqtt]");
     if (auto v = typed<std::string>(c, *m, "mqtt", "url")) s.mqtt.url = *v;
     if (auto v = typed<std::string>(c, *m, "mqtt", "username")) s.mqtt.connection.username = *v;
@@ -249,6 +251,10 @@ void parse_gateway_sections(const toml::table& doc, const Checker& c, GatewaySet
     if (auto v = typed<std::string>(c, *m, "mqtt", "ca_file")) s.mqtt.connection.ca_file = *v;
     if (auto v = typed<bool>(c, *m, "mqtt", "tls_insecure")) s.mqtt.connection.tls_insecure = *v;
     if (auto v = typed<std::string>(c, *m, "mqtt", "client_id")) s.mqtt.connection.client_id = *v;
+    // How long the broker may stay silent, and how long a connection attempt may wait for its
+    // answer (a black-hole host); libmosquitto refuses less than 5 s.
+    if (auto v = quantity(c, *m, "mqtt", "keepalive_seconds", 5, 65535))
+      s.mqtt.connection.keepalive_s = static_cast<int>(std::lround(*v));
     if (auto v = typed<std::string>(c, *m, "mqtt", "base_topic")) s.mqtt.base = *v;
     if (auto v = typed<bool>(c, *m, "mqtt", "home_assistant")) s.mqtt.home_assistant = *v;
     if (auto v = typed<std::string>(c, *m, "mqtt", "discovery_prefix")) s.mqtt.discovery_prefix = *v;
@@ -517,13 +523,15 @@ std::optional<Person> person_for_conversation(const Config& config, const std::o
     if (config.people.size() == 1) return config.people.front();
     return std::nullopt;
   }
-  std::string known;
-  for (const Person& p : config.people) {
-    if (p.name == *name) return p;
-    known += (known.empty() ? "" : ", ") + p.name;
+  // By name or by id, like every other --person.
+  std::vector<PersonKey> keys;
+  for (const Person& p : config.people) keys.push_back({p.name, p.topic_id()});
+  try {
+    return config.people[choose_person(keys, *name)];
+  } catch (const PersonChoiceError& e) {
+    throw ConfigError("--person: " + std::string(e.what()) + " in " +
+                      (config.path.empty() ? "the config" : config.path));
   }
-  throw ConfigError("--person " + *name + ": no such [[person]] in " + (config.path.empty() ? "the config" : config.path) +
-                    (known.empty() ? " (it names nobody)" : " (known: " + known + ")"));
 }
 
 const WebSettings& web_settings(const Config& config) {

@@ -2,8 +2,10 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <string_view>
 
 #include "app/cli.hpp"
+#include "core/person_choice.hpp"
 #include "core/private_files.hpp"
 
 namespace declouder {
@@ -89,6 +91,23 @@ std::string measurement_table_row(const Measurement& m, WeightUnit unit) {
                 cell(m.metrics.muscle_kg, "%.1f").c_str(),
                 (m.model + (m.address ? " " + m.address->str() : "")).c_str());
   return buf;
+}
+
+std::string person_option(StoreSession& store, std::string_view option, const std::string& given) {
+  // Everyone stored (people removed from the config keep their row and their measurements),
+  // each with the id topics and the web API show.
+  std::vector<PersonKey> people;
+  auto st = store.database->prepare("SELECT name FROM people ORDER BY name");
+  while (st.step()) {
+    std::string name = st.text(0);
+    std::string id = store.recorder->person_id_of(name);
+    people.push_back({std::move(name), std::move(id)});
+  }
+  try {
+    return people[choose_person(people, given)].name;
+  } catch (const PersonChoiceError& e) {
+    throw CommandError(std::string(option) + ": " + e.what());
+  }
 }
 
 }  // namespace declouder

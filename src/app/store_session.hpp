@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "app/config.hpp"
 #include "store/database.hpp"
@@ -23,6 +24,11 @@ struct StoreSession {
 // Throws CommandError (config or database problems), never exits.
 StoreSession open_store(const std::optional<std::string>& config_option,
                         const std::optional<std::string>& database_option);
+
+// The stored person a command-line value names (`--person alice`, `--person
+// "Bob Smith"`, `assign 12 bob_smith`): by name or by id. Throws CommandError
+// "OPTION: ..." listing the people when nobody or two people answer to it.
+std::string person_option(StoreSession& store, std::string_view option, const std::string& given);
 
 }  // namespace declouder
 

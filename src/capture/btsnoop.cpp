@@ -15,6 +15,13 @@
 //   13 user logging, 14-17 control channel, 18/19 ISO TX/RX); no H4 byte.
 // Sources: BlueZ src/shared/btsnoop.h, file(1) magic, Wireshark's
 // wiretap/btsnoop.c record header.
+//
+// Impossible records end the stream instead of being read as packets: a time
+// stamp before 1970 (btsnoop counts from year 0, no Bluetooth capture predates
+// Unix time; a zero-filled tail, preallocated or left by a crash, reads as
+// records of time 0, tens of millions of them with a negative time span), and
+// an empty record in the HCI datalinks (an HCI packet has at least its header,
+// and in 1002 its H4 indicator; monitor records may be empty: close index).
 #include "capture/reader.hpp"
 
 namespace declouder::capture {
@@ -44,6 +51,8 @@ class BtsnoopParser : public RecordParser {
     if (incl > kMaxRecord) return fail("included length " + std::to_string(incl) + " is impossible");
     if (incl > orig) return fail("included length " + std::to_string(incl) + " exceeds original length " +
                                  std::to_string(orig));
+    if (ts < kUnixEpochUs) return fail("time stamp " + std::to_string(ts) + " is before 1970: not a record");
+    if (incl == 0 && datalink_ != 2001) return fail("an empty record: no HCI packet");
     const std::uint8_t* p = in.peek(24 + std::size_t{incl});
     if (!p) return fail("truncated record: " + std::to_string(incl) + " bytes announced, " +
                         std::to_string(in.available() - 24) + " present");

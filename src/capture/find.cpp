@@ -116,7 +116,7 @@ struct Scanner {
 
 }  // namespace
 
-std::string ValueFinder::add_capture(const std::string& path, const FindTarget& target, const HandleMap& assumed_uuids) {
+CaptureSummary ValueFinder::add_capture(const std::string& path, const FindTarget& target, const HandleMap& assumed_uuids) {
   std::map<std::tuple<std::string, std::string, std::string, std::string, std::size_t, int, bool, double>,
            std::pair<double, std::string>>
       hits;
@@ -152,7 +152,7 @@ std::string ValueFinder::add_capture(const std::string& path, const FindTarget& 
       t.example = v.second;
     }
   }
-  return s.stop ? s.stop->describe() : std::string();
+  return s;
 }
 
 std::vector<FindCandidate> ValueFinder::ranked() const {

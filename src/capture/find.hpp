@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "capture/session.hpp"
 #include "capture/trace.hpp"
 #include "core/time.hpp"
 
@@ -44,8 +45,8 @@ struct FindCandidate {
 class ValueFinder {
  public:
   // Scans one capture (throws CaptureError when it cannot be read). Returns
-  // the reader's stop description when the file is truncated, else "".
-  std::string add_capture(const std::string& path, const FindTarget& target, const HandleMap& assumed_uuids = {});
+  // what it read: its records, and where and why reading stopped early.
+  CaptureSummary add_capture(const std::string& path, const FindTarget& target, const HandleMap& assumed_uuids = {});
   std::vector<FindCandidate> ranked() const;  // best first
 
  private:

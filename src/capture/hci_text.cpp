@@ -258,6 +258,7 @@ class TextParser : public RecordParser {
     else if (btmon_ && (line[0] == '=' || line[0] == '@')) b.direction = Direction::unknown;
     else return false;
     string_view rest = trim(line.substr(2));
+    if (rest.empty()) return false;  // a bare "> " (a shell prompt, a cut line) announces no packet
     if (btmon_) {
       // "... #12 [hci0] 11.242315" or "[hci0] 2024-03-17 19:59:33.123456"
       auto br = rest.rfind(" [hci");

@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "core/input_files.hpp"
+
 namespace declouder::capture {
 
 std::string_view direction_name(Direction d) {
@@ -43,18 +45,20 @@ constexpr std::pair<CaptureFormat, std::string_view> kFormatNames[] = {
 
 class FileSource : public ByteSource {
  public:
-  explicit FileSource(int fd) : fd_(fd) {}
+  FileSource(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
   ~FileSource() override { ::close(fd_); }
   std::size_t read(std::uint8_t* out, std::size_t n) override {
     for (;;) {
       ssize_t r = ::read(fd_, out, n);
       if (r >= 0) return static_cast<std::size_t>(r);
-      if (errno != EINTR) return 0;
+      // A read error is not the end of the capture: say so instead of reporting a short file.
+      if (errno != EINTR) throw CaptureError(input_read_error(path_, errno));
     }
   }
 
  private:
   int fd_;
+  std::string path_;
 };
 
 class MemorySource : public ByteSource {
@@ -122,8 +126,14 @@ std::optional<CaptureFormat> parse_format_name(std::string_view name) {
 }
 
 std::string ReadStop::describe() const {
-  return "stopped at byte " + std::to_string(file_offset) + ", record " + std::to_string(record_number) + ": " +
-         reason;
+  std::string s = "stopped at byte " + std::to_string(file_offset) + ", record " + std::to_string(record_number) +
+                  ": " + reason;
+  if (ignored_bytes > 0) {
+    s += "; the remaining " + std::to_string(ignored_bytes) + " bytes were ignored";
+    if (ignored_all_zero)
+      s += " (all zeros: space a writer reserved and never filled, or a file cut short by a crash)";
+  }
+  return s;
 }
 
 std::optional<CaptureFormat> detect_format(ByteView head) {
@@ -179,6 +189,21 @@ const std::uint8_t* BufferedInput::peek(std::size_t n) {
   return buf_.get() + pos_;
 }
 
+std::uint64_t BufferedInput::drain(bool& all_zero) {
+  std::uint64_t n = 0;
+  all_zero = true;
+  for (;;) {
+    const std::size_t have = end_ - pos_;
+    if (have == 0 && (eof_ || !fill(1))) break;
+    const std::uint8_t* p = buf_.get() + pos_;
+    const std::size_t k = end_ - pos_;
+    for (std::size_t i = 0; all_zero && i < k; ++i) all_zero = p[i] == 0;
+    skip(k);
+    n += k;
+  }
+  return n;
+}
+
 bool BufferedInput::read_line(std::string_view& line, bool& too_long) {
   too_long = false;
   std::size_t scanned = 0;
@@ -216,9 +241,13 @@ CaptureReader& CaptureReader::operator=(CaptureReader&&) noexcept = default;
 CaptureReader::~CaptureReader() = default;
 
 CaptureReader CaptureReader::open(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw CaptureError(path + ": " + std::strerror(errno));
-  return from_source(std::make_unique<FileSource>(fd), path);
+  int fd = -1;
+  try {
+    fd = open_input_file(path);
+  } catch (const InputFileError& e) {
+    throw CaptureError(e.what());
+  }
+  return from_source(std::make_unique<FileSource>(fd, path), path);
 }
 
 std::unique_ptr<ByteSource> memory_source(ByteView bytes) { return std::make_unique<MemorySource>(bytes); }
@@ -254,7 +283,18 @@ CaptureReader CaptureReader::from_source(std::unique_ptr<ByteSource> src, const 
 
 bool CaptureReader::next(HciRecord& rec) {
   if (stop_ || !parser_) return false;
-  if (!parser_->next(*in_, rec, stop_)) return false;
+  if (!parser_->next(*in_, rec, stop_)) {
+    if (stop_) {
+      // Nothing after a fault is read: say how much that is, and whether it is a zero-filled tail.
+      const std::uint64_t here = in_->offset();
+      bool zeros = false;
+      const std::uint64_t rest = in_->drain(zeros);
+      const std::uint64_t end = here + rest;
+      stop_->ignored_bytes = end > stop_->file_offset ? end - stop_->file_offset : 0;
+      stop_->ignored_all_zero = stop_->ignored_bytes > 0 && here == stop_->file_offset && zeros;
+    }
+    return false;
+  }
   ++records_;
   return true;
 }

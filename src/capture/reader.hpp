@@ -46,7 +46,13 @@ struct ReadStop {
   std::uint64_t file_offset = 0;    // byte offset of the record that could not be read
   std::uint64_t record_number = 0;  // its 1-based number
   std::string reason;
-  std::string describe() const;  // "stopped at byte 1234, record 56: truncated record (...)"
+  // What follows the record that could not be read: none of it was read. A tail
+  // of zeros is what a writer that preallocated the file, or a crash before its
+  // last write reached the disk, leaves behind.
+  std::uint64_t ignored_bytes = 0;
+  bool ignored_all_zero = false;
+  // "stopped at byte 1234, record 56: truncated record (...); the remaining 99 bytes were ignored"
+  std::string describe() const;
 };
 
 // Where bytes come from: a file descriptor or memory (tests, fuzzers).
@@ -74,6 +80,8 @@ class BufferedInput {
     offset_ += n;
   }
   std::uint64_t offset() const { return offset_; }  // file offset of the current position
+  // Reads to the end of the input: how many bytes were left, and whether all were zero.
+  std::uint64_t drain(bool& all_zero);
   // The next line without its end of line ("\n" or "\r\n"); false at end of
   // input. A line longer than the buffer sets `too_long`.
   bool read_line(std::string_view& line, bool& too_long);
@@ -97,7 +105,8 @@ class RecordParser {
 
 class CaptureReader {
  public:
-  // Throws CaptureError when the file cannot be opened or is not a known capture.
+  // Throws CaptureError when the file cannot be opened (missing, a directory,
+  // unreadable), is empty or is not a known capture.
   static CaptureReader open(const std::string& path);
   // The same over bytes in memory (the bytes must outlive the reader).
   static CaptureReader from_memory(ByteView bytes);

@@ -12,6 +12,7 @@
 
 #include <toml++/toml.h>
 
+#include "core/input_files.hpp"
 #include "core/toml_text.hpp"
 #include "definitions/descriptor.hpp"
 
@@ -583,11 +584,13 @@ std::shared_ptr<const Definition> parse_definition(std::string_view text, const 
 }
 
 std::shared_ptr<const Definition> load_definition_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw DefinitionError(path + ": cannot be read");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parse_definition(ss.str(), path);
+  std::string text;
+  try {
+    text = read_input_file(path);
+  } catch (const InputFileError& e) {
+    throw DefinitionError(e.what());
+  }
+  return parse_definition(text, path);
 }
 
 std::string definition_toml(const Definition& d, const std::string& header) {

@@ -47,7 +47,9 @@ void apply_mqtt_url(const std::string& url, MqttSettings& s) {
     rest = rest.substr(at + 1);
     const auto colon = cred.find(':');
     s.username = cred.substr(0, colon);
-    s.password = colon == std::string::npos ? "" : cred.substr(colon + 1);
+    // "mqtt://demo@host": the user only; the password stays what $DECLOUDER_MQTT_PASSWORD or
+    // [mqtt] password_file gave (a URL that names the user must not erase it).
+    if (colon != std::string::npos) s.password = cred.substr(colon + 1);
   }
   // The URL as messages show it: never the password.
   const std::string shown = std::string(s.tls ? "mqtts://" : "mqtt://") + (s.username.empty() ? "" : cut(s.username) + "@") +

@@ -52,7 +52,8 @@ struct MqttSettings {
 
 // "mqtt://host:port" or "mqtts://host:port" (port defaults 1883 / 8883), also
 // "mqtt://user:password@host" and IPv6 addresses in brackets,
-// "mqtt://[::1]:1883". Throws MqttError naming what is wrong.
+// "mqtt://[::1]:1883". A user without a password ("mqtt://demo@host") keeps the
+// password s already holds. Throws MqttError naming what is wrong.
 void apply_mqtt_url(const std::string& url, MqttSettings& s);
 // The broker as a URL without credentials: "mqtt://127.0.0.1:1883", "mqtts://[::1]:8883".
 std::string mqtt_broker_url(const MqttSettings& s);

@@ -7,6 +7,14 @@
 
 namespace declouder::bodybugg {
 
+StoreSummary store_pdp_durably(Database& db, const PdpDump& dump, const std::string& source) {
+  db.exec("PRAGMA synchronous=FULL");
+  StoreSummary stored = store_pdp(db, dump, source);
+  auto checkpoint = db.prepare("PRAGMA wal_checkpoint(FULL)");  // one row: busy, WAL frames, frames copied
+  checkpoint.step();
+  return stored;
+}
+
 StoreSummary store_pdp(Database& db, const PdpDump& dump, const std::string& source) {
   StoreSummary sum;
   Database::Transaction tx(db);

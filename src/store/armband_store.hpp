@@ -22,6 +22,16 @@ namespace declouder::bodybugg {
 // One transaction for the whole dump; `source` says where it came from (the .log file).
 StoreSummary store_pdp(Database& db, const PdpDump& dump, const std::string& source);
 
+// The same, on disk before it returns: what must survive a power cut because the
+// armband is cleared next. The commit syncs the WAL (synchronous=FULL for this
+// connection from now on; the default NORMAL syncs only at checkpoints, so a power
+// cut may undo the last commits: sqlite.org/pragma.html#pragma_synchronous), and a
+// checkpoint then copies the WAL into the database file and syncs that too
+// (sqlite.org/pragma.html#pragma_wal_checkpoint), so the rows are in the file itself.
+// A reader of another connection (a running gateway) may keep the checkpoint from
+// completing: the synced WAL holds the rows then.
+StoreSummary store_pdp_durably(Database& db, const PdpDump& dump, const std::string& source);
+
 struct Calibration {
   double scale = 1;
   double offset = 0;

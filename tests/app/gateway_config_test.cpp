@@ -74,7 +74,7 @@ TEST(GatewaySettings, MistakesNameTheFileAndLine) {
   } catch (const ConfigError& e) {
     EXPECT_EQ(std::string(e.what()),
               "gw.toml:3: unknown key 'host' in [mqtt] (known: assign_offer_hours, base_topic, ca_file, client_id, compat, "
-              "discovery_prefix, home_assistant, password, password_file, tls_insecure, url, username)");
+              "discovery_prefix, home_assistant, keepalive_seconds, password, password_file, tls_insecure, url, username)");
   }
   try {
     gateway_settings(parse_config("[mqtt]\ncompat = [\"xiaomi_mi_scale\", \"openscale\"]\n", "gw.toml"));

@@ -177,6 +177,62 @@ TEST(CaptureReader, RejectsWhatIsNotACapture) {
   }
 }
 
+TEST(CaptureReader, AZeroFilledTailStopsAtItsFirstRecordAndIsCountedNotRead) {
+  // What a crash or a preallocating writer leaves: the records, then 1 MB of zeros.
+  // Read as records they were 40,000 packets of time 0 (a negative time span).
+  for (CaptureFormat f : {CaptureFormat::btsnoop_h4, CaptureFormat::btsnoop_hci, CaptureFormat::btsnoop_monitor,
+                          CaptureFormat::pklg_be, CaptureFormat::pklg_le}) {
+    SCOPED_TRACE(std::string(format_name(f)));
+    Bytes file = write_capture(picooc_session(), f);
+    const Read whole = read_all(file);
+    ASSERT_FALSE(whole.stop);
+    const std::size_t end = file.size();
+    file.resize(end + 1000000, 0);
+    const Read r = read_all(file);
+    EXPECT_EQ(r.records.size(), whole.records.size());
+    ASSERT_TRUE(r.stop);
+    EXPECT_EQ(r.stop->file_offset, end);
+    EXPECT_EQ(r.stop->ignored_bytes, 1000000u);
+    EXPECT_TRUE(r.stop->ignored_all_zero);
+    EXPECT_NE(r.stop->describe().find("the remaining 1000000 bytes were ignored (all zeros"), std::string::npos)
+        << r.stop->describe();
+    for (const HciRecord& rec : r.records) EXPECT_GE(rec.time_us, 0);
+  }
+}
+
+TEST(CaptureReader, WhatFollowsAFaultIsCountedAsIgnored) {
+  Bytes file = write_capture(picooc_session(), CaptureFormat::btsnoop_h4);
+  const Read whole = read_all(file);
+  const std::size_t off = whole.records[4].file_offset;
+  file[off + 4] = 0x7F;  // record 5's included length: impossible
+  const Read r = read_all(file);
+  ASSERT_TRUE(r.stop);
+  EXPECT_EQ(r.stop->ignored_bytes, file.size() - off);
+  EXPECT_FALSE(r.stop->ignored_all_zero);
+}
+
+TEST(CaptureReader, BtsnoopRecordsBefore1970OrEmptyAreNotPackets) {
+  Bytes file = testing::hex("6274736e6f6f7000" "00000001" "000003ea");
+  put_u32be(file, 1);  // one byte, stamped 1969-12-31
+  put_u32be(file, 1);
+  put_u32be(file, 3);
+  put_u32be(file, 0);
+  put_u32be(file, 0x00DCDDB3);
+  put_u32be(file, 0x0F2F8000 - 1);
+  file.push_back(0x04);
+  Read r = read_all(file);
+  EXPECT_TRUE(r.records.empty());
+  ASSERT_TRUE(r.stop);
+  EXPECT_NE(r.stop->reason.find("before 1970"), std::string::npos) << r.stop->reason;
+
+  Bytes empty_record = testing::hex("6274736e6f6f7000" "00000001" "000003ea");
+  for (std::uint32_t v : {0u, 0u, 3u, 0u, 0x00E20365u, 0xDC2C57E4u}) put_u32be(empty_record, v);
+  r = read_all(empty_record);
+  EXPECT_TRUE(r.records.empty());
+  ASSERT_TRUE(r.stop);
+  EXPECT_NE(r.stop->reason.find("empty record"), std::string::npos) << r.stop->reason;
+}
+
 TEST(CaptureReader, StreamsFilesLargerThanItsBuffer) {
   // ~3 MB of records through the 1 MiB buffer.
   std::vector<testing::Packet> many;

@@ -20,9 +20,11 @@ trap 'stop_sim; rm -rf "$WORKDIR"' EXIT
 FAST="--quiet-ms 400"
 
 for transport in line framed; do
-  start_sim --transport "$transport"
   out="$WORKDIR/$transport"; mkdir -p "$out"
   db="$out/armband.db"
+  # When 'file init' arrives, the armband copies the database file alone (no -wal):
+  # what a power cut right after the clear would leave if only the file were synced.
+  start_sim --transport "$transport" --on-clear "cp '$db' '$out/at-clear.db'"
 
   info=$("$DECLOUDER" bodybugg info --port "$PORT" --transport "$transport" $FAST)
   [[ "$info" == *"last data update   2012-11-19T14:29:18Z (1353335358)"* ]] || fail "$transport info: $info"
@@ -51,6 +53,10 @@ for transport in line framed; do
   # What was stored: 27 channels x 485 samples + 2 button presses.
   rows=$("$DECLOUDER" export --format csv --database "$db" | tail -n +2 | wc -l)
   [ "$rows" = 13097 ] || fail "$transport: export has $rows rows"
+  # ...and all of it was in the database file itself when 'file init' arrived.
+  [ -f "$out/at-clear.db" ] || fail "$transport: the simulator never saw 'file init'"
+  rows=$("$DECLOUDER" export --format csv --database "$out/at-clear.db" | tail -n +2 | wc -l)
+  [ "$rows" = 13097 ] || fail "$transport: when 'file init' arrived the database file held $rows of 13097 rows"
   stop_sim
 done
 

@@ -137,6 +137,39 @@ printf 'hello' > "$WORKDIR/junk"
 expect_status 1 "$DECLOUDER" capture info "$WORKDIR/junk"
 expect_stderr_contains "not a capture" "$DECLOUDER" capture info "$WORKDIR/junk"
 expect_status 1 "$DECLOUDER" capture info "$WORKDIR/missing"
+expect_stderr_contains "no such file" "$DECLOUDER" capture info "$WORKDIR/missing"
+# nothing was read is a failure: a btsnoop header alone, a text file whose only line is "> "
+head -c 16 "$DATA/picooc_session.btsnoop-h4" > "$WORKDIR/header_only.btsnoop"
+printf '> ' > "$WORKDIR/prompt.txt"
+for f in header_only.btsnoop prompt.txt; do
+  for c in info adverts att decode convert find; do
+    args=(); [ $c = convert ] && args=(--to btsnoop-h4 --output "$WORKDIR/converted"); [ $c = find ] && args=(--value 1)
+    expect_status 1 "$DECLOUDER" capture $c "$WORKDIR/$f" "${args[@]}"
+    expect_stderr_contains "nothing was read" "$DECLOUDER" capture $c "$WORKDIR/$f" "${args[@]}"
+  done
+done
+# a zero-filled tail (a crash, a preallocating writer): the records before it, then
+# the first impossible record ends the reading, with how many bytes were ignored and why
+cp "$DATA/picooc_session.btsnoop-h4" "$WORKDIR/zero_tail.btsnoop"
+size=$(stat -c %s "$WORKDIR/zero_tail.btsnoop")
+head -c 1000000 /dev/zero >> "$WORKDIR/zero_tail.btsnoop"
+out=$("$DECLOUDER" capture info "$WORKDIR/zero_tail.btsnoop" 2>"$WORKDIR/err") || fail "zero tail: exit status $?"
+whole=$("$DECLOUDER" capture info "$DATA/picooc_session.btsnoop-h4")
+[ "$(grep '^records:' <<<"$out")" = "$(grep '^records:' <<<"$whole")" ] || fail "zero tail: records: $out"
+[ "$(grep '^span:' <<<"$out")" = "$(grep '^span:' <<<"$whole")" ] || fail "zero tail: span: $out"
+grep -q "stopped at byte $size, record [0-9]*: time stamp .* is before 1970.*the remaining 1000000 bytes were ignored (all zeros" \
+  "$WORKDIR/err" || fail "zero tail: stderr: $(cat "$WORKDIR/err")"
+# a directory, an unreadable file: said as such, exit 1, for every capture command
+mkdir -p "$WORKDIR/a_directory"
+for c in info adverts att decode find convert; do
+  args=(); [ $c = convert ] && args=(--to btsnoop-h4 --output "$WORKDIR/converted"); [ $c = find ] && args=(--value 1)
+  expect_status 1 "$DECLOUDER" capture $c "$WORKDIR/a_directory" "${args[@]}"
+  expect_stderr_contains "a_directory: is a directory, not a file" "$DECLOUDER" capture $c "$WORKDIR/a_directory" "${args[@]}"
+done
+if [ "$(id -u)" != 0 ]; then  # root reads any file
+  cp "$SESSION" "$WORKDIR/unreadable" && chmod 000 "$WORKDIR/unreadable"
+  expect_stderr_contains "unreadable: cannot read it (Permission denied)" "$DECLOUDER" capture info "$WORKDIR/unreadable"
+fi
 
 # --- usage errors: exit 2 naming the argument
 expect_status 2 "$DECLOUDER" capture att

@@ -35,6 +35,32 @@ id=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["measurement"]["
 [[ "$id" =~ ^person_[0-9a-f]{8}$ ]] || fail "a name without Latin letters got the id '$id'"
 [ "$("$DECLOUDER" history --config "$CONFIG" --json | grep -c '"person_id":"zoe_2"')" = 1 ] || fail "history lost the id"
 
+# --person (and assign's PERSON) takes the id as well as the name.
+out=$("$DECLOUDER" record --config "$CONFIG" --weight-kg 90 --person zoe_2 --json)
+expect_json "$out" '.measurement.person' '"Zo\u00e9"'
+expect_json "$out" '.measurement.person_id' '"zoe_2"'
+[ "$("$DECLOUDER" history --config "$CONFIG" --person zoe_2 --json | wc -l)" = 2 ] || fail "history --person ID"
+[ "$("$DECLOUDER" history --config "$CONFIG" --person "Zoé" --json | wc -l)" = 2 ] || fail "history --person NAME"
+[ "$("$DECLOUDER" history --config "$CONFIG" --person "$id" --json | grep -c '"weight_kg":75')" = 1 ] \
+  || fail "history --person with the derived id $id"
+mid=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["measurement"]["id"])' "$out")
+"$DECLOUDER" assign --config "$CONFIG" "$mid" zoe | grep_all -- "-> Zoë" || fail "assign by id"
+"$DECLOUDER" export --config "$CONFIG" --format csv --person zoe | grep_all ",90" || fail "export --person ID"
+"$DECLOUDER" import --config "$CONFIG" --format openscale-csv --person zoe_2 /dev/null 2>/dev/null && fail "import of nothing"
+# Unknown: the error lists everyone, by name and id.
+expect_status 1 "$DECLOUDER" history --config "$CONFIG" --person zoey
+expect_stderr_contains "--person: no person named 'zoey', by name or by id (the people: " \
+  "$DECLOUDER" history --config "$CONFIG" --person zoey
+expect_stderr_contains "Zoé (id zoe_2)" "$DECLOUDER" history --config "$CONFIG" --person zoey
+expect_stderr_contains "王芳 (id $id)" "$DECLOUDER" assign --config "$CONFIG" "$mid" zoey
+# Ambiguous: a name that is someone else's id.
+{ echo '[database]'; echo 'path = "d.db"'; person "Zoë" 'weight_max = 60'; person "Zoé" $'weight_min = 61\nweight_max = 69\nid = "zoe_2"'
+  person "zoe_2" $'weight_min = 100\nid = "zed"'; } > "$WORKDIR/ambiguous.toml"
+expect_status 1 "$DECLOUDER" history --config "$WORKDIR/ambiguous.toml" --person zoe_2
+expect_stderr_contains "'zoe_2' is the name of zoe_2 (id zed) and the id of Zoé" \
+  "$DECLOUDER" history --config "$WORKDIR/ambiguous.toml" --person zoe_2
+[ "$("$DECLOUDER" history --config "$WORKDIR/ambiguous.toml" --person zed --json | wc -l)" = 0 ] || fail "--person zed"
+
 echo 'id = "Not/Safe"' >> "$CONFIG"
 expect_stderr_contains "id \"Not/Safe\" must be 1..64 characters of a-z, 0-9 and _" "$DECLOUDER" history --config "$CONFIG"
 pass

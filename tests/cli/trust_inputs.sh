@@ -55,4 +55,29 @@ expect_stderr_contains "c3.toml:2: [gateway] id \"a/b\" must be a name without /
   "$DECLOUDER" run --config "$WORKDIR/c3.toml" --database "$DB" --simulate mi-scale-2:weighings=1
 expect_stderr_contains "--from 2026-02-01 is not before --to 2026-01-01" "$DECLOUDER" history --database "$DB" --from 2026-02-01 --to 2026-01-01
 expect_stderr_contains "is a directory, not a config file" "$DECLOUDER" history --config "$WORKDIR" --database "$DB"
+
+# Every command that reads a file someone names says the same for the same fault, exit 1:
+# a directory, an empty file, a missing one, and (not as root, who reads anything) an unreadable one.
+mkdir -p "$WORKDIR/a_dir"; : > "$WORKDIR/empty"; printf 'x\n' > "$WORKDIR/locked"; chmod 000 "$WORKDIR/locked"
+file_commands=(
+  "bodybugg parse"
+  "bodybugg parse --json"
+  "import --format openscale-csv --person nobody --database $DB"
+  "export --format armband-csv --database $DB --calibration"
+  "capture info"
+)
+for c in "${file_commands[@]}"; do
+  # shellcheck disable=SC2086
+  expect_status 1 "$DECLOUDER" $c "$WORKDIR/a_dir"
+  expect_stderr_contains "a_dir: is a directory, not a file" "$DECLOUDER" $c "$WORKDIR/a_dir"
+  expect_stderr_contains "empty: the file is empty" "$DECLOUDER" $c "$WORKDIR/empty"
+  expect_stderr_contains "missing: no such file" "$DECLOUDER" $c "$WORKDIR/missing"
+  if [ "$(id -u)" != 0 ]; then
+    expect_stderr_contains "locked: cannot read it (Permission denied)" "$DECLOUDER" $c "$WORKDIR/locked"
+  fi
+done
+[ -z "$("$DECLOUDER" bodybugg parse "$WORKDIR/a_dir" 2>/dev/null)" ] || fail "bodybugg parse DIR printed something"
+printf '[mqtt]\nurl = "mqtt://127.0.0.1:1"\npassword_file = "a_dir"\n' > "$WORKDIR/pw.toml"
+expect_stderr_contains "[mqtt] password_file $WORKDIR/a_dir: is a directory, not a file" \
+  "$DECLOUDER" run --config "$WORKDIR/pw.toml" --database "$DB" --simulate mi-scale-2:weighings=0
 pass

@@ -1,6 +1,7 @@
 // People's ids: what their MQTT topics and Home Assistant entities are named
 // after, so two people must never get the same one by accident.
 #include "core/person.hpp"
+#include "core/person_choice.hpp"
 
 #include <gtest/gtest.h>
 
@@ -64,4 +65,39 @@ TEST(PersonId, APersonWithoutAnIdUsesTheOneFromTheName) {
   EXPECT_EQ(p.topic_id(), "zoe");
   p.id = "zoe2";
   EXPECT_EQ(p.topic_id(), "zoe2");
+}
+
+TEST(ChoosePerson, ByNameOrById) {
+  const std::vector<PersonKey> people = {{"Zoë", "zoe"}, {"Bob Smith", "bob"}, {"王芳", "person_1a2b3c4d"}};
+  EXPECT_EQ(choose_person(people, "Zoë"), 0u);
+  EXPECT_EQ(choose_person(people, "zoe"), 0u);
+  EXPECT_EQ(choose_person(people, "Bob Smith"), 1u);
+  EXPECT_EQ(choose_person(people, "bob"), 1u);
+  EXPECT_EQ(choose_person(people, "person_1a2b3c4d"), 2u);
+}
+
+TEST(ChoosePerson, NobodyOrTwoPeopleIsAnErrorListingEveryone) {
+  const std::vector<PersonKey> people = {{"Zoë", "zoe"}, {"zoe2", "zed"}, {"Zoé", "zoe2"}};
+  try {
+    choose_person(people, "zoey");
+    FAIL() << "an unknown person was chosen";
+  } catch (const PersonChoiceError& e) {
+    EXPECT_STREQ(e.what(), "no person named 'zoey', by name or by id (the people: Zoë (id zoe), zoe2 (id zed), "
+                           "Zoé (id zoe2))");
+  }
+  // "zoe2" is one person's name and another's id: neither is guessed.
+  try {
+    choose_person(people, "zoe2");
+    FAIL() << "an ambiguous person was chosen";
+  } catch (const PersonChoiceError& e) {
+    EXPECT_NE(std::string(e.what()).find("'zoe2' is the name of zoe2 (id zed) and the id of Zoé"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_THROW(choose_person({}, "anyone"), PersonChoiceError);
+  // A long mistaken value is not echoed whole.
+  try {
+    choose_person(people, std::string(1000, 'x'));
+  } catch (const PersonChoiceError& e) {
+    EXPECT_LT(std::string(e.what()).size(), 200u);
+  }
 }

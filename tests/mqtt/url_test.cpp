@@ -62,3 +62,13 @@ TEST(MqttUrl, MistakesAreNamedWithoutThePassword) {
   EXPECT_EQ(e.find("s3cret"), std::string::npos) << e;
   EXPECT_NE(e.find("mqtt://bob@h:x"), std::string::npos) << e;
 }
+
+TEST(MqttUrl, AUserWithoutAPasswordKeepsThePasswordGivenElsewhere) {
+  MqttSettings s;
+  s.password = "from-password-file";  // [mqtt] password_file or $DECLOUDER_MQTT_PASSWORD
+  apply_mqtt_url("mqtt://demo@127.0.0.1:1883", s);
+  EXPECT_EQ(s.username, "demo");
+  EXPECT_EQ(s.password, "from-password-file");
+  apply_mqtt_url("mqtt://demo:typed@127.0.0.1:1883", s);  // one in the URL beats it
+  EXPECT_EQ(s.password, "typed");
+}

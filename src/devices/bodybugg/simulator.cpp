@@ -299,6 +299,7 @@ bool BodyBuggSimulator::asleep(const std::string& what) {
 void BodyBuggSimulator::handle_line(const std::string& line) {
   if (line.empty()) return;
   if (asleep(line)) return;
+  if (opt_.before_clear && (line == "file init" || line == "file clear")) opt_.before_clear(line);
   send_text_answer(line, device_.answer(line));
 }
 
@@ -339,6 +340,7 @@ void BodyBuggSimulator::handle_bytes(ByteView in) {
     } else if (f->command == 0x89 && f->body[0] == 0x02) {
       // Clear memory (bmhack). The real answer is unknown: we acknowledge with one frame.
       device_.log.push_back("clear memory");
+      if (opt_.before_clear) opt_.before_clear("clear memory");
       device_.erase_flash();
       armband::Frame a;
       a.kind = armband::kKindAnswer;

@@ -14,6 +14,7 @@
 // `record define|commit` (the driver must not rely on an acknowledgement).
 #pragma once
 #include <atomic>
+#include <functional>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -80,6 +81,10 @@ struct BodyBuggSimOptions {
   // Ignore the first N commands after start, like a GoWearFit that "needs some
   // commands to warm up" (bmhack).
   int warmup_commands = 0;
+  // Called with the command when 'file init' or 'file clear' arrives, before the
+  // data is forgotten and before anything is answered: the moment the host must
+  // already have made the data safe (tests look at the host's database then).
+  std::function<void(const std::string& command)> before_clear;
 };
 
 class BodyBuggSimulator {

@@ -45,9 +45,18 @@ std::string armband_dump() {
                                                                           : sim::synthetic_pdp_dump();
 }
 
+// The options with the rig's transport. (Setting it inside the simulator's first
+// constructor argument relied on that argument being evaluated before the copy of the
+// options: C++ leaves the order unspecified, and GCC copies first once the options
+// are not trivially copyable.)
+sim::BodyBuggSimOptions on_transport(sim::BodyBuggSimOptions o, sim::SimTransport t) {
+  o.transport = t;
+  return o;
+}
+
 struct Rig {
   explicit Rig(sim::SimTransport t, sim::BodyBuggSimOptions o = {})
-      : simulator((o.transport = t, sim::default_bodybugg_state(armband_dump())), o),
+      : simulator(sim::default_bodybugg_state(armband_dump()), on_transport(std::move(o), t)),
         port((simulator.start(), simulator.port_path())) {
     if (t == sim::SimTransport::line)
       transport = std::make_unique<LineTransport>(port, LineTransportOptions{.quiet_ms = 100, .stall_ms = 600});
