@@ -268,6 +268,13 @@ int run_memory_download(const LinkOptions& o, Database& db, const std::string& d
     std::fprintf(stderr, "declouder bodybugg download: %s\nthe armband was NOT cleared\n", r.problem->c_str());
     return 1;
   }
+  if (r.clear_problem) {
+    std::fprintf(stderr,
+                 "declouder bodybugg download: the link failed while clearing the armband: %s\n"
+                 "the armband may have been cleared; everything it sent is stored and in %s\n",
+                 r.clear_problem->c_str(), r.image_path.c_str());
+    return 1;
+  }
   if (r.cleared) std::printf("cleared the armband's memory\n");
   return 0;
 }
@@ -313,6 +320,15 @@ int run_download(Args& args) {
                  "declouder bodybugg download: %s\n"
                  "the armband was NOT cleared; what arrived is in %s; run the download again\n",
                  r.problem->c_str(), r.log_path.empty() ? "(nothing)" : r.log_path.c_str());
+    return 1;
+  }
+  if (r.clear_problem) {
+    std::fprintf(stderr,
+                 "declouder bodybugg download: the link failed while clearing the armband: %s\n"
+                 "the armband may have been cleared and its clocks not set; everything it sent is stored "
+                 "and in %s; check it with 'declouder bodybugg info' and set its clock with "
+                 "'declouder bodybugg set-clock'\n",
+                 r.clear_problem->c_str(), r.log_path.c_str());
     return 1;
   }
   if (r.cleared) std::printf("cleared the armband and set its clock and last data update to now\n");

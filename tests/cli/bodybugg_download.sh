@@ -94,6 +94,21 @@ expect_status 2 "$DECLOUDER" bodybugg clear --port "$PORT"
   || fail "set-clock"
 stop_sim
 
+# The cable goes while the armband is being cleared ('file init' arrives, then the armband
+# is gone): the download is already stored, and the command must not claim the armband was
+# left untouched; it exits 1 and says where the data is.
+start_sim --on-clear 'kill -9 $PPID'
+out="$WORKDIR/cut-at-clear"; mkdir -p "$out"
+rc=0
+"$DECLOUDER" bodybugg download --port "$PORT" $FAST --stall-ms 1000 --database "$out/a.db" --output-dir "$out" --clear \
+  > "$out/stdout" 2> "$out/stderr" || rc=$?
+wait "$SIM_PID" 2>/dev/null || true; SIM_PID=
+[ "$rc" = 1 ] || fail "a link cut while clearing: exit $rc, expected 1: $(cat "$out/stderr")"
+grep -q "stored 29 new (13097 samples)" "$out/stdout" || fail "a link cut while clearing: $(cat "$out/stdout")"
+grep -q "may have been cleared" "$out/stderr" || fail "a link cut while clearing: $(cat "$out/stderr")"
+! grep -q "not changed\|NOT cleared" "$out/stderr" || fail "a link cut while clearing claims the armband was untouched: $(cat "$out/stderr")"
+grep -q "$out/1353335358.log" "$out/stderr" || fail "a link cut while clearing does not name the raw log: $(cat "$out/stderr")"
+
 # no device on the port: a clear error, exit 1; no port: exit 2
 expect_status 2 "$DECLOUDER" bodybugg download --database "$WORKDIR/x.db"
 expect_stderr_contains "/dev/nonexistent" "$DECLOUDER" bodybugg info --port /dev/nonexistent

@@ -71,8 +71,14 @@ DownloadResult download_armband(ArmbandCommands& armband, const SessionStore& st
   r.stored = store(complete, r.log_path);
 
   if (!r.problem && opt.clear) {
-    clear_armband(armband, now());
-    r.cleared = true;
+    // Everything is on disk by now: a link that fails here cannot lose data, but the
+    // armband may have been cleared already, and the command must not say otherwise.
+    try {
+      clear_armband(armband, now());
+      r.cleared = true;
+    } catch (const std::exception& e) {
+      r.clear_problem = e.what();
+    }
   }
   return r;
 }
@@ -121,8 +127,12 @@ MemoryDownloadResult download_gowearfit(ByteStream& port, const SessionStore& st
   }
   r.stored = store(sessions, r.image_path);
   if (!r.problem && opt.clear) {
-    armband::clear_memory(port);
-    r.cleared = true;
+    try {
+      armband::clear_memory(port);
+      r.cleared = true;
+    } catch (const std::exception& e) {
+      r.clear_problem = e.what();
+    }
   }
   return r;
 }

@@ -49,6 +49,9 @@ struct DownloadResult {
   StoreSummary stored;
   bool cleared = false;
   std::optional<std::string> problem;  // set: the device was left untouched
+  // Set: the link failed while clearing, after everything was stored; 'file init' may
+  // have reached the armband, so nobody can say it was left untouched.
+  std::optional<std::string> clear_problem;
 };
 
 DownloadResult download_armband(ArmbandCommands& armband, const SessionStore& store, const DownloadOptions& opt);
@@ -64,6 +67,7 @@ struct MemoryDownloadResult {
   StoreSummary stored;
   bool cleared = false;
   std::optional<std::string> problem;
+  std::optional<std::string> clear_problem;  // as DownloadResult's
 };
 MemoryDownloadResult download_gowearfit(ByteStream& port, const SessionStore& store, const DownloadOptions& opt);
 
