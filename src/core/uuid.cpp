@@ -1,5 +1,7 @@
 #include "core/uuid.hpp"
 
+#include <cctype>
+
 #include "core/bytes.hpp"
 
 namespace declouder {
@@ -28,36 +30,42 @@ Uuid Uuid::from_le128(const std::uint8_t* p) {
   return u;
 }
 
+namespace {
+// Exactly 2 * n hex digits, nothing else: parse_hex() also takes separators and a second
+// "0x", which would give fewer bytes than the UUID form promises.
+std::optional<Bytes> hex_digits(std::string_view text, std::size_t n) {
+  if (text.size() != 2 * n) return std::nullopt;
+  for (char c : text)
+    if (!std::isxdigit(static_cast<unsigned char>(c))) return std::nullopt;
+  return parse_hex(text);
+}
+}  // namespace
+
 std::optional<Uuid> Uuid::parse(std::string_view text) {
   if (text.size() >= 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) text.remove_prefix(2);
   if (text.size() == 4 || text.size() == 8) {
-    auto b = parse_hex(text);
+    auto b = hex_digits(text, text.size() / 2);
     if (!b) return std::nullopt;
     std::uint32_t v = 0;
     for (auto x : *b) v = (v << 8) | x;
     return from32(v);
   }
+  std::string digits;
   if (text.size() == 36) {
     for (std::size_t i : {8u, 13u, 18u, 23u})
       if (text[i] != '-') return std::nullopt;
-    std::string digits;
-    for (char c : text)
-      if (c != '-') digits.push_back(c);
-    if (digits.size() != 32) return std::nullopt;
-    auto b = parse_hex(digits);
-    if (!b) return std::nullopt;
-    Uuid u;
-    for (int i = 0; i < 16; ++i) u.bytes[i] = (*b)[i];
-    return u;
+    for (std::size_t i = 0; i < text.size(); ++i)
+      if (i != 8 && i != 13 && i != 18 && i != 23) digits.push_back(text[i]);
+  } else if (text.size() == 32) {
+    digits = text;
+  } else {
+    return std::nullopt;
   }
-  if (text.size() == 32) {
-    auto b = parse_hex(text);
-    if (!b) return std::nullopt;
-    Uuid u;
-    for (int i = 0; i < 16; ++i) u.bytes[i] = (*b)[i];
-    return u;
-  }
-  return std::nullopt;
+  auto b = hex_digits(digits, 16);
+  if (!b) return std::nullopt;
+  Uuid u;
+  for (int i = 0; i < 16; ++i) u.bytes[i] = (*b)[i];
+  return u;
 }
 
 bool Uuid::is_base() const {

@@ -62,6 +62,19 @@ TEST(Uuid, ShortAndLongFormsAreEqual) {
   EXPECT_FALSE(custom->is16());
 }
 
+// Found by scripts/fuzz.sh --explore (hex_fuzz): a second "0x" inside a 32-digit form made
+// parse_hex() return 15 bytes, and the 16th was read past the end.
+TEST(Uuid, TakesOnlyHexDigitsInEachForm) {
+  EXPECT_FALSE(Uuid::parse("0X0X00000075128000000000198927512" "8"));
+  EXPECT_FALSE(Uuid::parse("0x0x00000075128000000000198927"));
+  EXPECT_FALSE(Uuid::parse("12 34 56"));        // 8 characters, 3 bytes
+  EXPECT_FALSE(Uuid::parse("0x0x18"));
+  EXPECT_FALSE(Uuid::parse("0000181b:0000-1000-8000-00805f9b34fb"));
+  EXPECT_FALSE(Uuid::parse("0000181b-00 0-1000-8000-00805f9b34fb"));
+  ASSERT_TRUE(Uuid::parse("0x0000181b00001000800000805f9b34fb"));
+  EXPECT_EQ(*Uuid::parse("0x0000181b00001000800000805f9b34fb"), *Uuid::parse("181b"));
+}
+
 TEST(Time, RoundTripsCivilAndUnix) {
   EXPECT_EQ(unix_from_civil({2024, 3, 17, 19, 59, 33}), 1710705573);
   EXPECT_EQ(civil_from_unix(1710705573), (CivilTime{2024, 3, 17, 19, 59, 33}));
