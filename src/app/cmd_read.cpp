@@ -92,7 +92,7 @@ int run_read(Args& args) {
     BluezClient client;
     AdapterInfo adapter = client.adapter(adapter_name);
     BluezDevice device(client, adapter, *address);
-    device.find(t, /*fresh=*/true);  // what it advertises now decides its driver, not what BlueZ remembers
+    device.find(t);
     Advertisement adv = device.advertisement();
     const DeviceDescriptor* driver = devices.conversation_for(adv);
     if (!driver)

@@ -248,16 +248,6 @@ std::optional<std::string> BluezClient::device_path(const std::string& adapter_p
   return std::nullopt;
 }
 
-void BluezClient::remove_device(const std::string& adapter_path, const std::string& device_path) {
-  try {
-    call(adapter_path, kAdapter1, "RemoveDevice", [&](sdbus::MethodCall& c) { c << sdbus::ObjectPath(device_path); });
-  } catch (const BleError&) {
-    return;  // already gone (DoesNotExist), or BlueZ went away: nothing to forget
-  }
-  loop_->run_until([&] { return object(device_path) == nullptr || !properties(device_path, kDevice1); },
-                   Clock::now() + std::chrono::seconds(2));
-}
-
 int BluezClient::add_listener(Listener l) {
   int id = next_listener_++;
   listeners_[id] = std::move(l);
@@ -521,17 +511,10 @@ Advertisement BluezDevice::advertisement() const {
   return p ? advertisement_from_device1(*p) : Advertisement{};
 }
 
-void BluezDevice::find(Clock::duration timeout, bool fresh) {
+void BluezDevice::find(Clock::duration timeout) {
   if (auto p = client_.device_path(adapter_.path, address_)) {
-    const DbusProperties* props = client_.properties(*p, kDevice1);
-    // A paired device's object is its pairing, a connected one is in use: both are kept.
-    const bool keep = !fresh || (props && (get<bool>(*props, "Paired").value_or(false) ||
-                                           get<bool>(*props, "Connected").value_or(false)));
-    if (keep) {
-      path_ = *p;
-      return;
-    }
-    client_.remove_device(adapter_.path, *p);
+    path_ = *p;
+    return;
   }
   client_.power_on(adapter_.path);
   client_.start_discovery(adapter_.path);

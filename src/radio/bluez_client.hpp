@@ -84,9 +84,6 @@ class BluezClient {
   const DbusProperties* properties(const std::string& path, const std::string& interface) const;
   std::vector<std::string> paths_under(const std::string& prefix, const std::string& interface) const;
   std::optional<std::string> device_path(const std::string& adapter_path, const MacAddress& address) const;
-  // Adapter1.RemoveDevice: BlueZ forgets the device (its object, what it advertised, any GATT
-  // cache) until it is heard again. Waits until the object is gone; errors ignored (gone already).
-  void remove_device(const std::string& adapter_path, const std::string& device_path);
 
   // Calls a BlueZ method; D-Bus errors become BleError with a message naming `what`.
   // InProgress/busy answers are retried with back-off when `retry_busy` is set.
@@ -187,14 +184,7 @@ class BluezDevice : public GattLink {
   // The advertisement BlueZ holds for this device (after connect() found it).
   Advertisement advertisement() const;
   // Finds the device: discovers on the adapter until it is seen. Throws not_found/timeout.
-  // A device BlueZ already has an object for is taken as it is, unless `fresh`.
-  void find(Clock::duration timeout) { find(timeout, false); }
-  // With `fresh`, what BlueZ remembers of an unpaired, unconnected device is forgotten first
-  // and the device must be heard now: BlueZ keeps a device's object (its name, its UUIDs, which
-  // only ever accumulate) for as long as it was seen lately, so another device that took the
-  // address since (a second scale of a kind on btvirt's or a vendor's fixed address, a scale
-  // whose firmware changed its advert) would otherwise be judged by what the first one said.
-  void find(Clock::duration timeout, bool fresh);
+  void find(Clock::duration timeout);
 
   // For a long-running service: `cancelled` is polled at least every quarter second while
   // waiting (connect, notifications, pauses); once it says true, the wait throws
