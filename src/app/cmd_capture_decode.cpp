@@ -1,10 +1,12 @@
 // declouder capture decode: every device driver over a capture.
 #include <iostream>
 #include <map>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
 #include "app/cmd_capture.hpp"
+#include "app/config.hpp"
 #include "app/device_choice.hpp"
 #include "devices/registry.hpp"
 #include "outputs/reading_json.hpp"
@@ -12,7 +14,8 @@
 namespace declouder {
 namespace {
 
-constexpr std::string_view kUsage = R"(Usage: declouder capture decode FILE [--map HANDLE=UUID]... [--definitions FILE|DIR]... [--no-builtin] [--json]
+constexpr std::string_view kUsage = R"(Usage: declouder capture decode FILE [--map HANDLE=UUID]... [--bindkey HEX] [--config FILE]
+                                [--definitions FILE|DIR]... [--no-builtin] [--json]
 
 Replays the capture's advertisements and the values its devices sent over GATT
 (notifications, indications, read responses on handles whose characteristic
@@ -23,6 +26,13 @@ reading.
 
   --map H=UUID   name a handle the capture's discovery does not (a capture
                  started after discovery): --map 0x004b=2a37. Repeatable.
+  --bindkey HEX  the 16-byte key (32 hex digits) of a scale that encrypts its
+                 adverts (Xiaomi S400, S200, S800), as `declouder decode
+                 --bindkey` takes it: opens the capture's encrypted adverts of
+                 every device the config names no key for
+  --config FILE  the config whose [[device]] address/bindkey open those
+                 devices' adverts (default: the default config file, when
+                 there is one)
   --json   one JSON object per reading: the keys of `declouder decode --json`
            (model, address, weight_kg, impedance_ohm, stabilized, device_time,
            unit, ...) plus time (when the capture saw it, ISO 8601 UTC)
@@ -33,13 +43,31 @@ none could be, 2 for a mistake on the command line.)";
 int run(Args& args) {
   const bool json = args.flag("--json");
   const auto map = capture_map_option(args);
+  std::optional<Bindkey> bindkey;
+  if (auto key = args.value("--bindkey")) {
+    bindkey = parse_bindkey(*key);
+    if (!bindkey) throw UsageError("--bindkey: '" + *key + "' is not a 16-byte key (32 hex digits)");
+  }
+  const auto config_path = args.value("--config");
   const DeviceRegistry devices = device_registry(device_choice_option(args));
   const std::string path = capture_single_file(args);
+  DeviceKeys keys;  // [[device]] bindkey, by address
+  try {
+    keys = load_command_config(config_path).device_keys;
+  } catch (const ConfigError& e) {
+    throw CommandError(e.what());
+  }
+  // Encrypted adverts that could not be opened, said once per device at the end.
+  std::map<std::string, std::string> locked;  // address -> why
 
   std::map<std::pair<std::string, std::string>, std::string> last_reading;  // (model, address) -> reading
   std::uint64_t readings = 0;
-  auto on_outcome_at = [&](std::int64_t time_us) {
-    return [&, time_us](const DeviceDescriptor&, const DecodeOutcome& o) {
+  auto on_outcome_at = [&](std::int64_t time_us, bool keyed = false) {
+    return [&, time_us, keyed](const DeviceDescriptor& d, const DecodeOutcome& o) {
+      if (o.status == DecodeStatus::needs_key || (keyed && o.status == DecodeStatus::bad_checksum)) {
+        locked.try_emplace(std::string(d.id), o.detail);
+        return;
+      }
       if (!o.ok()) return;
       const Reading& r = o.reading;
       if (r.weight_kg && !r.stabilized) return;  // still settling: not a reading yet
@@ -62,6 +90,8 @@ int run(Args& args) {
         if (r.address) std::cout << ' ' << r.address->str();
         if (r.weight_kg) std::cout << "  weight " << round_to(*r.weight_kg, 3) << " kg";
         if (r.impedance_ohm) std::cout << "  impedance " << *r.impedance_ohm << " ohm";
+        if (r.impedance_high_ohm) std::cout << "  250 kHz " << *r.impedance_high_ohm << " ohm";
+        if (r.profile_id) std::cout << "  profile " << *r.profile_id;
         if (r.heart_rate_bpm) std::cout << "  heart rate " << *r.heart_rate_bpm << " bpm";
         if (r.steps) std::cout << "  steps " << *r.steps;
         if (r.device_time) std::cout << "  device time " << iso8601(*r.device_time);
@@ -72,7 +102,16 @@ int run(Args& args) {
 
   FrameHandlers frames;
   frames.on_advertisement = [&](const Advertisement& a) {
-    devices.decode_advertisement(a, on_outcome_at(a.time_us));
+    // A device whose key we hold: its advert is decoded with it (a copy only for those).
+    const Bindkey* key = a.address ? keys.find(*a.address) : nullptr;
+    if (!key && bindkey) key = &*bindkey;
+    if (!key || a.bindkey) {
+      devices.decode_advertisement(a, on_outcome_at(a.time_us));
+      return;
+    }
+    Advertisement keyed = a;
+    keyed.bindkey = *key;
+    devices.decode_advertisement(keyed, on_outcome_at(a.time_us, true));
   };
   frames.on_gatt_value = [&](const GattValue& v) { devices.decode_gatt(v, on_outcome_at(v.time_us)); };
   capture::CaptureSummary summary;
@@ -82,6 +121,8 @@ int run(Args& args) {
     throw CommandError(e.what());
   }
   std::cout.flush();
+  for (const auto& [model, why] : locked)
+    std::cerr << "declouder capture decode: " << model << " adverts not opened: " << why << '\n';
   if (readings == 0 && !json) std::cerr << "declouder capture decode: no readings in " << path << '\n';
   return capture_exit_status("capture decode", path, summary);
 }

@@ -126,7 +126,7 @@ Person parse_person(const toml::table& t, const toml::node& node, std::size_t in
   p.name = *name;
   section = "person '" + p.name + "':";
   c.only_keys(t, {"name", "id", "sex", "birth_date", "height_cm", "unit", "weight_min", "weight_max", "scale_user",
-                  "goal_weight"},
+                  "profile_id", "goal_weight"},
               "[[person]] '" + p.name + "'");
 
   if (auto id = c.string(t, "id", section)) {
@@ -179,6 +179,12 @@ Person parse_person(const toml::table& t, const toml::node& node, std::size_t in
     auto i = slot->as_integer();
     if (!i || i->get() < 0 || i->get() > 255) c.fail(slot, section + " scale_user must be a whole number 0..255");
     p.scale_user = static_cast<int>(i->get());
+  }
+  // 0 is what those scales send for "nobody recognised": never a person's.
+  if (const toml::node* profile = t.get("profile_id")) {
+    auto i = profile->as_integer();
+    if (!i || i->get() < 1 || i->get() > 255) c.fail(profile, section + " profile_id must be a whole number 1..255");
+    p.profile_id = static_cast<int>(i->get());
   }
   return p;
 }
@@ -414,7 +420,7 @@ Config parse_config(std::string_view text, const std::string& source_name) {
     const toml::array* arr = ps->as_array();
     if (!arr) c.fail(ps, "people are written as [[person]] tables (double brackets), one per person");
     std::set<std::string> names;
-    std::map<int, std::string> slots;
+    std::map<int, std::string> slots, profiles;
     std::map<std::string, std::pair<std::string, const toml::node*>> ids;  // id -> (name, where it was set)
     for (std::size_t i = 0; i < arr->size(); ++i) {
       const toml::node& n = *arr->get(i);
@@ -435,6 +441,12 @@ Config parse_config(std::string_view text, const std::string& source_name) {
         auto [it, fresh] = slots.emplace(*p.scale_user, p.name);
         if (!fresh)
           c.fail(t->get("scale_user"), "person '" + p.name + "': scale_user " + std::to_string(*p.scale_user) +
+                                           " already belongs to '" + it->second + "'");
+      }
+      if (p.profile_id) {
+        auto [it, fresh] = profiles.emplace(*p.profile_id, p.name);
+        if (!fresh)
+          c.fail(t->get("profile_id"), "person '" + p.name + "': profile_id " + std::to_string(*p.profile_id) +
                                            " already belongs to '" + it->second + "'");
       }
       config.people.push_back(std::move(p));

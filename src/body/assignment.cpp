@@ -24,7 +24,15 @@ std::string names(const std::vector<const Person*>& ps) {
 }  // namespace
 
 Assignment assign_person(double weight_kg, std::optional<int> user_slot, std::span<const Person> people,
-                         std::span<const PreviousWeight> previous, const AssignmentSettings& settings) {
+                         std::span<const PreviousWeight> previous, const AssignmentSettings& settings,
+                         std::optional<int> profile_id) {
+  // 0. The scale's profile, for people who said which is theirs.
+  if (profile_id && std::any_of(people.begin(), people.end(), [](const Person& p) { return p.profile_id.has_value(); })) {
+    for (const Person& p : people)
+      if (p.profile_id == profile_id) return {p.name, "scale profile " + std::to_string(*profile_id)};
+    user_slot.reset();  // the same number: not a slot of anybody's other scales
+  }
+
   // 1. The scale's own user slot.
   if (user_slot) {
     std::vector<const Person*> slot;

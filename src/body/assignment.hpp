@@ -1,5 +1,10 @@
 // Assignment: whose weighing is this? Rules, in order:
 //
+//   0. the scale's profile, when the reading has one (Xiaomi S400/S200/S800: the Mi Home
+//      profile the scale recognised) and a person is configured with that `profile_id`.
+//      When anybody has a `profile_id`, a reading's profile is not read as a user slot as
+//      well (those scales report one number, the decoder gives it both names): a profile
+//      nobody has falls through to rule 2;
 //   1. the scale's own user slot, when the reading has one and exactly one
 //      person is configured with that `scale_user`;
 //   2. a configured weight window: exactly one person's window contains the
@@ -36,10 +41,11 @@ struct PreviousWeight {
 
 struct Assignment {
   std::optional<std::string> person;  // empty: unassigned
-  std::string reason;  // "scale user slot 2", "weight window", "previous weight 72.1 kg", "unassigned: ..."
+  std::string reason;  // "scale profile 1", "scale user slot 2", "weight window", "previous weight 72.1 kg", "unassigned: ..."
 };
 
 Assignment assign_person(double weight_kg, std::optional<int> user_slot, std::span<const Person> people,
-                         std::span<const PreviousWeight> previous, const AssignmentSettings& settings);
+                         std::span<const PreviousWeight> previous, const AssignmentSettings& settings,
+                         std::optional<int> profile_id = std::nullopt);
 
 }  // namespace declouder

@@ -43,6 +43,13 @@ struct Measurement {
   std::optional<DeviceClock> device_time;
   double weight_kg = 0;
   std::optional<double> impedance_ohm;
+  // Dual-frequency scales (Xiaomi S400): the 50 kHz and 250 kHz impedances; the heart rate
+  // a scale measured; the profile the scale recognised (Reading has the same names). A
+  // weighing's later frames complete them (store/recorder.hpp).
+  std::optional<double> impedance_low_ohm;
+  std::optional<double> impedance_high_ohm;
+  std::optional<int> heart_rate_bpm;
+  std::optional<int> profile_id;
   BodyMetrics metrics;
 };
 

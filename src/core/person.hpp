@@ -33,6 +33,9 @@ struct Person {
   std::optional<double> weight_max_kg;
   // Optional user number on scales that tell users apart themselves.
   std::optional<int> scale_user;
+  // Optional profile number a scale that recognises people by itself reports as theirs
+  // (Xiaomi S400/S200/S800: the Mi Home profile, 1-255; the reading's `profile_id`).
+  std::optional<int> profile_id;
   // Optional goal weight (kg), drawn on the web page's weight chart.
   std::optional<double> goal_weight_kg;
 

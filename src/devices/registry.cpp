@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
+#include <string>
 
 namespace declouder {
 
@@ -108,6 +110,22 @@ struct Candidates {
   }
 };
 
+// The devices a characteristic value is offered to once its device's name narrowed them, for
+// the last few (registry, characteristic, name) this thread saw. Every value of a conversation
+// comes from one device with one name, so the claims of the families that share a
+// characteristic (seven on 0xFFF1) are asked once per conversation instead of once per value.
+// Exact: claims() of an advert that holds only a name is a function of that name, and a
+// registry never changes after it is built (each has its own serial, never reused).
+struct NamedCandidates {
+  std::uint64_t registry = 0;  // 0: empty
+  Uuid characteristic;
+  std::string name;
+  Candidates candidates;
+};
+constexpr std::size_t kNamedCandidatesKept = 4;  // a household's devices in one capture
+
+std::atomic<std::uint64_t> next_registry_serial{1};
+
 }  // namespace
 
 std::string_view link_mode_name(LinkMode m) {
@@ -120,6 +138,8 @@ std::string_view link_mode_name(LinkMode m) {
 }
 
 DeviceRegistry::DeviceRegistry(std::vector<const DeviceDescriptor*> devices) : devices_(std::move(devices)) { index(); }
+
+std::uint64_t DeviceRegistry::Serial::next() { return next_registry_serial.fetch_add(1, std::memory_order_relaxed); }
 
 DeviceRegistry::DeviceRegistry(std::vector<std::shared_ptr<const DeviceDescriptor>> loaded, bool with_builtin)
     : owned_(std::move(loaded)) {
@@ -184,8 +204,20 @@ int DeviceRegistry::decode_advertisement(const Advertisement& adv, const OnOutco
 }
 
 int DeviceRegistry::decode_gatt(const GattValue& value, const OnOutcome& on_outcome) const {
+  thread_local std::array<NamedCandidates, kNamedCandidatesKept> named_memo;
+  thread_local std::size_t named_next = 0;
   Candidates cand;
-  if (value.characteristic.is16()) {
+  const NamedCandidates* known = nullptr;
+  if (!value.device_name.empty())
+    for (const NamedCandidates& m : named_memo)
+      if (m.registry == serial_.value && m.characteristic == value.characteristic && m.name == value.device_name) {
+        known = &m;
+        break;
+      }
+  if (known) {
+    cand.size = known->candidates.size;
+    std::copy_n(known->candidates.items.begin(), cand.size, cand.items.begin());
+  } else if (value.characteristic.is16()) {
     if (auto it = by_characteristic_.find(value.characteristic.short16()); it != by_characteristic_.end())
       for (auto* d : it->second) cand.add(d);
   } else {
@@ -195,13 +227,19 @@ int DeviceRegistry::decode_gatt(const GattValue& value, const OnOutcome& on_outc
   // Several devices share a characteristic (0xFFF1: QN and Picooc; 0xFFF4: 1byone and
   // Excelvan; 0x2A9D: any standard scale and Beurer). When the device's name is known and
   // some of them claim it, only those are tried.
-  if (!value.device_name.empty()) {
-    Advertisement probe;
-    probe.name = value.device_name;
+  if (!known && !value.device_name.empty()) {
+    thread_local Advertisement probe;  // a name and nothing else; kept, so its string is not made anew
+    probe.name.assign(value.device_name);
     std::size_t named = 0;
     for (std::size_t i = 0; i < cand.size; ++i)
       if (cand.items[i]->claims && cand.items[i]->claims(probe)) cand.items[named++] = cand.items[i];
     if (named > 0) cand.size = named;  // (with none, the list was left untouched)
+    NamedCandidates& m = named_memo[named_next++ % kNamedCandidatesKept];
+    m.registry = serial_.value;
+    m.characteristic = value.characteristic;
+    m.name = value.device_name;
+    m.candidates.size = cand.size;
+    std::copy_n(cand.items.begin(), cand.size, m.candidates.items.begin());
   }
   int ok = 0;
   for (std::size_t i = 0; i < cand.size; ++i) {

@@ -9,6 +9,7 @@
 // definition files a person wrote), so commands and tests choose what they dispatch to.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <span>
@@ -51,6 +52,25 @@ class DeviceRegistry {
 
  private:
   void index();
+  // What decode_gatt's memo (registry.cpp) knows this registry by: unique to each registry and
+  // each copy; a move hands it over and gives the emptied source a new one.
+  struct Serial {
+    static std::uint64_t next();
+    std::uint64_t value = next();
+    Serial() = default;
+    Serial(const Serial&) : value(next()) {}
+    Serial(Serial&& o) noexcept : value(o.value) { o.value = next(); }
+    Serial& operator=(const Serial&) {
+      value = next();
+      return *this;
+    }
+    Serial& operator=(Serial&& o) noexcept {
+      value = o.value;
+      o.value = next();
+      return *this;
+    }
+  };
+  Serial serial_;
   std::vector<std::shared_ptr<const DeviceDescriptor>> owned_;  // the run-time descriptors
   std::vector<const DeviceDescriptor*> devices_;
   std::unordered_map<std::uint16_t, std::vector<const DeviceDescriptor*>> by_service_data_;

@@ -31,7 +31,8 @@ std::string measurements_csv(std::span<const ExportedMeasurement> rows) {
   std::string out = "id,uid,person,measured_at,model,address,weight_kg,weight,unit,impedance_ohm";
   for (const MetricInfo& info : body_metric_infos())
     if (is_metric(info)) out += "," + std::string(info.key);
-  out += ",body_type\n";
+  // Added last, so a reader of the older columns by position still finds them where they were.
+  out += ",body_type,impedance_low_ohm,impedance_high_ohm,heart_rate_bpm,profile_id\n";
   for (const auto& [m, unit] : rows) {
     out += std::to_string(m.id) + "," + m.uid + "," + csv_cell(m.person) + "," + iso8601_utc_s(m.time_us / 1000000) +
            "," + csv_cell(m.model) + "," + (m.address ? m.address->str() : "") + "," + number(m.weight_kg, 3) + "," +
@@ -42,7 +43,11 @@ std::string measurements_csv(std::span<const ExportedMeasurement> rows) {
       out += ",";
       if (auto v = metric_value(m, info.key)) out += number(*v, 2);
     }
-    out += "," + csv_cell(m.metrics.body_type.value_or("")) + "\n";
+    out += "," + csv_cell(m.metrics.body_type.value_or(""));
+    out += "," + (m.impedance_low_ohm ? number(*m.impedance_low_ohm, 1) : "");
+    out += "," + (m.impedance_high_ohm ? number(*m.impedance_high_ohm, 1) : "");
+    out += "," + (m.heart_rate_bpm ? std::to_string(*m.heart_rate_bpm) : "");
+    out += "," + (m.profile_id ? std::to_string(*m.profile_id) : "") + "\n";
   }
   return out;
 }

@@ -56,6 +56,14 @@ std::optional<double> optional_number(const Json& j, const char* key) {
   return it->get<double>();
 }
 
+std::optional<int> optional_int(const Json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end() || !it->is_number_integer()) return std::nullopt;
+  const auto v = it->get<std::int64_t>();
+  if (v < 0 || v > 65535) return std::nullopt;  // a heart rate or a profile number, never more
+  return static_cast<int>(v);
+}
+
 std::string optional_text(const Json& j, const char* key) {
   auto it = j.find(key);
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
@@ -148,6 +156,10 @@ Json measurement_to_json(const Measurement& m, WeightUnit display, JsonNumbers n
   j["weight"] = number(from_kg(m.weight_kg, display), display == WeightUnit::kg ? 3 : 2, numbers);
   j["unit"] = std::string(unit_name(display));
   if (m.impedance_ohm) j["impedance_ohm"] = number(*m.impedance_ohm, 1, numbers);
+  if (m.impedance_low_ohm) j["impedance_low_ohm"] = number(*m.impedance_low_ohm, 1, numbers);
+  if (m.impedance_high_ohm) j["impedance_high_ohm"] = number(*m.impedance_high_ohm, 1, numbers);
+  if (m.heart_rate_bpm) j["heart_rate_bpm"] = *m.heart_rate_bpm;
+  if (m.profile_id) j["profile_id"] = *m.profile_id;
   add_metrics(j, m.metrics, true, numbers);
   return j;
 }
@@ -175,6 +187,10 @@ MeasurementFromJson measurement_from_json(std::string_view text) {
     m.device_time = device_clock(t, unset != j.end() && unset->is_boolean() && unset->get<bool>());
   }
   m.impedance_ohm = optional_number(j, "impedance_ohm");
+  m.impedance_low_ohm = optional_number(j, "impedance_low_ohm");
+  m.impedance_high_ohm = optional_number(j, "impedance_high_ohm");
+  m.heart_rate_bpm = optional_int(j, "heart_rate_bpm");
+  m.profile_id = optional_int(j, "profile_id");
   for (const MetricField& f : kBeforeBodyType) m.metrics.*f.field = optional_number(j, f.key);
   for (const MetricField& f : kAfterBodyType) m.metrics.*f.field = optional_number(j, f.key);
   if (auto b = optional_text(j, "body_type"); !b.empty()) m.metrics.body_type = b;

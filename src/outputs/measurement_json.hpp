@@ -37,6 +37,8 @@ enum class JsonNumbers { rounded, exact };
 //   known), device_time and device_clock_unset (when the device reported a
 //   clock; the second only when it was never set), weight_kg, weight and unit
 //   (in `display`, the person's preferred unit), impedance_ohm (when measured),
+//   impedance_low_ohm, impedance_high_ohm, heart_rate_bpm, profile_id (when the
+//   scale sent them: dual-frequency scales such as the Xiaomi S400),
 //   then the metrics computed (body_metrics_to_json below) and "skipped".
 Json measurement_to_json(const Measurement& m, WeightUnit display = WeightUnit::kg,
                          JsonNumbers numbers = JsonNumbers::rounded);

@@ -18,6 +18,7 @@ constexpr std::int64_t kSecond = 1000000;
 constexpr std::int64_t kNoClockWindowUs = 10 * 60 * kSecond;     // frames of one weighing without a clock
 constexpr std::int64_t kUnsetClockWindowUs = 24 * 3600 * kSecond;  // an unset clock repeats after a reset
 constexpr std::int64_t kHistoryAgeUs = 2 * 3600 * kSecond;        // older than this by the device clock: from memory
+constexpr std::int64_t kCompletionWindowUs = 60 * kSecond;         // a weighing's own weightless frames follow it
 
 enum class ClockKind { set, unset, none };
 
@@ -123,7 +124,8 @@ SELECT m.id, m.uid, p.name, d.family_id, d.address, m.time_us, m.device_time, m.
        m.device_clock_unset, m.weight_kg, m.impedance_ohm,
        m.bmi, m.fat_percent, m.water_percent, m.muscle_kg, m.bone_kg, m.visceral_fat, m.bmr_kcal,
        m.lean_body_mass_kg, m.protein_percent, m.metabolic_age, m.body_type, m.ideal_weight_kg, m.skipped,
-       m.reading_id, m.assigned_by, r.source, r.raw
+       m.reading_id, m.assigned_by, r.source, r.raw,
+       m.impedance_low_ohm, m.impedance_high_ohm, m.heart_rate_bpm, m.profile_id
 FROM measurements m
 JOIN devices d ON d.id = m.device_id
 JOIN readings r ON r.id = m.reading_id
@@ -165,6 +167,10 @@ StoredMeasurement row_to_measurement(const Statement& st) {
   s.assigned_by = st.text(25);
   s.source = st.text(26);
   s.raw = st.blob(27);
+  m.impedance_low_ohm = st.opt_real(28);
+  m.impedance_high_ohm = st.opt_real(29);
+  if (auto v = st.opt_int64(30)) m.heart_rate_bpm = static_cast<int>(*v);
+  if (auto v = st.opt_int64(31)) m.profile_id = static_cast<int>(*v);
   return s;
 }
 
@@ -178,11 +184,12 @@ Person row_to_person(const Statement& st, int first) {
   p.weight_min_kg = st.opt_real(first + 5);
   p.weight_max_kg = st.opt_real(first + 6);
   if (auto s = st.opt_int64(first + 7)) p.scale_user = static_cast<int>(*s);
+  if (auto s = st.opt_int64(first + 8)) p.profile_id = static_cast<int>(*s);
   p.id = person_id_from_name(p.name);  // the config's id replaces it while the person is configured
   return p;
 }
 
-constexpr const char* kPersonColumns = "name, sex, birth_date, height_cm, unit, weight_min_kg, weight_max_kg, scale_user";
+constexpr const char* kPersonColumns = "name, sex, birth_date, height_cm, unit, weight_min_kg, weight_max_kg, scale_user, profile_id";
 
 }  // namespace
 
@@ -283,19 +290,24 @@ std::vector<std::string> Recorder::sync_people(std::span<const Person> people) {
     for (const Person& p : people) {
       auto old = stored_person(p.name);
       if (old && Person::same_body(*old, p) && old->unit == p.unit && old->weight_min_kg == p.weight_min_kg &&
-          old->weight_max_kg == p.weight_max_kg && old->scale_user == p.scale_user)
+          old->weight_max_kg == p.weight_max_kg && old->scale_user == p.scale_user && old->profile_id == p.profile_id)
         continue;
       auto st = db_.prepare(old ? "UPDATE people SET sex=?, birth_date=?, height_cm=?, unit=?, weight_min_kg=?, "
-                                  "weight_max_kg=?, scale_user=?, updated_at_us=? WHERE name=?"
+                                  "weight_max_kg=?, scale_user=?, updated_at_us=?, profile_id=? WHERE name=?"
                                 : "INSERT INTO people(sex, birth_date, height_cm, unit, weight_min_kg, weight_max_kg, "
-                                  "scale_user, updated_at_us, name) VALUES (?,?,?,?,?,?,?,?,?)");
+                                  "scale_user, updated_at_us, profile_id, name) VALUES (?,?,?,?,?,?,?,?,?,?)");
       st.bind(1, sex_name(p.sex)).bind(2, date_string(p.birth_date)).bind(3, p.height_cm).bind(4, unit_name(p.unit));
       st.bind(5, p.weight_min_kg).bind(6, p.weight_max_kg);
       if (p.scale_user)
         st.bind(7, *p.scale_user);
       else
         st.bind_null(7);
-      st.bind(8, now).bind(9, p.name).run();
+      st.bind(8, now);
+      if (p.profile_id)
+        st.bind(9, *p.profile_id);
+      else
+        st.bind_null(9);
+      st.bind(10, p.name).run();
       if (old && !Person::same_body(*old, p)) changed.push_back(p.name);
     }
     tx.commit();
@@ -427,8 +439,16 @@ RecordResult Recorder::record(const Reading& r, ByteView raw, std::int64_t rx, s
     }
   }
 
-  // 2. Is it a measurement at all?
+  // 2. Is it a measurement at all? A frame without a weight may still complete the weighing
+  // just made on the same device (the S400's 250 kHz impedance comes in a frame of its own).
   if (auto why = not_measurable(r, settings_)) {
+    if (auto completed = complete_weighing(r, dev, rx)) {
+      tx.commit();
+      result.kind = RecordResult::Kind::updated_measurement;
+      result.note = "completed measurement " + std::to_string(*completed);
+      result.measurement = measurement(*completed);
+      return result;
+    }
     tx.commit();
     result.kind = RecordResult::Kind::not_a_measurement;
     result.note = *why;
@@ -488,8 +508,8 @@ RecordResult Recorder::record(const Reading& r, ByteView raw, std::int64_t rx, s
 
   // 4. A new weighing: assign, compute, store.
   const std::int64_t time_us = weighing::measured_at(r, rx);
-  const Assignment who =
-      assign_person(*r.weight_kg, r.user_slot, people_, previous_weights(time_us, 0), settings_.assignment);
+  const Assignment who = assign_person(*r.weight_kg, r.user_slot, people_, previous_weights(time_us, 0),
+                                       settings_.assignment, r.profile_id);
   std::string uid = weighing::uid(r, rx);
   for (int n = 2;; ++n) {  // two different weighings with one identity (a reset unset clock): keep both
     auto taken = db_.prepare("SELECT 1 FROM measurements WHERE uid = ?");
@@ -500,7 +520,8 @@ RecordResult Recorder::record(const Reading& r, ByteView raw, std::int64_t rx, s
   auto ins = db_.prepare(
       "INSERT INTO measurements(uid, reading_id, device_id, person_id, assigned_by, time_us, first_heard_us, "
       "last_heard_us, weighing_key, device_time, device_time_utc, device_clock_unset, weight_kg, impedance_ohm, "
-      "user_slot, formula, updated_at_us) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      "user_slot, formula, updated_at_us, impedance_low_ohm, impedance_high_ohm, heart_rate_bpm, profile_id) "
+      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   ins.bind(1, uid).bind(2, result.reading_id).bind(3, dev);
   if (who.person)
     ins.bind(4, person_id(*who.person));
@@ -513,7 +534,8 @@ RecordResult Recorder::record(const Reading& r, ByteView raw, std::int64_t rx, s
     ins.bind_null(10);
   ins.bind(11, r.device_time && r.device_time->utc ? 1 : 0).bind(12, r.device_time && r.device_time->unset ? 1 : 0);
   ins.bind(13, *r.weight_kg).bind(14, r.impedance_ohm).bind(15, r.user_slot).bind(16, kBodyFormula);
-  ins.bind(17, rx).run();
+  ins.bind(17, rx).bind(18, r.impedance_low_ohm).bind(19, r.impedance_high_ohm).bind(20, r.heart_rate_bpm);
+  ins.bind(21, r.profile_id).run();
   const std::int64_t id = db_.last_insert_id();
   write_metrics(id, metrics_for(who.person ? stored_person(*who.person) : std::nullopt, *r.weight_kg,
                                 r.impedance_ohm, time_us));
@@ -522,6 +544,45 @@ RecordResult Recorder::record(const Reading& r, ByteView raw, std::int64_t rx, s
   result.note = who.reason;
   result.measurement = measurement(id);
   return result;
+}
+
+namespace {
+bool plausible_impedance(double ohm) { return std::isfinite(ohm) && ohm > 0 && ohm <= kMaxPlausibleImpedanceOhm; }
+}  // namespace
+
+std::optional<std::int64_t> Recorder::complete_weighing(const Reading& r, std::int64_t device, std::int64_t rx) {
+  if (r.weight_kg || (!r.impedance_low_ohm && !r.impedance_high_ohm && !r.heart_rate_bpm)) return std::nullopt;
+  if (r.impedance_low_ohm && !plausible_impedance(*r.impedance_low_ohm)) return std::nullopt;
+  if (r.impedance_high_ohm && !plausible_impedance(*r.impedance_high_ohm)) return std::nullopt;
+  auto find = db_.prepare(
+      "SELECT m.id, m.last_heard_us, m.profile_id, m.impedance_ohm, m.impedance_low_ohm, m.impedance_high_ohm, "
+      "m.heart_rate_bpm, m.weight_kg, m.time_us, p.name FROM measurements m LEFT JOIN people p ON p.id = m.person_id "
+      "WHERE m.device_id = ? ORDER BY m.last_heard_us DESC, m.id DESC LIMIT 1");
+  find.bind(1, device);
+  if (!find.step()) return std::nullopt;
+  const std::int64_t id = find.int64(0);
+  // The weighing's own frames follow it within seconds; after the window it is another one.
+  if (rx < find.int64(1) || rx - find.int64(1) > kCompletionWindowUs) return std::nullopt;
+  if (auto profile = find.opt_int64(2); profile && r.profile_id && *profile != *r.profile_id) return std::nullopt;
+  const bool adds_low = r.impedance_low_ohm && find.is_null(4);
+  const bool adds_high = r.impedance_high_ohm && find.is_null(5);
+  const bool adds_heart = r.heart_rate_bpm && find.is_null(6);
+  if (!adds_low && !adds_high && !adds_heart) return std::nullopt;
+  // The 50 kHz impedance is the one body composition uses (single-frequency formulas).
+  const bool adds_impedance = adds_low && find.is_null(3);
+  auto up = db_.prepare(
+      "UPDATE measurements SET impedance_low_ohm = coalesce(impedance_low_ohm, ?), "
+      "impedance_high_ohm = coalesce(impedance_high_ohm, ?), heart_rate_bpm = coalesce(heart_rate_bpm, ?), "
+      "impedance_ohm = coalesce(impedance_ohm, ?), last_heard_us = max(last_heard_us, ?), "
+      "updated_at_us = ? WHERE id = ?");
+  up.bind(1, r.impedance_low_ohm).bind(2, r.impedance_high_ohm).bind(3, r.heart_rate_bpm);
+  up.bind(4, adds_impedance ? r.impedance_low_ohm : std::nullopt).bind(5, rx).bind(6, now_unix_us()).bind(7, id).run();
+  if (adds_impedance) {
+    auto person = find.opt_text(9);
+    write_metrics(id, metrics_for(person ? stored_person(*person) : std::nullopt, find.real(7), r.impedance_low_ohm,
+                                  find.int64(8)));
+  }
+  return id;
 }
 
 std::vector<StoredMeasurement> Recorder::query(const std::string& where, const std::vector<std::int64_t>& ints,
@@ -655,18 +716,20 @@ std::vector<Measurement> Recorder::reassign_unassigned() {
   std::vector<Measurement> out;
   Database::Transaction tx(db_);
   auto pending = db_.prepare(
-      "SELECT id, weight_kg, user_slot, time_us, impedance_ohm FROM measurements "
+      "SELECT id, weight_kg, user_slot, time_us, impedance_ohm, profile_id FROM measurements "
       "WHERE person_id IS NULL AND assigned_by NOT LIKE 'manual%' ORDER BY time_us, id");
   struct Pending {
     std::int64_t id, time_us;
     double weight;
     std::optional<int> slot;
     std::optional<double> impedance;
+    std::optional<int> profile;
   };
   std::vector<Pending> rows;  // read first: the loop below updates the same table
   while (pending.step()) {
     Pending row{pending.int64(0), pending.int64(3), pending.real(1), std::nullopt, pending.opt_real(4)};
     if (auto s = pending.opt_int64(2)) row.slot = static_cast<int>(*s);
+    if (auto s = pending.opt_int64(5)) row.profile = static_cast<int>(*s);
     rows.push_back(row);
   }
   std::vector<std::int64_t> assigned;
@@ -674,7 +737,8 @@ std::vector<Measurement> Recorder::reassign_unassigned() {
     const std::int64_t id = row.id, time_us = row.time_us;
     const double weight = row.weight;
     const std::optional<int> slot = row.slot;
-    const Assignment who = assign_person(weight, slot, people_, previous_weights(time_us, id), settings_.assignment);
+    const Assignment who =
+        assign_person(weight, slot, people_, previous_weights(time_us, id), settings_.assignment, row.profile);
     if (!who.person) {
       db_.prepare("UPDATE measurements SET assigned_by = ? WHERE id = ?").bind(1, who.reason).bind(2, id).run();
       continue;

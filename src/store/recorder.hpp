@@ -14,7 +14,9 @@
 //     or, for devices without a clock, frames less than 10 minutes apart.
 //   * impedance is a property of the weighing: a later frame that adds it
 //     completes the stored measurement (same id, same uid) instead of making
-//     another one.
+//     another one. So is what a dual-frequency scale sends in frames without a
+//     weight (its 250 kHz impedance, its heart rate) within a minute of the
+//     weighing, from the same device and, when both name one, the same profile.
 //
 // Not thread-safe by itself; every public call takes an internal lock, so one
 // Recorder may be shared by threads. Several processes may share the file.
@@ -179,6 +181,10 @@ class Recorder {
 
  private:
   std::int64_t device_id(const Reading& r, std::int64_t time_us, std::string_view name);
+  // A frame without a weight that adds what the device's latest weighing lacks (its 250 kHz
+  // impedance, 50 kHz impedance or heart rate, sent in frames of their own) completes it:
+  // same id, same uid. The measurement's id when it did.
+  std::optional<std::int64_t> complete_weighing(const Reading& r, std::int64_t device, std::int64_t rx);
   std::optional<std::int64_t> person_id(std::string_view name);
   std::vector<PreviousWeight> previous_weights(std::int64_t before_us, std::int64_t exclude_id);
   BodyMetrics metrics_for(const std::optional<Person>& p, double weight_kg, std::optional<double> impedance,

@@ -239,6 +239,21 @@ CREATE TABLE gateway_notes (
   PRIMARY KEY (scope, key)
 ) WITHOUT ROWID;
 )sql"},
+    // Measurements carry what 0302 kept in readings (both impedances, the heart rate, the
+    // scale's profile), so the outputs and the web page have them; people may name the profile
+    // a scale knows them by. Stored measurements take their own reading's values.
+    {"0305_measurement_dual_impedance", R"sql(
+ALTER TABLE measurements ADD COLUMN impedance_low_ohm REAL;   -- the 50 kHz impedance
+ALTER TABLE measurements ADD COLUMN impedance_high_ohm REAL;  -- the 250 kHz impedance
+ALTER TABLE measurements ADD COLUMN heart_rate_bpm INTEGER;   -- measured by the scale
+ALTER TABLE measurements ADD COLUMN profile_id INTEGER;       -- the scale's profile (Mi Home) as sent
+ALTER TABLE people ADD COLUMN profile_id INTEGER;             -- [[person]] profile_id
+UPDATE measurements SET
+  impedance_low_ohm  = (SELECT r.impedance_low_ohm FROM readings r WHERE r.id = measurements.reading_id),
+  impedance_high_ohm = (SELECT r.impedance_high_ohm FROM readings r WHERE r.id = measurements.reading_id),
+  heart_rate_bpm     = (SELECT r.heart_rate_bpm FROM readings r WHERE r.id = measurements.reading_id),
+  profile_id         = (SELECT r.profile_id FROM readings r WHERE r.id = measurements.reading_id);
+)sql"},
 };
 
 }  // namespace

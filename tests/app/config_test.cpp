@@ -103,7 +103,7 @@ TEST(Config, MistakesSayFileLineAndWhat) {
             "test.toml:5: person 'a': height_cm = 17000 is outside 50..250");
   EXPECT_EQ(error_of("[[person]]\nname = \"a\"\nsex = \"male\"\nbirth_date = 1990-01-01\nhieght_cm = 170\n"),
             "test.toml:5: unknown key 'hieght_cm' in [[person]] 'a' (known: name, id, sex, birth_date, height_cm, unit, "
-            "weight_min, weight_max, scale_user, goal_weight)");
+            "weight_min, weight_max, scale_user, profile_id, goal_weight)");
   EXPECT_NE(error_of("[[person]]\nname = \"a\"\nsex = \"male\"\nheight_cm = 170\n").find("test.toml:1: "),
             std::string::npos);
   EXPECT_NE(error_of("[[person]]\nname = \"a\"\nsex = \"male\"\nbirth_date = 1990-02-30\nheight_cm = 170\n")
@@ -120,6 +120,16 @@ TEST(Config, MistakesSayFileLineAndWhat) {
   EXPECT_NE(error_of(std::string(two) + "[[person]]\nname=\"b\"\nsex=\"male\"\nbirth_date=1990-01-01\nheight_cm=170\n"
                                         "scale_user=1\n")
                 .find("scale_user 1 already belongs to 'a'"),
+            std::string::npos);
+  // A scale's profile: 1..255 (0 is "nobody recognised"), one person's.
+  const char* ana = "[[person]]\nname=\"a\"\nsex=\"male\"\nbirth_date=1990-01-01\nheight_cm=170\nprofile_id=1\n";
+  EXPECT_EQ(parse_config(ana, "test.toml").people.at(0).profile_id, 1);
+  EXPECT_NE(error_of(std::string(ana) + "[[person]]\nname=\"b\"\nsex=\"male\"\nbirth_date=1990-01-01\nheight_cm=170\n"
+                                        "profile_id=1\n")
+                .find("test.toml:12: person 'b': profile_id 1 already belongs to 'a'"),
+            std::string::npos);
+  EXPECT_NE(error_of("[[person]]\nname=\"a\"\nsex=\"male\"\nbirth_date=1990-01-01\nheight_cm=170\nprofile_id=0\n")
+                .find("test.toml:6: person 'a': profile_id must be a whole number 1..255"),
             std::string::npos);
   EXPECT_NE(error_of("[[person]]\nname=\"a\"\nsex=\"male\"\nbirth_date=1990-01-01\nheight_cm=170\nweight_min=90\n"
                      "weight_max=80\n")

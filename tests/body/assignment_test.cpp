@@ -105,3 +105,20 @@ TEST(Person, DatesRoundTripAndInvalidOnesAreRejected) {
   EXPECT_FALSE(parse_date("1985-13-01"));
   EXPECT_FALSE(parse_date("85-1-1"));
 }
+
+TEST(Assignment, TheScalesProfileWinsAndIsNotReadAsASlotOnceProfilesAreConfigured) {
+  std::vector<Person> people{person("alice", 50, 65, 1), person("bob", 70, 90, 2)};
+  people[1].profile_id = 1;  // the S400 knows bob as profile 1; alice is slot 1 on another scale
+  auto a = assign_person(60, 1, people, {}, kDefaults, 1);
+  EXPECT_EQ(a.person, "bob");
+  EXPECT_EQ(a.reason, "scale profile 1");
+  // A profile nobody has is not alice's slot 1 either: the windows decide.
+  auto b = assign_person(60, 3, people, {}, kDefaults, 3);
+  EXPECT_EQ(b.person, "alice");
+  EXPECT_EQ(b.reason, "weight window");
+}
+
+TEST(Assignment, WithoutConfiguredProfilesTheProfileIsTheSlot) {
+  std::vector<Person> people{person("alice", {}, {}, 1), person("bob", {}, {}, 2)};
+  EXPECT_EQ(assign_person(80, 2, people, {}, kDefaults, 2).person, "bob");
+}

@@ -118,10 +118,18 @@ TEST(MeasurementFiles, CsvHasEveryMetricColumnAndJsonIsAnArray) {
   EXPECT_EQ(csv.substr(0, csv.find('\n')),
             "id,uid,person,measured_at,model,address,weight_kg,weight,unit,impedance_ohm,bmi,fat_percent,"
             "water_percent,muscle_kg,bone_kg,visceral_fat,bmr_kcal,metabolic_age,lean_body_mass_kg,"
-            "protein_percent,ideal_weight_kg,body_type");
+            "protein_percent,ideal_weight_kg,body_type,impedance_low_ohm,impedance_high_ohm,heart_rate_bpm,profile_id");
   EXPECT_NE(csv.find("7,0123456789abcdef,alice,2025-03-01T06:30:00Z,xiaomi-mi-scale-2,,61.450,135.47,lb,,22.57,27.31,,42.10,"),
             std::string::npos)
       << csv;
+  // A dual-frequency scale's values fill the last four columns.
+  m.impedance_low_ohm = 543.24;
+  m.impedance_high_ohm = 497.6;
+  m.heart_rate_bpm = 92;
+  m.profile_id = 1;
+  std::vector<ExportedMeasurement> s400{{m, WeightUnit::kg}};
+  csv = measurements_csv(s400);
+  EXPECT_NE(csv.find(",543.2,497.6,92,1\n"), std::string::npos) << csv;
   EXPECT_EQ(measurements_json({}), "[]\n");
   std::string json = measurements_json(rows);
   EXPECT_EQ(json.rfind("[\n{\"id\":7,", 0), 0u) << json;

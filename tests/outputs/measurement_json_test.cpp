@@ -115,6 +115,32 @@ TEST(MeasurementJson, ExactNumbersReadBackToTheSameMeasurement) {
   EXPECT_EQ(topics(measurement_states(n, b)), topics(measurement_states(n, m)));
 }
 
+TEST(MeasurementJson, ADualFrequencyScalesValuesAfterTheImpedanceAndBack) {
+  Measurement m = anne();
+  m.model = "xiaomi-s400";
+  m.impedance_ohm = m.impedance_low_ohm = 543.24;
+  m.impedance_high_ohm = 497.61;
+  m.heart_rate_bpm = 92;
+  m.profile_id = 1;
+  const Json j = measurement_to_json(m);
+  EXPECT_EQ(keys(j), (std::vector<std::string>{"id", "uid", "person", "person_id", "time", "measured_at", "model",
+                                               "address", "device_time", "weight_kg", "weight", "unit", "impedance_ohm",
+                                               "impedance_low_ohm", "impedance_high_ohm", "heart_rate_bpm", "profile_id",
+                                               "bmi", "fat_percent", "bmr_kcal", "metabolic_age", "body_type", "skipped"}));
+  EXPECT_EQ(j["impedance_low_ohm"], 543.2);
+  EXPECT_EQ(j["impedance_high_ohm"], 497.6);
+  EXPECT_EQ(j["heart_rate_bpm"], 92);
+  EXPECT_EQ(j["profile_id"], 1);
+  // The outbox gives them back exactly.
+  const Measurement b = measurement_from_json(measurement_to_json(m, WeightUnit::kg, JsonNumbers::exact).dump()).measurement;
+  EXPECT_EQ(b.impedance_low_ohm, m.impedance_low_ohm);
+  EXPECT_EQ(b.impedance_high_ohm, m.impedance_high_ohm);
+  EXPECT_EQ(b.heart_rate_bpm, 92);
+  EXPECT_EQ(b.profile_id, 1);
+  // A scale without them has none of the keys.
+  EXPECT_FALSE(measurement_to_json(anne()).contains("impedance_high_ohm"));
+}
+
 TEST(MeasurementJson, ReadsWhatAnOutboxHeldBeforeTheShapeWasOne) {
   auto back = measurement_from_json(
       R"({"uid":"m-1","id":3,"model":"xiaomi-mi-scale-2","address":"5C:CA:D3:00:00:01","measured_at":"2025-11-21T04:40:00.000000Z","device_time":"2024-03-17T19:59:33Z","weight_kg":62.52,"bmi":23,"fat_percent":24.3,"impedance_ohm":503,"body_type":"balanced"})");

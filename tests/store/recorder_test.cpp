@@ -481,3 +481,99 @@ TEST_F(RecorderTest, TheLatestMeasurementOfEachPersonAndEachScale) {
 
 }  // namespace
 }  // namespace declouder
+
+namespace declouder {
+namespace {
+
+// A Xiaomi S400 weighing as the scale sends it: a frame with the weight, the heart rate and the
+// 50 kHz impedance, then one with the 250 kHz impedance alone (real frames and their owner's key:
+// Home Assistant's xiaomi-ble tests/test_parser.py, test_Xiaomi_Scale_S400_MJTZC01YM and _packet_2).
+constexpr const char* kS400Weighing = "4859d53b0abc078ff2348c844138e930220000009e538599";
+constexpr const char* kS400HighImpedance = "4859d53b0bd6ef0b25db72785e7e2f46d6000000d8642df6";
+const auto kS400 = *MacAddress::parse("8C:D0:B2:F6:BE:EF");
+
+Frame s400_frame(const char* hex, MacAddress address = kS400) {
+  Frame f;
+  f.raw = *parse_hex(hex);
+  Advertisement adv;
+  adv.address = address;
+  adv.bindkey = parse_bindkey("0728974d657a4b60964c1b1677f35f7c");
+  adv.service_data.emplace_back(Uuid::from16(0xFE95), f.raw);
+  bool found = false;
+  builtin_registry().decode_advertisement(adv, [&](const DeviceDescriptor& fam, const DecodeOutcome& o) {
+    if (fam.id == "xiaomi-s400" && o.ok()) {
+      f.reading = o.reading;
+      found = true;
+    }
+  });
+  EXPECT_TRUE(found) << hex;
+  f.reading.address = address;  // what the decoder is told by whoever heard it
+  return f;
+}
+
+TEST_F(RecorderTest, TheS400sSecondFrameCompletesItsWeighing) {
+  auto first = record(s400_frame(kS400Weighing), kMorning);
+  ASSERT_EQ(first.kind, RecordResult::Kind::new_measurement);
+  const Measurement& m = *first.measurement;
+  EXPECT_DOUBLE_EQ(m.weight_kg, 69.9);
+  EXPECT_DOUBLE_EQ(*m.impedance_ohm, 543.2);
+  EXPECT_DOUBLE_EQ(*m.impedance_low_ohm, 543.2);
+  EXPECT_FALSE(m.impedance_high_ohm);
+  EXPECT_EQ(m.heart_rate_bpm, 92);
+  EXPECT_EQ(m.profile_id, 1);
+
+  auto second = record(s400_frame(kS400HighImpedance), kMorning + 2 * 1000000);
+  ASSERT_EQ(second.kind, RecordResult::Kind::updated_measurement) << second.note;
+  ASSERT_TRUE(second.measurement);
+  EXPECT_EQ(second.measurement->id, m.id);
+  EXPECT_EQ(second.measurement->uid, m.uid);
+  EXPECT_DOUBLE_EQ(*second.measurement->impedance_high_ohm, 497.6);
+  EXPECT_DOUBLE_EQ(*second.measurement->impedance_ohm, 543.2) << "the 50 kHz value stays the one formulas use";
+  EXPECT_EQ(count("measurements"), 1);
+  EXPECT_EQ(count("readings"), 2) << "the second frame is still kept as it was heard";
+  // Heard again (the scale repeats its frames): nothing changes any more.
+  EXPECT_EQ(record(s400_frame(kS400HighImpedance), kMorning + 3 * 1000000).kind, RecordResult::Kind::not_a_measurement);
+  // And it survives a restart, as stored.
+  open();
+  auto stored = rec_->measurement(m.id);
+  ASSERT_TRUE(stored);
+  EXPECT_DOUBLE_EQ(*stored->impedance_high_ohm, 497.6);
+  EXPECT_EQ(stored->heart_rate_bpm, 92);
+  EXPECT_EQ(stored->profile_id, 1);
+}
+
+TEST_F(RecorderTest, AWeightlessFrameCompletesOnlyTheSameDevicesWeighingOfAMomentAgo) {
+  record(s400_frame(kS400Weighing), kMorning);
+  // Another scale's second frame completes nothing here (the frame is sealed for its own
+  // address: decoded as heard from this scale, then told it came from the other).
+  Frame elsewhere = s400_frame(kS400HighImpedance);
+  elsewhere.reading.address = MacAddress::parse("8C:D0:B2:F6:00:02");
+  EXPECT_EQ(record(elsewhere, kMorning + 1000000).kind, RecordResult::Kind::not_a_measurement);
+  // Nor does the right scale's, two minutes later: that belongs to another weighing.
+  EXPECT_EQ(record(s400_frame(kS400HighImpedance), kMorning + 2 * kMinute).kind, RecordResult::Kind::not_a_measurement);
+  auto st = db_->prepare("SELECT count(*) FROM measurements WHERE impedance_high_ohm IS NOT NULL");
+  st.step();
+  EXPECT_EQ(st.int64(0), 0);
+}
+
+TEST_F(RecorderTest, TheScalesProfileAssignsThePersonWhoseProfileItIs) {
+  Person ana = person("ana", Sex::female, 168);
+  ana.scale_user = 2;  // her slot on another scale
+  Person ben = person("ben", Sex::male, 180);
+  ben.scale_user = 1;  // the same number as ana's S400 profile: on the S400 it is not his
+  ben.profile_id = 2;
+  ana.profile_id = 1;
+  rec_->sync_people(std::vector<Person>{ana, ben});
+  auto r = record(s400_frame(kS400Weighing), kMorning);
+  ASSERT_TRUE(r.measurement);
+  EXPECT_EQ(r.measurement->person, "ana");
+  EXPECT_EQ(r.note, "scale profile 1");
+  EXPECT_TRUE(r.measurement->metrics.fat_percent) << "her metrics, from the 50 kHz impedance";
+  // The profiles are kept in the store: a restart (people read back from it) still knows them.
+  open();
+  ASSERT_EQ(rec_->people().size(), 2u);
+  EXPECT_EQ(rec_->people()[0].profile_id, 1);
+}
+
+}  // namespace
+}  // namespace declouder
