@@ -7,6 +7,9 @@ need_shared fixtures/bodybugg/sample.log
 
 SIM_PID=
 start_sim() {
+  # The redirection below truncates sim.out in the background child, some time after this
+  # shell goes on: the previous simulator's port must be gone before the wait looks at it.
+  rm -f "$WORKDIR/sim.out"
   "$DECLOUDER" bodybugg simulate --pdp "$SHARED/fixtures/bodybugg/sample.log" "$@" > "$WORKDIR/sim.out" &
   SIM_PID=$!
   for _ in $(seq 300); do [ -s "$WORKDIR/sim.out" ] && break; sleep 0.1; done  # up to 30 s on a loaded machine
