@@ -5,8 +5,11 @@
 #   scripts/package.sh arm64 armhf armel     cross-built with Debian's cross toolchains
 #   scripts/package.sh --unit-tests arm64    also builds the GoogleTest binaries for arm64
 #                                            and runs them under qemu-user-static
+#   scripts/package.sh --from-build build    packages an existing, already tested build tree
+#                                            (scripts/build.sh's: Debian's flags) instead of
+#                                            compiling again: what CI (scripts/test.sh) does
 #
-# For each ARCH it installs what it needs (once: the cross toolchain crossbuild-essential-ARCH,
+# For each ARCH (the release path) it installs what it needs (once: the cross toolchain crossbuild-essential-ARCH,
 # the multiarch -dev packages ARCH's program links, qemu-user-static, lintian), configures
 # build-deb-ARCH (kept between runs: a second run only rebuilds what changed), builds the
 # program and its man page, installs them with `cmake --install` into a staging tree, takes
@@ -25,22 +28,55 @@ ROOT=$(pwd)
 JOBS=${JOBS:-$(nproc)}
 NICE=${NICE:-10}
 
+usage="usage: scripts/package.sh [--unit-tests] ARCH... (amd64 arm64 armhf armel) | --from-build DIR"
 unit_tests=0
+from_build=
 arches=()
-for a in "$@"; do
-  case $a in
+while [ $# -gt 0 ]; do
+  case $1 in
     --unit-tests) unit_tests=1 ;;
+    --from-build) [ $# -ge 2 ] || { echo "package: --from-build needs a build directory" >&2; exit 2; }
+                  from_build=$2; shift ;;
+    --from-build=*) from_build=${1#--from-build=} ;;
     -h|--help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-    amd64|arm64|armhf|armel) arches+=("$a") ;;
-    *) echo "package: unknown architecture or option '$a' (amd64, arm64, armhf, armel, --unit-tests)" >&2; exit 2 ;;
+    amd64|arm64|armhf|armel) arches+=("$1") ;;
+    *) echo "package: unknown architecture or option '$1' (amd64, arm64, armhf, armel, --unit-tests, --from-build DIR)" >&2; exit 2 ;;
   esac
+  shift
 done
-[ ${#arches[@]} -gt 0 ] || { echo "usage: scripts/package.sh [--unit-tests] ARCH... (amd64 arm64 armhf armel)" >&2; exit 2; }
 
 SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 build_arch=$(dpkg --print-architecture)
 say() { echo "package: $*"; }
+source scripts/lib/debian-buildflags.sh
+
+# The build tree of each ARCH: build-deb-ARCH, configured and built here; or --from-build's.
+declare -A tree
+if [ -n "$from_build" ]; then
+  cache=$from_build/CMakeCache.txt
+  [ -f "$cache" ] || { echo "package: $from_build is not a configured build tree (no CMakeCache.txt): run scripts/build.sh" >&2; exit 1; }
+  from_build=$(cd "$from_build" && pwd)
+  # A cross tree names its target (cmake/toolchains/debian-cross.cmake); any other is native.
+  triplet=$(sed -n 's/^DEBIAN_TRIPLET:[A-Z]*=//p' "$cache")
+  tree_arch=$build_arch
+  [ -z "$triplet" ] || tree_arch=$(dpkg-architecture -t"$triplet" -qDEB_HOST_ARCH 2>/dev/null)
+  [ ${#arches[@]} -eq 0 ] || [ "${arches[*]}" = "$tree_arch" ] || {
+    echo "package: $from_build is a build for $tree_arch, not for ${arches[*]}" >&2; exit 2; }
+  arches=("$tree_arch")
+  tree[$tree_arch]=$from_build
+  # What ships must be built as Debian builds it: the tree must have every flag of
+  # dpkg-buildflags (scripts/build.sh configures build/ so; a hand-made tree may lack them).
+  missing=$( debian_buildflags "$tree_arch"
+    have_cxx=" $(sed -n 's/^CMAKE_CXX_FLAGS:[A-Z]*=//p' "$cache") "
+    have_ld=" $(sed -n 's/^CMAKE_EXE_LINKER_FLAGS:[A-Z]*=//p' "$cache") "
+    for f in $CXXFLAGS; do [[ $have_cxx == *" $f "* ]] || echo -n " $f"; done
+    for f in $LDFLAGS; do [[ $have_ld == *" $f "* ]] || echo -n " $f"; done )
+  [ -z "$missing" ] || {
+    echo "package: $from_build was not configured with Debian's build flags (it lacks$missing): configure it with scripts/build.sh" >&2; exit 1; }
+fi
+[ ${#arches[@]} -gt 0 ] || { echo "$usage" >&2; exit 2; }
+for a in "${arches[@]}"; do [ -n "${tree[$a]:-}" ] || tree[$a]=$ROOT/build-deb-$a; done
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 # need PACKAGE...: installs the ones missing (apt, non-interactive).
@@ -53,7 +89,8 @@ need() {
 }
 
 # What the program links, as Debian -dev packages (the build machine's come from setup.sh).
-LIB_DEV=(libsqlite3-dev libsdbus-c++-dev libsystemd-dev libmosquitto-dev libtomlplusplus-dev)
+LIB_DEV=(libsqlite3-dev libsdbus-c++-dev libsystemd-dev libmosquitto-dev libtomlplusplus-dev libssl-dev
+         libcpp-httplib-dev)
 TEST_DEV=(libgtest-dev libgmock-dev)
 
 triplet_of() { dpkg-architecture -a"$1" -qDEB_HOST_MULTIARCH 2>/dev/null; }
@@ -91,9 +128,16 @@ setup_tools() {
   done
 }
 
-# build ARCH: configures (once) and builds build-deb-ARCH; prints nothing but progress.
+# build ARCH: configures (once) and builds build-deb-ARCH, or brings --from-build's tree up to
+# date (nothing to do when it was just built and tested); prints nothing but progress.
 build() {
-  local a=$1 dir=build-deb-$1 args=()
+  local a=$1 dir=${tree[$1]} args=()
+  if [ -n "$from_build" ]; then
+    say "$a: packaging the build tree $dir"
+    nice -n "$NICE" cmake --build "$dir" -j"$JOBS" --target declouder declouder_man
+    [ $unit_tests = 0 ] || [ "$a" = "$build_arch" ] || nice -n "$NICE" cmake --build "$dir" -j"$JOBS"
+    return 0
+  fi
   if [ "$a" != "$build_arch" ]; then
     args+=(-DCMAKE_TOOLCHAIN_FILE="$ROOT/cmake/toolchains/debian-cross.cmake" -DDEBIAN_TRIPLET="$(triplet_of "$a")")
   fi
@@ -102,11 +146,9 @@ build() {
   mkdir -p "$dir"
   if [ ! -f "$dir/build.ninja" ]; then
     say "$a: configuring $dir"
-    # Debian's compiler and linker flags for ARCH, hardening included (stack protector,
-    # _FORTIFY_SOURCE, RELRO, BIND_NOW; -ffile-prefix-map keeps source paths out of the binary);
-    # CMake reads CXXFLAGS and LDFLAGS when a tree is first configured.
-    ( eval "$(DEB_BUILD_MAINT_OPTIONS=hardening=+all DEB_HOST_ARCH=$a dpkg-buildflags --export=sh)"
-      export CXXFLAGS="$CPPFLAGS $CXXFLAGS"
+    # Debian's compiler and linker flags for ARCH, hardening included
+    # (scripts/lib/debian-buildflags.sh); CMake reads them when a tree is first configured.
+    ( debian_buildflags "$a"
       cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=/usr \
         -DDECLOUDER_BENCH=OFF -DDECLOUDER_TESTS=$tests "${args[@]}" >"$dir/configure.log" 2>&1 ) \
       || { cat "$dir/configure.log" >&2; exit 1; }
@@ -137,12 +179,13 @@ compress_docs() {
     -exec gzip -9nf {} +
 }
 
-# package ARCH: stages the install of build-deb-ARCH and writes dist/declouder_VERSION_ARCH.deb.
+# package ARCH: stages the install of ARCH's tree under /usr (whatever prefix the tree was
+# configured with: cmake/InstallService.cmake) and writes dist/declouder_VERSION_ARCH.deb.
 package() {
-  local a=$1 dir=$ROOT/build-deb-$1
-  local stage=$dir/stage pkg=$dir/pkg deb=$ROOT/dist/declouder_${VERSION}_$1.deb
+  local a=$1 dir=${tree[$1]}
+  local stage=$dir/deb-stage pkg=$dir/deb-pkg deb=$ROOT/dist/declouder_${VERSION}_$1.deb
   rm -rf "$stage" "$pkg" && mkdir -p "$stage" "$pkg/debian" "$ROOT/dist"
-  DESTDIR=$stage cmake --install "$dir" --strip >/dev/null
+  DESTDIR=$stage cmake --install "$dir" --prefix /usr --strip >/dev/null
   install -m 0644 deploy/debian/copyright "$stage/usr/share/doc/declouder/copyright"
   gzip -9n < deploy/debian/changelog > "$stage/usr/share/doc/declouder/changelog.gz"
   compress_docs "$stage"
@@ -178,7 +221,7 @@ lint() {
 # 2026-12-01 07:15:30 (the frame's fields: control 0x0226, year 0x07ea LE, month, day, hour,
 # minute, second, impedance 0x01e0 LE, weight 0x3f5c LE in 1/200 kg; docs/devices.md).
 decode_check() {
-  local a=$1 prog=$ROOT/build-deb-$1/stage/usr/bin/declouder runner=() out
+  local a=$1 prog=${tree[$1]}/deb-stage/usr/bin/declouder runner=() out
   [ "$a" = "$build_arch" ] || runner=("$(qemu_of "$a")")
   out=$("${runner[@]}" "$prog" decode --service-data 181b=0226ea070c01070f1ee0015c3f --address c8:47:8c:00:00:01 --json)
   case $out in
@@ -194,8 +237,8 @@ decode_check() {
 unit_tests() {
   local a=$1
   say "$a: unit tests under $(qemu_of "$a")"
-  (cd "build-deb-$a" && nice -n "$NICE" ctest -j"$JOBS" --timeout 600 -E '^(cli\.|layers$)' --output-on-failure) \
-    | tee "build-deb-$a/unit-tests.log" | tail -n 3
+  (cd "${tree[$a]}" && nice -n "$NICE" ctest -j"$JOBS" --timeout 600 -E '^(cli\.|layers$)' --output-on-failure) \
+    | tee "${tree[$a]}/unit-tests.log" | tail -n 3
 }
 
 setup_tools
