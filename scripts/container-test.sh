@@ -26,7 +26,6 @@
 # explicit ulimits. Env: PODMAN_BUILD_FLAGS, PODMAN_RUN_FLAGS override those.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ROOT=$(pwd)
 DEB=${DEB:-$(ls -t dist/declouder_*_amd64.deb 2>/dev/null | head -n1)}
 [ -n "$DEB" ] && [ -f "$DEB" ] || { echo "container: no dist/declouder_*_amd64.deb: run scripts/package.sh --from-build build first" >&2; exit 1; }
 DEB=$(cd "$(dirname "$DEB")" && pwd)/$(basename "$DEB")
@@ -96,8 +95,8 @@ image() {
 
 # wait_for SECONDS FILE PATTERN: until FILE holds PATTERN.
 wait_for() {
-  local i
-  for i in $(seq $(($1 * 2))); do grep -q "$3" "$2" 2>/dev/null && return 0; sleep 0.5; done
+  local _
+  for _ in $(seq $(($1 * 2))); do grep -q "$3" "$2" 2>/dev/null && return 0; sleep 0.5; done
   return 1
 }
 
