@@ -50,6 +50,7 @@ SUDO=
 build_arch=$(dpkg --print-architecture)
 say() { echo "package: $*"; }
 source scripts/lib/debian-buildflags.sh
+source scripts/lib/debian-sysroot.sh
 
 # The build tree of each ARCH: build-deb-ARCH, configured and built here; or --from-build's.
 declare -A tree
@@ -97,6 +98,12 @@ triplet_of() { dpkg-architecture -a"$1" -qDEB_HOST_MULTIARCH 2>/dev/null; }
 qemu_of() {  # the qemu-user binary that runs ARCH's programs
   case $1 in arm64) echo qemu-aarch64-static ;; armhf|armel) echo qemu-arm-static ;; *) echo "" ;; esac
 }
+# armel is built against a sysroot of its own (scripts/lib/debian-sysroot.sh): its multiarch
+# -dev packages cannot be installed beside the build machine's (their versions lag behind).
+uses_sysroot() { [ "$1" = armel ]; }
+sysroot_of() {  # with the test libraries when the unit tests are asked for
+  echo "${DECLOUDER_SYSROOT_CACHE:-/var/cache/declouder-sysroot}/$1$([ $unit_tests = 0 ] || echo -tests)"
+}
 
 setup_tools() {
   # dpkg-dev: dpkg-shlibdeps, dpkg-gencontrol; lintian: Debian's package checker.
@@ -104,6 +111,7 @@ setup_tools() {
   local a new=0
   for a in "${arches[@]}"; do
     [ "$a" = "$build_arch" ] && continue
+    uses_sysroot "$a" && continue
     if ! dpkg --print-foreign-architectures | grep -qx "$a"; then
       say "adding the $a architecture to dpkg (for its -dev packages)"
       $SUDO dpkg --add-architecture "$a"
@@ -115,13 +123,23 @@ setup_tools() {
   fi
   for a in "${arches[@]}"; do
     [ "$a" = "$build_arch" ] && continue
+    if uses_sysroot "$a"; then
+      # Debian's cross compiler for ARCH (not crossbuild-essential: that one pulls ARCH's
+      # multiarch libc6-dev), debootstrap for the sysroot, qemu-user-static to run ARCH's programs.
+      local t
+      t=$(triplet_of "$a")
+      need "gcc-$t" "g++-$t" debootstrap qemu-user-static
+      local pkgs=("${LIB_DEV[@]}" nlohmann-json3-dev)
+      [ $unit_tests = 1 ] && pkgs+=("${TEST_DEV[@]}")
+      debian_sysroot "$a" "$(sysroot_of "$a")" "${pkgs[@]}" || exit 1
+      continue
+    fi
     local devs=("${LIB_DEV[@]/%/:$a}")
     [ $unit_tests = 1 ] && devs+=("${TEST_DEV[@]/%/:$a}")
     # crossbuild-essential-ARCH: gcc/g++ for ARCH; qemu-user-static: runs ARCH's programs (the
     # man page is written from --help, the decode check, the unit tests).
     need "crossbuild-essential-$a" qemu-user-static nlohmann-json3-dev "${devs[@]}" || {
-      # Multiarch -dev packages must have exactly the build machine's versions. Debian 12's
-      # security archive carries no armel, so armel's libssl3, linux-libc-dev, ... lag behind.
+      # Multiarch -dev packages must have exactly the build machine's versions.
       echo "package: $a: apt cannot install $a's -dev packages beside the build machine's (same versions needed; deploy/README.md, \"armel\")" >&2
       exit 1
     }
@@ -140,6 +158,7 @@ build() {
   fi
   if [ "$a" != "$build_arch" ]; then
     args+=(-DCMAKE_TOOLCHAIN_FILE="$ROOT/cmake/toolchains/debian-cross.cmake" -DDEBIAN_TRIPLET="$(triplet_of "$a")")
+    uses_sysroot "$a" && args+=(-DCMAKE_SYSROOT="$(sysroot_of "$a")")
   fi
   local tests=OFF
   [ $unit_tests = 1 ] && [ "$a" != "$build_arch" ] && tests=ON
@@ -197,7 +216,18 @@ package() {
   (cd "$stage" && find etc -type f -printf '/%p\n' | sort) > "$stage/DEBIAN/conffiles"
   # dpkg-shlibdeps and dpkg-gencontrol work in a debian/ directory: give them one.
   cp deploy/debian/control deploy/debian/changelog "$pkg/debian/"
-  (cd "$pkg" && DEB_HOST_ARCH=$a dpkg-shlibdeps -Tdebian/substvars "$stage/usr/bin/declouder" 2>&1 \
+  # Against a sysroot: its libraries are found through LD_LIBRARY_PATH (which dpkg-shlibdeps
+  # searches) and their packages, symbols and shlibs files in a dpkg database of the sysroot.
+  local shlibdeps=(env) sysroot
+  if uses_sysroot "$a"; then
+    sysroot=$(sysroot_of "$a")
+    local t
+    t=$(triplet_of "$a")
+    shlibdeps+=(LD_LIBRARY_PATH="$sysroot/lib/$t:$sysroot/usr/lib/$t" dpkg-shlibdeps --admindir="$(sysroot_admindir "$sysroot")")
+  else
+    shlibdeps+=(dpkg-shlibdeps)
+  fi
+  (cd "$pkg" && DEB_HOST_ARCH=$a "${shlibdeps[@]}" -Tdebian/substvars "$stage/usr/bin/declouder" 2>&1 \
       | grep -v 'binaries to analyze should already be installed' >&2 || true
    [ -s debian/substvars ] || { echo "package: dpkg-shlibdeps found no dependencies" >&2; exit 1; }
    DEB_HOST_ARCH=$a dpkg-gencontrol -pdeclouder -Tdebian/substvars -P"$stage" -fdebian/files -DArchitecture="$a")
@@ -223,6 +253,7 @@ lint() {
 decode_check() {
   local a=$1 prog=${tree[$1]}/deb-stage/usr/bin/declouder runner=() out
   [ "$a" = "$build_arch" ] || runner=("$(qemu_of "$a")")
+  ! uses_sysroot "$a" || runner=(env QEMU_LD_PREFIX="$(sysroot_of "$a")" "${runner[@]}")
   out=$("${runner[@]}" "$prog" decode --service-data 181b=0226ea070c01070f1ee0015c3f --address c8:47:8c:00:00:01 --json)
   case $out in
     *'"model":"xiaomi-mi-scale-2"'*'"weight_kg":81.1,"impedance_ohm":480,"stabilized":true,"device_time":"2026-12-01T07:15:30"'*)
@@ -237,7 +268,9 @@ decode_check() {
 unit_tests() {
   local a=$1
   say "$a: unit tests under $(qemu_of "$a")"
-  (cd "${tree[$a]}" && nice -n "$NICE" ctest -j"$JOBS" --timeout 600 -E '^(cli\.|layers$)' --output-on-failure) \
+  local qemu_env=()  # qemu-user finds a sysroot's loader and libraries through QEMU_LD_PREFIX
+  if uses_sysroot "$a"; then qemu_env=(QEMU_LD_PREFIX="$(sysroot_of "$a")"); fi
+  (cd "${tree[$a]}" && env "${qemu_env[@]}" nice -n "$NICE" ctest -j"$JOBS" --timeout 600 -E '^(cli\.|layers$)' --output-on-failure) \
     | tee "${tree[$a]}/unit-tests.log" | tail -n 3
 }
 
