@@ -9,8 +9,11 @@
 #                                            (scripts/build.sh's: Debian's flags) instead of
 #                                            compiling again: what CI (scripts/test.sh) does
 #
-# For each ARCH (the release path) it installs what it needs (once: the cross toolchain crossbuild-essential-ARCH,
-# the multiarch -dev packages ARCH's program links, qemu-user-static, lintian), configures
+# For each ARCH (the release path) it installs what it needs (once: the cross toolchain
+# crossbuild-essential-ARCH, the multiarch -dev packages ARCH's program links, qemu-user-static,
+# lintian; for armel, whose multiarch -dev packages cannot be installed beside the build
+# machine's, Debian's gcc-arm-linux-gnueabi and a debootstrapped armel sysroot instead:
+# scripts/lib/debian-sysroot.sh), configures
 # build-deb-ARCH (kept between runs: a second run only rebuilds what changed), builds the
 # program and its man page, installs them with `cmake --install` into a staging tree, takes
 # Depends from dpkg-shlibdeps, writes the package with dpkg-deb, checks it with lintian, and
@@ -21,7 +24,8 @@
 # a Raspberry Pi Zero, Zero W or 1 (ARMv6) needs armel. deploy/README.md says which file to take.
 #
 # Packaging files: deploy/debian/ (control, changelog, copyright, maintainer scripts).
-# Env: JOBS (default: the number of CPUs), NICE (default 10: cross builds share the machine).
+# Env: JOBS (default: the number of CPUs), NICE (default 10: cross builds share the machine),
+# DECLOUDER_SYSROOT_CACHE (default /var/cache/declouder-sysroot), MIRROR (for the sysroot).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by scripts/build.sh and scripts/package.sh: the compiler and linker flags Debian builds
 # its packages with, so that the tree the tests run on and the packages are built alike.
 #
