@@ -2,13 +2,19 @@
 # list of commands, and each command's `declouder COMMAND --help` becomes its section, so the
 # page says exactly what the installed program does. Run by the declouder_man target
 # (cmake/Install.cmake):
-#   cmake -DPROGRAM=build/declouder [-DEMULATOR=qemu-aarch64-static] -DVERSION=0.1.0
-#         -DOUTPUT=build/man/declouder.1 -P cmake/ManPage.cmake
+#   cmake -DPROGRAM=build/declouder [-DEMULATOR=qemu-aarch64-static [-DSYSROOT=DIR]]
+#         -DVERSION=0.1.0 -DOUTPUT=build/man/declouder.1 -P cmake/ManPage.cmake
+# SYSROOT: the target's root file system of a sysroot cross build, where qemu-user finds the
+# target's loader and libraries (QEMU_LD_PREFIX).
 foreach(v PROGRAM VERSION OUTPUT)
   if(NOT DEFINED ${v})
     message(FATAL_ERROR "ManPage.cmake needs -D${v}=...")
   endif()
 endforeach()
+
+if(SYSROOT)
+  set(ENV{QEMU_LD_PREFIX} "${SYSROOT}")
+endif()
 
 function(help out)  # help(out [COMMAND WORDS...]): the program's --help text
   execute_process(COMMAND ${EMULATOR} ${PROGRAM} ${ARGN} --help

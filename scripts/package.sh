@@ -5,9 +5,15 @@
 #   scripts/package.sh arm64 armhf armel     cross-built with Debian's cross toolchains
 #   scripts/package.sh --unit-tests arm64    also builds the GoogleTest binaries for arm64
 #                                            and runs them under qemu-user-static
+#   scripts/package.sh --from-build build    packages an existing, already tested build tree
+#                                            (scripts/build.sh's: Debian's flags) instead of
+#                                            compiling again: what CI (scripts/test.sh) does
 #
-# For each ARCH it installs what it needs (once: the cross toolchain crossbuild-essential-ARCH,
-# the multiarch -dev packages ARCH's program links, qemu-user-static, lintian), configures
+# For each ARCH (the release path) it installs what it needs (once: the cross toolchain
+# crossbuild-essential-ARCH, the multiarch -dev packages ARCH's program links, qemu-user-static,
+# lintian; for armel, whose multiarch -dev packages cannot be installed beside the build
+# machine's, Debian's gcc-arm-linux-gnueabi and a debootstrapped armel sysroot instead:
+# scripts/lib/debian-sysroot.sh), configures
 # build-deb-ARCH (kept between runs: a second run only rebuilds what changed), builds the
 # program and its man page, installs them with `cmake --install` into a staging tree, takes
 # Depends from dpkg-shlibdeps, writes the package with dpkg-deb, checks it with lintian, and
@@ -18,29 +24,64 @@
 # a Raspberry Pi Zero, Zero W or 1 (ARMv6) needs armel. deploy/README.md says which file to take.
 #
 # Packaging files: deploy/debian/ (control, changelog, copyright, maintainer scripts).
-# Env: JOBS (default: the number of CPUs), NICE (default 10: cross builds share the machine).
+# Env: JOBS (default: the number of CPUs), NICE (default 10: cross builds share the machine),
+# DECLOUDER_SYSROOT_CACHE (default /var/cache/declouder-sysroot), MIRROR (for the sysroot).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 JOBS=${JOBS:-$(nproc)}
 NICE=${NICE:-10}
 
+usage="usage: scripts/package.sh [--unit-tests] ARCH... (amd64 arm64 armhf armel) | --from-build DIR"
 unit_tests=0
+from_build=
 arches=()
-for a in "$@"; do
-  case $a in
+while [ $# -gt 0 ]; do
+  case $1 in
     --unit-tests) unit_tests=1 ;;
+    --from-build) [ $# -ge 2 ] || { echo "package: --from-build needs a build directory" >&2; exit 2; }
+                  from_build=$2; shift ;;
+    --from-build=*) from_build=${1#--from-build=} ;;
     -h|--help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-    amd64|arm64|armhf|armel) arches+=("$a") ;;
-    *) echo "package: unknown architecture or option '$a' (amd64, arm64, armhf, armel, --unit-tests)" >&2; exit 2 ;;
+    amd64|arm64|armhf|armel) arches+=("$1") ;;
+    *) echo "package: unknown architecture or option '$1' (amd64, arm64, armhf, armel, --unit-tests, --from-build DIR)" >&2; exit 2 ;;
   esac
+  shift
 done
-[ ${#arches[@]} -gt 0 ] || { echo "usage: scripts/package.sh [--unit-tests] ARCH... (amd64 arm64 armhf armel)" >&2; exit 2; }
 
 SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 build_arch=$(dpkg --print-architecture)
 say() { echo "package: $*"; }
+source scripts/lib/debian-buildflags.sh
+source scripts/lib/debian-sysroot.sh
+
+# The build tree of each ARCH: build-deb-ARCH, configured and built here; or --from-build's.
+declare -A tree
+if [ -n "$from_build" ]; then
+  cache=$from_build/CMakeCache.txt
+  [ -f "$cache" ] || { echo "package: $from_build is not a configured build tree (no CMakeCache.txt): run scripts/build.sh" >&2; exit 1; }
+  from_build=$(cd "$from_build" && pwd)
+  # A cross tree names its target (cmake/toolchains/debian-cross.cmake); any other is native.
+  triplet=$(sed -n 's/^DEBIAN_TRIPLET:[A-Z]*=//p' "$cache")
+  tree_arch=$build_arch
+  [ -z "$triplet" ] || tree_arch=$(dpkg-architecture -t"$triplet" -qDEB_HOST_ARCH 2>/dev/null)
+  [ ${#arches[@]} -eq 0 ] || [ "${arches[*]}" = "$tree_arch" ] || {
+    echo "package: $from_build is a build for $tree_arch, not for ${arches[*]}" >&2; exit 2; }
+  arches=("$tree_arch")
+  tree[$tree_arch]=$from_build
+  # What ships must be built as Debian builds it: the tree must have every flag of
+  # dpkg-buildflags (scripts/build.sh configures build/ so; a hand-made tree may lack them).
+  missing=$( debian_buildflags "$tree_arch"
+    have_cxx=" $(sed -n 's/^CMAKE_CXX_FLAGS:[A-Z]*=//p' "$cache") "
+    have_ld=" $(sed -n 's/^CMAKE_EXE_LINKER_FLAGS:[A-Z]*=//p' "$cache") "
+    for f in $CXXFLAGS; do [[ $have_cxx == *" $f "* ]] || echo -n " $f"; done
+    for f in $LDFLAGS; do [[ $have_ld == *" $f "* ]] || echo -n " $f"; done )
+  [ -z "$missing" ] || {
+    echo "package: $from_build was not configured with Debian's build flags (it lacks$missing): configure it with scripts/build.sh" >&2; exit 1; }
+fi
+[ ${#arches[@]} -gt 0 ] || { echo "$usage" >&2; exit 2; }
+for a in "${arches[@]}"; do [ -n "${tree[$a]:-}" ] || tree[$a]=$ROOT/build-deb-$a; done
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 # need PACKAGE...: installs the ones missing (apt, non-interactive).
@@ -53,12 +94,19 @@ need() {
 }
 
 # What the program links, as Debian -dev packages (the build machine's come from setup.sh).
-LIB_DEV=(libsqlite3-dev libsdbus-c++-dev libsystemd-dev libmosquitto-dev libtomlplusplus-dev)
+LIB_DEV=(libsqlite3-dev libsdbus-c++-dev libsystemd-dev libmosquitto-dev libtomlplusplus-dev libssl-dev
+         libcpp-httplib-dev)
 TEST_DEV=(libgtest-dev libgmock-dev)
 
 triplet_of() { dpkg-architecture -a"$1" -qDEB_HOST_MULTIARCH 2>/dev/null; }
 qemu_of() {  # the qemu-user binary that runs ARCH's programs
   case $1 in arm64) echo qemu-aarch64-static ;; armhf|armel) echo qemu-arm-static ;; *) echo "" ;; esac
+}
+# armel is built against a sysroot of its own (scripts/lib/debian-sysroot.sh): its multiarch
+# -dev packages cannot be installed beside the build machine's (their versions lag behind).
+uses_sysroot() { [ "$1" = armel ]; }
+sysroot_of() {  # with the test libraries when the unit tests are asked for
+  echo "${DECLOUDER_SYSROOT_CACHE:-/var/cache/declouder-sysroot}/$1$([ $unit_tests = 0 ] || echo -tests)"
 }
 
 setup_tools() {
@@ -67,6 +115,7 @@ setup_tools() {
   local a new=0
   for a in "${arches[@]}"; do
     [ "$a" = "$build_arch" ] && continue
+    uses_sysroot "$a" && continue
     if ! dpkg --print-foreign-architectures | grep -qx "$a"; then
       say "adding the $a architecture to dpkg (for its -dev packages)"
       $SUDO dpkg --add-architecture "$a"
@@ -78,35 +127,51 @@ setup_tools() {
   fi
   for a in "${arches[@]}"; do
     [ "$a" = "$build_arch" ] && continue
+    if uses_sysroot "$a"; then
+      # Debian's cross compiler for ARCH (not crossbuild-essential: that one pulls ARCH's
+      # multiarch libc6-dev), debootstrap for the sysroot, qemu-user-static to run ARCH's programs.
+      local t
+      t=$(triplet_of "$a")
+      need "gcc-$t" "g++-$t" debootstrap qemu-user-static
+      local pkgs=("${LIB_DEV[@]}" nlohmann-json3-dev)
+      [ $unit_tests = 1 ] && pkgs+=("${TEST_DEV[@]}")
+      debian_sysroot "$a" "$(sysroot_of "$a")" "${pkgs[@]}" || exit 1
+      continue
+    fi
     local devs=("${LIB_DEV[@]/%/:$a}")
     [ $unit_tests = 1 ] && devs+=("${TEST_DEV[@]/%/:$a}")
     # crossbuild-essential-ARCH: gcc/g++ for ARCH; qemu-user-static: runs ARCH's programs (the
     # man page is written from --help, the decode check, the unit tests).
     need "crossbuild-essential-$a" qemu-user-static nlohmann-json3-dev "${devs[@]}" || {
-      # Multiarch -dev packages must have exactly the build machine's versions. Debian 12's
-      # security archive carries no armel, so armel's libssl3, linux-libc-dev, ... lag behind.
+      # Multiarch -dev packages must have exactly the build machine's versions.
       echo "package: $a: apt cannot install $a's -dev packages beside the build machine's (same versions needed; deploy/README.md, \"armel\")" >&2
       exit 1
     }
   done
 }
 
-# build ARCH: configures (once) and builds build-deb-ARCH; prints nothing but progress.
+# build ARCH: configures (once) and builds build-deb-ARCH, or brings --from-build's tree up to
+# date (nothing to do when it was just built and tested); prints nothing but progress.
 build() {
-  local a=$1 dir=build-deb-$1 args=()
+  local a=$1 dir=${tree[$1]} args=()
+  if [ -n "$from_build" ]; then
+    say "$a: packaging the build tree $dir"
+    nice -n "$NICE" cmake --build "$dir" -j"$JOBS" --target declouder declouder_man
+    [ $unit_tests = 0 ] || [ "$a" = "$build_arch" ] || nice -n "$NICE" cmake --build "$dir" -j"$JOBS"
+    return 0
+  fi
   if [ "$a" != "$build_arch" ]; then
     args+=(-DCMAKE_TOOLCHAIN_FILE="$ROOT/cmake/toolchains/debian-cross.cmake" -DDEBIAN_TRIPLET="$(triplet_of "$a")")
+    uses_sysroot "$a" && args+=(-DCMAKE_SYSROOT="$(sysroot_of "$a")")
   fi
   local tests=OFF
   [ $unit_tests = 1 ] && [ "$a" != "$build_arch" ] && tests=ON
   mkdir -p "$dir"
   if [ ! -f "$dir/build.ninja" ]; then
     say "$a: configuring $dir"
-    # Debian's compiler and linker flags for ARCH, hardening included (stack protector,
-    # _FORTIFY_SOURCE, RELRO, BIND_NOW; -ffile-prefix-map keeps source paths out of the binary);
-    # CMake reads CXXFLAGS and LDFLAGS when a tree is first configured.
-    ( eval "$(DEB_BUILD_MAINT_OPTIONS=hardening=+all DEB_HOST_ARCH=$a dpkg-buildflags --export=sh)"
-      export CXXFLAGS="$CPPFLAGS $CXXFLAGS"
+    # Debian's compiler and linker flags for ARCH, hardening included
+    # (scripts/lib/debian-buildflags.sh); CMake reads them when a tree is first configured.
+    ( debian_buildflags "$a"
       cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=/usr \
         -DDECLOUDER_BENCH=OFF -DDECLOUDER_TESTS=$tests "${args[@]}" >"$dir/configure.log" 2>&1 ) \
       || { cat "$dir/configure.log" >&2; exit 1; }
@@ -137,12 +202,13 @@ compress_docs() {
     -exec gzip -9nf {} +
 }
 
-# package ARCH: stages the install of build-deb-ARCH and writes dist/declouder_VERSION_ARCH.deb.
+# package ARCH: stages the install of ARCH's tree under /usr (whatever prefix the tree was
+# configured with: cmake/InstallService.cmake) and writes dist/declouder_VERSION_ARCH.deb.
 package() {
-  local a=$1 dir=$ROOT/build-deb-$1
-  local stage=$dir/stage pkg=$dir/pkg deb=$ROOT/dist/declouder_${VERSION}_$1.deb
+  local a=$1 dir=${tree[$1]}
+  local stage=$dir/deb-stage pkg=$dir/deb-pkg deb=$ROOT/dist/declouder_${VERSION}_$1.deb
   rm -rf "$stage" "$pkg" && mkdir -p "$stage" "$pkg/debian" "$ROOT/dist"
-  DESTDIR=$stage cmake --install "$dir" --strip >/dev/null
+  DESTDIR=$stage cmake --install "$dir" --prefix /usr --strip >/dev/null
   install -m 0644 deploy/debian/copyright "$stage/usr/share/doc/declouder/copyright"
   gzip -9n < deploy/debian/changelog > "$stage/usr/share/doc/declouder/changelog.gz"
   compress_docs "$stage"
@@ -154,7 +220,18 @@ package() {
   (cd "$stage" && find etc -type f -printf '/%p\n' | sort) > "$stage/DEBIAN/conffiles"
   # dpkg-shlibdeps and dpkg-gencontrol work in a debian/ directory: give them one.
   cp deploy/debian/control deploy/debian/changelog "$pkg/debian/"
-  (cd "$pkg" && DEB_HOST_ARCH=$a dpkg-shlibdeps -Tdebian/substvars "$stage/usr/bin/declouder" 2>&1 \
+  # Against a sysroot: its libraries are found through LD_LIBRARY_PATH (which dpkg-shlibdeps
+  # searches) and their packages, symbols and shlibs files in a dpkg database of the sysroot.
+  local shlibdeps=(env) sysroot
+  if uses_sysroot "$a"; then
+    sysroot=$(sysroot_of "$a")
+    local t
+    t=$(triplet_of "$a")
+    shlibdeps+=(LD_LIBRARY_PATH="$sysroot/lib/$t:$sysroot/usr/lib/$t" dpkg-shlibdeps --admindir="$(sysroot_admindir "$sysroot")")
+  else
+    shlibdeps+=(dpkg-shlibdeps)
+  fi
+  (cd "$pkg" && DEB_HOST_ARCH=$a "${shlibdeps[@]}" -Tdebian/substvars "$stage/usr/bin/declouder" 2>&1 \
       | grep -v 'binaries to analyze should already be installed' >&2 || true
    [ -s debian/substvars ] || { echo "package: dpkg-shlibdeps found no dependencies" >&2; exit 1; }
    DEB_HOST_ARCH=$a dpkg-gencontrol -pdeclouder -Tdebian/substvars -P"$stage" -fdebian/files -DArchitecture="$a")
@@ -178,8 +255,9 @@ lint() {
 # 2026-12-01 07:15:30 (the frame's fields: control 0x0226, year 0x07ea LE, month, day, hour,
 # minute, second, impedance 0x01e0 LE, weight 0x3f5c LE in 1/200 kg; docs/devices.md).
 decode_check() {
-  local a=$1 prog=$ROOT/build-deb-$1/stage/usr/bin/declouder runner=() out
+  local a=$1 prog=${tree[$1]}/deb-stage/usr/bin/declouder runner=() out
   [ "$a" = "$build_arch" ] || runner=("$(qemu_of "$a")")
+  ! uses_sysroot "$a" || runner=(env QEMU_LD_PREFIX="$(sysroot_of "$a")" "${runner[@]}")
   out=$("${runner[@]}" "$prog" decode --service-data 181b=0226ea070c01070f1ee0015c3f --address c8:47:8c:00:00:01 --json)
   case $out in
     *'"model":"xiaomi-mi-scale-2"'*'"weight_kg":81.1,"impedance_ohm":480,"stabilized":true,"device_time":"2026-12-01T07:15:30"'*)
@@ -194,8 +272,10 @@ decode_check() {
 unit_tests() {
   local a=$1
   say "$a: unit tests under $(qemu_of "$a")"
-  (cd "build-deb-$a" && nice -n "$NICE" ctest -j"$JOBS" --timeout 600 -E '^(cli\.|layers$)' --output-on-failure) \
-    | tee "build-deb-$a/unit-tests.log" | tail -n 3
+  local qemu_env=()  # qemu-user finds a sysroot's loader and libraries through QEMU_LD_PREFIX
+  if uses_sysroot "$a"; then qemu_env=(QEMU_LD_PREFIX="$(sysroot_of "$a")"); fi
+  (cd "${tree[$a]}" && env "${qemu_env[@]}" nice -n "$NICE" ctest -j"$JOBS" --timeout 600 -E '^(cli\.|layers$)' --output-on-failure) \
+    | tee "${tree[$a]}/unit-tests.log" | tail -n 3
 }
 
 setup_tools

@@ -74,12 +74,13 @@ if [ -n "$vm_image" ]; then
   tests/vm/run.sh
   passed=$((passed + 1))
 
-  # The amd64 package, built as a release builds it (its own tree, Debian's hardening flags;
-  # lintian; the packaged program decodes a Mi Scale 2 advert), then installed with apt in the
-  # same image booted with systemd, started as a service, weighing a simulated scale, removed
-  # and purged. The cross-built packages (arm64, armhf) are a release's: scripts/package.sh.
-  phase "the Debian package (scripts/package.sh amd64, tests/vm/package.sh)"
-  scripts/package.sh amd64
+  # The amd64 package, made from the tree built and tested above (scripts/build.sh compiles with
+  # Debian's hardening flags, as a release does: what was tested is what ships; lintian; the
+  # packaged program decodes a Mi Scale 2 advert), then installed with apt in the same image
+  # booted with systemd, started as a service, weighing a simulated scale, removed and purged.
+  # The cross-built packages (arm64, armhf) are a release's: scripts/package.sh ARCH...
+  phase "the Debian package (scripts/package.sh --from-build build, tests/vm/package.sh)"
+  scripts/package.sh --from-build build
   tests/vm/package.sh
   passed=$((passed + 1))
 fi

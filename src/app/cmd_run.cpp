@@ -65,9 +65,12 @@ With no configuration it stores locally and logs each measurement. On a machine
 without a Bluetooth adapter it says so and runs against simulated devices,
 labelled SIMULATED everywhere.
 
-  --config FILE       configuration file (TOML; config/example.toml documents
-                      every section; default ~/.config/declouder/config.toml
-                      when it exists): people, [gateway], [mqtt], [domoticz]
+  --config FILE       configuration file (TOML: people, [gateway], [mqtt],
+                      [domoticz]; default ~/.config/declouder/config.toml when it
+                      exists; the service's is /etc/declouder/config.toml). Every
+                      key is documented in the installed example,
+                      /usr/share/doc/declouder/examples/config.toml (config/example.toml
+                      in the source tree)
   --database FILE     the SQLite file (default: [database] path, else
                       ~/.local/share/declouder/declouder.db)
   --mqtt URL          mqtt://HOST:PORT or mqtts://HOST:PORT (also mqtt://USER:PASSWORD@HOST):

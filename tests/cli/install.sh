@@ -23,6 +23,25 @@ for f in lib/sysusers.d/declouder.conf lib/tmpfiles.d/declouder.conf share/dbus-
   [ -s "$root/$f" ] || fail "no $prefix/$f"
 done
 
+# The same tree installed under another prefix, as scripts/package.sh --from-build stages the
+# package from the tested build/: the unit, the config and the unit's paths follow --prefix
+# (under /usr: /etc, not /usr/etc, and systemd's own unit directory), nothing is configured again.
+usr=$WORKDIR/usr
+DESTDIR=$usr cmake --install "$BUILD_DIR" --prefix /usr >/dev/null
+[ -x "$usr/usr/bin/declouder" ] || fail "--prefix /usr: no /usr/bin/declouder"
+usr_unit=$(pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null || echo /lib/systemd/system)
+[ -f "$usr$usr_unit/declouder.service" ] || fail "--prefix /usr: no $usr_unit/declouder.service: $(cd "$usr" && find . -name declouder.service)"
+grep -qx "ExecStart=/usr/bin/declouder run --config /etc/declouder/config.toml --database /var/lib/declouder/declouder.db" \
+  "$usr$usr_unit/declouder.service" || fail "--prefix /usr: $(grep ExecStart "$usr$usr_unit/declouder.service")"
+[ "$(stat -c %a "$usr/etc/declouder/config.toml" 2>/dev/null)" = 640 ] || fail "--prefix /usr: no 0640 /etc/declouder/config.toml"
+[ ! -e "$usr/usr/etc" ] || fail "--prefix /usr installed into /usr/etc"
+[ -s "$usr/usr/share/doc/declouder/examples/config.toml" ] || fail "--prefix /usr: no /usr/share/doc/declouder/examples/config.toml"
+# ... and installing with the configured prefix again is as before (nothing of /usr stuck).
+again=$WORKDIR/again
+DESTDIR=$again cmake --install "$BUILD_DIR" >/dev/null
+grep -qx "ExecStart=$prefix/bin/declouder run --config .*/declouder/config.toml .*" "$(find "$again" -name declouder.service)" \
+  || fail "after installing under /usr the default install's unit says: $(grep -rh ExecStart "$again")"
+
 # The man page: one section per command of `declouder --help`, and each command's options.
 man=$root/share/man/man1/declouder.1
 while read -r cmd; do
