@@ -18,6 +18,8 @@
 #include <thread>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "devices/registry.hpp"
 #include "sim/fake_bluez.hpp"
 
@@ -66,6 +68,7 @@ class FakeBluezThread {
     std::promise<void> ready;
     auto started = ready.get_future();
     thread_ = std::thread([this, devices, options, sim, &ready] {
+      bool told = false;  // `ready` belongs to the constructor, which returns once it is told
       try {
         auto connection = sdbus::createSystemBusConnection();
         BusLoop loop(*connection);
@@ -73,13 +76,26 @@ class FakeBluezThread {
         for (const auto& d : devices) devs.push_back(builtin_registry().find_simulator(d)->create(sim));
         FakeBluez fake(*connection, loop, std::move(devs), options);
         fake.start();
+        told = true;
         ready.set_value();
         while (!stop_) loop.run_once(BusLoop::Clock::now() + std::chrono::milliseconds(50));
+      } catch (const std::exception& e) {
+        if (!told) ready.set_exception(std::current_exception());
+        else ADD_FAILURE() << "the fake BlueZ stopped: " << e.what();
       } catch (...) {
-        ready.set_exception(std::current_exception());
+        if (!told) ready.set_exception(std::current_exception());
+        else ADD_FAILURE() << "the fake BlueZ stopped";
       }
     });
-    started.get();
+    // A fake that cannot start (a bus that refuses the connection on a loaded machine) is
+    // the test's failure, said with its reason: the thread is joined before the error goes
+    // on, or the joinable std::thread's destructor would end the whole test binary.
+    try {
+      started.get();
+    } catch (...) {
+      thread_.join();
+      throw;
+    }
   }
   ~FakeBluezThread() {
     stop_ = true;
