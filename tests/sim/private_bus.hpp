@@ -5,7 +5,9 @@
 
 #include <signal.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -41,8 +43,10 @@ class PrivateSystemBus {
     argv.push_back(nullptr);
     if (posix_spawnp(&pid_, "dbus-daemon", nullptr, nullptr, argv.data(), environ) != 0)
       throw std::runtime_error("cannot start dbus-daemon");
-    struct stat st {};
-    for (int i = 0; i < 500 && stat(socket.c_str(), &st) != 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    // Ready when it accepts a connection, not when the socket file appears: dbus-daemon binds
+    // before it listens, and a client in between is refused (a BluezClient then reports
+    // "no system bus", seen under load).
+    for (int i = 0; i < 1000 && !accepts(socket); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     address_ = "unix:path=" + socket;
     setenv("DBUS_SYSTEM_BUS_ADDRESS", address_.c_str(), 1);
   }
@@ -56,6 +60,17 @@ class PrivateSystemBus {
   const std::string& address() const { return address_; }
 
  private:
+  static bool accepts(const std::string& path) {
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return false;
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    path.copy(addr.sun_path, sizeof(addr.sun_path) - 1);
+    const bool ok = ::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof(addr)) == 0;
+    ::close(fd);
+    return ok;
+  }
+
   pid_t pid_ = 0;
   std::string dir_;
   std::string address_;

@@ -19,9 +19,18 @@ start_bus() {
   dbus-daemon --config-file="$SOURCE_DIR/tests/data/dbus/$config" --address="unix:path=$WORKDIR/bus" \
     --nofork --nopidfile >"$WORKDIR/dbus.log" 2>&1 &
   BUS_PID=$!
+  # Ready when it answers, not when the socket file appears: dbus-daemon binds before it
+  # listens. Up to 30 s: a loaded CI machine is slow to start it, and a daemon that dies
+  # ends the wait at once.
   local i
-  for i in $(seq 100); do [ -S "$WORKDIR/bus" ] && break; sleep 0.05; done
-  [ -S "$WORKDIR/bus" ] || fail "dbus-daemon did not start: $(cat "$WORKDIR/dbus.log")"
+  for i in $(seq 600); do
+    dbus-send --bus="unix:path=$WORKDIR/bus" --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+      org.freedesktop.DBus.GetId >/dev/null 2>&1 && break
+    kill -0 "$BUS_PID" 2>/dev/null || break
+    sleep 0.05
+  done
+  dbus-send --bus="unix:path=$WORKDIR/bus" --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+    org.freedesktop.DBus.GetId >/dev/null 2>&1 || fail "dbus-daemon did not start: $(cat "$WORKDIR/dbus.log")"
   export DBUS_SYSTEM_BUS_ADDRESS="unix:path=$WORKDIR/bus"
 }
 
@@ -33,7 +42,7 @@ start_sim() {
   "$DECLOUDER" simulate "$@" >"$WORKDIR/sim.out" 2>"$WORKDIR/sim.err" &
   SIM_PIDS+=($!)
   local i
-  for i in $(seq 200); do
+  for i in $(seq 600); do  # up to 30 s on a loaded machine; a simulator that exits ends it at once
     [ "$(grep -c '^simulating' "$WORKDIR/sim.out" 2>/dev/null)" -ge 1 ] && break
     kill -0 "${SIM_PIDS[-1]}" 2>/dev/null || fail "declouder simulate $* exited: $(cat "$WORKDIR/sim.err")"
     sleep 0.05
