@@ -52,26 +52,26 @@ std::optional<Header> parse_header(ByteView d) {
   return h;
 }
 
-DecodeOutcome open(ByteView d, const Header& h, const std::optional<MacAddress>& address,
+Opened open(ByteView d, const Header& h, const std::optional<MacAddress>& address,
                    const std::optional<Bindkey>& key, Objects& out) {
   out.size = 0;
   if (!h.encrypted()) {
     const ByteView objects = d.subspan(h.objects_at);
-    if (objects.size() > out.bytes.size()) return DecodeOutcome::reject(DecodeStatus::wrong_length, "MiBeacon objects too long");
+    if (objects.size() > out.bytes.size()) return Opened{DecodeStatus::wrong_length, "MiBeacon objects too long"};
     std::copy(objects.begin(), objects.end(), out.bytes.begin());
     out.size = objects.size();
-    return DecodeOutcome::success({});
+    return Opened{};
   }
-  if (h.version() < 4) return DecodeOutcome::reject(DecodeStatus::unsupported_frame, "MiBeacon v2/v3 encryption (no tag)");
+  if (h.version() < 4) return Opened{DecodeStatus::unsupported_frame, "MiBeacon v2/v3 encryption (no tag)"};
   if (d.size() < h.objects_at + 3 + kExtCounter + kTag)
-    return DecodeOutcome::reject(DecodeStatus::wrong_length, "encrypted MiBeacon frame too short");
+    return Opened{DecodeStatus::wrong_length, "encrypted MiBeacon frame too short"};
   if (!key)
-    return DecodeOutcome::reject(DecodeStatus::needs_key,
-                                 "encrypted: give the scale's bindkey ([[device]] bindkey in the config, or --bindkey)");
+    return Opened{DecodeStatus::needs_key,
+                  "encrypted: give the scale's bindkey ([[device]] bindkey in the config, or --bindkey)"};
   const std::optional<MacAddress> sender = h.address ? h.address : address;
-  if (!sender) return DecodeOutcome::reject(DecodeStatus::needs_key, "encrypted, and the sender's address is unknown (--address)");
+  if (!sender) return Opened{DecodeStatus::needs_key, "encrypted, and the sender's address is unknown (--address)"};
   const std::size_t cipher_len = d.size() - h.objects_at - kExtCounter - kTag;
-  if (cipher_len > out.bytes.size()) return DecodeOutcome::reject(DecodeStatus::wrong_length, "MiBeacon objects too long");
+  if (cipher_len > out.bytes.size()) return Opened{DecodeStatus::wrong_length, "MiBeacon objects too long"};
   const ByteView ext = d.subspan(d.size() - kTag - kExtCounter, kExtCounter);
   const auto nonce = nonce_for(*sender, d.subspan(2, 3), ext);
   std::array<std::uint8_t, kTag> tag;
@@ -86,9 +86,9 @@ DecodeOutcome open(ByteView d, const Header& h, const std::optional<MacAddress>&
                  EVP_DecryptUpdate(c, nullptr, &len, nullptr, static_cast<int>(cipher_len)) == 1 &&
                  EVP_DecryptUpdate(c, nullptr, &len, &kAssociatedData, 1) == 1 &&
                  EVP_DecryptUpdate(c, out.bytes.data(), &len, &d[h.objects_at], static_cast<int>(cipher_len)) > 0;
-  if (!ok) return DecodeOutcome::reject(DecodeStatus::bad_checksum, "the bindkey does not open it (wrong key, or damaged)");
+  if (!ok) return Opened{DecodeStatus::bad_checksum, "the bindkey does not open it (wrong key, or damaged)"};
   out.size = cipher_len;
-  return DecodeOutcome::success({});
+  return Opened{};
 }
 
 namespace {
@@ -104,14 +104,14 @@ bool from_product(const Advertisement& adv, std::span<const std::uint16_t> produ
   return d && d->size() >= 4 && is_one_of(le16(d->data() + 2), products);
 }
 
-DecodeOutcome open_advert(const Advertisement& adv, std::span<const std::uint16_t> products, Objects& out) {
+Opened open_advert(const Advertisement& adv, std::span<const std::uint16_t> products, Objects& out) {
   const Bytes* d = adv.service_data_for(kServiceUuid);
   if (!d || d->size() < 4 || !is_one_of(le16(d->data() + 2), products))
-    return DecodeOutcome::reject(DecodeStatus::not_this_device, "not this product's MiBeacon frame");
+    return Opened{DecodeStatus::not_this_device, "not this product's MiBeacon frame"};
   const auto h = parse_header(*d);
-  if (!h) return DecodeOutcome::reject(DecodeStatus::wrong_length, "MiBeacon frame shorter than its header");
-  if (h->frame_control & 0x0080) return DecodeOutcome::reject(DecodeStatus::unsupported_frame, "MiBeacon mesh frame");
-  if (!h->has_objects()) return DecodeOutcome::reject(DecodeStatus::not_stabilized, "MiBeacon frame without objects (idle)");
+  if (!h) return Opened{DecodeStatus::wrong_length, "MiBeacon frame shorter than its header"};
+  if (h->frame_control & 0x0080) return Opened{DecodeStatus::unsupported_frame, "MiBeacon mesh frame"};
+  if (!h->has_objects()) return Opened{DecodeStatus::not_stabilized, "MiBeacon frame without objects (idle)"};
   return open(*d, *h, adv.address, adv.bindkey, out);
 }
 

@@ -26,7 +26,7 @@ constexpr std::uint16_t kWeighing = 0x4E16;
 
 DecodeOutcome decode_advert(const Advertisement& adv) {
   mibeacon::Objects objects;
-  if (DecodeOutcome o = mibeacon::open_advert(adv, kProducts, objects); !o.ok()) return o;
+  if (const mibeacon::Opened o = mibeacon::open_advert(adv, kProducts, objects); !o.ok()) return o.outcome();
   const auto v = mibeacon::find_object(objects.view(), kWeighing);
   if (!v) return DecodeOutcome::reject(DecodeStatus::unsupported_frame, "no weighing object (0x4E16)");
   if (v->size() != 9) return DecodeOutcome::reject(DecodeStatus::wrong_length, "the weighing object is 9 bytes");
