@@ -83,6 +83,7 @@ FakeBluez::FakeBluez(sdbus::IConnection& connection, BusLoop& loop, std::vector<
                      FakeBluezOptions options)
     : connection_(connection), loop_(loop), devices_(std::move(devices)), options_(std::move(options)) {
   busy_left_ = options_.busy_discovery_starts;
+  unresolved_left_ = options_.unresolved_connects;
   for (std::size_t i = 0; i < devices_.size(); ++i) hosts_.push_back(std::make_unique<Host>(*this, i));
 }
 
@@ -296,6 +297,7 @@ void FakeBluez::connect(DeviceView& v) {
   v.connected = true;
   v.object->emitPropertiesChangedSignal(kDevice1, {"Connected"});
   int handle = 0x0010;
+  std::vector<sdbus::IObject*> announce_late;  // options_.gatt_objects_after_resolved
   for (const auto& s : services) {
     const std::string spath = v.path + "/service" + hex4(static_cast<unsigned>(handle));
     auto so = sdbus::createObject(connection_, spath);
@@ -364,17 +366,25 @@ void FakeBluez::connect(DeviceView& v) {
         chp->object->emitPropertiesChangedSignal(kCharacteristic1, {"Notifying"});
       });
       o->finishRegistration();
-      o->emitInterfacesAddedSignal();
+      if (options_.gatt_objects_after_resolved)
+        announce_late.push_back(o.get());
+      else
+        o->emitInterfacesAddedSignal();
       v.characteristics.push_back(std::move(ch));
     }
   }
   dev.on_connect();
+  if (unresolved_left_ > 0) {
+    --unresolved_left_;
+    return;
+  }
   // Service discovery takes a moment on a real link.
   DeviceView* vp = &v;
-  loop_.after(std::chrono::milliseconds(30), [vp] {
+  loop_.after(std::chrono::milliseconds(30), [vp, announce_late] {
     if (!vp->connected) return;
     vp->resolved = true;
     vp->object->emitPropertiesChangedSignal(kDevice1, {"ServicesResolved"});
+    for (sdbus::IObject* o : announce_late) o->emitInterfacesAddedSignal();
   });
 }
 

@@ -37,6 +37,13 @@ struct FakeBluezOptions {
   // The scanner goes silent this long after discovery starts (adverts stop arriving) until
   // discovery is stopped and started again, as wedged controllers do. 0 = never.
   std::chrono::milliseconds silent_after{0};
+  // bluetoothd queues ServicesResolved and the InterfacesAdded of the GATT objects separately,
+  // so a client can see the flag before the objects: with this set, the characteristics are
+  // announced only after ServicesResolved (GetManagedObjects has them all along).
+  bool gatt_objects_after_resolved = false;
+  // The first this many connections stay connected with ServicesResolved false (a service
+  // discovery that stalled).
+  int unresolved_connects = 0;
   // Idle re-advertising period for every device.
   std::chrono::milliseconds advert_interval{500};
 };
@@ -77,6 +84,7 @@ class FakeBluez {
   int discovery_starts_ = 0;
   int busy_left_ = 0;
   std::map<std::size_t, int> write_counts_;  // per device, for drop_after_writes
+  int unresolved_left_ = 0;                  // options_.unresolved_connects still to come
 };
 
 }  // namespace declouder
