@@ -200,11 +200,35 @@ int run_simulate(Args& args) {
   if (backend == "bluez" && names.size() > 1)
     throw UsageError("--backend bluez: one device per adapter (BlueZ gives each adapter one address and one GATT table)");
 
+  for (const auto& n : names)
+    if (!registry.find_simulator(n)) throw UsageError("unknown device '" + n + "' (declouder simulate --list shows them)");
+
+  // Through bluetoothd the device has the adapter's address, whatever its default: the central
+  // sees that one, and a device whose key or frames depend on its address must use it too.
+  std::unique_ptr<sdbus::IConnection> connection;
+  if (!esphome_proxy) {
+    try {
+      connection = sdbus::createSystemBusConnection();
+    } catch (const sdbus::Error& e) {
+      throw CommandError("cannot connect to the D-Bus system bus (DBUS_SYSTEM_BUS_ADDRESS): " + e.getMessage());
+    }
+  }
+  if (backend == "bluez") {
+    MacAddress real;
+    try {
+      real = find_peripheral_adapter(*connection, adapters.empty() ? std::string() : adapters.front()).address;
+    } catch (const std::runtime_error& e) {
+      throw CommandError(std::string("cannot advertise through bluetoothd: ") + e.what());
+    }
+    if (sim.address && *sim.address != real)
+      throw UsageError("--address: through bluetoothd the device has its adapter's address, " + real.str());
+    sim.address = real;
+  }
+
   std::vector<std::unique_ptr<SimulatedDevice>> devices;
   std::map<std::string, int> seen;
   for (const auto& n : names) {
     const DeviceSimulator* info = registry.find_simulator(n);
-    if (!info) throw UsageError("unknown device '" + n + "' (declouder simulate --list shows them)");
     SimOptions o = sim;
     if (int k = seen[n]++; k > 0) {
       // The same device twice: give the second one its own address.
@@ -217,12 +241,6 @@ int run_simulate(Args& args) {
 
   if (esphome_proxy) return serve_esphome_proxy(*esphome_proxy, key, rssi, node_name, std::move(devices), run_for);
 
-  std::unique_ptr<sdbus::IConnection> connection;
-  try {
-    connection = sdbus::createSystemBusConnection();
-  } catch (const sdbus::Error& e) {
-    throw CommandError("cannot connect to the D-Bus system bus (DBUS_SYSTEM_BUS_ADDRESS): " + e.getMessage());
-  }
   BusLoop loop(*connection);
   BusLoop::install_stop_signals();
   std::unique_ptr<FakeBluez> fake_bluez;

@@ -26,11 +26,10 @@ BluezPeripheral::Characteristic* BluezPeripheral::find(const Uuid& u) const {
   return nullptr;
 }
 
-void BluezPeripheral::start() {
-  // Which adapter.
+PeripheralAdapter find_peripheral_adapter(sdbus::IConnection& connection, const std::string& adapter) {
   std::map<sdbus::ObjectPath, std::map<std::string, std::map<std::string, sdbus::Variant>>> objects;
   try {
-    auto root = sdbus::createProxy(connection_, "org.bluez", "/");
+    auto root = sdbus::createProxy(connection, "org.bluez", "/");
     auto call = root->createMethodCall("org.freedesktop.DBus.ObjectManager", "GetManagedObjects");
     auto reply = root->callMethod(call, 10'000'000);
     reply >> objects;
@@ -43,14 +42,18 @@ void BluezPeripheral::start() {
     const std::string name = path.substr(path.rfind('/') + 1);
     std::string address;
     if (auto a = it->second.find("Address"); a != it->second.end()) address = a->second.get<std::string>();
-    if (adapter_name_.empty() || adapter_name_ == name || adapter_name_ == address) {
-      adapter_path_ = path;
-      break;
+    if (adapter.empty() || adapter == name || adapter == address) {
+      auto parsed = MacAddress::parse(address);
+      if (!parsed) throw std::runtime_error("bluetoothd's adapter " + name + " has no address");
+      return {path, *parsed};
     }
   }
-  if (adapter_path_.empty())
-    throw std::runtime_error(adapter_name_.empty() ? "bluetoothd has no adapter to advertise on"
-                                                   : "bluetoothd has no adapter '" + adapter_name_ + "'");
+  throw std::runtime_error(adapter.empty() ? "bluetoothd has no adapter to advertise on"
+                                           : "bluetoothd has no adapter '" + adapter + "'");
+}
+
+void BluezPeripheral::start() {
+  adapter_path_ = find_peripheral_adapter(connection_, adapter_name_).path;
   adapter_proxy_ = sdbus::createProxy(connection_, "org.bluez", adapter_path_);
   adapter_proxy_->callMethod("Set").onInterface("org.freedesktop.DBus.Properties")
       .withArguments(std::string("org.bluez.Adapter1"), std::string("Powered"), sdbus::Variant(true));
@@ -82,6 +85,7 @@ void BluezPeripheral::start() {
 
   device_->attach(*this);
   advert_ = device_->advert();
+  take_device_name();
   export_gatt();
   export_advertisement();
 
@@ -110,7 +114,38 @@ void BluezPeripheral::start() {
   registered_ = true;
 }
 
+// A central that connects reads the GAP Device Name (0x2A00), which bluetoothd serves from the
+// adapter's Alias, and BlueZ then shows that as the device's Name: a real scale answers with
+// the name it advertises ("YunChen"), so the adapter takes that name while it plays the device
+// (families that trust only a named device would otherwise see the host's name), and gets
+// its own back at the end.
+void BluezPeripheral::take_device_name() {
+  if (advert_.name.empty()) return;
+  constexpr const char* kProperties = "org.freedesktop.DBus.Properties";
+  try {
+    sdbus::Variant alias;
+    adapter_proxy_->callMethod("Get").onInterface(kProperties)
+        .withArguments(std::string("org.bluez.Adapter1"), std::string("Alias")).storeResultsTo(alias);
+    const std::string before = alias.get<std::string>();
+    if (before == advert_.name) return;
+    adapter_proxy_->callMethod("Set").onInterface(kProperties)
+        .withArguments(std::string("org.bluez.Adapter1"), std::string("Alias"), sdbus::Variant(advert_.name));
+    previous_alias_ = before;
+  } catch (const sdbus::Error& e) {
+    std::fprintf(stderr, "declouder simulate: the adapter keeps its own name (%s): a central reading the GAP name sees that\n",
+                 e.getMessage().c_str());
+  }
+}
+
 void BluezPeripheral::stop() {
+  if (previous_alias_) {
+    try {
+      adapter_proxy_->callMethod("Set").onInterface("org.freedesktop.DBus.Properties")
+          .withArguments(std::string("org.bluez.Adapter1"), std::string("Alias"), sdbus::Variant(*previous_alias_));
+    } catch (const sdbus::Error&) {
+    }
+    previous_alias_.reset();
+  }
   if (!registered_) return;
   registered_ = false;
   try {

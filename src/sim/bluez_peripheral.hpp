@@ -12,6 +12,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,16 @@
 #include "radio/bus_loop.hpp"
 
 namespace declouder {
+
+// The adapter a peripheral would use: bluetoothd's adapter named `adapter` ("hci1" or its
+// address; empty: the first), as its object path and address. Throws std::runtime_error with
+// the reason. A simulated device takes that address: the central sees it, and devices whose
+// keys or frames depend on their address (Eufy P2, Xiaomi MiBeacon) must use the same one.
+struct PeripheralAdapter {
+  std::string path;
+  MacAddress address;
+};
+PeripheralAdapter find_peripheral_adapter(sdbus::IConnection& connection, const std::string& adapter);
 
 class BluezPeripheral : public SimHost {
  public:
@@ -50,6 +61,7 @@ class BluezPeripheral : public SimHost {
   };
   void export_gatt();
   void export_advertisement();
+  void take_device_name();
   void saw_central(const std::map<std::string, sdbus::Variant>& options);
   void central_connected(const std::string& path, bool connected);
   Characteristic* find(const Uuid& u) const;
@@ -69,6 +81,7 @@ class BluezPeripheral : public SimHost {
   sdbus::Slot central_added_watch_;
   AdvertData advert_;
   bool registered_ = false;
+  std::optional<std::string> previous_alias_;  // the adapter's Alias before we took the device's name
 };
 
 }  // namespace declouder
