@@ -553,11 +553,7 @@ void BluezDevice::connect(Clock::duration timeout) {
     const std::string what = "connected to " + address_.str() + " but its services were not resolved in time";
     if (attempt == 2) throw BleError(BleErrorKind::timeout, what + " (twice)");
     if (client_.log) client_.log(what + "; connecting again");
-    disconnect();
-    wait_until([&] {
-      const DbusProperties* p = client_.properties(path_, kDevice1);
-      return !p || !get<bool>(*p, "Connected").value_or(false);
-    }, Clock::now() + std::chrono::seconds(10));
+    drop_link();
   }
   if (lost_) throw LinkLost(disconnect_reason_);
   // bluetoothd sends ServicesResolved and the InterfacesAdded of the GATT objects from separate
@@ -596,9 +592,25 @@ void BluezDevice::check_connected() const {
   if (lost_ || !connected_) throw LinkLost(disconnect_reason_.empty() ? "not connected" : disconnect_reason_);
 }
 
+// An ATT request that gets no answer: the Core specification (Vol 3, Part F, 3.3.3) ends the
+// bearer after a 30 s transaction timeout, and no further request may be sent on it. So the
+// link is dropped and reported lost: the session connects again and resumes, as it does
+// after any lost link. (Met in the VM tier: a StartNotify whose CCC write was never answered.)
+[[noreturn]] void BluezDevice::unanswered(const BleError& e) {
+  drop_link();
+  throw LinkLost(std::string(e.what()) + "; the link was dropped (an unanswered request ends it)");
+}
+
 void BluezDevice::subscribe(const Uuid& c) {
   check_connected();
-  client_.call(characteristic_path(c), kCharacteristic1, "StartNotify", {}, true);
+  try {
+    client_.call(characteristic_path(c), kCharacteristic1, "StartNotify", {}, true);
+  } catch (const BleError& e) {
+    client_.loop().run_for(std::chrono::milliseconds(0));
+    if (lost_) throw LinkLost(disconnect_reason_);
+    if (e.kind == BleErrorKind::timeout) unanswered(e);
+    throw;
+  }
 }
 
 void BluezDevice::write(const Uuid& c, ByteView value, WriteMode mode) {
@@ -611,10 +623,11 @@ void BluezDevice::write(const Uuid& c, ByteView value, WriteMode mode) {
           {"type", sdbus::Variant(std::string(mode == WriteMode::with_response ? "request" : "command"))}};
       call << bytes << options;
     }, true);
-  } catch (const BleError&) {
+  } catch (const BleError& e) {
     // A write that fails because the device just hung up is a lost link, not a protocol error.
     client_.loop().run_for(std::chrono::milliseconds(0));
     if (lost_) throw LinkLost(disconnect_reason_);
+    if (e.kind == BleErrorKind::timeout && mode == WriteMode::with_response) unanswered(e);
     throw;
   }
 }
@@ -652,6 +665,16 @@ std::optional<GattValue> BluezDevice::next_value(Clock::time_point deadline) {
 
 void BluezDevice::pause(Clock::duration d) {
   wait_until([&] { return lost_; }, Clock::now() + d);
+}
+
+// Disconnects and waits (10 s at most) until BlueZ says so: a "Connected: false" of this link
+// arriving after the next Connect would mark the new link lost.
+void BluezDevice::drop_link() {
+  disconnect();
+  wait_until([&] {
+    const DbusProperties* p = client_.properties(path_, kDevice1);
+    return !p || !get<bool>(*p, "Connected").value_or(false);
+  }, Clock::now() + std::chrono::seconds(10));
 }
 
 void BluezDevice::disconnect() {

@@ -192,6 +192,8 @@ class BluezDevice : public GattLink {
   void set_cancel(std::function<bool()> cancelled) { cancel_ = std::move(cancelled); }
 
  private:
+  [[noreturn]] void unanswered(const BleError& e);
+  void drop_link();
   // The bus loop until done() or the deadline, in cancel-polling slices.
   bool wait_until(const std::function<bool()>& done, Clock::time_point deadline);
   std::string characteristic_path(const Uuid& characteristic) const;

@@ -84,6 +84,7 @@ FakeBluez::FakeBluez(sdbus::IConnection& connection, BusLoop& loop, std::vector<
     : connection_(connection), loop_(loop), devices_(std::move(devices)), options_(std::move(options)) {
   busy_left_ = options_.busy_discovery_starts;
   unresolved_left_ = options_.unresolved_connects;
+  unanswered_left_ = options_.unanswered_subscriptions;
   for (std::size_t i = 0; i < devices_.size(); ++i) hosts_.push_back(std::make_unique<Host>(*this, i));
 }
 
@@ -356,6 +357,10 @@ void FakeBluez::connect(DeviceView& v) {
           });
       o->registerMethod("StartNotify").onInterface(kCharacteristic1).implementedAs([this, chp, index] {
         if (!(chp->spec.properties & (kNotify | kIndicate))) throw sdbus::Error("org.bluez.Error.NotSupported", "Operation is not supported");
+        if (unanswered_left_ > 0) {
+          --unanswered_left_;
+          throw sdbus::Error("org.freedesktop.DBus.Error.NoReply", "Did not receive a reply (the CCC write was never answered)");
+        }
         if (chp->notifying) return;
         chp->notifying = true;
         chp->object->emitPropertiesChangedSignal(kCharacteristic1, {"Notifying"});

@@ -44,6 +44,9 @@ struct FakeBluezOptions {
   // The first this many connections stay connected with ServicesResolved false (a service
   // discovery that stalled).
   int unresolved_connects = 0;
+  // The first this many StartNotify calls get no answer (the client's call times out: the
+  // fake answers NoReply at once, as libdbus reports a timeout).
+  int unanswered_subscriptions = 0;
   // Idle re-advertising period for every device.
   std::chrono::milliseconds advert_interval{500};
 };
@@ -85,6 +88,7 @@ class FakeBluez {
   int busy_left_ = 0;
   std::map<std::size_t, int> write_counts_;  // per device, for drop_after_writes
   int unresolved_left_ = 0;                  // options_.unresolved_connects still to come
+  int unanswered_left_ = 0;                  // options_.unanswered_subscriptions still to come
 };
 
 }  // namespace declouder

@@ -207,6 +207,23 @@ TEST(BluezDevice, AStalledServiceDiscoveryIsRetriedOnce) {
   }
 }
 
+// A subscription that gets no answer ends the ATT bearer (Core spec Vol 3 Part F 3.3.3): the
+// link is dropped and the conversation connects again and resumes.
+TEST(BluezDevice, AnUnansweredSubscriptionReconnects) {
+  PrivateSystemBus bus;
+  FakeBluezOptions o;
+  o.unanswered_subscriptions = 1;
+  SimOptions sim;
+  sim.weight_kg = 81.1;
+  FakeBluezThread fake({"picooc-mini"}, o, sim);
+  BluezClient client;
+  client.log = [](const std::string&) {};
+  SessionResult r = read_device(client, "D0:49:00:5A:00:03");
+  EXPECT_EQ(r.reconnects, 1);
+  ASSERT_EQ(r.readings.size(), 1u);
+  EXPECT_DOUBLE_EQ(*r.readings[0].reading.weight_kg, 81.1);
+}
+
 TEST(BluezDevice, MiScaleHistoryAndIcomonOverDbus) {
   PrivateSystemBus bus;
   FakeBluezThread fake({"mi-scale", "crenot-gofit-s2"});
