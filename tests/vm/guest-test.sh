@@ -71,6 +71,74 @@ check "run: asks the picooc-mini by itself" /tmp/run.jsonl '"model":"picooc-mini
 check "run: talks to the crenot-gofit-s2 by itself" /tmp/run.jsonl '"address":"00:AA:01:02:00:02".*"weight_kg":80.25'
 check "run: stops cleanly" /tmp/run.err 'stopped:'
 
-for n in 0 1 2 3; do kill "$(cat /tmp/sim-$n.pid)" 2>/dev/null; done
+# Every other GATT family that converses (families.txt, from `declouder devices --json`), four
+# at a time on hci0..hci3, each read from hci4 by a person in kg on scale user 1: the
+# conversation, the person's data written where the scale needs it, the weight decoded.
+# Before each batch the whole stack is taken down and brought up again (stack.sh): a controller
+# whose previous device had been connected at times never sent its next device's adverts
+# (`not seen by hci4`), and hci4 kept the previous device's Name, UUIDs and GATT database on
+# its object (docs/bluetooth.md).
+. $D/stack.sh
+cat > /tmp/person.toml <<'EOF'
+[[person]]
+name = "vm"
+sex = "male"
+birth_date = 1985-06-01
+height_cm = 178
+unit = "kg"
+scale_user = 1
+EOF
+stop_devices() {
+  for n in 0 1 2 3; do
+    pid=$(cat /tmp/sim-$n.pid 2>/dev/null) || continue
+    kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+    rm -f /tmp/sim-$n.pid
+  done
+}
+batch() {  # batch "SIM MODEL" ...: up to four families at once
+  stop_devices
+  bluetooth_down
+  bluetooth_up || { say "FAIL the Bluetooth stack did not come back: $(tail -5 /tmp/bluetoothd.log)"; failures=$((failures + 1)); return; }
+  n=0
+  for pair in "$@"; do
+    set -- $pair
+    : > /tmp/sim-$n.out
+    simulate $n "$1" --weight 81.1 --impedance 538 --heart-rate 64
+    eval "model_$n=$2 sim_$n=$1"
+    n=$((n + 1))
+  done
+  count=$n
+  limit=$(( $(cut -d. -f1 /proc/uptime) + 30 ))
+  all_ready() { i=0; while [ $i -lt $count ]; do grep -q '^simulating' /tmp/sim-$i.out || return 1; i=$((i + 1)); done; }
+  until all_ready || [ "$(cut -d. -f1 /proc/uptime)" -ge $limit ]; do sleep 0.2; done
+  i=0
+  while [ $i -lt $count ]; do
+    eval "model=\$model_$i sim=\$sim_$i"
+    address="00:AA:01:0${i}:00:0${i}"
+    # --timeout 60: a freshly registered advertisement whose data never changes was at times
+    # not heard for 20-60 s (docs/bluetooth.md); the read is never repeated.
+    $D/declouder read --adapter hci4 --address $address --config /tmp/person.toml --json --timeout 60 \
+      < /dev/null > /tmp/read.json 2> /tmp/read.err
+    cat /tmp/read.json /tmp/read.err
+    if ! grep -q '"model"' /tmp/read.json; then  # what hci4 made of the device, for the log
+      echo "hci4's view of $address: $(gdbus introspect --system --dest org.bluez --recurse \
+        --object-path /org/bluez/hci4/dev_00_AA_01_0${i}_00_0${i} 2>&1 | sed -n "s/.*UUID = '0000\(....\)-.*/\1/p; s/.*UUID = '\(.*\)';/\1/p" | tr '\n' ' ')"
+    fi
+    if [ "$model" = heart-rate-sensor ]; then
+      check "read: $sim over GATT gives its heart rate (64 +- 2 bpm)" /tmp/read.json \
+        "\"model\":\"$model\",\"address\":\"$address\",.*\"heart_rate_bpm\":6[2-6]"
+    else
+      check "read: $sim over GATT gives 81.1 kg" /tmp/read.json "\"model\":\"$model\",\"address\":\"$address\",\"weight_kg\":81.1,"
+    fi
+    i=$((i + 1))
+  done
+}
+set --
+while read -r sim model; do
+  set -- "$@" "$sim $model"
+  if [ $# = 4 ]; then batch "$@"; set --; fi
+done < $D/families.txt
+[ $# = 0 ] || batch "$@"
+stop_devices
 say "guest tests done, $failures failed"
 [ $failures = 0 ]

@@ -9,7 +9,7 @@
 # The image (Debian rootfs + kernel) is built once by build-image.sh and cached under
 # $DECLOUDER_VM_CACHE (default /var/cache/declouder-vm); each run appends the freshly built
 # declouder and the test scripts as a second initramfs archive.
-# Env: BUILD_DIR (default <repo>/build), VM_TIMEOUT (default 240 s), VM_LOG (console copy).
+# Env: BUILD_DIR (default <repo>/build), VM_TIMEOUT (default 600 s: every GATT family converses in the guest), VM_LOG (console copy).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -36,12 +36,22 @@ trap 'rm -rf "$WORK"' EXIT
 mkdir -p "$WORK/payload/opt/declouder"
 install -m 755 "$HERE/vm-init.sh" "$WORK/payload/init"
 install -m 755 "$HERE/guest-test.sh" "$WORK/payload/opt/declouder/guest-test.sh"
+install -m 644 "$HERE/stack.sh" "$WORK/payload/opt/declouder/stack.sh"
+# Every other GATT family that converses, as "simulator model" lines: the guest has no JSON
+# reader, and a family added later joins the tier without editing the guest script.
+"$BIN" devices --json | python3 -c '
+import json, sys
+covered = {"picooc-mini", "icomon-ffb0"}  # guest-test.sh checks these by name
+for d in json.load(sys.stdin):
+    if d["link"] == "gatt" and d["converses"] and d["simulator"] and d["id"] not in covered:
+        print(d["simulator"], d["id"])' > "$WORK/payload/opt/declouder/families.txt"
+[ -s "$WORK/payload/opt/declouder/families.txt" ] || { echo "vm: no GATT families listed by devices --json" >&2; exit 1; }
 strip -o "$WORK/payload/opt/declouder/declouder" "$BIN"
 (cd "$WORK/payload" && find . -print0 | cpio --null -o -H newc --quiet) > "$WORK/payload.cpio"
 cat "$IMAGE/base.cpio" "$WORK/payload.cpio" > "$WORK/initrd.cpio"
 
 LOG=${VM_LOG:-$WORK/console.log}
-boot() { "$HERE/boot.sh" "$IMAGE" "$WORK/initrd.cpio" "$LOG" rdinit=/init; }
+boot() { VM_TIMEOUT=${VM_TIMEOUT:-600} "$HERE/boot.sh" "$IMAGE" "$WORK/initrd.cpio" "$LOG" rdinit=/init; }
 t2=$(date +%s.%N)
 boot
 # The stack itself failing to come up (btvirt/bluetoothd starved of CPU on a loaded host,
