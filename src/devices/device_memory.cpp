@@ -12,7 +12,7 @@ std::optional<Bytes> DeviceMemory::get(const std::string& key) const {
 void DeviceMemory::put(const std::string& key, Bytes value) {
   std::lock_guard lock(mutex_);
   values_[key] = std::move(value);
-  changed_[key] = true;
+  changed_.insert(key);
 }
 
 std::map<std::string, Bytes> DeviceMemory::values() const {
@@ -23,8 +23,7 @@ std::map<std::string, Bytes> DeviceMemory::values() const {
 std::map<std::string, Bytes> DeviceMemory::changed() const {
   std::lock_guard lock(mutex_);
   std::map<std::string, Bytes> out;
-  for (const auto& [key, dirty] : changed_)
-    if (dirty) out[key] = values_.at(key);
+  for (const std::string& key : changed_) out[key] = values_.at(key);
   return out;
 }
 

@@ -13,6 +13,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "core/bytes.hpp"
@@ -36,7 +37,7 @@ class DeviceMemory {
  private:
   mutable std::mutex mutex_;
   std::map<std::string, Bytes> values_;
-  std::map<std::string, bool> changed_;
+  std::set<std::string> changed_;
 };
 
 }  // namespace declouder

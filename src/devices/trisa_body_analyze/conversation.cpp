@@ -89,7 +89,8 @@ Conversation conversation(const ConversationContext& c) {
   conv.steps.push_back(gate_step("step on the scale", [now, person](const GattValue& v, SessionContext& ctx) {
     if (v.characteristic != kMeasurement) return Verdict::ignore;
     DecodeOutcome o = decode_measurement(v.value);
-    if (!o.ok() || !o.reading.stabilized) return o.ok() ? Verdict::more : Verdict::ignore;
+    if (!o.ok()) return Verdict::ignore;
+    if (!o.reading.stabilized) return Verdict::more;  // the person is still settling
     o.reading.address = v.address;
     if (person)
       if (auto r2 = resistance2(v.value); r2 && o.reading.impedance_ohm) add_trisa_body(o.reading, *person, now, *r2);

@@ -22,7 +22,9 @@
 //
 // Measurement frame (0x8A21), fields present per the flags byte:
 //   0      flags: bit 0 time, bit 1 R1, bit 2 R2, bit 3 user number, bit 4 status;
-//          bits 5-6 the display unit (00 kg, 01 lb, 10 st, 11 kg); bit 7 unknown (set)
+//          bits 5-6 the display unit (00 kg, 01 lb, 10 st, 11 kg, as NOTES.txt lists them and
+//          as Medisana's Transtek frames have them; read-scale.py swaps lb and st); bit 7
+//          unknown (set in every capture)
 //   1-4    weight in kg (whatever the display unit), base-10 float: u24 LE mantissa x
 //          10^(signed byte 4)
 //   +4     time, u32 LE seconds since 2010-01-01 UTC                       (bit 0)
