@@ -10,19 +10,22 @@
 #include "app/device_choice.hpp"
 #include "app/config.hpp"
 #include "app/device_lists.hpp"
+#include "app/store_session.hpp"
 #include "devices/registry.hpp"
 #include "outputs/reading_json.hpp"
 #include "radio/bluez_client.hpp"
+#include "store/device_memory_store.hpp"
 
 namespace declouder {
 namespace {
 
 constexpr std::string_view kUsage = R"(Usage: declouder read --address MAC [--json] [--adapter NAME] [--timeout S]
-                      [--wait S] [--person NAME] [--config FILE]
+                      [--wait S] [--person NAME] [--config FILE] [--database FILE]
                       [--user-id N] [--user-index N] [--consent CODE]
 
 Finds the device (scanning until it is seen), connects, runs the conversation its
-protocol needs, and prints each reading it gives. Nothing is stored.
+protocol needs, and prints each reading it gives. No reading is stored; only what a
+scale needs kept between connections is (a Trisa's pairing password), in the database.
 
   --address MAC     the device, AA:BB:CC:DD:EE:FF (declouder scan shows it)
   --json            one JSON object per reading, with the keys of `declouder decode --json`
@@ -34,6 +37,9 @@ protocol needs, and prints each reading it gives. Nothing is stored.
                     date, height and user slot the conversation gives the scales that
                     need them (default: the only person of the config, when there is one)
   --config FILE     the config file to read people from (default ~/.config/declouder/config.toml)
+  --database FILE   where what a scale needs between connections is kept (its pairing
+                    password; default: [database] path in the config, else
+                    ~/.local/share/declouder/declouder.db); opened only for such scales
   --user-id N       Mi scale history: the 16-bit user id to download for (default 17475)
   --user-index N    SIG standard scales: the user slot on the scale (default: the
                     person's user_slot, else 1)
@@ -66,6 +72,7 @@ int run_read(Args& args) {
   const long long consent = args.integer("--consent").value_or(0);
   const auto person_name = args.value("--person");
   const auto config_path = args.value("--config");
+  const auto database_option = args.value("--database");
   const DeviceRegistry devices = device_registry(device_choice_option(args));
   args.finish();
   if (!address_text) throw UsageError("--address is required (declouder scan shows the devices in range)");
@@ -88,6 +95,15 @@ int run_read(Args& args) {
 
   const auto t = std::chrono::milliseconds(static_cast<long long>(timeout * 1000));
   std::size_t printed = 0;
+  std::shared_ptr<DeviceMemory> memory;
+  auto keep_memory = [&](StoreSession& store) {
+    if (!memory || !store.database) return;
+    try {
+      save_device_memory(*store.database, *address, *memory);
+    } catch (const DatabaseError& e) {
+      std::fprintf(stderr, "declouder read: %s: what the scale sent to keep is lost\n", e.what());
+    }
+  };
   try {
     BluezClient client;
     AdapterInfo adapter = client.adapter(adapter_name);
@@ -99,7 +115,19 @@ int run_read(Args& args) {
       throw CommandError("device " + address->str() + (adv.name.empty() ? "" : " (" + adv.name + ")") +
                          " has no conversation: declouder scan shows whether it is supported (advert-only "
                          "devices need no connection)");
+    // A scale that needs something kept between connections (a pairing password): from the
+    // database, and back into it whatever happens to the conversation.
+    StoreSession store;
+    if (driver->conversation->remembers) {
+      store = open_store(config_path, database_option);
+      try {
+        memory = load_device_memory(*store.database, *address);
+      } catch (const DatabaseError& e) {
+        throw CommandError(e.what());
+      }
+    }
     ConversationContext context;
+    context.memory = memory;
     context.advert = adv;
     context.unix_now = static_cast<std::int64_t>(std::time(nullptr));
     context.person = person;
@@ -124,7 +152,13 @@ int run_read(Args& args) {
     };
     BusLoop::install_stop_signals();
     SessionRunner runner(device, options);
-    runner.run(conversation, handlers);
+    try {
+      runner.run(conversation, handlers);
+    } catch (...) {
+      keep_memory(store);
+      throw;
+    }
+    keep_memory(store);
   } catch (const BleError& e) {
     throw CommandError(e.what());
   } catch (const SessionError& e) {

@@ -363,6 +363,7 @@ int run_run(Args& args) {
   conversation.user.consent_code = static_cast<std::uint16_t>(settings.standard_scale_consent);
   conversation.person = person_on_scale_slot(store.config.people, conversation.user.slot);
   gateway.set_conversation_defaults(conversation);
+  gateway.use_device_memory(store.database.get());  // a Trisa's pairing password, kept between runs
   // [web]: the page beside the gateway, on its own connection to the database.
   std::unique_ptr<WebService> web;
   if (web_config.configured && web_config.enabled) {

@@ -23,6 +23,7 @@
 #include "core/frame.hpp"
 #include "core/person.hpp"
 #include "core/reading.hpp"
+#include "devices/device_memory.hpp"
 #include "link/session.hpp"
 #include "link/simulated_device.hpp"
 
@@ -48,6 +49,10 @@ struct ConversationContext {
   std::int64_t unix_now = 0;     // for requests that carry the time
   std::optional<Person> person;  // who is weighing, when known: sex, birth date, height, unit
   ScaleUser user;                // their slot and codes on the scale
+  // What is kept for this device between connections (DeviceConversation::remembers); null
+  // where nothing is kept (a test, `run --simulate` without a database): the conversation
+  // then starts from an empty memory of its own.
+  std::shared_ptr<DeviceMemory> memory;
 };
 
 struct DeviceConversation {
@@ -58,6 +63,9 @@ struct DeviceConversation {
   bool unattended = true;
   // The scale cannot weigh without the person's data (height, age, sex) written to it.
   bool needs_person = false;
+  // The conversation keeps values in ConversationContext::memory that a later connection
+  // needs (a pairing password): `read` and `run` load and store them in the database.
+  bool remembers = false;
 };
 
 struct DeviceSimulator {

@@ -24,6 +24,7 @@ extern const DeviceDescriptor kYunmai;
 extern const DeviceDescriptor kOneByone;
 extern const DeviceDescriptor kExcelvanCf36x;
 extern const DeviceDescriptor kMedisanaBs44x;
+extern const DeviceDescriptor kTrisaBodyAnalyze;
 extern const DeviceDescriptor kChipseaOkok;
 extern const DeviceDescriptor kMiBand1;
 extern const DeviceDescriptor kHeartRate;
@@ -66,6 +67,7 @@ const auto kBuiltin = std::to_array<const DeviceDescriptor*>({
     &kYunmai,
     &kOneByone,
     &kExcelvanCf36x,
+    &kTrisaBodyAnalyze,  // before Medisana: the same Transtek characteristics
     &kMedisanaBs44x,
     &kChipseaOkok,
     &kMiBand1,

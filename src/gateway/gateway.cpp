@@ -4,6 +4,7 @@
 
 #include "core/time.hpp"
 #include "store/database.hpp"
+#include "store/device_memory_store.hpp"
 
 namespace declouder {
 
@@ -32,9 +33,14 @@ void Gateway::consider_conversation(Source& source, const std::string& label, co
   r.context = conversation_defaults_;
   r.context.advert = a;
   r.context.unix_now = static_cast<std::int64_t>(std::time(nullptr));
+  std::shared_ptr<DeviceMemory> memory;
+  if (memory_db_ && driver->conversation->remembers)
+    guarded([&] { memory = load_device_memory(*memory_db_, *a.address); });
+  r.context.memory = memory;
   r.tell = [this, who](const std::string& line) { loop_.post([this, who, line] { log_(who + ": " + line); }); };
-  r.done = [this, who](const ConversationOutcome& o) {
-    loop_.post([this, who, o] {
+  r.done = [this, who, memory, address = *a.address](const ConversationOutcome& o) {
+    loop_.post([this, who, o, memory, address] {
+      if (memory) guarded([&] { save_device_memory(*memory_db_, address, *memory); });
       planner_.finished(o.device, o.ok, now_unix_us());
       if (o.ok)
         log_(who + ": conversation done, " + std::to_string(o.readings) + " reading(s)" +

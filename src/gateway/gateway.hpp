@@ -53,6 +53,10 @@ class Gateway {
   // slot and consent code on the scale); the advertisement and the time are filled in per
   // conversation.
   void set_conversation_defaults(ConversationContext c) { conversation_defaults_ = std::move(c); }
+  // Where the conversations that remember (a Trisa's pairing password) keep what they need
+  // between connections: loaded before each, stored after it (loop thread). Without it they
+  // start from an empty memory every time.
+  void use_device_memory(Database* db) { memory_db_ = db; }
 
   // Any thread (the signal thread): asks the gateway to stop.
   void request_stop(const std::string& why);
@@ -82,6 +86,7 @@ class Gateway {
   RadioChoice radios_;           // loop thread only
   int conversing_radios_ = 0;    // sources that can connect to a device
   ConversationContext conversation_defaults_;
+  Database* memory_db_ = nullptr;  // loop thread only
   StopFlag source_stop_;
   bool stop_ = false;  // loop thread only
   bool failed_ = false;  // loop thread only

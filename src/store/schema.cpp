@@ -254,6 +254,17 @@ UPDATE measurements SET
   heart_rate_bpm     = (SELECT r.heart_rate_bpm FROM readings r WHERE r.id = measurements.reading_id),
   profile_id         = (SELECT r.profile_id FROM readings r WHERE r.id = measurements.reading_id);
 )sql"},
+    // What a device's conversation keeps between connections (devices/device_memory.hpp: the
+    // Trisa's pairing password), by device address. Written by `read` and `run`.
+    {"0306_device_memory", R"sql(
+CREATE TABLE device_memory (
+  address       TEXT NOT NULL,     -- AA:BB:CC:DD:EE:FF
+  key           TEXT NOT NULL,     -- what the conversation calls it: trisa_password
+  value         BLOB NOT NULL,
+  updated_at_us INTEGER NOT NULL,
+  PRIMARY KEY (address, key)
+);
+)sql"},
 };
 
 }  // namespace

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The GATT scales that used to only decode (QN/Renpho, Yunmai, 1byone, Excelvan, Medisana, the
-# legacy MGB/Lefu), and the Beurer standard family, weigh through `declouder read` and
+# legacy MGB/Lefu), the Beurer standard family and the Trisa Body Analyze (paired once, its
+# password kept in the database between connections and between `read` and `run`) weigh through `declouder read` and
 # `declouder run` as a user would: against `declouder simulate` playing org.bluez on a private
 # system bus, then with the in-process simulators. Every weighing is stored once, with the
 # person's data written to the scales that need it (config file: one person, in pounds).
@@ -16,6 +17,7 @@ EXCELVAN=C4:BE:84:5A:16:04
 MEDISANA=00:1C:05:5A:16:05
 MGB=03:B3:EC:5A:16:06
 BEURER=D8:0B:CB:5A:16:07
+TRISA=E6:79:32:AB:BA:80
 
 cat >"$WORKDIR/home.toml" <<'EOF'
 [[person]]
@@ -33,7 +35,8 @@ python3 - "$WORKDIR/devices.json" <<'EOF' || fail "a GATT scale without a conver
 import json, sys
 doc = json.load(open(sys.argv[1]))
 devices = doc if isinstance(doc, list) else doc["devices"]
-want = {"qn-scale", "yunmai", "1byone", "excelvan-cf36x", "medisana-bs44x", "mgb", "beurer-sanitas-standard"}
+want = {"qn-scale", "yunmai", "1byone", "excelvan-cf36x", "medisana-bs44x", "mgb", "beurer-sanitas-standard",
+        "trisa-body-analyze"}
 seen = {d["id"]: d for d in devices if d["id"] in want}
 assert set(seen) == want, set(want) - set(seen)
 for d in seen.values():
@@ -42,7 +45,7 @@ EOF
 
 # --- `read` over BlueZ, one scale at a time.
 start_bus
-start_sim qn-scale yunmai 1byone excelvan-cf36x medisana-bs444 mgb beurer-bf600 --weight 81.1 --impedance 538
+start_sim qn-scale yunmai 1byone excelvan-cf36x medisana-bs444 mgb beurer-bf600 trisa-body-analyze --weight 81.1 --impedance 538
 read_one() {  # ADDRESS -> the JSON lines of `read --json`
   "$DECLOUDER" read --address "$1" --config "$WORKDIR/home.toml" --json 2>"$WORKDIR/read.err" ||
     fail "read $1: $(cat "$WORKDIR/read.err")"
@@ -90,17 +93,36 @@ out=$(printf '%s\n' "$all" | head -1)
 expect_json "$out" '.model' '"beurer-sanitas-standard"'
 expect_json "$out" '.weight_kg' '81.1'
 
+# The Trisa starts in pairing mode: the first read pairs (its password goes into the database)
+# and weighs; the second is answered with the kept password; a database without it cannot
+# answer the scale and says how to pair. (bluez.db: `run` below uses the same password.)
+read_trisa() {  # DATABASE -> the JSON lines of `read --json`
+  "$DECLOUDER" read --address $TRISA --config "$WORKDIR/home.toml" --database "$1" --json 2>"$WORKDIR/read.err"
+}
+out=$(read_trisa "$WORKDIR/bluez.db") || fail "read $TRISA (pairing): $(cat "$WORKDIR/read.err")"
+expect_json "$out" '.model' '"trisa-body-analyze"'
+expect_json "$out" '.weight_kg' '81.1'
+expect_json "$out" '.impedance_ohm' '538'
+expect_json "$out" '.stabilized' 'true'
+grep -q 'paired' "$WORKDIR/read.err" || fail "trisa: the first read did not say it paired: $(cat "$WORKDIR/read.err")"
+[ "$(stat -c %a "$WORKDIR/bluez.db")" = 600 ] || fail "the database holding the password is not private"
+out=$(read_trisa "$WORKDIR/bluez.db") || fail "read $TRISA with the kept password: $(cat "$WORKDIR/read.err")"
+expect_json "$out" '.weight_kg' '81.1'
+! grep -q 'paired' "$WORKDIR/read.err" || fail "trisa: the second read paired again: $(cat "$WORKDIR/read.err")"
+if read_trisa "$WORKDIR/elsewhere.db" >/dev/null; then fail "trisa: read without the password gave a reading"; fi
+grep -q 'pairing mode' "$WORKDIR/read.err" || fail "trisa: no word of pairing mode: $(cat "$WORKDIR/read.err")"
+
 # --- `run` over BlueZ talks to all of them by itself, each weighing stored once.
 "$DECLOUDER" run --adapter hci0 --config "$WORKDIR/home.toml" --database "$WORKDIR/bluez.db" \
   --jsonl "$WORKDIR/bluez.jsonl" --gateway-id hall >/dev/null 2>"$WORKDIR/bluez.err" &
 RUN=$!
 TEST_PIDS+=($RUN)
-for dev in $QN $YUNMAI $ONEBYONE $EXCELVAN $MEDISANA $MGB $BEURER; do
+for dev in $QN $YUNMAI $ONEBYONE $EXCELVAN $MEDISANA $MGB $BEURER $TRISA; do
   wait_until 90 grep -q "\"address\":\"$dev\".*\"weight_kg\"" "$WORKDIR/bluez.jsonl" ||
     fail "run did not weigh $dev: $(grep -i "$dev" "$WORKDIR/bluez.err" | tail -5)"
 done
 sleep 3  # they keep advertising: each weighing is asked for once
-for dev in $QN $YUNMAI $EXCELVAN $MEDISANA $MGB; do
+for dev in $QN $YUNMAI $EXCELVAN $MEDISANA $MGB $TRISA; do
   [ "$(grep -c "\"address\":\"$dev\".*\"weight_kg\"" "$WORKDIR/bluez.jsonl")" = 1 ] ||
     fail "$dev was weighed more than once: $(grep "$dev" "$WORKDIR/bluez.jsonl")"
 done
@@ -109,7 +131,7 @@ wait_exit $RUN 30 || fail "run did not stop cleanly: $(tail -3 "$WORKDIR/bluez.e
 "$DECLOUDER" history --database "$WORKDIR/bluez.db" --config "$WORKDIR/home.toml" --json >"$WORKDIR/history.json" ||
   fail "history failed"
 # (one each: the 1byone's stored weighing was already read, and cleared, by `read` above)
-[ "$(wc -l <"$WORKDIR/history.json")" -eq 7 ] || fail "not every weighing was stored once: $(cat "$WORKDIR/history.json")"
+[ "$(wc -l <"$WORKDIR/history.json")" -eq 8 ] || fail "not every weighing was stored once: $(cat "$WORKDIR/history.json")"
 # The Yunmai weighed the user its conversation set, sam's slot 2: the weighing is hers.
 [ "$(json_line_where "$WORKDIR/history.json" address "\"$YUNMAI\"" | python3 -c 'import json,sys; print(json.load(sys.stdin)["person"])')" = sam ] ||
   fail "the Yunmai weighing is not sam's: $(cat "$WORKDIR/history.json")"
@@ -126,7 +148,7 @@ except FileNotFoundError:
 sys.exit(0 if any(abs((json.loads(l).get("weight_kg") or 0) - float(sys.argv[2])) < 0.05 for l in lines) else 1)
 ' "$1" "$2"
 }
-SIMS=(qn-scale yunmai 1byone excelvan-cf36x medisana-bs444 mgb beurer-bf600)
+SIMS=(qn-scale yunmai 1byone excelvan-cf36x medisana-bs444 mgb beurer-bf600 trisa-body-analyze)
 declare -A GATEWAY
 for sim in "${SIMS[@]}"; do  # side by side: each gateway has its own simulator and database
   "$DECLOUDER" run --simulate "$sim:weight=64.3,impedance=501" --config "$WORKDIR/home.toml" \

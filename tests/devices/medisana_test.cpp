@@ -51,6 +51,11 @@ TEST(Medisana, OtherTranstekFramesAreNotTaken) {
   // exponent -2), time, R1, R2.
   EXPECT_EQ(gatt("medisana-bs44x", 0x8A21, "074d1c00fea510ba1a" "f4010000" "e0010000").status, DecodeStatus::not_this_device);
   EXPECT_EQ(medisana::decode_body(hex("00a510ba1a039006ebf026027e011e00")).status, DecodeStatus::not_this_device);
+  // A Trisa frame with flags 1D (time, R2, user number, status: the byte Medisana checks) from a
+  // Trisa: 76.0 kg, R2 538.6 (the real frame of trisa_body_analyze_test.cpp, without R1).
+  EXPECT_EQ(gatt("medisana-bs44x", 0x8A21, "1db01d00fedc2f81100a1500ff000900", "01257B00000000").status,
+            DecodeStatus::not_this_device);
+  EXPECT_TRUE(gatt("trisa-body-analyze", 0x8A21, "1db01d00fedc2f81100a1500ff000900", "01257B00000000").ok());
   // No time in a weight frame is no time, not 2010-01-01.
   auto o = medisana::decode_weight(hex("1d4d1c0000000000000000000003"));
   ASSERT_TRUE(o.ok()) << o.detail;

@@ -23,7 +23,8 @@
 // They keep other Transtek scales' frames on the same characteristics out: the Trisa Body
 // Analyze 4.0 (names 01257B…/11257B…, service 0x7802) sends flags 0x01..0x07 and its weight as
 // a base-10 float on 0x8A21 (openScale TrisaBodyAnalyzeHandler.kt), which read as this layout
-// is right only when its exponent happens to be -2.
+// is right only when its exponent happens to be -2; a frame from a device named as a Trisa is
+// refused whatever its first byte (trisa_body_analyze/ decodes it).
 //
 // No public capture was found; the tests use frames built from this layout.
 // Sources: openScale MedisanaBs44xHandler.kt, the openScale wiki "Medisana
@@ -109,6 +110,9 @@ bool claims(const Advertisement& adv) {
 
 DecodeOutcome decode_gatt(const GattValue& v) {
   if (!v.characteristic.is16()) return DecodeOutcome::reject(DecodeStatus::not_this_device, "not a Medisana characteristic");
+  // A Trisa's frame whose flags happen to read 0x1D (time, R2, user, status) is still a Trisa's.
+  if (decode_util::starts_with_ci(v.device_name, "01257B") || decode_util::starts_with_ci(v.device_name, "11257B"))
+    return DecodeOutcome::reject(DecodeStatus::not_this_device, "a Trisa Body Analyze (trisa-body-analyze)");
   switch (v.characteristic.short16()) {
     case medisana::kWeightCharacteristic: return medisana::decode_weight(v.value);
     case medisana::kBodyCharacteristic: return medisana::decode_body(v.value);
