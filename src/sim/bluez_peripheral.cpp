@@ -112,6 +112,8 @@ void BluezPeripheral::start() {
   if (pending) throw std::runtime_error("bluetoothd did not answer the registrations in 15 s");
   if (!failure.empty()) throw std::runtime_error(failure);
   registered_ = true;
+  last_announced_ = std::chrono::steady_clock::now();
+  keep_advertising();
 }
 
 // A central that connects reads the GAP Device Name (0x2A00), which bluetoothd serves from the
@@ -273,6 +275,25 @@ void BluezPeripheral::advert_changed() {
   if (same || !advertisement_) return;
   advert_ = std::move(now);
   advertisement_->emitPropertiesChangedSignal(kAdvertisement1, {"ServiceData", "ManufacturerData", "LocalName"});
+  last_announced_ = std::chrono::steady_clock::now();
+}
+
+// A real device repeats its advertisement every few hundred milliseconds, and its controller
+// does that by itself. BlueZ's emulated controllers (btvirt, the VM tier's radio) report an
+// advertisement once: when it is enabled, or when a scanner starts (emulator/btdev.c,
+// le_set_adv_enable_complete and le_set_scan_enable_complete), so a scanner that missed that
+// one report never heard a device whose data does not change (the Mi scales', which change,
+// were always heard). Telling bluetoothd its data again once a second makes it set the
+// advertisement anew, and the emulator reports it again, as a radio would keep hearing it.
+void BluezPeripheral::keep_advertising() {
+  loop_.after(std::chrono::seconds(1), [this] {
+    if (!registered_ || !advertisement_) return;
+    if (std::chrono::steady_clock::now() - last_announced_ >= std::chrono::seconds(1)) {
+      advertisement_->emitPropertiesChangedSignal(kAdvertisement1, {"LocalName"});
+      last_announced_ = std::chrono::steady_clock::now();
+    }
+    keep_advertising();
+  });
 }
 
 void BluezPeripheral::notify(const Uuid& c, const Bytes& value) {

@@ -10,6 +10,7 @@
 // properties change (PropertiesChanged), which bluetoothd applies to the running advertisement.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <optional>
@@ -62,6 +63,7 @@ class BluezPeripheral : public SimHost {
   void export_gatt();
   void export_advertisement();
   void take_device_name();
+  void keep_advertising();
   void saw_central(const std::map<std::string, sdbus::Variant>& options);
   void central_connected(const std::string& path, bool connected);
   Characteristic* find(const Uuid& u) const;
@@ -81,6 +83,7 @@ class BluezPeripheral : public SimHost {
   sdbus::Slot central_added_watch_;
   AdvertData advert_;
   bool registered_ = false;
+  std::chrono::steady_clock::time_point last_announced_{};  // when bluetoothd was last told the advert
   std::optional<std::string> previous_alias_;  // the adapter's Alias before we took the device's name
 };
 

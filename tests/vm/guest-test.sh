@@ -115,9 +115,7 @@ batch() {  # batch "SIM MODEL" ...: up to four families at once
   while [ $i -lt $count ]; do
     eval "model=\$model_$i sim=\$sim_$i"
     address="00:AA:01:0${i}:00:0${i}"
-    # --timeout 60: a freshly registered advertisement whose data never changes was at times
-    # not heard for 20-60 s (docs/bluetooth.md); the read is never repeated.
-    $D/declouder read --adapter hci4 --address $address --config /tmp/person.toml --json --timeout 60 \
+    $D/declouder read --adapter hci4 --address $address --config /tmp/person.toml --json \
       < /dev/null > /tmp/read.json 2> /tmp/read.err
     cat /tmp/read.json /tmp/read.err
     if ! grep -q '"model"' /tmp/read.json; then  # what hci4 made of the device, for the log
