@@ -184,6 +184,7 @@ TEST(Omron, PairsOnceThenUnlocksWithTheKeptKeyAndTakesEachRecordOnce) {
   EXPECT_NEAR(*r.readings[0].reading.weight_kg, 81.75, 1e-9);  // yesterday's, first
   EXPECT_NEAR(*r.readings[1].reading.weight_kg, 81.35, 1e-9);
   EXPECT_EQ(r.readings[1].reading.user_slot, 1);
+  EXPECT_DOUBLE_EQ(metric(r.readings[1].reading, "bmi"), 26.6);  // 81.35 kg, the simulator's 175 cm
   EXPECT_EQ(std::string(r.readings[1].reading.model), "omron-wlc");
   const auto key = memory->get("omron_key");
   ASSERT_TRUE(key);
@@ -201,6 +202,19 @@ TEST(Omron, PairsOnceThenUnlocksWithTheKeptKeyAndTakesEachRecordOnce) {
   } catch (const SessionError& e) {
     EXPECT_NE(std::string(e.what()).find("must be paired"), std::string::npos) << e.what();
   }
+}
+
+TEST(Omron, ThePersonsScaleUserIsTheSlotRead) {
+  SimulatorLink link(omron_device().simulator->create({}));
+  ConversationContext c = context_for(link, nullptr);
+  Person sam;
+  sam.name = "sam";
+  sam.scale_user = 3;
+  c.person = sam;
+  const SessionResult r = SessionRunner(link).run(omron_device().conversation->build(c));
+  ASSERT_EQ(r.readings.size(), 2u);
+  EXPECT_NEAR(*r.readings[0].reading.weight_kg, 72.35 + 1.2, 1e-9);  // user 3's yesterday
+  EXPECT_EQ(r.readings[0].reading.user_slot, 3);
 }
 
 TEST(Omron, AUserOutsideTheScalesFourIsAClearError) {

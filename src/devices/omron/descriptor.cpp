@@ -324,8 +324,8 @@ extern const DeviceDescriptor kOmronWlc = {
     },
     .simulator = DeviceSimulator{
         .name = "omron-hbf-702t",
-        .summary = "Omron HBF-702T (BLEsmart_0001000C…): pairing or unlock, then its EEPROM with two records "
-                   "in user slot 1",
+        .summary = "Omron HBF-702T (BLEsmart_0001000C…): in pairing mode until paired, then unlock; two "
+                   "stored records in each of its four users' memory",
         .create = omron::simulator,
     },
 };

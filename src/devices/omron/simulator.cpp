@@ -12,10 +12,12 @@
 // response channel), an end (answered 8F 00, result 0). A command whose checksum is wrong
 // is not answered.
 //
-// Its memory: user slot 1 holds two records, yesterday's at 7:30 (0.4 kg more) and the
-// weighing of "now" (options.weight_kg), with body fat, skeletal muscle, BMI, BMR, visceral
-// fat and body age from simulated_body() for a man of 175 cm and 40; the write pointer and
-// unread count at 0x01A0 say so. The rest is erased (FF), as a scale's unwritten ring is.
+// Its memory: each of the four user slots holds two records, yesterday's at 7:30 (user n
+// weighed 0.4 x n kg more: which slot was read shows) and the weighing of "now"
+// (options.weight_kg; user n's n-1 minutes earlier, so no two users' weighings look alike),
+// with body fat, skeletal muscle, BMI, BMR, visceral fat and body age from simulated_body()
+// for a man of 175 cm and 40; the write pointers and unread counts at 0x01A0 say so. The rest
+// is erased (FF), as a scale's unwritten ring is.
 #include <cmath>
 #include <cstdio>
 
@@ -127,15 +129,18 @@ class OmronSimulator : public SimulatedDevice {
   void fill_memory() {
     memory_.assign(kMemorySize, 0xFF);
     const std::int64_t now = host().unix_now();
-    CivilTime yesterday = local_wall_clock(now - 86400);
-    yesterday.hour = 7, yesterday.minute = 30, yesterday.second = 5;
-    put_record(0, yesterday, options_.weight_kg + 0.4);
-    put_record(1, local_wall_clock(now), options_.weight_kg);
-    // Slot 1: next record to fill is 2, two not transferred; the other slots are empty.
-    const Bytes index{0x02, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00};
+    Bytes index(8, 0x00);
+    for (int slot = 0; slot < 4; ++slot) {
+      CivilTime yesterday = local_wall_clock(now - 86400);
+      yesterday.hour = 7, yesterday.minute = 30 + slot, yesterday.second = 5;
+      put_record(slot, 0, yesterday, options_.weight_kg + 0.4 * (slot + 1));
+      put_record(slot, 1, local_wall_clock(now - 60 * slot), options_.weight_kg);
+      index[static_cast<std::size_t>(slot)] = 2;      // the next record to fill
+      index[static_cast<std::size_t>(slot) + 4] = 2;  // not transferred yet
+    }
     std::copy(index.begin(), index.end(), memory_.begin() + kIndexBlock);
   }
-  void put_record(int index, const CivilTime& t, double kg) {
+  void put_record(int slot, int index, const CivilTime& t, double kg) {
     const int height = 175, age = 40;
     const SimulatedBody b = simulated_body(kg, options_.impedance_ohm, height, age, true);
     RecordFields f;
@@ -148,7 +153,7 @@ class OmronSimulator : public SimulatedDevice {
     f.visceral_level = std::round(std::clamp(b.fat_percent / 2.5, 1.0, 30.0) * 2) / 2;
     f.body_age = age + static_cast<int>(std::lround((b.fat_percent - 20) / 2));
     const Bytes r = encode_record(f, kProfile702T);
-    std::copy(r.begin(), r.end(), memory_.begin() + kProfile702T.record_address(0, index));
+    std::copy(r.begin(), r.end(), memory_.begin() + kProfile702T.record_address(slot, index));
   }
 
   std::string name_;
