@@ -186,6 +186,7 @@ TEST(Omron, PairsOnceThenUnlocksWithTheKeptKeyAndTakesEachRecordOnce) {
   EXPECT_EQ(r.readings[1].reading.user_slot, 1);
   EXPECT_DOUBLE_EQ(metric(r.readings[1].reading, "bmi"), 26.6);  // 81.35 kg, the simulator's 175 cm
   EXPECT_EQ(std::string(r.readings[1].reading.model), "omron-wlc");
+  EXPECT_EQ(r.readings[1].reading.address, link.device().address());
   const auto key = memory->get("omron_key");
   ASSERT_TRUE(key);
   EXPECT_EQ(key->size(), 16u);

@@ -49,6 +49,7 @@ Response transact(SessionContext& ctx, const Bytes& command, const char* what) {
   std::array<std::optional<Bytes>, 4> parts;
   const auto deadline = GattLink::Clock::now() + kAnswerTimeout;
   while (auto v = ctx.link.next_value(deadline)) {
+    if (ctx.handlers.on_gatt_value) ctx.handlers.on_gatt_value(*v);  // captures see every piece
     const auto at = std::find(kResponse.begin(), kResponse.end(), v->characteristic);
     if (at == kResponse.end()) continue;
     parts[static_cast<std::size_t>(at - kResponse.begin())] = v->value;
@@ -151,7 +152,8 @@ Conversation conversation(const ConversationContext& c) {
     }
   }));
 
-  conv.steps.push_back(action_step("take the records not taken before", [model, slot, memory](SessionContext& ctx) {
+  const std::optional<MacAddress> address = c.advert.address;
+  conv.steps.push_back(action_step("take the records not taken before", [model, slot, memory, address](SessionContext& ctx) {
     const Profile& p = *model->profile;
     const Bytes& records = ctx.frames["omron records"];
     std::vector<std::pair<Reading, Bytes>> found;
@@ -169,6 +171,7 @@ Conversation conversation(const ConversationContext& c) {
     for (auto& [reading, raw] : found) {
       if (seconds_of(reading) <= newest) continue;
       reading.user_slot = slot;
+      reading.address = address;
       ctx.emit(reading, raw);
       ++taken;
     }

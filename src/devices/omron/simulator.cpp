@@ -50,8 +50,7 @@ class OmronSimulator : public SimulatedDevice {
   MacAddress address() const override { return options_.address.value_or(*MacAddress::parse("28:FF:B2:4C:70:1E")); }
   AdvertData advert() const override {
     AdvertData a;
-    a.name = name_;
-    a.service_uuids = {kService};
+    a.name = name_;  // alone: whether the scale lists its 128-bit service too is not published
     return a;
   }
   std::vector<SimService> gatt() const override {
