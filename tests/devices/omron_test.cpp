@@ -205,6 +205,24 @@ TEST(Omron, PairsOnceThenUnlocksWithTheKeptKeyAndTakesEachRecordOnce) {
   }
 }
 
+TEST(Omron, AKeyTheScaleRefusesStartsPairingAgain) {
+  // A key kept from before the scale was paired with another app: refused (81 0F), then the
+  // scale, in pairing mode, takes a new one.
+  SimulatorLink link(omron_device().simulator->create({}));
+  const Bytes stale = hex("00112233445566778899aabbccddeeff");
+  auto memory = std::make_shared<DeviceMemory>(std::map<std::string, Bytes>{{"omron_key", stale}});
+  std::vector<std::string> told;
+  SessionOptions options;
+  options.tell = [&](const std::string& m) { told.push_back(m); };
+  const SessionResult r = SessionRunner(link, options).run(omron_device().conversation->build(context_for(link, memory)));
+  EXPECT_EQ(r.readings.size(), 2u);
+  const auto key = memory->get("omron_key");
+  ASSERT_TRUE(key);
+  EXPECT_NE(to_hex(*key), to_hex(stale));
+  EXPECT_NE(std::find_if(told.begin(), told.end(), [](const std::string& m) { return m.find("refused") != std::string::npos; }),
+            told.end());
+}
+
 TEST(Omron, ThePersonsScaleUserIsTheSlotRead) {
   SimulatorLink link(omron_device().simulator->create({}));
   ConversationContext c = context_for(link, nullptr);
