@@ -25,6 +25,7 @@ extern const DeviceDescriptor kOneByone;
 extern const DeviceDescriptor kExcelvanCf36x;
 extern const DeviceDescriptor kMedisanaBs44x;
 extern const DeviceDescriptor kTrisaBodyAnalyze;
+extern const DeviceDescriptor kOmronWlc;
 extern const DeviceDescriptor kChipseaOkok;
 extern const DeviceDescriptor kMiBand1;
 extern const DeviceDescriptor kHeartRate;
@@ -67,6 +68,7 @@ const auto kBuiltin = std::to_array<const DeviceDescriptor*>({
     &kYunmai,
     &kOneByone,
     &kExcelvanCf36x,
+    &kOmronWlc,
     &kTrisaBodyAnalyze,  // before Medisana: the same Transtek characteristics
     &kMedisanaBs44x,
     &kChipseaOkok,

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The GATT scales that used to only decode (QN/Renpho, Yunmai, 1byone, Excelvan, Medisana, the
-# legacy MGB/Lefu), the Beurer standard family and the Trisa Body Analyze (paired once, its
-# password kept in the database between connections and between `read` and `run`) weigh through `declouder read` and
+# legacy MGB/Lefu), the Beurer standard family, the Trisa Body Analyze (paired once, its
+# password kept in the database between connections and between `read` and `run`) and the Omron
+# HBF-702T (paired once, its key kept; its stored records read once) weigh through `declouder read` and
 # `declouder run` as a user would: against `declouder simulate` playing org.bluez on a private
 # system bus, then with the in-process simulators. Every weighing is stored once, with the
 # person's data written to the scales that need it (config file: one person, in pounds).
@@ -18,6 +19,7 @@ MEDISANA=00:1C:05:5A:16:05
 MGB=03:B3:EC:5A:16:06
 BEURER=D8:0B:CB:5A:16:07
 TRISA=E6:79:32:AB:BA:80
+OMRON=28:FF:B2:4C:70:1E
 
 cat >"$WORKDIR/home.toml" <<'EOF'
 [[person]]
@@ -36,7 +38,7 @@ import json, sys
 doc = json.load(open(sys.argv[1]))
 devices = doc if isinstance(doc, list) else doc["devices"]
 want = {"qn-scale", "yunmai", "1byone", "excelvan-cf36x", "medisana-bs44x", "mgb", "beurer-sanitas-standard",
-        "trisa-body-analyze"}
+        "trisa-body-analyze", "omron-wlc"}
 seen = {d["id"]: d for d in devices if d["id"] in want}
 assert set(seen) == want, set(want) - set(seen)
 for d in seen.values():
@@ -45,7 +47,7 @@ EOF
 
 # --- `read` over BlueZ, one scale at a time.
 start_bus
-start_sim qn-scale yunmai 1byone excelvan-cf36x medisana-bs444 mgb beurer-bf600 trisa-body-analyze --weight 81.1 --impedance 538
+start_sim qn-scale yunmai 1byone excelvan-cf36x medisana-bs444 mgb beurer-bf600 trisa-body-analyze omron-hbf-702t --weight 81.1 --impedance 538
 read_one() {  # ADDRESS -> the JSON lines of `read --json`
   "$DECLOUDER" read --address "$1" --config "$WORKDIR/home.toml" --json 2>"$WORKDIR/read.err" ||
     fail "read $1: $(cat "$WORKDIR/read.err")"
@@ -112,6 +114,25 @@ expect_json "$out" '.weight_kg' '81.1'
 if read_trisa "$WORKDIR/elsewhere.db" >/dev/null; then fail "trisa: read without the password gave a reading"; fi
 grep -q 'pairing mode' "$WORKDIR/read.err" || fail "trisa: no word of pairing mode: $(cat "$WORKDIR/read.err")"
 
+# The Omron keeps each of its four users' weighings: the first read pairs (its key goes into
+# the database) and takes sam's (user 2's) two stored records, oldest first; the second has
+# nothing new and says so; a database without the key cannot unlock the paired scale.
+read_omron() {  # DATABASE -> the JSON lines of `read --json`
+  "$DECLOUDER" read --address $OMRON --config "$WORKDIR/home.toml" --database "$1" --json 2>"$WORKDIR/read.err"
+}
+all=$(read_omron "$WORKDIR/omron.db") || fail "read $OMRON (pairing): $(cat "$WORKDIR/read.err")"
+[ "$(printf '%s\n' "$all" | wc -l)" -eq 2 ] || fail "omron: expected user 2's two stored records: $all"
+expect_json "$(printf '%s\n' "$all" | head -1)" '.weight_kg' '81.9'  # user 2's of yesterday
+expect_json "$(printf '%s\n' "$all" | sed -n 2p)" '.model' '"omron-wlc"'
+expect_json "$(printf '%s\n' "$all" | sed -n 2p)" '.weight_kg' '81.1'
+expect_json "$(printf '%s\n' "$all" | sed -n 2p)" '.user_slot' '2'
+grep -q 'paired' "$WORKDIR/read.err" || fail "omron: the first read did not say it paired: $(cat "$WORKDIR/read.err")"
+[ "$(stat -c %a "$WORKDIR/omron.db")" = 600 ] || fail "the database holding the Omron's key is not private"
+if read_omron "$WORKDIR/omron.db" >/dev/null; then fail "omron: the second read took the same records again"; fi
+grep -q 'none is new' "$WORKDIR/read.err" || fail "omron: the second read did not unlock or said no word: $(cat "$WORKDIR/read.err")"
+if read_omron "$WORKDIR/elsewhere.db" >/dev/null; then fail "omron: read without the key gave a reading"; fi
+grep -q 'must be paired' "$WORKDIR/read.err" || fail "omron: no word of pairing: $(cat "$WORKDIR/read.err")"
+
 # --- `run` over BlueZ talks to all of them by itself, each weighing stored once.
 "$DECLOUDER" run --adapter hci0 --config "$WORKDIR/home.toml" --database "$WORKDIR/bluez.db" \
   --jsonl "$WORKDIR/bluez.jsonl" --gateway-id hall >/dev/null 2>"$WORKDIR/bluez.err" &
@@ -148,7 +169,7 @@ except FileNotFoundError:
 sys.exit(0 if any(abs((json.loads(l).get("weight_kg") or 0) - float(sys.argv[2])) < 0.05 for l in lines) else 1)
 ' "$1" "$2"
 }
-SIMS=(qn-scale yunmai 1byone excelvan-cf36x medisana-bs444 mgb beurer-bf600 trisa-body-analyze)
+SIMS=(qn-scale yunmai 1byone excelvan-cf36x medisana-bs444 mgb beurer-bf600 trisa-body-analyze omron-hbf-702t)
 declare -A GATEWAY
 for sim in "${SIMS[@]}"; do  # side by side: each gateway has its own simulator and database
   "$DECLOUDER" run --simulate "$sim:weight=64.3,impedance=501" --config "$WORKDIR/home.toml" \
