@@ -7,7 +7,12 @@
 #include <string>
 #include <string_view>
 
+#include <memory>
+#include <stdexcept>
+
+#include "devices/descriptor.hpp"
 #include "devices/registry.hpp"
+#include "link/simulator_link.hpp"
 
 namespace declouder::test {
 
@@ -58,6 +63,23 @@ inline double metric(const Reading& r, std::string_view name) {
   for (std::size_t i = 0; i < r.device_metric_count; ++i)
     if (r.device_metrics[i].name == name) return r.device_metrics[i].value;
   return -1;
+}
+
+// A built-in family by id (the test fails when it is not registered).
+inline const DeviceDescriptor& family(std::string_view id) {
+  const DeviceDescriptor* d = builtin_registry().find(id);
+  if (!d) throw std::runtime_error("no " + std::string(id) + " in the registry");
+  return *d;
+}
+
+// What a conversation against `link`'s simulator starts from: its advert as heard, its clock,
+// and the device memory the conversation keeps between connections.
+inline ConversationContext context_for(SimulatorLink& link, std::shared_ptr<DeviceMemory> memory) {
+  ConversationContext c;
+  c.advert = heard_advertisement(link.device().advert(), link.device().address());
+  c.unix_now = link.unix_now();
+  c.memory = std::move(memory);
+  return c;
 }
 
 }  // namespace declouder::test

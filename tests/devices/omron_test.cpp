@@ -153,19 +153,7 @@ TEST(Omron, NamesAreTheScalesAndNotOmronsOtherDevices) {
 
 namespace {
 
-const DeviceDescriptor& omron_device() {
-  for (const DeviceDescriptor* d : builtin_registry().devices())
-    if (d->id == "omron-wlc") return *d;
-  throw std::runtime_error("no omron-wlc in the registry");
-}
-
-ConversationContext context_for(SimulatorLink& link, std::shared_ptr<DeviceMemory> memory) {
-  ConversationContext c;
-  c.advert = heard_advertisement(link.device().advert(), link.device().address());
-  c.unix_now = link.unix_now();
-  c.memory = std::move(memory);
-  return c;
-}
+const DeviceDescriptor& omron_device() { return test::family("omron-wlc"); }
 
 }  // namespace
 

@@ -140,19 +140,7 @@ TEST(Trisa, ClaimsItsNamesAndMedisanaDoesNot) {
 // kept in the device's memory, the challenge answered with it on the next.
 namespace {
 
-const DeviceDescriptor& trisa_device() {
-  for (const DeviceDescriptor* d : builtin_registry().devices())
-    if (d->id == "trisa-body-analyze") return *d;
-  throw std::runtime_error("no trisa-body-analyze in the registry");
-}
-
-ConversationContext context_for(SimulatorLink& link, std::shared_ptr<DeviceMemory> memory) {
-  ConversationContext c;
-  c.advert = heard_advertisement(link.device().advert(), link.device().address());
-  c.unix_now = link.unix_now();
-  c.memory = std::move(memory);
-  return c;
-}
+const DeviceDescriptor& trisa_device() { return test::family("trisa-body-analyze"); }
 
 }  // namespace
 
