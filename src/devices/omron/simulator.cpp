@@ -50,7 +50,10 @@ class OmronSimulator : public SimulatedDevice {
   MacAddress address() const override { return options_.address.value_or(*MacAddress::parse("28:FF:B2:4C:70:1E")); }
   AdvertData advert() const override {
     AdvertData a;
-    a.name = name_;  // alone: whether the scale lists its 128-bit service too is not published
+    // Alone: whether the scale lists its 128-bit service too is not published. A legacy advert
+    // holds 31 bytes, 26 characters of name beside the flags: the 29-character BLEsmart name
+    // goes out shortened (its model ids, which the claim reads, are in the first 17).
+    a.name = name_.substr(0, 26);
     return a;
   }
   std::vector<SimService> gatt() const override {
