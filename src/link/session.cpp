@@ -122,7 +122,14 @@ void SessionRunner::run_step(const Step& step, SessionContext& ctx) {
       }
       const auto deadline = Clock::now() + timeout;
       for (;;) {
-        auto v = link_.next_value(deadline);
+        std::optional<GattValue> v;
+        try {
+          v = link_.next_value(deadline);
+        } catch (const LinkLost&) {
+          // The device ended the link: for a wait that may come to nothing, that is its answer.
+          if (step.optional && step.hang_up_moves_on) return;
+          throw;
+        }
         if (!v && step.optional) return;
         if (!v)
           throw SessionError("step '" + step.label + "' timed out after " + seconds_text(timeout));

@@ -11,7 +11,10 @@
 //                              scale", "tap the band") and waits as long as a person needs
 //   pause(ms), action(fn)      let time pass; run code (bookkeeping between steps)
 // Any step can be marked resume_here (a safe point, see below); expect/gate steps can be
-// optional (a timeout moves on: "the scale may also send a body-composition frame").
+// optional (a timeout moves on: "the scale may also send a body-composition frame"). An
+// optional step can also say the device may hang up instead (`hang_up_moves_on`): scales
+// that end the link themselves once done (Picooc) would otherwise turn "nothing more
+// came" into a reconnect that asks them for the weighing again.
 //
 // Every value received is also handed to FrameHandlers::on_gatt_value; readings a step
 // produces go through SessionContext::emit (and FrameHandlers::on_reading).
@@ -79,6 +82,7 @@ struct Step {
   std::string prompt;                        // gate
   bool resume_here = false;                  // safe point for a retry after a disconnect
   bool optional = false;                     // expect/gate: a timeout moves on instead of failing
+  bool hang_up_moves_on = false;             // optional expect/gate: so does the device hanging up
 };
 
 // Step builders.

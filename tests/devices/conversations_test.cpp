@@ -1,6 +1,7 @@
 // The session runner and the conversations, against the simulators on a virtual clock.
 #include <gtest/gtest.h>
 
+#include "device_test_util.hpp"
 #include "devices/registry.hpp"
 #include "link/simulator_link.hpp"
 
@@ -71,7 +72,68 @@ TEST(PicoocConversation, RequestWithoutResponseThenMeasurementThenAck) {
   EXPECT_EQ(to_hex(link.writes()[0].value).substr(0, 6), "f1093a");
   EXPECT_EQ(to_hex(link.writes()[0].value).substr(14), "a500");
   EXPECT_EQ(to_hex(link.writes()[1].value), "f10339");
+  // The Mini sends no body composition of its own: the weighing waited the few seconds a
+  // scale that computes one would take, and is the 0x39's.
+  EXPECT_EQ(r.readings[0].reading.device_metric_count, 0);
+  EXPECT_GE(link.now(), std::chrono::seconds(3));
   EXPECT_FALSE(link.connected());
+}
+
+// A Picooc that computes its body composition on board: the Mini's simulator, which after the
+// acknowledged 0x39 also sends a final heart rate (3C 05 <bpm> 02) and its 0x32 (the layout of
+// openScale PicoocHandler.kt), and hangs up 300 ms after the 0x32 is acknowledged, as openScale's
+// PICOOC-CQ capture shows the scale ending the link itself.
+class PicoocWithBodyComposition : public SimulatedDevice {
+ public:
+  explicit PicoocWithBodyComposition(SimOptions o) : SimulatedDevice(o), mini_(make("picooc-mini", o)) {}
+  std::string_view kind() const override { return "picooc-mini"; }
+  MacAddress address() const override { return mini_->address(); }
+  AdvertData advert() const override { return mini_->advert(); }
+  std::vector<SimService> gatt() const override { return mini_->gatt(); }
+  void on_connect() override { mini_->on_connect(); }
+  void on_subscribe(const Uuid& c) override { mini_->on_subscribe(c); }
+  void on_disconnect() override { mini_->on_disconnect(); }
+  void on_write(const Uuid& c, const Bytes& v, bool with_response) override {
+    mini_->on_write(c, v, with_response);
+    const Uuid answer = Uuid::from16(0xFFF1);
+    if (v == Bytes{0xF1, 0x03, 0x39}) {
+      host().after(std::chrono::milliseconds(50), [this, answer] { host().notify(answer, test::hex("3c05004402")); });
+      // 21.5 % fat, 54.8 % water, bone 3.25 kg, visceral fat 9, metabolic age 34, 538 ohm.
+      host().after(std::chrono::milliseconds(80), [this, answer] {
+        host().notify(answer, test::hex("3214 065c 00d7 0224 0000 0041 0000 09 22 0000 021a"));
+      });
+    }
+    if (v == Bytes{0xF1, 0x03, 0x32})
+      host().after(std::chrono::milliseconds(300), [this] { host().disconnect("the scale is done"); });
+  }
+
+ private:
+  void start() override { mini_->attach(host()); }
+  std::unique_ptr<SimulatedDevice> mini_;
+};
+
+TEST(PicoocConversation, TheScalesOwnBodyCompositionJoinsTheWeighing) {
+  SimOptions o;
+  o.weight_kg = 81.1;
+  o.impedance_ohm = 538;
+  SimulatorLink link(std::make_unique<PicoocWithBodyComposition>(o));
+  SessionResult r = converse(link);
+  ASSERT_EQ(r.readings.size(), 1u);  // one weighing, not one per frame
+  const Reading& w = r.readings[0].reading;
+  EXPECT_DOUBLE_EQ(*w.weight_kg, 81.1);
+  EXPECT_DOUBLE_EQ(*w.impedance_ohm, 538.0);  // the live frame's, to the tenth
+  EXPECT_EQ(w.heart_rate_bpm, 68);
+  EXPECT_DOUBLE_EQ(test::metric(w, "fat_percent"), 21.5);
+  EXPECT_DOUBLE_EQ(test::metric(w, "water_percent"), 54.8);
+  EXPECT_DOUBLE_EQ(test::metric(w, "bone_kg"), 3.25);
+  EXPECT_DOUBLE_EQ(test::metric(w, "visceral_fat"), 9);
+  EXPECT_DOUBLE_EQ(test::metric(w, "metabolic_age"), 34);
+  // Every frame acknowledged: the request, 0x39, 0x3C, 0x32.
+  ASSERT_EQ(link.writes().size(), 4u);
+  EXPECT_EQ(to_hex(link.writes()[2].value), "f1033c");
+  EXPECT_EQ(to_hex(link.writes()[3].value), "f10332");
+  EXPECT_EQ(r.reconnects, 0);
+  EXPECT_LT(link.now(), std::chrono::seconds(3));  // it did not wait for what had come
 }
 
 TEST(PicoocConversation, DisconnectMidConversationResumesFromTheSafeStep) {
@@ -202,6 +264,39 @@ TEST(SessionRunner, GivesUpAfterTooManyDisconnects) {
     EXPECT_NE(std::string(e.what()).find("connection timeout"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("gave up"), std::string::npos) << e.what();
   }
+}
+
+// PicoocWithBodyComposition hangs up 300 ms after its 0x32 is acknowledged, as the scale does.
+Conversation until_the_scale_hangs_up(bool hang_up_moves_on) {
+  const Uuid answer = Uuid::from16(0xFFF1), request = Uuid::from16(0xFFF2);
+  Conversation c;
+  c.name = "hang-up";
+  Step sub = subscribe_step(answer, "subscribe");
+  sub.resume_here = true;
+  c.steps.push_back(sub);
+  c.steps.push_back(write_step(request, Bytes{0xF1, 0x03, 0x32}, WriteMode::without_response, "the last ack"));
+  Step wait = expect_step("anything more", [](const GattValue&, SessionContext&) { return Verdict::ignore; },
+                          std::chrono::seconds(3));
+  wait.optional = true;
+  wait.hang_up_moves_on = hang_up_moves_on;
+  c.steps.push_back(wait);
+  c.max_reconnects = 1;
+  return c;
+}
+
+TEST(SessionRunner, ADeviceThatHangsUpDuringAnOptionalWaitEndsItWhenTheStepSaysSo) {
+  SimulatorLink link(std::make_unique<PicoocWithBodyComposition>(SimOptions{}));
+  SessionRunner runner(link);
+  SessionResult r = runner.run(until_the_scale_hangs_up(true));
+  EXPECT_EQ(r.reconnects, 0);
+  EXPECT_EQ(link.connects(), 1);
+  EXPECT_LT(link.now(), std::chrono::seconds(3));  // it did not wait out the timeout
+
+  // Without it, a hang-up is a lost link: reconnect and resume (here, until it gives up).
+  SimulatorLink again(std::make_unique<PicoocWithBodyComposition>(SimOptions{}));
+  SessionRunner other(again);
+  EXPECT_THROW(other.run(until_the_scale_hangs_up(false)), SessionError);
+  EXPECT_EQ(again.connects(), 2);
 }
 
 TEST(SessionRunner, PacingLetsTimePassBetweenWrites) {

@@ -44,6 +44,33 @@ TEST(PicoocMini, HeartRateFrame) {
   EXPECT_EQ(picooc::parse_response(hex("3c05000002")).status, DecodeStatus::invalid_value);
 }
 
+TEST(PicoocMini, TheScalesOwnBodyCompositionFrame) {
+  // Built from the layout of openScale PicoocHandler.kt parseComposition (no capture of a 0x32
+  // is public): 75.5 kg, 23.4 % fat, 52.1 % water, bone 3.1 kg, visceral fat 8, metabolic age
+  // 41, 512 ohm, the undocumented fields zero.
+  auto o = gatt("picooc-mini", 0xFFF1, "3214 05e6 00ea 0209 0000 003e 0000 08 29 0000 0200", "PICOOC-CQ");
+  ASSERT_TRUE(o.ok()) << o.detail;
+  EXPECT_DOUBLE_EQ(*o.reading.weight_kg, 75.5);
+  EXPECT_TRUE(o.reading.stabilized);
+  EXPECT_DOUBLE_EQ(metric(o.reading, "fat_percent"), 23.4);
+  EXPECT_DOUBLE_EQ(metric(o.reading, "water_percent"), 52.1);
+  EXPECT_DOUBLE_EQ(metric(o.reading, "bone_kg"), 3.1);
+  EXPECT_DOUBLE_EQ(metric(o.reading, "visceral_fat"), 8);
+  EXPECT_DOUBLE_EQ(metric(o.reading, "metabolic_age"), 41);
+  EXPECT_EQ(o.reading.impedance_ohm, 512.0);
+
+  // A field the scale did not compute is zero: left out, not reported as 0 % fat.
+  auto bare = picooc::parse_response(hex("3214 05e6 0000 0000 0000 0000 0000 00 00 0000 0000"));
+  ASSERT_TRUE(bare.ok());
+  EXPECT_DOUBLE_EQ(*bare.reading.weight_kg, 75.5);
+  EXPECT_EQ(bare.reading.device_metric_count, 0);
+  EXPECT_FALSE(bare.reading.impedance_ohm);
+
+  EXPECT_EQ(picooc::parse_response(hex("3210 05e6 00ea 0209 0000 003e 0000 08 29")).status, DecodeStatus::wrong_length);
+  EXPECT_EQ(picooc::parse_response(hex("3214 0000 00ea 0209 0000 003e 0000 08 29 0000 0200")).status,
+            DecodeStatus::invalid_value);
+}
+
 TEST(PicoocMini, Rejects) {
   EXPECT_EQ(picooc::parse_response(hex("39")).status, DecodeStatus::wrong_length);
   EXPECT_EQ(picooc::parse_response(hex("390d65f74ba50656")).status, DecodeStatus::wrong_length);  // length says 13

@@ -26,6 +26,15 @@
 // (3C 05 <bpm u16 BE> <status 1 measuring, 2 final>) and must be acked; only a final one
 // with a bpm in 30..230 is a heart rate.
 //
+// 0x32 is the scale's own body composition, which models with an on-board BIA engine send
+// after the final live frame (it too wants an ack), all big-endian:
+//   32 <length, >= 20> <weight u16 /20 kg> <fat u16 /10 %> <water u16 /10 %> <2 bytes ?>
+//      <bone u16 /20 kg> <2 bytes ?> <visceral fat u8> <metabolic age u8> <2 bytes ?>
+//      <impedance u16, ohm>
+// (openScale PicoocHandler.kt parseComposition, from the public analysis of the decompiled
+// Picooc app it cites; no capture of one is public). The scale's figures are kept as device
+// metrics; a zero field is one the scale did not compute, not a zero, and is left out.
+//
 // Sources: lynx.st, "De-clouding Bluetooth smart scales" (the request,
 // the response, the advertisement with the MAC in company 10, service 0xFFF0 with
 // 0xFFF1 indicate and 0xFFF2 write-without-response); openScale issues #401/#544
@@ -55,12 +64,34 @@ Bytes build_request(std::uint32_t unix_seconds) {
 
 Bytes build_ack(std::uint8_t opcode) { return {0xF1, 0x03, opcode}; }
 
+namespace {
+// The 0x32 frame (see the top of this file); `f` is cut to its length byte.
+DecodeOutcome decode_composition(ByteView f) {
+  if (f.size() < 20) return DecodeOutcome::reject(DecodeStatus::wrong_length, "a Picooc 0x32 frame has 20 bytes");
+  const std::uint16_t raw_weight = be16(&f[2]);
+  if (raw_weight == 0 || raw_weight == 0xFFFF) return DecodeOutcome::reject(DecodeStatus::invalid_value, "no weight in the frame");
+  Reading r;
+  r.model = kModel;
+  r.weight_kg = raw_weight / 20.0;
+  r.stabilized = true;  // the scale computes its composition from the final weight
+  const double fat = be16(&f[4]) / 10.0, water = be16(&f[6]) / 10.0, bone = be16(&f[10]) / 20.0;
+  if (fat >= 3 && fat <= 75) r.add_device_metric("fat_percent", fat);
+  if (water > 0 && water <= 80) r.add_device_metric("water_percent", water);
+  if (bone > 0 && bone <= 10) r.add_device_metric("bone_kg", bone);
+  if (f[14] > 0 && f[14] <= 60) r.add_device_metric("visceral_fat", f[14]);
+  if (f[15] >= 10 && f[15] <= 99) r.add_device_metric("metabolic_age", f[15]);
+  const double ohm = be16(&f[18]);
+  if (decode_util::plausible_impedance(ohm)) r.impedance_ohm = ohm;
+  return DecodeOutcome::success(r);
+}
+}  // namespace
+
 DecodeOutcome parse_response(ByteView b) {
   if (b.size() < 2) return DecodeOutcome::reject(DecodeStatus::wrong_length, "a Picooc frame has at least 2 bytes");
   const std::uint8_t opcode = b[0];
   const std::size_t length = b[1];
-  if (opcode != 0x39 && opcode != 0x52 && opcode != 0x3C) {
-    if (opcode == 0x3A || opcode == 0x3B || opcode == 0x32 || opcode == 0x35 || opcode == 0x36 || opcode == 0x37 ||
+  if (opcode != 0x39 && opcode != 0x52 && opcode != 0x3C && opcode != 0x32) {
+    if (opcode == 0x3A || opcode == 0x3B || opcode == 0x35 || opcode == 0x36 || opcode == 0x37 ||
         opcode == 0x51)
       return DecodeOutcome::reject(DecodeStatus::unsupported_frame, "a Picooc frame without a weight (handshake, battery, history)");
     return DecodeOutcome::reject(DecodeStatus::not_this_device, "not a Picooc response opcode");
@@ -81,6 +112,7 @@ DecodeOutcome parse_response(ByteView b) {
     r.stabilized = true;
     return DecodeOutcome::success(r);
   }
+  if (opcode == 0x32) return decode_composition(f);
   if (f.size() < 8) return DecodeOutcome::reject(DecodeStatus::wrong_length, "measurement frame needs at least 8 bytes");
   const std::uint16_t raw_weight = be16(&f[6]);
   if (raw_weight == 0 || raw_weight == 0xFFFF) return DecodeOutcome::reject(DecodeStatus::invalid_value, "no weight in the frame");

@@ -4,7 +4,8 @@
 // For the BLE conversation (Picooc Mini): connect, enable indications on
 // kNotifyCharacteristic (0xFFF1), write build_request(now) to kWriteCharacteristic
 // (0xFFF2, write without response), then hand each indication to
-// parse_response(). Acknowledge live frames with build_ack(opcode).
+// parse_response(). Acknowledge live, body-composition and heart-rate frames with
+// build_ack(opcode).
 // Byte layouts: see the headers of picooc_mini.cpp and picooc_mini_lite.cpp.
 #pragma once
 
@@ -30,7 +31,8 @@ constexpr std::uint16_t kMacCompanyId = 10;              // the Mini's manufactu
 Bytes build_request(std::uint32_t unix_seconds);
 // F1 03 <opcode>: the generic acknowledgement (live 0x39 and heart-rate 0x3C frames want one).
 Bytes build_ack(std::uint8_t opcode);
-// A measurement response (39 0D <time u32be> <weight u16be x20> ...), or a heart-rate frame.
+// A measurement response (39 0D <time u32be> <weight u16be x20> ...), the scale's own body
+// composition (0x32), or a heart-rate frame (0x3C).
 DecodeOutcome parse_response(ByteView frame);
 
 // The Mini puts its MAC in manufacturer data (company 10: D0 49 00 3F A1 5C),
