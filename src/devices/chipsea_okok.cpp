@@ -27,8 +27,11 @@
 // decoded: any stray 0xF0FF advert would read as a weight.)
 //
 // Sources: openScale OkOkHandler.kt; ble_monitor xiaogui.py (the C0 frames' impedance).
+#include <cmath>
+
 #include "devices/decode_util.hpp"
 #include "devices/descriptor.hpp"
+#include "devices/scripted_scale.hpp"
 
 namespace declouder {
 
@@ -125,6 +128,31 @@ bool claims(const Advertisement& adv) {
          starts_with_ci(adv.name, "Yoda1");
 }
 
+// A Xiaogui TZC4's side, in C0 frames: the weight climbing (attributes 0x20: not stable, no
+// impedance), then the stable weighing with its impedance (0x21), kg to the tenth; the frame
+// counter in the company id's high byte goes up with each frame, as in the captured adverts.
+std::unique_ptr<SimulatedDevice> simulator(const SimOptions& options) {
+  BroadcastScale s;
+  s.kind = "chipsea-okok";
+  s.name = "ADV";
+  s.default_address = "A4:C1:38:0C:00:01";
+  s.frames = [](const SimOptions& o, const MacAddress& mac) {
+    std::uint8_t counter = 0xA0;
+    auto frame = [&](double kg, bool stable) {
+      Bytes b;
+      put_u16be(b, static_cast<std::uint16_t>(std::lround(kg * 10)));
+      put_u16be(b, stable ? static_cast<std::uint16_t>(std::lround(o.impedance_ohm * 10)) : 0);
+      put_u16be(b, 0x0002);  // control, as captured
+      b.push_back(stable ? 0x21 : 0x20);
+      b.insert(b.end(), mac.bytes.begin(), mac.bytes.end());
+      return std::make_pair(static_cast<std::uint16_t>((counter++ << 8) | 0xC0), b);
+    };
+    return std::vector<std::pair<std::uint16_t, Bytes>>{frame(o.weight_kg * 0.6, false), frame(o.weight_kg, false),
+                                                        frame(o.weight_kg, true)};
+  };
+  return broadcast_simulator(std::move(s), options);
+}
+
 }  // namespace
 
 extern const DeviceDescriptor kChipseaOkok = {
@@ -139,6 +167,11 @@ extern const DeviceDescriptor kChipseaOkok = {
     .claims = claims,
     .claims_company = is_okok_company,
     .decode_advert = decode_advert,
+    .simulator = DeviceSimulator{
+        .name = "chipsea-okok",
+        .summary = "Chipsea OKOK scale (Xiaogui TZC4, C0 frames): the weight climbing, then stable with impedance",
+        .create = simulator,
+    },
 };
 
 }  // namespace declouder

@@ -20,10 +20,12 @@
 // Sources: openScale PR #1512 / issue #1511, PicoocBroadcastHandler.kt and its
 // test.
 #include <array>
+#include <cmath>
 
 #include "devices/decode_util.hpp"
 #include "devices/descriptor.hpp"
 #include "devices/picooc_mini/protocol.hpp"
+#include "devices/scripted_scale.hpp"
 
 namespace declouder {
 
@@ -71,6 +73,32 @@ DecodeOutcome decode_advert(const Advertisement& adv) {
   return last;
 }
 
+// The Mini Lite's side: the weight settling (state 0x1F, no impedance yet: 0xFFFF), then the
+// completed weighing (state 0x39) with its impedance, laid out as the captured frames are.
+std::unique_ptr<SimulatedDevice> simulator(const SimOptions& options) {
+  BroadcastScale s;
+  s.kind = "picooc-mini-lite";
+  s.name = "PICOOC-L";
+  s.default_address = "D0:49:00:4B:4F:1E";
+  s.frames = [](const SimOptions& o, const MacAddress& mac) {
+    auto frame = [&](double kg, bool completed) {
+      Bytes b(mac.bytes.begin(), mac.bytes.end());
+      b.push_back(completed ? 0x39 : 0x1F);
+      b.push_back(0x1F);  // protocol
+      put_u16be(b, static_cast<std::uint16_t>(std::lround(kg / 0.05)));
+      put_u16be(b, completed ? static_cast<std::uint16_t>(std::lround(o.impedance_ohm * 10)) : 0xFFFF);
+      put_u16be(b, static_cast<std::uint16_t>(0x8000 | (std::lround(kg / 0.45359237 * 10) & 0x7FFF)));
+      b.push_back(0x00);  // kg
+      b.push_back(static_cast<std::uint8_t>(0xFF - sum8(b)));  // all 16 bytes sum to 0xFF
+      // The first two bytes travel where the company id would be.
+      return std::make_pair(static_cast<std::uint16_t>(b[0] | (b[1] << 8)), Bytes(b.begin() + 2, b.end()));
+    };
+    return std::vector<std::pair<std::uint16_t, Bytes>>{frame(o.weight_kg * 0.7, false), frame(o.weight_kg, false),
+                                                        frame(o.weight_kg, true)};
+  };
+  return broadcast_simulator(std::move(s), options);
+}
+
 }  // namespace
 
 extern const DeviceDescriptor kPicoocMiniLite = {
@@ -83,6 +111,11 @@ extern const DeviceDescriptor kPicoocMiniLite = {
     .link = LinkMode::advertisement,
     .claims = claims,
     .decode_advert = decode_advert,
+    .simulator = DeviceSimulator{
+        .name = "picooc-mini-lite",
+        .summary = "Picooc Mini Lite (PICOOC-L): the weight settling, then the completed weighing with impedance",
+        .create = simulator,
+    },
 };
 
 }  // namespace declouder

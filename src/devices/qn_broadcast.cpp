@@ -19,8 +19,11 @@
 // bytes on the FT-26R, so they are not decoded.
 //
 // Sources: openScale QNHandlerBroadcast.kt and its FT-26R test.
+#include <cmath>
+
 #include "devices/decode_util.hpp"
 #include "devices/descriptor.hpp"
+#include "devices/scripted_scale.hpp"
 
 namespace declouder {
 
@@ -52,6 +55,29 @@ bool claims(const Advertisement& adv) {
   return data && data->size() >= 2 && (*data)[0] == 0xAA && (*data)[1] == 0xBB;
 }
 
+// An FT-26R-W's side: the weight moving (status 0x14), then settled (0x15), the bytes the
+// weight does not use as in the captured adverts. No name: the 24 bytes fill the advert.
+std::unique_ptr<SimulatedDevice> simulator(const SimOptions& options) {
+  BroadcastScale s;
+  s.kind = "qn-broadcast";
+  s.default_address = "ED:67:39:26:00:01";
+  s.frames = [](const SimOptions& o, const MacAddress& mac) {
+    auto frame = [&](double kg, bool stable) {
+      Bytes b{0xAA, 0xBB};
+      b.insert(b.end(), mac.bytes.begin(), mac.bytes.end());
+      for (std::uint8_t x : {0x72, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF}) b.push_back(x);
+      b.push_back(stable ? 0x15 : 0x14);
+      b.push_back(0x00);
+      put_u16le(b, static_cast<std::uint16_t>(std::lround(kg * 100)));
+      for (std::uint8_t x : {0x51, 0x0E, 0x03, 0x23, 0x00}) b.push_back(x);
+      return std::make_pair(std::uint16_t{0xFFFF}, b);
+    };
+    return std::vector<std::pair<std::uint16_t, Bytes>>{frame(o.weight_kg * 0.6, false), frame(o.weight_kg, false),
+                                                        frame(o.weight_kg, true)};
+  };
+  return broadcast_simulator(std::move(s), options);
+}
+
 }  // namespace
 
 extern const DeviceDescriptor kQnBroadcast = {
@@ -65,6 +91,11 @@ extern const DeviceDescriptor kQnBroadcast = {
     .company_ids = {0xFFFF},
     .claims = claims,
     .decode_advert = decode_advert,
+    .simulator = DeviceSimulator{
+        .name = "qn-broadcast",
+        .summary = "QN broadcast scale (FITINDEX FT-26R-W): AA BB adverts, the weight moving, then settled",
+        .create = simulator,
+    },
 };
 
 }  // namespace declouder
