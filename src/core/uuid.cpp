@@ -68,14 +68,6 @@ std::optional<Uuid> Uuid::parse(std::string_view text) {
   return u;
 }
 
-bool Uuid::is_base() const {
-  for (int i = 4; i < 16; ++i)
-    if (bytes[i] != kBase[i]) return false;
-  return true;
-}
-
-bool Uuid::is16() const { return is_base() && bytes[0] == 0 && bytes[1] == 0; }
-
 std::string Uuid::str() const {
   std::string hex = to_hex(ByteView(bytes.data(), bytes.size()));
   return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" + hex.substr(16, 4) + "-" +
