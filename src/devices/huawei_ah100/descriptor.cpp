@@ -23,8 +23,8 @@
 //   to twice, then BIND (cmd 25, the token) -> op 27 (bound) -> AUTH again
 //   SET_UNIT (cmd 02: 01 kg, 02 lb), SET_SCALE_CLOCK (cmd 08: year LE16, month, day, hour,
 //   minute, second, weekday Mon=1..Sun=7, the local time), USER_INFO (cmd 09, encrypted: the
-//   token, age | 0x80 for a woman, height cm, 00, weight tenth-kg LE16, FF FF, 1C E2),
-//   GET_VERSION (cmd 0C, empty)
+//   token, age | 0x80 for a woman, height cm, 00, weight tenth-kg LE16, FF FF, 1C E2: 16
+//   bytes, though openScale's comment counts 14), GET_VERSION (cmd 0C, empty)
 //   the scale: op 0F (a stable weight: a precursor, ignored), then the encrypted pair; op 20
 //   asks for the user info again
 //   FAT_RESULT_ACK (cmd 13, 00) once the measurement is taken

@@ -127,7 +127,7 @@ Bytes user_info_payload(const UserInfo& u) {
 }
 
 std::optional<UserInfo> parse_user_info(ByteView p) {
-  if (p.size() < 14) return std::nullopt;
+  if (p.size() < 16) return std::nullopt;
   const auto user = token_user(p.first(kTokenSize));
   if (!user) return std::nullopt;
   UserInfo u;

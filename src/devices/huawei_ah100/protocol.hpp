@@ -98,7 +98,7 @@ struct UserInfo {
   int height_cm = 170;
   double weight_kg = 70;
 };
-Bytes user_info_payload(const UserInfo& u);                    // 14 bytes, before encryption
+Bytes user_info_payload(const UserInfo& u);                    // 16 bytes, before encryption
 std::optional<UserInfo> parse_user_info(ByteView payload);     // the simulator's reading of it
 
 // The decrypted measurement (or stored record):
