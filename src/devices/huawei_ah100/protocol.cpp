@@ -60,7 +60,8 @@ Key magic_key(ByteView token, const MacAddress& mac) {
 }
 
 Bytes aes_ctr(ByteView data, const Key& key) {
-  std::unique_ptr<EVP_CIPHER_CTX, CipherFree> c(EVP_CIPHER_CTX_new());
+  // One context per thread, given a new key each time: a lone frame tries up to 255 keys.
+  thread_local const std::unique_ptr<EVP_CIPHER_CTX, CipherFree> c(EVP_CIPHER_CTX_new());
   Bytes out(data.size() + 16);
   int len = 0, tail = 0;
   if (!c || EVP_EncryptInit_ex(c.get(), EVP_aes_128_ctr(), nullptr, key.data(), kIv.data()) != 1 ||
