@@ -295,3 +295,45 @@ TEST(HuaweiAh100Conversation, TheWrongAddressIsRefusedAndSaysSo) {
     EXPECT_NE(std::string(e.what()).find("address"), std::string::npos) << e.what();
   }
 }
+
+// A scale that weighs somebody else first: another user's measurement (user 5 stepped on,
+// the scale recognised them), then the person's. Played by a minimal scale of the test's own,
+// since the simulator weighs the user it was told.
+namespace {
+
+class TwoWeighingsScale : public SimulatedDevice {
+ public:
+  TwoWeighingsScale() : SimulatedDevice(SimOptions{}) {}
+  std::string_view kind() const override { return "two-weighings"; }
+  MacAddress address() const override { return kMac; }
+  AdvertData advert() const override { return {.name = "AH100", .service_uuids = {ah::kService}}; }
+  std::vector<SimService> gatt() const override {
+    return {{ah::kService, {{ah::kCommands, kWrite, {}}, {ah::kNotifications, kNotify, {}}}}};
+  }
+  void on_subscribe(const Uuid&) override { send(100, ah::plain_notification(ah::kOpWakeUp, {}, kMac)); }
+  void on_write(const Uuid&, const Bytes& v, bool) override {
+    if (v.size() < 3) return;
+    if (v[0] == ah::kAppPlain && v[2] == ah::kCmdAuth) send(50, ah::plain_notification(ah::kOpAuthResult, Bytes{1}, kMac));
+    if (v[0] != ah::kAppEncrypted) return;  // the user info: the session's key is user 1's
+    const ah::Key key = ah::magic_key(ah::auth_token(1), kMac);
+    send(300, ah::encrypted_notification(ah::kOpMeasurement, ah::measurement_payload({5, 92.4, 30.1, {2026, 2, 3, 7, 0, 0}, 560}), key, kMac));
+    send(900, ah::encrypted_notification(ah::kOpMeasurement, ah::measurement_payload({1, 81.1, 24.0, {2026, 2, 3, 7, 1, 0}, 538}), key, kMac));
+  }
+
+ private:
+  void send(int ms, Bytes frame) {
+    host().after(std::chrono::milliseconds(ms), [this, frame] { host().notify(ah::kNotifications, frame); });
+  }
+};
+
+}  // namespace
+
+TEST(HuaweiAh100Conversation, AnotherSlotsWeighingIsNotThePersons) {
+  SimulatorLink link(std::make_unique<TwoWeighingsScale>());
+  std::vector<std::string> told;
+  SessionResult r = converse(link, context_for(link, std::make_shared<DeviceMemory>()), &told);
+  ASSERT_EQ(r.readings.size(), 1u);
+  EXPECT_EQ(r.readings[0].reading.user_slot, 1);
+  EXPECT_NEAR(*r.readings[0].reading.weight_kg, 81.1, 1e-9);
+  EXPECT_TRUE(said(told, "weighed its user 5, not user 1"));
+}
