@@ -136,4 +136,26 @@ void BM_DecodeGatt_PicoocMini_NewName(benchmark::State& state) {
 }
 BENCHMARK(BM_DecodeGatt_PicoocMini_NewName);
 
+// A Huawei AH100 measurement heard alone (a capture, `decode --address`): XORed with the address
+// and AES-CTR-encrypted under a key made of the user id's token, so each user id's key is tried
+// until one opens it. openScale's vector for user 1 (the first key), then the same frame under
+// another address: no key opens it, all 255 are tried.
+void decode_ah100(benchmark::State& state, const char* address) {
+  GattValue v;
+  v.characteristic = Uuid::from16(0xFAA2);
+  v.value = *parse_hex("bc100edef702c9bbf2176c755b6eccdd5b92b0");
+  v.device_name = "AH100";
+  v.address = MacAddress::parse(address);
+  const Callback on_outcome = [](const DeviceDescriptor&, const DecodeOutcome&) {};
+  for (auto _ : state) {
+    int n = builtin_registry().decode_gatt(v, on_outcome);
+    benchmark::DoNotOptimize(n);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+void BM_DecodeGatt_HuaweiAh100(benchmark::State& state) { decode_ah100(state, "5C:CA:D3:08:7B:4F"); }
+BENCHMARK(BM_DecodeGatt_HuaweiAh100);
+void BM_DecodeGatt_HuaweiAh100_NoKeyOpensIt(benchmark::State& state) { decode_ah100(state, "5C:CA:D3:08:7B:40"); }
+BENCHMARK(BM_DecodeGatt_HuaweiAh100_NoKeyOpensIt);
+
 }  // namespace

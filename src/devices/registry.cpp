@@ -50,6 +50,7 @@ extern const DeviceDescriptor kSenssun;
 extern const DeviceDescriptor kKoogeekS1;
 extern const DeviceDescriptor kBeurerSanitasBf700;
 extern const DeviceDescriptor kEufyP2;
+extern const DeviceDescriptor kHuaweiAh100;
 
 namespace {
 
@@ -94,6 +95,7 @@ const auto kBuiltin = std::to_array<const DeviceDescriptor*>({
     &kKoogeekS1,
     &kBeurerSanitasBf700,
     &kEufyP2,
+    &kHuaweiAh100,
 });
 
 // Candidate lists live on the stack: decoding allocates nothing.
