@@ -30,3 +30,26 @@ TEST(RenphoEsCs20m, TheEs26bbIsNotClaimedByIt) {
   a.name = "R-A012";  // another 0x1A10 scale: the conversation with the person
   EXPECT_EQ(builtin_registry().conversation_for(a)->id, "renpho-es-cs20m");
 }
+
+TEST(RenphoEsCs20m, TheNamelessEscs20mb2IsKnownByItsOwnAddressInItsData) {
+  // The ESCS20MB2's advert, byte for byte from a reporter's capture (ble-scale-sync
+  // tests/scales/es-cs20m.test.ts, issue #376): no name, no service, company 0x1A10.
+  Advertisement a;
+  a.address = MacAddress::parse("CF:EA:02:07:2C:87");
+  a.manufacturer_data.emplace_back(0x1A10, hex("00040031cfea02072c870109"));
+  ASSERT_NE(builtin_registry().conversation_for(a), nullptr);
+  EXPECT_EQ(builtin_registry().conversation_for(a)->id, "renpho-es-cs20m");
+  a.manufacturer_data[0].second = hex("00040031872c0702eacf0109");  // the address reversed
+  EXPECT_EQ(builtin_registry().conversation_for(a)->id, "renpho-es-cs20m");
+
+  // Another device's address, no address at all, another length, another company: not it.
+  a.address = MacAddress::parse("AA:BB:CC:DD:EE:FF");
+  EXPECT_EQ(builtin_registry().conversation_for(a), nullptr);
+  a.address.reset();
+  EXPECT_EQ(builtin_registry().conversation_for(a), nullptr);
+  a.address = MacAddress::parse("CF:EA:02:07:2C:87");
+  a.manufacturer_data[0] = {0x1A10, hex("00040031cfea02072c87010900")};
+  EXPECT_EQ(builtin_registry().conversation_for(a), nullptr);
+  a.manufacturer_data[0] = {0x02AC, hex("00040031cfea02072c870109")};
+  EXPECT_EQ(builtin_registry().conversation_for(a), nullptr);
+}

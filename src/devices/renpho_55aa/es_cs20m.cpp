@@ -13,6 +13,7 @@
 //
 // Sources: openScale scales/ESCS20MHandler.kt (the commands, their constant bytes, the result
 // offsets). Re-implemented from those facts.
+#include <algorithm>
 #include <cmath>
 
 #include "devices/decode_util.hpp"
@@ -35,9 +36,23 @@ bool named(const Advertisement& adv) {
   using decode_util::contains_ci;
   return contains_ci(adv.name, "ES-CS20M") || contains_ci(adv.name, "ES-32MD") || decode_util::starts_with_ci(adv.name, "113360_");
 }
+// The ESCS20MB2 revision advertises no name and no service: only 12 bytes under company 0x1A10
+// that carry its own address at 4-9, in either byte order. From CF:EA:02:07:2C:87:
+// 00 04 00 31 CF EA 02 07 2C 87 01 09 (ble-scale-sync tests/scales/es-cs20m.test.ts,
+// "byte-for-byte from the reporter's capture", issue #376). The company id alone is not enough:
+// unrelated nameless devices use it too (ble-scale-sync #235, #318, #320).
+bool anonymous_revision(const Advertisement& adv) {
+  const Bytes* d = adv.manufacturer_data_for(0x1A10);
+  if (!d || d->size() != 12 || !adv.address) return false;
+  const auto& a = adv.address->bytes;
+  const auto at = d->begin() + 4;
+  return std::equal(a.begin(), a.end(), at) || std::equal(a.rbegin(), a.rend(), at);
+}
+
 // A 0x1A10 scale of another name is this one too, except the ES-26BB-B (a simpler conversation).
 bool claims(const Advertisement& adv) {
-  return named(adv) || (adv.advertises_service(0x1A10) && !decode_util::equals_ci(adv.name, "ES-26BB-B"));
+  return named(adv) || (adv.advertises_service(0x1A10) && !decode_util::equals_ci(adv.name, "ES-26BB-B")) ||
+         anonymous_revision(adv);
 }
 
 Bytes person_frame(const ConversationContext& c, std::uint16_t reference_centi_kg) {
@@ -161,7 +176,8 @@ extern const DeviceDescriptor kRenphoEsCs20m = {
     .name = "Renpho ES-CS20M, ES-32MD (the 55 AA protocol, with the person)",
     .manufacturer = "Renpho",
     .names = {"ES-CS20M", "ES-32MD", "113360_"},
-    .recognised_by = "names ES-CS20M, ES-32MD, 113360_…, or service 0x1A10 (not ES-26BB-B); 55 AA frames on 0x2A10",
+    .recognised_by = "names ES-CS20M, ES-32MD, 113360_…, or service 0x1A10 (not ES-26BB-B), or nameless with its "
+                     "own address in company 0x1A10 data (ESCS20MB2); 55 AA frames on 0x2A10",
     .reports = {"weight_kg", "impedance_ohm"},
     .link = LinkMode::gatt,
     .gatt_characteristics = {0x2A10},
