@@ -40,7 +40,8 @@ bool named(const Advertisement& adv) {
 // that carry its own address at 4-9, in either byte order. From CF:EA:02:07:2C:87:
 // 00 04 00 31 CF EA 02 07 2C 87 01 09 (ble-scale-sync tests/scales/es-cs20m.test.ts,
 // "byte-for-byte from the reporter's capture", issue #376). The company id alone is not enough:
-// unrelated nameless devices use it too (ble-scale-sync #235, #318, #320).
+// unrelated nameless devices use it too (ble-scale-sync #235, #318, #320). Its reporter weighed
+// with the ES-CS20M protocol once the adapter was forced: only the claim missed it (#376).
 bool anonymous_revision(const Advertisement& adv) {
   const Bytes* d = adv.manufacturer_data_for(0x1A10);
   if (!d || d->size() != 12 || !adv.address) return false;
