@@ -38,6 +38,7 @@ extern const DeviceDescriptor kEtekcityFit8s;
 extern const DeviceDescriptor kVitafitVt701;
 extern const DeviceDescriptor kRenphoEs26bb;
 extern const DeviceDescriptor kRenphoEsCs20m;
+extern const DeviceDescriptor kRenphoRMsc04;
 extern const DeviceDescriptor kHesley;
 extern const DeviceDescriptor kEbelterB2;
 extern const DeviceDescriptor kSoehnle;
@@ -84,6 +85,7 @@ const auto kBuiltin = std::to_array<const DeviceDescriptor*>({
     &kVitafitVt701,
     &kRenphoEs26bb,
     &kRenphoEsCs20m,
+    &kRenphoRMsc04,
     &kHesley,
     &kEbelterB2,
     &kExingtechY1,

@@ -50,10 +50,11 @@ bool anonymous_revision(const Advertisement& adv) {
   return std::equal(a.begin(), a.end(), at) || std::equal(a.rbegin(), a.rend(), at);
 }
 
-// A 0x1A10 scale of another name is this one too, except the ES-26BB-B (a simpler conversation).
+// A 0x1A10 scale of another name is this one too, except the ES-26BB-B (a simpler conversation)
+// and the R-MSC04 (other commands; r_msc04.cpp).
 bool claims(const Advertisement& adv) {
-  return named(adv) || (adv.advertises_service(0x1A10) && !decode_util::equals_ci(adv.name, "ES-26BB-B")) ||
-         anonymous_revision(adv);
+  const bool other = decode_util::equals_ci(adv.name, "ES-26BB-B") || decode_util::equals_ci(adv.name, "R-MSC04");
+  return named(adv) || (adv.advertises_service(0x1A10) && !other) || anonymous_revision(adv);
 }
 
 Bytes person_frame(const ConversationContext& c, std::uint16_t reference_centi_kg) {
@@ -177,7 +178,7 @@ extern const DeviceDescriptor kRenphoEsCs20m = {
     .name = "Renpho ES-CS20M, ES-32MD (the 55 AA protocol, with the person)",
     .manufacturer = "Renpho",
     .names = {"ES-CS20M", "ES-32MD", "113360_"},
-    .recognised_by = "names ES-CS20M, ES-32MD, 113360_…, or service 0x1A10 (not ES-26BB-B), or nameless with its "
+    .recognised_by = "names ES-CS20M, ES-32MD, 113360_…, or service 0x1A10 (not ES-26BB-B, R-MSC04), or nameless with its "
                      "own address in company 0x1A10 data (ESCS20MB2); 55 AA frames on 0x2A10",
     .reports = {"weight_kg", "impedance_ohm"},
     .link = LinkMode::gatt,
