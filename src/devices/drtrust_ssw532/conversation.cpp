@@ -10,7 +10,7 @@
 //      held), part 02 (end); a stored weighing the scale replays first is acknowledged and skipped
 //   8. without segments: 5 s for the person to take the handles (a new result follows), then the
 //      weight alone; at once when the live weight drops below 2 kg (the person stepped off)
-//   9. write the teardown 04 03 00 B0 <session>: the scale stops blinking
+//   9. write the teardown 04 03 00 B0 <the result's byte 0>: the scale stops blinking
 // The reading: the weight, the foot-to-foot impedance Z3 + Z4 + Z5 when there was one, the
 // scale's time of the weighing, stabilized.
 #include <memory>
@@ -26,12 +26,13 @@ const Uuid kCommand = Uuid::from16(kCommandCharacteristic);
 const Uuid kLive = Uuid::from16(kLiveCharacteristic);
 const Uuid kResult = Uuid::from16(kResultCharacteristic);
 
-constexpr std::uint8_t kProfileSlot = 0x01;  // openScale writes user 1; other values are not known
+constexpr std::uint8_t kProfileSequence = 0x01;  // the app's second message (protocol.cpp)
 constexpr auto kHandlesWait = std::chrono::seconds(5);
 
 // What one connection has heard so far; made anew by setup frame 0.
 struct Weighing {
-  std::uint8_t session = 0;
+  std::uint8_t session = 0;      // byte 0 of setup frame 0
+  std::uint8_t result_id = 0;    // byte 0 of the result being received, which its teardown names
   bool locked = false;         // a locked live weight came (a result is this weighing's)
   bool live_result = false;    // the result being received is of a weighing made now (A3/A7)
   std::optional<Reading> reading;  // its part 00
@@ -45,9 +46,9 @@ struct Weighing {
 
 enum class Heard { nothing, live, result_part, replay_ended, weighing_ended, stepped_off };
 
-void teardown(SessionContext& ctx, std::uint8_t session) {
+void teardown(SessionContext& ctx, std::uint8_t result_id) {
   try {
-    ctx.link.write(kCommand, teardown_frame(session), WriteMode::with_response);
+    ctx.link.write(kCommand, teardown_frame(result_id), WriteMode::with_response);
   } catch (const std::exception&) {  // the scale may already have switched itself off
   }
 }
@@ -77,6 +78,7 @@ Heard hear(const GattValue& v, SessionContext& ctx, Weighing& w) {
   if (v.characteristic != kResult || !is_frame(b) || b[1] != kResultFrame) return Heard::nothing;
   switch (b[2]) {
     case kPartWeight: {
+      w.result_id = b[0];
       w.live_result = is_live_result(b);
       w.reading.reset();
       w.impedance.reset();
@@ -96,7 +98,7 @@ Heard hear(const GattValue& v, SessionContext& ctx, Weighing& w) {
       if (!ours) {
         // openScale acknowledges a replayed (or unlocked) result so the scale stops showing it.
         w.reading.reset();
-        teardown(ctx, w.session);
+        teardown(ctx, w.result_id);
         return Heard::replay_ended;
       }
       if (w.impedance) {
@@ -131,7 +133,7 @@ Conversation conversation(const ConversationContext& c) {
     if (v.characteristic != kResult || !is_frame(v.value) || v.value[1] != kSetupFrame || v.value[2] != 0x00)
       return Verdict::ignore;
     *w = Weighing{};
-    w->session = v.value[0];
+    w->session = w->result_id = v.value[0];
     return Verdict::done;
   }));
   conv.steps.push_back(subscribe_step(kLive, "enable notifications on FFB2 (live weight)"));
@@ -142,9 +144,9 @@ Conversation conversation(const ConversationContext& c) {
   }));
   conv.steps.push_back(write_step(kCommand, [w](SessionContext&) { return session_frame(w->session); },
                                   WriteMode::with_response, "00 03 00 B0 <session>"));
-  conv.steps.push_back(write_step(kCommand, profile_frame(kProfileSlot, now, person.height_cm, person.age),
+  conv.steps.push_back(write_step(kCommand, profile_frame(kProfileSequence, now, person.height_cm, person.age),
                                   WriteMode::with_response, "the profile (B8: time, height, age)"));
-  conv.steps.push_back(write_step(kCommand, app_id_frame(kProfileSlot), WriteMode::with_response, "the app id (B1)"));
+  conv.steps.push_back(write_step(kCommand, app_id_frame(kProfileSequence), WriteMode::with_response, "the app id (B1)"));
 
   conv.steps.push_back(gate_step("step on the scale", [w](const GattValue& v, SessionContext& ctx) {
     switch (hear(v, ctx, *w)) {
@@ -177,8 +179,8 @@ Conversation conversation(const ConversationContext& c) {
     emit(ctx, *w, *w->without_impedance, w->without_impedance_raw);
   }));
 
-  conv.steps.push_back(action_step("the teardown (04 03 00 B0 <session>)", [w](SessionContext& ctx) {
-    teardown(ctx, w->session);
+  conv.steps.push_back(action_step("the teardown (04 03 00 B0 <the result's byte 0>)", [w](SessionContext& ctx) {
+    teardown(ctx, w->result_id);
   }));
   return conv;
 }

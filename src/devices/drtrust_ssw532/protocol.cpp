@@ -6,8 +6,9 @@
 // Service 0xFFB0: 0xFFB1 command (write with response), 0xFFB2 live weight (notify), 0xFFB3
 // setup and results (indicate). Every frame either way is 20 bytes whose byte 19 holds
 // sum(bytes 3..18) mod 32 in its low five bits. (The top three bits are not part of the sum:
-// all of openScale's SSW532 frames have them 0, while the FG2211WBF capture below has 001 in
-// many frames of both directions; the decoder checks the five bits, the conversation writes 0.)
+// openScale writes the sum alone and never checks the scale's, while the FG2211WBF capture
+// below has 001 there in many frames of both directions; the decoder checks the five bits,
+// the conversation writes 0 there as openScale does.)
 //
 // The conversation (openScale's state machine):
 //   app   subscribe 0xFFB3
@@ -15,15 +16,15 @@
 //   app   subscribe 0xFFB2
 //   scale 0xFFB3  <session> 18 01 …            setup frame 1: the scale takes the profile now
 //   app   0xFFB1  00 03 00 B0 <session> 00…
-//   app   0xFFB1  <slot 01> 1A 00 B8 <unix u32 BE> 01 4A 01 <height cm> 17 70 <0x80|age> 13 88 0F 00
-//   app   0xFFB1  <slot 01> 1A 01 00 00 00 06 "icomon" 00…
+//   app   0xFFB1  01 1A 00 B8 <unix u32 BE> 01 4A 01 <height cm> 17 70 <0x80|age> 13 88 0F 00
+//   app   0xFFB1  01 1A 01 00 00 00 06 "icomon" 00…
 //   scale 0xFFB2  .. 07 00 A2 <state> .. <grams u24 BE at 6-8>   live weight; state 00 taring or
 //                                                                  live, 01 settling, 03 locked
 //   scale 0xFFB3  .. 23 00 <cmd> <unix u32 BE at 4-7> .. <grams u24 BE at 9-11> .. <valid at 14>
 //                 <whole-body channels A, B: u16 LE / 10 ohm at 15-16, 17-18>
 //   scale 0xFFB3  .. 23 01 <Z1..Z8: u16 LE / 10 ohm at 3-18>      only when the handles were held
 //   scale 0xFFB3  .. 23 02 …                                       end marker
-//   app   0xFFB1  04 03 00 B0 <session> 00…                        teardown: the scale stops
+//   app   0xFFB1  04 03 00 B0 <the result's byte 0> 00…            teardown: the scale stops
 // Gender is not sent: the scale measures raw impedances and the app computes the rest.
 // A weight part whose command is not A3 or A7 belongs to a stored weighing the scale replays;
 // openScale skips those (acknowledging their end marker all the same), and so do we.
@@ -42,10 +43,25 @@
 // (the handles not held) has no impedance. The segments themselves are not reported:
 // docs/schema.md has no keys for them.
 //
+// Frames are parts of messages: byte 1 is the message's length, byte 2 the part, 16 bytes of it
+// in each part's bytes 3..18. So the result (0x23 = 35 bytes) is 16 + 16 + 3 and its "end
+// marker" holds the last 3 (not decoded: openScale does not know them either), setup (0x18) is
+// 16 + 8, and the profile (0x1A = 26) is 16 + 10: openScale's "B0" and "B1" are parts 00 and 01
+// of one B8 message, their "slot" 01 the message's number. The FG2211WBF capture's app numbers
+// its messages in byte 0 (00, 01, 02, … 06), and its B0 messages acknowledge one of the scale's
+// by that message's byte 0, as ICOMON's other 20-byte frames do (icomon/): the last one,
+// 06 03 00 B0 4D, names the A7 result's byte 0 (its first, 00 03 00 B0 00, a message of the
+// scale's the capture does not show). openScale names the
+// setup frame's byte 0 a session id and sends it in its teardown too; on a scale that keeps
+// byte 0 for the whole session the two are the same, and where they differ the vendor app's
+// choice is the result's. So the teardown carries the result's byte 0 (04 03 00 B0 <it>), and
+// the frames are otherwise openScale's, which its author weighed with.
+//
 // Byte 14 of part 00: openScale's SSW532 captures have 01 there and it takes only those. The
 // only other real part 00 in public (the FG2211WBF, cmd A7) has 00 there with a full weight and
-// both channels, so the decoder does not reject a weight for it; the impedance comes from the
-// segments, which openScale takes only after a part 00 with 01.
+// both channels, so neither the decoder nor the conversation rejects a weighing for it (the
+// segments after any part 00 of a weighing made now give its impedance; openScale's only after
+// one with 01).
 // Bytes 4-7 of part 00: the weighing's time on the clock the profile frame set (the FG2211WBF's
 // 6A96D1FF is 23 s after the 6A96D1E8 its app wrote): reported as the device time.
 //
@@ -102,20 +118,20 @@ bool has_name(std::string_view name) {
 
 Bytes session_frame(std::uint8_t session) { return app_frame({0x00, 0x03, 0x00, 0xB0, session}); }
 
-Bytes profile_frame(std::uint8_t slot, std::uint32_t unix_seconds, int height_cm, int age_years) {
+Bytes profile_frame(std::uint8_t sequence, std::uint32_t unix_seconds, int height_cm, int age_years) {
   const auto height = static_cast<std::uint8_t>(std::clamp(height_cm, 100, 220));
   const auto age = static_cast<std::uint8_t>(0x80 | std::clamp(age_years, 0, 127));
-  return app_frame({slot, 0x1A, 0x00, 0xB8, static_cast<std::uint8_t>(unix_seconds >> 24),
+  return app_frame({sequence, 0x1A, 0x00, 0xB8, static_cast<std::uint8_t>(unix_seconds >> 24),
                     static_cast<std::uint8_t>(unix_seconds >> 16), static_cast<std::uint8_t>(unix_seconds >> 8),
                     static_cast<std::uint8_t>(unix_seconds), 0x01, 0x4A, 0x01, height, 0x17, 0x70, age, 0x13, 0x88,
                     0x0F, 0x00});
 }
 
-Bytes app_id_frame(std::uint8_t slot) {
-  return app_frame({slot, 0x1A, 0x01, 0x00, 0x00, 0x00, 0x06, 'i', 'c', 'o', 'm', 'o', 'n'});
+Bytes app_id_frame(std::uint8_t sequence) {
+  return app_frame({sequence, 0x1A, 0x01, 0x00, 0x00, 0x00, 0x06, 'i', 'c', 'o', 'm', 'o', 'n'});
 }
 
-Bytes teardown_frame(std::uint8_t session) { return app_frame({0x04, 0x03, 0x00, 0xB0, session}); }
+Bytes teardown_frame(std::uint8_t id) { return app_frame({0x04, 0x03, 0x00, 0xB0, id}); }
 
 std::optional<Segments> segments(ByteView b) {
   if (!is_frame(b) || b[1] != kResultFrame || b[2] != kPartSegments) return std::nullopt;

@@ -40,15 +40,18 @@ bool is_frame(ByteView b);
 // "SSW532", "SSW…", anything with "FG2211" in it (any case).
 bool has_name(std::string_view name);
 
-// The app's frames to 0xFFB1, each 20 bytes with its checksum.
+// The app's frames to 0xFFB1, each 20 bytes with its checksum. Byte 0 numbers the app's
+// messages (openScale calls the 01 of the profile a user slot; protocol.cpp says why it is not).
 // 00 03 00 B0 <session>: the first of the three after the second setup frame.
 Bytes session_frame(std::uint8_t session);
-// <slot> 1A 00 B8 <unix u32 BE> 01 4A 01 <height cm> 17 70 <0x80 | age> 13 88 0F 00.
-Bytes profile_frame(std::uint8_t slot, std::uint32_t unix_seconds, int height_cm, int age_years);
-// <slot> 1A 01 00 00 00 06 "icomon".
-Bytes app_id_frame(std::uint8_t slot);
-// 04 03 00 B0 <session>: after a result's end marker, so the scale stops blinking.
-Bytes teardown_frame(std::uint8_t session);
+// <sequence> 1A 00 B8 <unix u32 BE> 01 4A 01 <height cm> 17 70 <0x80 | age> 13 88 0F 00: part 0
+// of the profile message (26 bytes in all).
+Bytes profile_frame(std::uint8_t sequence, std::uint32_t unix_seconds, int height_cm, int age_years);
+// <sequence> 1A 01 00 00 00 06 "icomon": part 1 of the profile message, the app's id.
+Bytes app_id_frame(std::uint8_t sequence);
+// 04 03 00 B0 <id>: a result acknowledged (the scale stops blinking); <id> is byte 0 of the
+// result's frames, which is the session id on scales that keep it (protocol.cpp).
+Bytes teardown_frame(std::uint8_t id);
 
 // The eight segmental impedances of a result's part 01, in ohms (Z1..Z8 at 3-18, u16 LE / 10).
 using Segments = std::array<double, 8>;
