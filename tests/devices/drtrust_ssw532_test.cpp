@@ -3,11 +3,14 @@
 // a full weigh-in) and frames built from openScale DrTrustSSW532Handler.kt's layout (marked
 // "layout"; their checksums computed from sum(bytes 3..18) mod 32), the app's frames against
 // the same capture, the claims against icomon-ffb0 and mgb on the shared service, and the
-// conversation against the simulator.
+// conversation against the simulator and, for the timings the simulator does not play (the
+// handles taken late, a person who stays on, a result without a locked weight), against a
+// scale scripted frame by frame.
 #include <algorithm>
 
 #include "device_test_util.hpp"
 #include "devices/drtrust_ssw532/protocol.hpp"
+#include "devices/scripted_scale.hpp"
 #include "link/simulator_link.hpp"
 
 using namespace declouder;
@@ -38,6 +41,34 @@ std::vector<std::string> claimant_ids(const Advertisement& adv) {
   std::vector<std::string> ids;
   for (const DeviceDescriptor* d : builtin_registry().claimants(adv)) ids.push_back(d->id);
   return ids;
+}
+
+// A scale scripted frame by frame (layout frames, session 5B): the setup frames, then, once the
+// app id is written, a live weight (`live_hex`: locked by default) and a result without
+// segments; `then` follows it (the person taking the handles late, or nothing).
+std::unique_ptr<SimulatedDevice> scripted(std::vector<ScriptedFrame> then,
+                                          std::string live_hex = "050700a20300013ccc000000000000000000000e") {
+  using namespace std::chrono_literals;
+  const Uuid live = Uuid::from16(0xFFB2), result = Uuid::from16(0xFFB3);
+  ScriptedScale s;
+  s.kind = "scripted-ssw532";
+  s.name = "SSW532";
+  s.default_address = "A4:C1:38:53:20:12";
+  s.advertised_services = {Uuid::from16(0xFFB0)};
+  s.services = {{Uuid::from16(0xFFB0), {{Uuid::from16(0xFFB1), kWrite, {}}, {live, kNotify, {}}, {result, kIndicate, {}}}}};
+  s.on_subscribe = [=](const Uuid& c, const SimOptions&) -> std::vector<ScriptedFrame> {
+    if (c == result) return {{20ms, result, hex("5b18000000000000000000000000000000000000")}};
+    return {{20ms, result, hex("5b18010000000000000000000000000000000000")}};
+  };
+  s.on_write = [=](const Uuid&, const Bytes& v, const SimOptions&) -> std::vector<ScriptedFrame> {
+    if (v != drtrust::app_id_frame(1)) return {};
+    std::vector<ScriptedFrame> f{{100ms, live, hex(live_hex)},
+                                 {300ms, result, hex(kWeightPart)},
+                                 {400ms, result, hex("5b23020000000000000000000000000000000000")}};
+    f.insert(f.end(), then.begin(), then.end());
+    return f;
+  };
+  return scripted_simulator(s, {});
 }
 
 }  // namespace
@@ -240,4 +271,39 @@ TEST(DrTrustSimulator, IgnoresAProfileWithABadChecksumOrAnotherSession) {
   link.write(command, drtrust::session_frame(session), WriteMode::with_response);
   link.write(command, drtrust::profile_frame(1, 1710705573, 170, 30), WriteMode::with_response);
   EXPECT_TRUE(link.next_value(GattLink::Clock::now() + std::chrono::seconds(3)));
+}
+
+TEST(DrTrustConversation, HandlesTakenWithinFiveSecondsGiveTheImpedance) {
+  using namespace std::chrono_literals;
+  const Uuid result = Uuid::from16(0xFFB3);
+  SimulatorLink link(scripted({{2400ms, result, hex("5b2300a765f74ba500013ccc000001a911801108")},
+                               {2500ms, result, hex(kSegmentPart)},
+                               {2600ms, result, hex("5b23020000000000000000000000000000000000")}}));
+  const SessionResult r = SessionRunner(link).run(drtrust_device().conversation->build(context_for(link, nullptr)));
+  ASSERT_EQ(r.readings.size(), 1u) << "the weight alone was kept as well";
+  EXPECT_DOUBLE_EQ(*r.readings[0].reading.weight_kg, 81.1);
+  EXPECT_DOUBLE_EQ(*r.readings[0].reading.impedance_ohm, 502.4);
+  EXPECT_EQ(link.writes().back().value, drtrust::teardown_frame(0x5B));
+}
+
+TEST(DrTrustConversation, NoHandlesAndNoSteppingOffKeepsTheWeightAloneAfterFiveSeconds) {
+  SimulatorLink link(scripted({}));
+  const SessionResult r = SessionRunner(link).run(drtrust_device().conversation->build(context_for(link, nullptr)));
+  ASSERT_EQ(r.readings.size(), 1u);
+  EXPECT_DOUBLE_EQ(*r.readings[0].reading.weight_kg, 81.1);
+  EXPECT_FALSE(r.readings[0].reading.impedance_ohm);
+  EXPECT_GE(link.now(), std::chrono::seconds(5));  // it waited for the handles
+}
+
+TEST(DrTrustConversation, AResultWithoutALockedLiveWeightIsNotTaken) {
+  // The result of a weighing made now, but no live weight locked on this connection: openScale
+  // treats it as not this weighing's, acknowledges it, and waits on. Nothing else comes here.
+  SimulatorLink link(scripted({}, "040700a20100013ccc000000000000000000000c"));  // settling, never locked
+  SessionOptions options;
+  options.gate_timeout_scale = 0.1;
+  EXPECT_THROW(SessionRunner(link, options).run(drtrust_device().conversation->build(context_for(link, nullptr))),
+               SessionError);
+  bool acknowledged = false;
+  for (const auto& w : link.writes()) acknowledged |= w.value == drtrust::teardown_frame(0x5B);
+  EXPECT_TRUE(acknowledged);
 }
