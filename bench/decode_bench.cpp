@@ -136,4 +136,24 @@ void BM_DecodeGatt_PicoocMini_NewName(benchmark::State& state) {
 }
 BENCHMARK(BM_DecodeGatt_PicoocMini_NewName);
 
+// A Dr. Trust SSW532 result (0x23 part 00 on 0xFFB3, the real FG2211WBF frame), a characteristic
+// three families share: with its name (only drtrust-ssw532 is tried) and without (icomon-ffb0
+// and drtrust-ssw532 both read it; icomon refuses it).
+void decode_ssw532(benchmark::State& state, const char* name) {
+  GattValue v;
+  v.characteristic = Uuid::from16(0xFFB3);
+  v.value = *parse_hex("4d2300a76a96d1ff25012a3e000a00ce0b970b2a");
+  v.device_name = name;
+  const Callback on_outcome = [](const DeviceDescriptor&, const DecodeOutcome&) {};
+  for (auto _ : state) {
+    int n = builtin_registry().decode_gatt(v, on_outcome);
+    benchmark::DoNotOptimize(n);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+void BM_DecodeGatt_DrTrustSsw532(benchmark::State& state) { decode_ssw532(state, "SSW532"); }
+void BM_DecodeGatt_DrTrustSsw532_Nameless(benchmark::State& state) { decode_ssw532(state, ""); }
+BENCHMARK(BM_DecodeGatt_DrTrustSsw532);
+BENCHMARK(BM_DecodeGatt_DrTrustSsw532_Nameless);
+
 }  // namespace
