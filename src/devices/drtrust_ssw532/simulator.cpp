@@ -80,18 +80,17 @@ class DrTrustSimulator : public SimulatedDevice {
     return {{kService, {{kCommand, kWrite, {}}, {kLive, kNotify, {}}, {kResult, kIndicate, {}}}},
             {Uuid::from16(0x180A), {{Uuid::from16(0x2A29), kRead, text("ICOMON")}, {Uuid::from16(0x2A24), kRead, text("FG2211WB")}}}};
   }
-  void on_connect() override {
-    ++connection_;
-    session_ = static_cast<std::uint8_t>(0x31 + 0x1D * connection_);  // a new id each session
-    setup_sent_ = session_acked_ = app_id_ = weighing_ = blinking_ = false;
-    height_cm_ = age_ = 0;
-  }
+  // A backend may tell of the connection after its first subscription or write (a real
+  // bluetoothd names the central late): the session starts at whichever comes first.
+  void on_connect() override { open_session(); }
   void on_disconnect() override {
+    session_open_ = false;
     ++connection_;  // timers of the old session do nothing
     if (blinking_) unacknowledged_ = last_;  // the app left without the teardown
     blinking_ = false;
   }
   void on_subscribe(const Uuid& c) override {
+    open_session();
     if (c == kResult && !setup_sent_) {
       setup_sent_ = true;
       later(30, [this] { host().notify(kResult, frame({session_, drtrust::kSetupFrame, 0x00})); });
@@ -100,6 +99,7 @@ class DrTrustSimulator : public SimulatedDevice {
       later(30, [this] { host().notify(kResult, frame({session_, drtrust::kSetupFrame, 0x01})); });
   }
   void on_write(const Uuid& c, const Bytes& v, bool) override {
+    open_session();
     if (c != kCommand || !well_formed(v)) return;
     if (v[1] == 0x03 && v[2] == 0x00 && v[3] == 0xB0) {
       if (v[4] != session_) return;  // another session's
@@ -116,6 +116,14 @@ class DrTrustSimulator : public SimulatedDevice {
   }
 
  private:
+  void open_session() {
+    if (session_open_) return;
+    session_open_ = true;
+    ++connection_;
+    session_ = static_cast<std::uint8_t>(0x31 + 0x1D * connection_);  // a new id each session
+    setup_sent_ = session_acked_ = app_id_ = weighing_ = blinking_ = false;
+    height_cm_ = age_ = 0;
+  }
   void later(int ms, std::function<void()> fn) {
     host().after(std::chrono::milliseconds(ms), [this, fn = std::move(fn), connection = connection_] {
       if (connection == connection_) fn();
@@ -188,6 +196,7 @@ class DrTrustSimulator : public SimulatedDevice {
 
   std::uint64_t connection_ = 0;
   std::uint8_t session_ = 0;
+  bool session_open_ = false;
   bool setup_sent_ = false, session_acked_ = false, app_id_ = false, weighing_ = false, blinking_ = false;
   int height_cm_ = 0, age_ = 0;
   Result last_;
