@@ -198,7 +198,7 @@ class DrTrustSimulator : public SimulatedDevice {
   std::uint8_t session_ = 0;
   bool session_open_ = false;
   bool setup_sent_ = false, session_acked_ = false, app_id_ = false, weighing_ = false, blinking_ = false;
-  int height_cm_ = 0, age_ = 0;
+  int height_cm_ = 0, age_ = 0;  // as the profile gave them; nothing it sends depends on them (raw impedances)
   Result last_;
   std::optional<Result> unacknowledged_;
 };
