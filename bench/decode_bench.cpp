@@ -136,6 +136,16 @@ void BM_DecodeGatt_PicoocMini_NewName(benchmark::State& state) {
 }
 BENCHMARK(BM_DecodeGatt_PicoocMini_NewName);
 
+// One GATT value through the registry's dispatch, as a conversation hands it over.
+void decode_value(benchmark::State& state, const GattValue& v) {
+  const Callback on_outcome = [](const DeviceDescriptor&, const DecodeOutcome&) {};
+  for (auto _ : state) {
+    int n = builtin_registry().decode_gatt(v, on_outcome);
+    benchmark::DoNotOptimize(n);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
 // A Huawei AH100 measurement heard alone (a capture, `decode --address`): XORed with the address
 // and AES-CTR-encrypted under a key made of the user id's token, so each user id's key is tried
 // until one opens it. openScale's vector for user 1 (the first key), then the same frame under
@@ -146,16 +156,26 @@ void decode_ah100(benchmark::State& state, const char* address) {
   v.value = *parse_hex("bc100edef702c9bbf2176c755b6eccdd5b92b0");
   v.device_name = "AH100";
   v.address = MacAddress::parse(address);
-  const Callback on_outcome = [](const DeviceDescriptor&, const DecodeOutcome&) {};
-  for (auto _ : state) {
-    int n = builtin_registry().decode_gatt(v, on_outcome);
-    benchmark::DoNotOptimize(n);
-  }
-  state.SetItemsProcessed(state.iterations());
+  decode_value(state, v);
 }
 void BM_DecodeGatt_HuaweiAh100(benchmark::State& state) { decode_ah100(state, "5C:CA:D3:08:7B:4F"); }
 BENCHMARK(BM_DecodeGatt_HuaweiAh100);
 void BM_DecodeGatt_HuaweiAh100_NoKeyOpensIt(benchmark::State& state) { decode_ah100(state, "5C:CA:D3:08:7B:40"); }
 BENCHMARK(BM_DecodeGatt_HuaweiAh100_NoKeyOpensIt);
+
+// A Dr. Trust SSW532 result (0x23 part 00 on 0xFFB3, the real FG2211WBF frame), a characteristic
+// three families share: with its name (only drtrust-ssw532 is tried) and without (icomon-ffb0
+// and drtrust-ssw532 both read it; icomon refuses it).
+void decode_ssw532(benchmark::State& state, const char* name) {
+  GattValue v;
+  v.characteristic = Uuid::from16(0xFFB3);
+  v.value = *parse_hex("4d2300a76a96d1ff25012a3e000a00ce0b970b2a");
+  v.device_name = name;
+  decode_value(state, v);
+}
+void BM_DecodeGatt_DrTrustSsw532(benchmark::State& state) { decode_ssw532(state, "SSW532"); }
+void BM_DecodeGatt_DrTrustSsw532_Nameless(benchmark::State& state) { decode_ssw532(state, ""); }
+BENCHMARK(BM_DecodeGatt_DrTrustSsw532);
+BENCHMARK(BM_DecodeGatt_DrTrustSsw532_Nameless);
 
 }  // namespace

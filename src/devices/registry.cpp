@@ -16,6 +16,7 @@ extern const DeviceDescriptor kSigScale;
 extern const DeviceDescriptor kBeurerSanitasStandard;
 extern const DeviceDescriptor kPicoocMini;
 extern const DeviceDescriptor kPicoocMiniLite;
+extern const DeviceDescriptor kDrTrustSsw532;
 extern const DeviceDescriptor kIcomon;
 extern const DeviceDescriptor kMgb;
 extern const DeviceDescriptor kQnScale;
@@ -63,6 +64,7 @@ const auto kBuiltin = std::to_array<const DeviceDescriptor*>({
     &kBeurerSanitasStandard,
     &kPicoocMini,
     &kPicoocMiniLite,
+    &kDrTrustSsw532,  // before icomon-ffb0 and mgb: the same service 0xFFB0
     &kIcomon,
     &kMgb,
     &kQnScale,

@@ -9,8 +9,8 @@ extern const DeviceDescriptor kIcomon = {
     .id = "icomon-ffb0",
     .name = "ICOMON/Lefu 0xFFB0 scales: Crenot Gofit S2 (FG2210), FG22xx, Runstar R6, Robi S9 (Fitdays app)",
     .manufacturer = "ICOMON",
-    .names = {"Crenot Gofit S2", "FG2210", "FG2211", "Runstar", "Robi S9"},
-    .recognised_by = "names \"Crenot Gofit S2\", FG22…, Runstar…, …Robi…; or service 0xFFB0; "
+    .names = {"Crenot Gofit S2", "FG2210", "Runstar", "Robi S9"},
+    .recognised_by = "names \"Crenot Gofit S2\", FG22… (not FG2211), Runstar…, …Robi…; or service 0xFFB0; "
                      "characteristics 0xFFB2 (live), 0xFFB3 (result); 20-byte frames, 5-bit checksum",
     .reports = {"weight_kg", "impedance_ohm", "heart_rate_bpm", "device_time"},
     .link = LinkMode::gatt,

@@ -32,12 +32,14 @@
 // Sources: sroemer, "Reverse engineering a BLE body fat scale protocol" (2024), and
 // sroemer/scale-communication (FFB2 weight at bytes 6-8, byte 4 == 2 stable; FFB3
 // type A3 weight at 5-7; no handshake needed); openScale MGBHandler.kt,
-// RobiS9Handler.kt, RunstarR6Handler.kt, DrTrustSSW532Handler.kt. The DrTrust FG2211 variant
-// (byte 1 = 0x18/0x23 sub-frames, segmental impedances) is not decoded yet.
+// RobiS9Handler.kt, RunstarR6Handler.kt. The Dr. Trust SSW532 / FG2211 variant on the same
+// service (byte 1 = 0x18/0x23 frames longer than a payload can be here, segmental impedances)
+// is its own family, drtrust_ssw532/: its names are not claimed here and its frames are refused.
 #include "devices/icomon/protocol.hpp"
 
 #include "devices/decode_util.hpp"
 #include "devices/descriptor.hpp"
+#include "devices/drtrust_ssw532/protocol.hpp"
 
 namespace declouder {
 
@@ -73,6 +75,9 @@ Bytes build_ack(std::uint8_t seq, std::uint8_t acked_seq) {
 DecodeOutcome decode_frame(ByteView b) {
   if (b.size() != kFrameSize) return DecodeOutcome::reject(DecodeStatus::wrong_length, "ICOMON frames are 20 bytes");
   if (b[2] != 0x00) return DecodeOutcome::reject(DecodeStatus::not_this_device, "byte 2 of an ICOMON frame is 0x00");
+  // 1 + a payload that fits bytes 4..18: at most 0x10. The SSW532's 0x18/0x23 frames are longer.
+  if (b[1] > 0x10)
+    return DecodeOutcome::reject(DecodeStatus::not_this_device, "byte 1 above 0x10: a Dr. Trust SSW532 frame, not ICOMON's");
   const std::uint8_t type = b[3];
   if ((type & 0xF0) != 0xA0 && (type & 0xF0) != 0xB0)
     return DecodeOutcome::reject(DecodeStatus::not_this_device, "not an ICOMON frame type (A0..AF)");
@@ -112,6 +117,7 @@ DecodeOutcome decode_frame(ByteView b) {
 
 bool has_icomon_name(std::string_view name) {
   using decode_util::starts_with_ci;
+  if (drtrust::has_name(name)) return false;  // FG2211 and SSW…: drtrust_ssw532/
   return starts_with_ci(name, "Crenot") || starts_with_ci(name, "FG22") || starts_with_ci(name, "Runstar") ||
          decode_util::contains_ci(name, "robi");
 }
@@ -120,6 +126,7 @@ bool has_icomon_name(std::string_view name) {
 // speak this or the legacy MGB protocol, so both families claim it (the frames
 // themselves tell them apart: 20 bytes with a 5-bit checksum vs 8 bytes AC 02).
 bool claims(const Advertisement& adv) {
+  if (drtrust::has_name(adv.name)) return false;
   if (has_icomon_name(adv.name)) return true;
   if (!adv.advertises_service(icomon::kService)) return false;
   using decode_util::starts_with_ci;
