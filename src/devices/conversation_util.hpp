@@ -47,4 +47,15 @@ inline CivilTime local_wall_clock(std::int64_t unix_seconds) {
   return {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec};
 }
 
+// The step that waits for a scale's final weighing: a decoded, stabilized value is the weighing,
+// stamped with the scale's address and emitted (the step is done); anything else (a live weight,
+// a frame of another kind) gives `otherwise`: `more` where it counts as progress, `ignore`
+// where it does not.
+inline Verdict emit_when_final(DecodeOutcome o, const GattValue& v, SessionContext& ctx, Verdict otherwise) {
+  if (!o.ok() || !o.reading.stabilized) return otherwise;
+  o.reading.address = v.address;
+  ctx.emit(o.reading, v.value);
+  return Verdict::done;
+}
+
 }  // namespace declouder

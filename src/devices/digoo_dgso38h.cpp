@@ -16,6 +16,7 @@
 #include <cmath>
 
 #include "devices/decode_util.hpp"
+#include "devices/conversation_util.hpp"
 #include "devices/descriptor.hpp"
 #include "devices/scripted_scale.hpp"
 
@@ -79,11 +80,7 @@ Conversation conversation(const ConversationContext& c) {
   }));
   conv.steps.push_back(write_step(kCommands, person(c), WriteMode::with_response, "the person (09 10 12)"));
   conv.steps.push_back(expect_step("all values", [](const GattValue& v, SessionContext& ctx) {
-    DecodeOutcome o = decode_gatt(v);
-    if (!o.ok() || !o.reading.stabilized) return Verdict::ignore;
-    o.reading.address = v.address;
-    ctx.emit(o.reading, v.value);
-    return Verdict::done;
+    return emit_when_final(decode_gatt(v), v, ctx, Verdict::ignore);
   }));
   return conv;
 }

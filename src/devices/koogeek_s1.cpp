@@ -21,6 +21,7 @@
 #include <cmath>
 
 #include "devices/decode_util.hpp"
+#include "devices/conversation_util.hpp"
 #include "devices/descriptor.hpp"
 #include "devices/scripted_scale.hpp"
 
@@ -91,11 +92,7 @@ Conversation conversation(const ConversationContext&) {
       ctx.link.write(kAnswers, frame(0x87, Bytes{v.value[6]}), WriteMode::without_response);
       return Verdict::more;
     }
-    DecodeOutcome o = decode_gatt(v);
-    if (!o.ok() || !o.reading.stabilized) return Verdict::more;
-    o.reading.address = v.address;
-    ctx.emit(o.reading, v.value);
-    return Verdict::done;
+    return emit_when_final(decode_gatt(v), v, ctx, Verdict::more);
   }));
   return conv;
 }

@@ -70,11 +70,8 @@ Conversation conversation(const ConversationContext& c) {
         return Verdict::more;
       }
       case 0x10: {
-        DecodeOutcome o = decode_live(v.value, parse_scale_info(ctx.frames["info"]));
-        if (!o.ok() || !o.reading.stabilized) return Verdict::more;  // still settling
-        o.reading.address = v.address;
-        ctx.emit(o.reading, v.value);
-        return Verdict::done;
+        // Until it settles, a live weight is progress.
+        return emit_when_final(decode_live(v.value, parse_scale_info(ctx.frames["info"])), v, ctx, Verdict::more);
       }
     }
     return Verdict::ignore;

@@ -19,6 +19,7 @@
 #include <cmath>
 
 #include "devices/decode_util.hpp"
+#include "devices/conversation_util.hpp"
 #include "devices/descriptor.hpp"
 #include "devices/renpho_55aa/protocol.hpp"
 #include "devices/scripted_scale.hpp"
@@ -68,11 +69,7 @@ Conversation conversation(const ConversationContext&) {
   conv.steps.push_back(write_step(kCommands, kStart, WriteMode::without_response, "start (55 AA 90 on 2A11)"));
   conv.steps.push_back(gate_step("step on the scale", [](const GattValue& v, SessionContext& ctx) {
     if (v.characteristic != kResult) return Verdict::ignore;  // live weights: progress only
-    DecodeOutcome o = decode_frame(v.value);
-    if (!o.ok() || !o.reading.stabilized) return Verdict::ignore;
-    o.reading.address = v.address;
-    ctx.emit(o.reading, v.value);
-    return Verdict::done;
+    return emit_when_final(decode_frame(v.value), v, ctx, Verdict::ignore);
   }));
   return conv;
 }
