@@ -9,7 +9,8 @@
 # The image (Debian rootfs + kernel) is built once by build-image.sh and cached under
 # $DECLOUDER_VM_CACHE (default /var/cache/declouder-vm); each run appends the freshly built
 # declouder and the test scripts as a second initramfs archive.
-# Env: BUILD_DIR (default <repo>/build), VM_TIMEOUT (default 600 s: every GATT family converses in the guest), VM_LOG (console copy).
+# Env: BUILD_DIR (default <repo>/build), VM_TIMEOUT (default 1200 s: every GATT family converses in the guest,
+# about 10 s each; 31 families took 430 s on a loaded 2-core host), VM_LOG (console copy).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -51,7 +52,7 @@ strip -o "$WORK/payload/opt/declouder/declouder" "$BIN"
 cat "$IMAGE/base.cpio" "$WORK/payload.cpio" > "$WORK/initrd.cpio"
 
 LOG=${VM_LOG:-$WORK/console.log}
-boot() { VM_TIMEOUT=${VM_TIMEOUT:-600} "$HERE/boot.sh" "$IMAGE" "$WORK/initrd.cpio" "$LOG" rdinit=/init; }
+boot() { VM_TIMEOUT=${VM_TIMEOUT:-1200} "$HERE/boot.sh" "$IMAGE" "$WORK/initrd.cpio" "$LOG" rdinit=/init; }
 t2=$(date +%s.%N)
 boot
 # The stack itself failing to come up (btvirt/bluetoothd starved of CPU on a loaded host,
