@@ -70,6 +70,17 @@ void BM_DecodeAdvert_ChipseaOkok(benchmark::State& state) {
 }
 BENCHMARK(BM_DecodeAdvert_ChipseaOkok);
 
+// A broadcast scale with no dispatch key (Yunmai X: its company id is its MAC), found by its
+// claim: signature, XOR and the MAC echo checked against the address (openScale's test frame).
+void BM_DecodeAdvert_YunmaiX(benchmark::State& state) {
+  Advertisement adv;
+  adv.address = MacAddress::parse("C0:FF:EE:12:34:56");
+  adv.service_uuids = {Uuid::from16(0x1320)};
+  adv.manufacturer_data.emplace_back(0x3456, *parse_hex("12eeffc00b741704031f4001f4ad"));
+  run(state, adv, 1);
+}
+BENCHMARK(BM_DecodeAdvert_YunmaiX);
+
 // An encrypted Xiaomi S400 weighing (a real frame and its key, from Home Assistant's xiaomi-ble
 // tests): MiBeacon header, AES-CCM decryption with the bindkey (OpenSSL), object decoding.
 void BM_DecodeAdvert_XiaomiS400Encrypted(benchmark::State& state) {

@@ -22,6 +22,7 @@ extern const DeviceDescriptor kMgb;
 extern const DeviceDescriptor kQnScale;
 extern const DeviceDescriptor kQnBroadcast;
 extern const DeviceDescriptor kYunmai;
+extern const DeviceDescriptor kYunmaiX;
 extern const DeviceDescriptor kOneByone;
 extern const DeviceDescriptor kExcelvanCf36x;
 extern const DeviceDescriptor kMedisanaBs44x;
@@ -70,6 +71,7 @@ const auto kBuiltin = std::to_array<const DeviceDescriptor*>({
     &kQnScale,
     &kQnBroadcast,
     &kYunmai,
+    &kYunmaiX,
     &kOneByone,
     &kExcelvanCf36x,
     &kOmronWlc,

@@ -44,13 +44,13 @@ EOF
 done
 [ "$tried" -ge 7 ] || fail "only $tried broadcast simulators were tried"
 
-# The three that joined last, through the gateway for 12 s: each repeats its weighing every few
+# Those that joined last, through the gateway for 12 s: each repeats its weighing every few
 # seconds, and each is stored once.
 printf '' >"$WORKDIR/empty.toml"
 timeout 12 "$DECLOUDER" run --config "$WORKDIR/empty.toml" --simulate qn-broadcast --simulate chipsea-okok \
-  --simulate picooc-mini-lite --database "$WORKDIR/gateway.db" --jsonl "$WORKDIR/out.jsonl" 2>"$WORKDIR/run.err" ||
+  --simulate picooc-mini-lite --simulate yunmai-x --database "$WORKDIR/gateway.db" --jsonl "$WORKDIR/out.jsonl" 2>"$WORKDIR/run.err" ||
   [ $? = 124 ] || fail "run --simulate failed: $(tail -5 "$WORKDIR/run.err")"  # 124: stopped by timeout
-for id in qn-broadcast chipsea-okok picooc-mini-lite; do
+for id in qn-broadcast chipsea-okok picooc-mini-lite yunmai-x; do
   n=$(grep -c "\"model\":\"$id\"" "$WORKDIR/out.jsonl" || true)
   [ "$n" = 1 ] || fail "run --simulate stored $id $n times: $(cat "$WORKDIR/out.jsonl") $(tail -5 "$WORKDIR/run.err")"
 done
