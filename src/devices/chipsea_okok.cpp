@@ -17,7 +17,7 @@
 // C0 (any company whose low byte is 0xC0; its high byte is a frame counter), 13+ bytes:
 //   0-1 weight u16 BE; 2-3 impedance u16 BE / 10 ohm (stable frames); 4-5 control;
 //   6 attributes: bit0 stable, bits 1-2 resolution, bits 3-4 unit as V11; 7-12 the
-//   scale's MAC (no checksum: the stable bit and the length are the only guard).
+//   scale's MAC (no checksum: the MAC, which must be the sender's, and the length are the guard).
 //   Xiaogui TZC4 and MaxxMee QJ-J scales send these: C0A3 0276 138B 0002 21 <MAC> is 63.0 kg
 //   and 500.3 ohm, stable; C07D 2C47 0000 0A01 25 <MAC> is 113.35 kg (resolution /100)
 //   without impedance (ble_monitor ble_parser/xiaogui.py and test_xiaogui_parser.py, real
@@ -27,6 +27,7 @@
 // decoded: any stray 0xF0FF advert would read as a weight.)
 //
 // Sources: openScale OkOkHandler.kt; ble_monitor xiaogui.py (the C0 frames' impedance).
+#include <algorithm>
 #include <cmath>
 
 #include "devices/decode_util.hpp"
@@ -92,8 +93,14 @@ DecodeOutcome decode_v11(ByteView b) {
   return DecodeOutcome::success(r);
 }
 
-DecodeOutcome decode_c0(ByteView b) {
+// `address`: the advertiser's, when known. A C0 frame has no checksum; the MAC it carries at 7-12
+// is its one guard, and ble_monitor (xiaogui.py) refuses a frame whose MAC is not the sender's.
+// Without that check any advert whose company id ends in C0 is a weighing: a Yunmai X whose
+// address ends in C0 (its company id is its address) read as 219.81 kg.
+DecodeOutcome decode_c0(ByteView b, const std::optional<MacAddress>& address) {
   if (b.size() < 13) return DecodeOutcome::reject(DecodeStatus::wrong_length, "OKOK C0 data has 13 bytes or more");
+  if (address && !std::equal(address->bytes.begin(), address->bytes.end(), b.begin() + 7))
+    return DecodeOutcome::reject(DecodeStatus::not_this_device, "the C0 frame carries another device's address");
   if (be16(&b[0]) == 0) return DecodeOutcome::reject(DecodeStatus::invalid_value, "zero weight");
   Reading r;
   r.model = kModel;
@@ -114,7 +121,7 @@ DecodeOutcome decode_advert(const Advertisement& adv) {
     else if (company == kV11)
       last = decode_v11(data);
     else if ((company & 0xFF) == 0xC0)
-      last = decode_c0(data);
+      last = decode_c0(data, adv.address);
     else
       continue;
     if (last.ok()) return last;

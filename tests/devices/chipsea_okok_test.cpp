@@ -76,3 +76,25 @@ TEST(ChipseaOkok, XiaoguiC0FramesKeepTheirImpedance) {
   EXPECT_DOUBLE_EQ(*qjj.reading.weight_kg, 113.35);
   EXPECT_FALSE(qjj.reading.impedance_ohm);
 }
+
+TEST(ChipseaOkok, AC0FrameFromAnotherAddressIsNotAWeighing) {
+  // The C0 frame's only guard is the MAC it carries, which is the sender's in ble_monitor's real
+  // Xiaogui adverts (its xiaogui.py refuses any other).
+  Advertisement a = manufacturer_advert(0xA3C0, "0276138b0002215f5a29e5e094");
+  a.address = MacAddress::parse("5F:5A:29:E5:E0:94");
+  DecodeOutcome own = advert("chipsea-okok", a);
+  ASSERT_TRUE(own.ok()) << own.detail;
+  EXPECT_DOUBLE_EQ(*own.reading.weight_kg, 63.0);
+  a.address = MacAddress::parse("5F:5A:29:E5:E0:95");
+  EXPECT_EQ(advert("chipsea-okok", a).status, DecodeStatus::not_this_device);
+
+  // A Yunmai X whose address ends in C0 (its company id is its address): its frame is its own.
+  Advertisement yunmai = manufacturer_advert(0xABC0, "12eeff340b741704031f4001f4ad");
+  yunmai.address = MacAddress::parse("34:FF:EE:12:AB:C0");
+  EXPECT_EQ(advert("chipsea-okok", yunmai).status, DecodeStatus::not_this_device);
+  std::vector<std::string> decoded;
+  builtin_registry().decode_advertisement(yunmai, [&](const DeviceDescriptor& d, const DecodeOutcome& o) {
+    if (o.ok()) decoded.push_back(d.id);
+  });
+  EXPECT_EQ(decoded, std::vector<std::string>{"yunmai-x"});
+}
