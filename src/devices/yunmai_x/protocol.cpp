@@ -30,6 +30,8 @@ std::pair<std::uint16_t, Bytes> build_advert(const MacAddress& mac, const Frame&
   return {static_cast<std::uint16_t>((m[4] << 8) | m[5]), p};
 }
 
+bool has_signature(ByteView p) { return shaped(p); }
+
 bool is_frame(std::uint16_t company, ByteView p, const std::optional<MacAddress>& address) {
   if (!shaped(p) || xor8(p.subspan(7, 6)) != p[13]) return false;
   return !address || mac_matches(company, p, *address);

@@ -36,6 +36,8 @@ std::pair<std::uint16_t, Bytes> build_advert(const MacAddress& mac, const Frame&
 // Is this entry a Yunmai X frame at all (length, signature, checksum and, when the address is
 // known, the MAC the frame echoes)? Cheap: dispatch asks it of every advertisement.
 bool is_frame(std::uint16_t company, ByteView payload, const std::optional<MacAddress>& address);
+// Only the length and the 0B 74 17 signature: which manufacturer entry is the frame.
+bool has_signature(ByteView payload);
 
 // One entry to a reading: weight (not stabilized before the final frame), impedance.
 DecodeOutcome decode(std::uint16_t company, ByteView payload, const std::optional<MacAddress>& address);
