@@ -51,6 +51,7 @@ extern const DeviceDescriptor kKoogeekS1;
 extern const DeviceDescriptor kBeurerSanitasBf700;
 extern const DeviceDescriptor kEufyP2;
 extern const DeviceDescriptor kHuaweiAh100;
+extern const DeviceDescriptor kTaylorBia;
 
 namespace {
 
@@ -62,6 +63,7 @@ const auto kBuiltin = std::to_array<const DeviceDescriptor*>({
     &kBeurerSanitasStandard,
     &kPicoocMini,
     &kPicoocMiniLite,
+    &kTaylorBia,  // before icomon-ffb0 and mgb, which take other 0xFFB0 devices (ffb0_families.hpp)
     &kIcomon,
     &kMgb,
     &kQnScale,

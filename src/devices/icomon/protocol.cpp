@@ -38,6 +38,7 @@
 
 #include "devices/decode_util.hpp"
 #include "devices/descriptor.hpp"
+#include "devices/ffb0_families.hpp"
 
 namespace declouder {
 
@@ -121,7 +122,7 @@ bool has_icomon_name(std::string_view name) {
 // themselves tell them apart: 20 bytes with a 5-bit checksum vs 8 bytes AC 02).
 bool claims(const Advertisement& adv) {
   if (has_icomon_name(adv.name)) return true;
-  if (!adv.advertises_service(icomon::kService)) return false;
+  if (!adv.advertises_service(icomon::kService) || has_own_ffb0_protocol(adv.name)) return false;
   using decode_util::starts_with_ci;
   const bool mgb_name = starts_with_ci(adv.name, "swan") || decode_util::contains_ci(adv.name, "icomon") ||
                         starts_with_ci(adv.name, "yg");

@@ -28,6 +28,7 @@
 // 0xFFB0 device is claimed by both this family and icomon-ffb0, and the frame shapes decide.
 #include "devices/decode_util.hpp"
 #include "devices/descriptor.hpp"
+#include "devices/ffb0_families.hpp"
 #include "devices/icomon/protocol.hpp"
 
 namespace declouder {
@@ -94,7 +95,7 @@ bool claims(const Advertisement& adv) {
                         starts_with_ci(adv.name, "yg") || starts_with_ci(adv.name, "Hutbit") ||
                         starts_with_ci(adv.name, "FitTrack");
   if (mgb_name) return true;
-  if (!adv.advertises_service(icomon::kService)) return false;
+  if (!adv.advertises_service(icomon::kService) || has_own_ffb0_protocol(adv.name)) return false;
   // Names of the newer ICOMON models belong to icomon-ffb0 only.
   return !(starts_with_ci(adv.name, "Crenot") || starts_with_ci(adv.name, "FG22") || starts_with_ci(adv.name, "Runstar") ||
            decode_util::contains_ci(adv.name, "robi"));

@@ -1,0 +1,15 @@
+// The scales that talk on service 0xFFB0 with a protocol of their own. The legacy MGB family
+// and icomon-ffb0 claim any 0xFFB0 device they do not know; these names are not theirs (openScale
+// ScaleFactory.kt orders its 0xFFB0 handlers so the specific ones come before MGBHandler, which
+// takes any 0xFFB0 device; here each claim excludes them, so an advert has one claimant).
+#pragma once
+
+#include <string_view>
+
+#include "devices/taylor_bia/protocol.hpp"
+
+namespace declouder {
+
+inline bool has_own_ffb0_protocol(std::string_view name) { return taylor_bia::is_taylor_name(name); }
+
+}  // namespace declouder
