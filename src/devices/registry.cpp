@@ -54,6 +54,7 @@ extern const DeviceDescriptor kKoogeekS1;
 extern const DeviceDescriptor kBeurerSanitasBf700;
 extern const DeviceDescriptor kEufyP2;
 extern const DeviceDescriptor kHuaweiAh100;
+extern const DeviceDescriptor kTaylorBia;
 
 namespace {
 
@@ -65,7 +66,8 @@ const auto kBuiltin = std::to_array<const DeviceDescriptor*>({
     &kBeurerSanitasStandard,
     &kPicoocMini,
     &kPicoocMiniLite,
-    &kDrTrustSsw532,  // before icomon-ffb0 and mgb: the same service 0xFFB0
+    &kDrTrustSsw532,  // these two before icomon-ffb0 and mgb, which take other 0xFFB0 devices
+    &kTaylorBia,      // (ffb0_families.hpp)
     &kIcomon,
     &kMgb,
     &kQnScale,

@@ -39,7 +39,7 @@
 
 #include "devices/decode_util.hpp"
 #include "devices/descriptor.hpp"
-#include "devices/drtrust_ssw532/protocol.hpp"
+#include "devices/ffb0_families.hpp"
 
 namespace declouder {
 
@@ -117,7 +117,7 @@ DecodeOutcome decode_frame(ByteView b) {
 
 bool has_icomon_name(std::string_view name) {
   using decode_util::starts_with_ci;
-  if (drtrust::has_name(name)) return false;  // FG2211 and SSW…: drtrust_ssw532/
+  if (has_own_ffb0_protocol(name)) return false;  // FG2211 and SSW… (drtrust_ssw532/), Taylor
   return starts_with_ci(name, "Crenot") || starts_with_ci(name, "FG22") || starts_with_ci(name, "Runstar") ||
          decode_util::contains_ci(name, "robi");
 }
@@ -126,7 +126,7 @@ bool has_icomon_name(std::string_view name) {
 // speak this or the legacy MGB protocol, so both families claim it (the frames
 // themselves tell them apart: 20 bytes with a 5-bit checksum vs 8 bytes AC 02).
 bool claims(const Advertisement& adv) {
-  if (drtrust::has_name(adv.name)) return false;
+  if (has_own_ffb0_protocol(adv.name)) return false;
   if (has_icomon_name(adv.name)) return true;
   if (!adv.advertises_service(icomon::kService)) return false;
   using decode_util::starts_with_ci;

@@ -28,7 +28,7 @@
 // 0xFFB0 device is claimed by both this family and icomon-ffb0, and the frame shapes decide.
 #include "devices/decode_util.hpp"
 #include "devices/descriptor.hpp"
-#include "devices/drtrust_ssw532/protocol.hpp"
+#include "devices/ffb0_families.hpp"
 #include "devices/icomon/protocol.hpp"
 
 namespace declouder {
@@ -91,7 +91,7 @@ namespace {
 
 bool claims(const Advertisement& adv) {
   using decode_util::starts_with_ci;
-  if (drtrust::has_name(adv.name)) return false;  // SSW…, …FG2211…: the Dr. Trust SSW532's own protocol
+  if (has_own_ffb0_protocol(adv.name)) return false;  // Dr. Trust SSW532, Taylor: their own protocols
   const bool mgb_name = starts_with_ci(adv.name, "swan") || decode_util::contains_ci(adv.name, "icomon") ||
                         starts_with_ci(adv.name, "yg") || starts_with_ci(adv.name, "Hutbit") ||
                         starts_with_ci(adv.name, "FitTrack");
