@@ -1,5 +1,6 @@
 // Digoo DG-SO38H (Mengii) and Cult Smart Scale Pro: frames built from openScale's
-// DigooDGSO38HHandler.kt and CultSmartScaleProHandler.kt layouts (no public capture).
+// DigooDGSO38HHandler.kt and CultSmartScaleProHandler.kt layouts (no public capture),
+// and ble-scale-sync's constructed digoo.test.ts frames (below).
 #include "device_test_util.hpp"
 
 using namespace declouder;

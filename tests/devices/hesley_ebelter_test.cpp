@@ -1,5 +1,6 @@
 // Hesley (YunChen) and Ebelter Body Fat-B2: result frames built from openScale's
-// HesleyHandler.kt and EbelterBodyFatB2Handler.kt layouts (no public capture).
+// HesleyHandler.kt and EbelterBodyFatB2Handler.kt layouts (no public capture),
+// and ble-scale-sync's constructed hesley.test.ts frame (below).
 #include "device_test_util.hpp"
 
 using namespace declouder;

@@ -1,5 +1,6 @@
-// Medisana BS44x weight and body frames (layout of research §2.8; no public
-// capture, so frames are built from the layout). Timestamp 0x1ABA10A5 is
+// Medisana BS44x weight and body frames (the layout of openScale's MedisanaBs44xHandler.kt; no
+// public capture, so frames are built from the layout; and ble-scale-sync's constructed
+// medisana-bs44x.test.ts frames, below). Timestamp 0x1ABA10A5 is
 // 2024-03-17T19:59:33Z counted from 2010-01-01. Byte 0 is the frames' fixed marker
 // (0x1D weight, 0x6F body), as keptenkurk/BS440 checks it.
 #include "device_test_util.hpp"

@@ -1,5 +1,6 @@
 // Renpho ES-26BB-B: 55 AA frames built from openScale's RenphoES26BBHandler.kt layout (no public
-// capture): 0x14 live, 0x15 stored, sum checksum.
+// capture): 0x14 live, 0x15 stored, sum checksum; and
+// ble-scale-sync's constructed renpho-es26bb.test.ts frames (below).
 #include "device_test_util.hpp"
 
 using namespace declouder;

@@ -1,4 +1,5 @@
-// Renpho ES-CS20M: 55 AA frames built from openScale's ESCS20MHandler.kt layout (no public capture).
+// Renpho ES-CS20M: 55 AA frames built from openScale's ESCS20MHandler.kt layout (no public capture),
+// and ble-scale-sync's constructed es-cs20m.test.ts frames (below).
 #include "device_test_util.hpp"
 
 using namespace declouder;

@@ -1,4 +1,5 @@
-// Senssun: FF A5 frames built from openScale's SenssunHandler.kt layout (no public capture).
+// Senssun: FF A5 frames built from openScale's SenssunHandler.kt layout (no public capture),
+// and ble-scale-sync's constructed senssun.test.ts frames (below).
 #include "device_test_util.hpp"
 
 using namespace declouder;

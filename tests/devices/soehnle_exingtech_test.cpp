@@ -1,7 +1,8 @@
 // Soehnle and Exingtech Y1, two scales on 128-bit vendor characteristics. Soehnle: a real
 // stored weighing from a Shape Sense Connect 200's btsnoop log in openScale issue #487 (136.5 kg,
 // the weight its owner read on the display), and frames built from openScale's SoehnleHandler.kt
-// layout. Exingtech Y1: frames built from openScale's ExingtechY1Handler.kt (no public capture).
+// layout. Exingtech Y1: frames built from openScale's ExingtechY1Handler.kt (no public capture),
+// and ble-scale-sync's constructed exingtech-y1.test.ts frames (below).
 #include "device_test_util.hpp"
 
 using namespace declouder;
