@@ -11,7 +11,8 @@
 // as the scale's own metrics. (openScale notes that the unit needs the vendor app once to be
 // initialised; declouder writes the same bytes.)
 //
-// No public capture was found; the tests use frames built from this layout.
+// No public capture was found; the tests use frames built from this layout and every frame of
+// ble-scale-sync's tests/scales/digoo.test.ts (constructed by its authors, not captured).
 // Sources: openScale scales/DigooDGSO38HHandler.kt. Re-implemented from those facts.
 #include <cmath>
 

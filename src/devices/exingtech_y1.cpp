@@ -9,7 +9,8 @@
 // A frame whose fat is measured is the result; its fat, water, bone and visceral fat are kept as
 // the scale's own metrics.
 //
-// No public capture was found; the tests use frames built from this layout.
+// No public capture was found; the tests use frames built from this layout and every frame of
+// ble-scale-sync's tests/scales/exingtech-y1.test.ts (constructed by its authors, not captured).
 // Sources: openScale scales/ExingtechY1Handler.kt. Re-implemented from those facts.
 #include <cmath>
 

@@ -13,7 +13,8 @@
 // would read as 219.3 kg, two coalesced 1byone frames as another weight), so a value is taken for
 // a Hesley result only from a device named YunChen.
 //
-// No public capture was found; the tests use frames built from this layout.
+// No public capture was found; the tests use frames built from this layout and every frame of
+// ble-scale-sync's tests/scales/hesley.test.ts (constructed by its authors, not captured).
 // Sources: openScale scales/HesleyHandler.kt. Re-implemented from those facts.
 #include <cmath>
 

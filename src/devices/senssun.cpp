@@ -15,7 +15,8 @@
 // The four frames after the person are the scale's own body composition, kept as its metrics
 // (`fat_percent`, `water_percent`, `bone_kg`, `bmr_kcal`) of the weighing.
 //
-// No public capture was found; the tests use frames built from this layout.
+// No public capture was found; the tests use frames built from this layout and every frame of
+// ble-scale-sync's tests/scales/senssun.test.ts (constructed by its authors, not captured).
 // Sources: openScale scales/SenssunHandler.kt. Re-implemented from those facts.
 #include <cmath>
 

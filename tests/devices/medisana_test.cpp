@@ -1,5 +1,6 @@
-// Medisana BS44x weight and body frames (layout of research §2.8; no public
-// capture, so frames are built from the layout). Timestamp 0x1ABA10A5 is
+// Medisana BS44x weight and body frames (the layout of openScale's MedisanaBs44xHandler.kt; no
+// public capture, so frames are built from the layout; and ble-scale-sync's constructed
+// medisana-bs44x.test.ts frames, below). Timestamp 0x1ABA10A5 is
 // 2024-03-17T19:59:33Z counted from 2010-01-01. Byte 0 is the frames' fixed marker
 // (0x1D weight, 0x6F body), as keptenkurk/BS440 checks it.
 #include "device_test_util.hpp"
@@ -67,4 +68,30 @@ TEST(Medisana, TimeCommand) {
   EXPECT_EQ(medisana::epoch_for_name("0202B6FF"), medisana::Epoch::y2010);
   EXPECT_EQ(medisana::build_time_command(1710705573, medisana::Epoch::y2010), hex("02 a5 10 ba 1a"));
   EXPECT_EQ(medisana::build_time_command(1710705573, medisana::Epoch::unix1970), hex("02 a5 4b f7 65"));
+}
+
+// ble-scale-sync tests/scales/medisana-bs44x.test.ts (KristianP26/ble-scale-sync): its frames are
+// constructed in the test (Buffer.alloc, not captures), a 4-byte weight frame (8000 LE at 1-2) and
+// a 16-byte feature frame (fat 225, water 550, muscle 400, bone 35, u16 LE at 8-15), told apart by
+// length and with no first byte set. declouder tells them apart by characteristic and, as
+// keptenkurk/BS440 does, by the fixed first byte (0x1D, 0x6F), and needs the weight frame's user at
+// byte 13: the peer's frames as built are refused, and its values decode once framed so.
+TEST(Medisana, BleScaleSyncVectors) {
+  EXPECT_EQ(gatt("medisana-bs44x", 0x8A21, "00401f00", "0202B6FF").status, DecodeStatus::wrong_length);
+  EXPECT_EQ(gatt("medisana-bs44x", 0x8A22, "000000000000 0000 e100 2602 9001 2300", "0202B6FF").status,
+            DecodeStatus::not_this_device);
+  // "parses weight frame (< 16 bytes)": 80.00 kg (no time, no user)
+  DecodeOutcome w = gatt("medisana-bs44x", 0x8A21, "1d401f0000 00000000 00000000 ff", "0202B6FF");
+  ASSERT_TRUE(w.ok()) << w.detail;
+  EXPECT_DOUBLE_EQ(*w.reading.weight_kg, 80.0);
+  EXPECT_FALSE(w.reading.user_slot);
+  // "parses feature frame (>= 16 bytes)": fat = (225 & 0x0FFF) / 10 = 22.5 %, and the rest
+  DecodeOutcome b = gatt("medisana-bs44x", 0x8A22, "6f00000000ff 0000 e100 2602 9001 2300", "0202B6FF");
+  ASSERT_TRUE(b.ok()) << b.detail;
+  EXPECT_DOUBLE_EQ(metric(b.reading, "fat_percent"), 22.5);
+  EXPECT_DOUBLE_EQ(metric(b.reading, "water_percent"), 55.0);
+  EXPECT_DOUBLE_EQ(metric(b.reading, "muscle_percent"), 40.0);
+  EXPECT_DOUBLE_EQ(metric(b.reading, "bone_kg"), 3.5);
+  EXPECT_FALSE(b.reading.weight_kg);  // "returns null when no weight received yet": no weight here
+  EXPECT_FALSE(gatt("medisana-bs44x", 0x8A21, "0000", "0202B6FF").ok());  // "returns null for too-short buffer"
 }

@@ -1,4 +1,5 @@
-// Renpho ES-CS20M: 55 AA frames built from openScale's ESCS20MHandler.kt layout (no public capture).
+// Renpho ES-CS20M: 55 AA frames built from openScale's ESCS20MHandler.kt layout (no public capture),
+// and ble-scale-sync's constructed es-cs20m.test.ts frames (below).
 #include "device_test_util.hpp"
 
 using namespace declouder;
@@ -52,4 +53,34 @@ TEST(RenphoEsCs20m, TheNamelessEscs20mb2IsKnownByItsOwnAddressInItsData) {
   EXPECT_EQ(builtin_registry().conversation_for(a), nullptr);
   a.manufacturer_data[0] = {0x02AC, hex("00040031cfea02072c870109")};
   EXPECT_EQ(builtin_registry().conversation_for(a), nullptr);
+}
+
+// ble-scale-sync tests/scales/es-cs20m.test.ts (KristianP26/ble-scale-sync): every frame is
+// constructed in the test (Buffer.alloc, not captures). Its adapter accepts a frame "with stripped
+// header" (the command at byte 0) or with 55 AA but a zero length byte and no checksum; openScale's
+// ESCS20MHandler.kt documents every notification as 55 AA <cmd> 00 <len> <payload> <sum> (its only
+// other shapes are the AD/AF fragments of long frames), so the peer's shortcuts are refused and its
+// fields decode once framed as the scale frames them.
+TEST(RenphoEsCs20m, BleScaleSyncVectors) {
+  const auto f = [](std::string_view h) { return gatt("renpho-es-cs20m", 0x2A10, h, "ES-CS20M"); };
+  EXPECT_FALSE(f("140000000001 00001f40 01f4").ok());          // "parses msgId 0x14 weight frame (stripped header)"
+  EXPECT_FALSE(f("55aa14000001 00001f40 01f4 0000").ok());     // "parses msgId 0x14 with 55 AA header"
+  DecodeOutcome stable = f("55aa140007 01 00001f40 01f4 6f");  // the same fields, framed: 80 kg, 500 ohm, stable
+  ASSERT_TRUE(stable.ok()) << stable.detail;
+  EXPECT_DOUBLE_EQ(*stable.reading.weight_kg, 80.0);
+  EXPECT_DOUBLE_EQ(*stable.reading.impedance_ohm, 500);
+  EXPECT_TRUE(stable.reading.stabilized);
+  DecodeOutcome live = f("55aa140007 00 00001f40 0000 79");  // "parses msgId 0x14 weight frame (not stable)"
+  ASSERT_TRUE(live.ok()) << live.detail;
+  EXPECT_DOUBLE_EQ(*live.reading.weight_kg, 80.0);
+  EXPECT_FALSE(live.reading.stabilized);
+  // "parses msgId 0x15 extended frame (returns null, stores resistance)": no weight in it, no weighing
+  EXPECT_EQ(f("55aa15000a 00000000 01f4 00000000 13").status, DecodeStatus::invalid_value);
+  // "rejects weight above 300 kg" (301.00 kg). "rejects weight below 0.5 kg" (0.10 kg): the decoder
+  // reports what the scale sent and the recorder refuses a weighing below its 5 kg minimum.
+  EXPECT_EQ(f("55aa140007 01 00007594 0000 24").status, DecodeStatus::invalid_value);
+  EXPECT_DOUBLE_EQ(*f("55aa140007 01 0000000a 0000 25").reading.weight_kg, 0.10);
+  // "parses 0x11 STOP frame": the end of the weighing, which the conversation acts on, not a weighing
+  EXPECT_EQ(f("55aa110001 00 11").status, DecodeStatus::unsupported_frame);
+  EXPECT_FALSE(f("00").ok());  // "returns null for too-short buffer"
 }

@@ -1,7 +1,8 @@
 // Soehnle and Exingtech Y1, two scales on 128-bit vendor characteristics. Soehnle: a real
 // stored weighing from a Shape Sense Connect 200's btsnoop log in openScale issue #487 (136.5 kg,
 // the weight its owner read on the display), and frames built from openScale's SoehnleHandler.kt
-// layout. Exingtech Y1: frames built from openScale's ExingtechY1Handler.kt (no public capture).
+// layout. Exingtech Y1: frames built from openScale's ExingtechY1Handler.kt (no public capture),
+// and ble-scale-sync's constructed exingtech-y1.test.ts frames (below).
 #include "device_test_util.hpp"
 
 using namespace declouder;
@@ -58,4 +59,33 @@ TEST(ExingtechY1, TheResultAndALiveWeight) {
   DecodeOutcome live = vendor(kExingtechFrames, "00000000 02d3 ffff 0000 0000 0000 00 0000000000", "VScale");
   ASSERT_TRUE(live.ok()) << live.detail;
   EXPECT_FALSE(live.reading.stabilized);
+}
+
+// ble-scale-sync tests/scales/exingtech-y1.test.ts (KristianP26/ble-scale-sync): its frames are
+// constructed in the test (Buffer.alloc(15), not captures): weight 800 at 4-5, fat 225 at 6-7,
+// water 550 at 8-9, bone 35 at 10-11, muscle 400 at 12-13 (u16 BE), visceral fat 8 at 14. The
+// peer takes any frame of 15 bytes or more; openScale's ExingtechY1Handler.kt takes only the
+// 20-byte frame the scale sends, so the peer's short frame is refused and its fields are decoded
+// once padded to 20 bytes.
+TEST(ExingtechY1, BleScaleSyncVectors) {
+  EXPECT_EQ(vendor(kExingtechFrames, "00000000 0320 00e1 0226 0023 0190 08", "VScale").status, DecodeStatus::wrong_length);
+  // "parses frame with body comp (complete, [6] != 0xFF)"
+  DecodeOutcome o = vendor(kExingtechFrames, "00000000 0320 00e1 0226 0023 0190 08 0000000000", "VScale");
+  ASSERT_TRUE(o.ok()) << o.detail;
+  EXPECT_DOUBLE_EQ(*o.reading.weight_kg, 80.0);
+  EXPECT_TRUE(o.reading.stabilized);
+  EXPECT_FALSE(o.reading.impedance_ohm);  // the peer's impedance 0: the scale sends none
+  EXPECT_DOUBLE_EQ(metric(o.reading, "fat_percent"), 22.5);
+  EXPECT_DOUBLE_EQ(metric(o.reading, "water_percent"), 55.0);
+  EXPECT_DOUBLE_EQ(metric(o.reading, "bone_kg"), 3.5);
+  EXPECT_DOUBLE_EQ(metric(o.reading, "visceral_fat"), 8);
+  // "parses incomplete frame ([6] == 0xFF)": the weight, not yet the result, no fat
+  DecodeOutcome live = vendor(kExingtechFrames, "00000000 0320 ff00 0000 0000 0000 00 0000000000", "VScale");
+  ASSERT_TRUE(live.ok()) << live.detail;
+  EXPECT_DOUBLE_EQ(*live.reading.weight_kg, 80.0);
+  EXPECT_FALSE(live.reading.stabilized);
+  EXPECT_EQ(metric(live.reading, "fat_percent"), -1);
+  // "returns null when weight is zero"
+  EXPECT_EQ(vendor(kExingtechFrames, "00000000 0000 00e1 0226 0023 0190 08 0000000000", "VScale").status,
+            DecodeStatus::invalid_value);
 }

@@ -26,7 +26,8 @@
 // is right only when its exponent happens to be -2; a frame from a device named as a Trisa is
 // refused whatever its first byte (trisa_body_analyze/ decodes it).
 //
-// No public capture was found; the tests use frames built from this layout.
+// No public capture was found; the tests use frames built from this layout and every frame of
+// ble-scale-sync's tests/scales/medisana-bs44x.test.ts (constructed by its authors, not captured).
 // Sources: openScale MedisanaBs44xHandler.kt, the openScale wiki "Medisana
 // BS444" and keptenkurk/BS440 (Raspberry Pi).
 #include "devices/decode_util.hpp"

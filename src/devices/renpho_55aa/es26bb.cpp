@@ -6,6 +6,8 @@
 // is kept as a reading without a device time: its age in seconds is relative to when it was
 // heard, which the frame alone cannot place.
 //
+// Tests: frames built from the layout and every frame of ble-scale-sync's tests/scales/renpho-es26bb.test.ts
+// (constructed by its authors, not captured; framed as 55 AA frames where it left the header out).
 // Sources: openScale scales/RenphoES26BBHandler.kt. Re-implemented from those facts.
 #include <cmath>
 

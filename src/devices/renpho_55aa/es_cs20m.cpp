@@ -11,6 +11,8 @@
 //   0x18 result: weight and two resistances (the first is the impedance the body-composition
 //   formulas take; the second is kept raw); the app saves it twice with 0x96; scale 0x11 (00) stop.
 //
+// Tests: frames built from the layout and every frame of ble-scale-sync's tests/scales/es-cs20m.test.ts
+// (constructed by its authors, not captured; framed as 55 AA frames where it left the header out).
 // Sources: openScale scales/ESCS20MHandler.kt (the commands, their constant bytes, the result
 // offsets). Re-implemented from those facts.
 #include <algorithm>
