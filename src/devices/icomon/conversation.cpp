@@ -5,6 +5,7 @@
 //   2. enable indications on FFB3 (the scale sends an A1 info frame at once: ignored)
 //   3. gate: "step on the scale" until the first A2 frame
 //   4. wait for the A3 result (A2 frames meanwhile are progress) -> a reading
+#include "devices/conversation_util.hpp"
 #include "devices/descriptor.hpp"
 #include "devices/icomon/protocol.hpp"
 
@@ -47,4 +48,23 @@ Conversation conversation(const ConversationContext&) {
 }
 
 }  // namespace icomon
+void icomon::append_mgb_handshake(Conversation& conv, const ConversationContext& c, bool with_response) {
+  const PersonProfile person = person_profile(c);
+  const CivilTime now = local_wall_clock(c.unix_now);
+  const Uuid commands = Uuid::from16(0xFFB1);
+  const WriteMode mode = with_response ? WriteMode::with_response : WriteMode::without_response;
+  auto command = [&](std::uint8_t b2, int b3, int b4, int b5, std::string label) {
+    conv.steps.push_back(write_step(commands,
+                                    build_mgb_command(b2, static_cast<std::uint8_t>(b3), static_cast<std::uint8_t>(b4),
+                                                      static_cast<std::uint8_t>(b5)),
+                                    mode, std::move(label)));
+  };
+  command(0xF7, 0, 0, 0, "init (F7)");
+  command(0xFA, 0, 0, 0, "init (FA)");
+  command(0xFB, person.male ? 1 : 2, person.age, person.height_cm, "the person (FB)");
+  command(0xFD, now.year - 2000, now.month, now.day, "the date (FD)");
+  command(0xFC, now.hour, now.minute, now.second, "the time (FC)");
+  command(0xFE, 6, mgb_unit_code(person.unit), 0, "the unit (FE 06)");
+}
+
 }  // namespace declouder

@@ -46,6 +46,11 @@ DecodeOutcome decode_mgb_stream(ByteView frame, WeightUnit unit = WeightUnit::kg
 Bytes build_mgb_command(std::uint8_t b2, std::uint8_t b3, std::uint8_t b4, std::uint8_t b5);
 // The unit byte of FE 06 <unit> 00: 0 kg, 1 lb, 2 st.
 std::uint8_t mgb_unit_code(WeightUnit unit);
+// The legacy MGB handshake, as its steps, for a conversation that has subscribed to FFB2: init
+// (F7, FA), the person (FB), the date (FD), the time (FC) and the unit (FE 06), each written to
+// FFB1 as `mode` (the MGB scales take them without response, the Taylor BIA with).
+// icomon/conversation.cpp.
+void append_mgb_handshake(Conversation& conv, const ConversationContext& c, bool with_response);
 
 // The ICOMON descriptor (descriptor.cpp).
 bool claims(const Advertisement& adv);

@@ -25,27 +25,14 @@ bool is_stream_frame(ByteView b, std::uint8_t flag) { return b.size() == 8 && b[
 }  // namespace
 
 Conversation conversation(const ConversationContext& c) {
-  const PersonProfile person = person_profile(c);
-  const CivilTime now = local_wall_clock(c.unix_now);
-  const WeightUnit unit = person.unit;
+  const WeightUnit unit = person_profile(c).unit;  // the unit the handshake sets
   Conversation conv;
   conv.name = "mgb";
   conv.pacing = std::chrono::milliseconds(50);  // the captured app leaves a gap between its commands
   Step subscribe = subscribe_step(kFrames, "enable notifications on FFB2");
   subscribe.resume_here = true;
   conv.steps.push_back(subscribe);
-  auto command = [&](std::uint8_t b2, int b3, int b4, int b5, std::string label) {
-    conv.steps.push_back(write_step(kCommands,
-                                    icomon::build_mgb_command(b2, static_cast<std::uint8_t>(b3), static_cast<std::uint8_t>(b4),
-                                                              static_cast<std::uint8_t>(b5)),
-                                    WriteMode::without_response, std::move(label)));
-  };
-  command(0xF7, 0, 0, 0, "init (F7)");
-  command(0xFA, 0, 0, 0, "init (FA)");
-  command(0xFB, person.male ? 1 : 2, person.age, person.height_cm, "the person (FB)");
-  command(0xFD, now.year - 2000, now.month, now.day, "the date (FD)");
-  command(0xFC, now.hour, now.minute, now.second, "the time (FC)");
-  command(0xFE, 6, icomon::mgb_unit_code(unit), 0, "the unit (FE 06)");
+  icomon::append_mgb_handshake(conv, c, false);
   conv.steps.push_back(gate_step("step on the scale", [unit](const GattValue& v, SessionContext& ctx) {
     if (v.characteristic != kFrames) return Verdict::ignore;
     if (is_stream_frame(v.value, 0xCE)) return Verdict::more;  // settling
