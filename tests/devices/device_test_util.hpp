@@ -82,4 +82,14 @@ inline ConversationContext context_for(SimulatorLink& link, std::shared_ptr<Devi
   return c;
 }
 
+// The person the scale conversations weigh (tests/cli/scales.sh's "sam"): a woman born
+// 1988-04-02, 168 cm; unit and user slot left to each test.
+inline Person sam() {
+  Person p;
+  p.sex = Sex::female;
+  p.birth_date = {1988, 4, 2, 0, 0, 0};
+  p.height_cm = 168;
+  return p;
+}
+
 }  // namespace declouder::test

@@ -183,10 +183,7 @@ TEST(DrTrustConversation, SessionProfileResultWithSegmentsThenTeardown) {
   o.impedance_ohm = 538;
   SimulatorLink link(drtrust_device().simulator->create(o));
   ConversationContext c = context_for(link, nullptr);
-  Person sam;
-  sam.sex = Sex::female;
-  sam.birth_date = {1988, 4, 2, 0, 0, 0};
-  sam.height_cm = 168;
+  Person sam = test::sam();
   c.person = sam;
   std::vector<std::string> told;
   SessionOptions options;

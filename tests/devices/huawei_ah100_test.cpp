@@ -261,10 +261,7 @@ TEST(HuaweiAh100Conversation, ThePersonsSlotUnitAndBody) {
   o.weight_kg = 64.3;
   SimulatorLink link(ah100().simulator->create(o));
   ConversationContext c = context_for(link, std::make_shared<DeviceMemory>());
-  Person sam;
-  sam.sex = Sex::female;
-  sam.birth_date = {1988, 4, 2, 0, 0, 0};
-  sam.height_cm = 168;
+  Person sam = test::sam();
   sam.unit = WeightUnit::lb;
   sam.scale_user = 3;
   c.person = sam;

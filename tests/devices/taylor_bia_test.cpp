@@ -127,10 +127,7 @@ TEST(TaylorBiaConversation, TheHandshakeThenTheSettledWeight) {
   o.weight_kg = 81.1;
   SimulatorLink link(family("taylor-bia").simulator->create(o));
   ConversationContext c = context_for(link, std::make_shared<DeviceMemory>());
-  Person sam;
-  sam.sex = Sex::female;
-  sam.birth_date = {1988, 4, 2, 0, 0, 0};
-  sam.height_cm = 168;
+  Person sam = test::sam();
   sam.unit = WeightUnit::lb;
   c.person = sam;
   SessionResult r = converse(link, c);
