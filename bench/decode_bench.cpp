@@ -70,6 +70,17 @@ void BM_DecodeAdvert_ChipseaOkok(benchmark::State& state) {
 }
 BENCHMARK(BM_DecodeAdvert_ChipseaOkok);
 
+// A Chipsea OKOK VF0 scale (company 0xF0FF, no checksum: its start and its MAC are the guards;
+// a real advert from openScale issue #930).
+void BM_DecodeAdvert_ChipseaOkokVf0(benchmark::State& state) {
+  Advertisement adv;
+  adv.name = "Chipsea-BLE";
+  adv.address = MacAddress::parse("50:FB:19:C0:1C:6D");
+  adv.manufacturer_data.emplace_back(0xF0FF, *parse_hex("0204db03000000000000000050fb19c01c6d"));
+  run(state, adv, 1);
+}
+BENCHMARK(BM_DecodeAdvert_ChipseaOkokVf0);
+
 // A broadcast scale with no dispatch key (Yunmai X: its company id is its MAC), found by its
 // claim: signature, XOR and the MAC echo checked against the address (openScale's test frame).
 void BM_DecodeAdvert_YunmaiX(benchmark::State& state) {

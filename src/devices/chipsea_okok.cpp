@@ -23,10 +23,25 @@
 //   without impedance (ble_monitor ble_parser/xiaogui.py and test_xiaogui_parser.py, real
 //   advertisements).
 // For st:lb the high byte is stones and the low byte pounds / divisor.
-// (The VF0 variant, company 0xF0FF, has neither checksum nor flags and is not
-// decoded: any stray 0xF0FF advert would read as a weight.)
 //
-// Sources: openScale OkOkHandler.kt; ble_monitor xiaogui.py (the C0 frames' impedance).
+// VF0 (company 0xF0FF; Tristar WG-2440 and other scales named "Chipsea-BLE") is a device of its
+// own below, chipsea-okok-vf0: a frame without checksum or flags, 18 bytes after the id:
+//   0-1 02 04; 2-3 weight u16 little-endian / 10 kg; 4-11 zero; 12-17 the scale's MAC.
+//   Three real adverts (openScale issue #930, the reporter's Chipsea-BLE scale):
+//   0204DB03 0000000000000000 50FB19C01C6D is 98.7 kg, 02047804… 114.4 kg, 0204D703… 98.3 kg;
+//   "byte 2 and 3 are the only bytes that change".
+//   - The 02 04 start is Home Assistant's match for these scales (homeassistant-okokscale
+//     manifest.json: manufacturer_id 61695, manufacturer_data_start [2, 4]).
+//   - The last six bytes are the scale's address, most significant first (50:FB:19 is
+//     Chipsea's OUI), as in the C0 frames. With no checksum, the start, the length and that
+//     address are the frame's guards; a frame that carries another device's address is refused.
+//   - No stable flag: the scale broadcasts the weight it has locked. openScale's VF0 parser,
+//     written by the same reporter, stores the first frame it hears and stops listening, and
+//     the reported frames are all final weights. So every VF0 frame is a stabilized weighing;
+//     its repeats are one weighing to the store.
+//
+// Sources: openScale OkOkHandler.kt and issue #930; homeassistant-okokscale (the VF0 match);
+// ble_monitor xiaogui.py (the C0 frames' impedance).
 #include <algorithm>
 #include <cmath>
 
@@ -39,7 +54,9 @@ namespace declouder {
 namespace {
 
 constexpr const char* kModel = "chipsea-okok";
-constexpr std::uint16_t kV20 = 0x20CA, kV11 = 0x11CA;
+constexpr const char* kVf0Model = "chipsea-okok-vf0";
+constexpr std::uint16_t kV20 = 0x20CA, kV11 = 0x11CA, kVf0 = 0xF0FF;
+constexpr std::size_t kVf0Size = 18, kVf0Mac = 12;
 
 bool is_okok_company(std::uint16_t company) { return company == kV20 || company == kV11 || (company & 0xFF) == 0xC0; }
 
@@ -129,10 +146,43 @@ DecodeOutcome decode_advert(const Advertisement& adv) {
   return last;
 }
 
+// The VF0 frame's shape (its only guard besides the address): 18 bytes starting 02 04.
+bool is_vf0_frame(const Bytes* b) { return b && b->size() == kVf0Size && (*b)[0] == 0x02 && (*b)[1] == 0x04; }
+
 bool claims(const Advertisement& adv) {
   using decode_util::starts_with_ci;
+  // A "Chipsea-BLE" scale sending VF0 frames is chipsea-okok-vf0's.
+  if (is_vf0_frame(adv.manufacturer_data_for(kVf0))) return false;
   return adv.name == "ADV" || adv.name == "Chipsea-BLE" || starts_with_ci(adv.name, "Yoda0") ||
          starts_with_ci(adv.name, "Yoda1");
+}
+
+DecodeOutcome decode_vf0(const Advertisement& adv) {
+  const Bytes* data = adv.manufacturer_data_for(kVf0);
+  if (!data) return DecodeOutcome::reject(DecodeStatus::not_this_device, "no manufacturer data with company 0xF0FF");
+  ByteView b(*data);
+  if (b.size() < 2 || b[0] != 0x02 || b[1] != 0x04)
+    return DecodeOutcome::reject(DecodeStatus::not_this_device, "an OKOK VF0 frame starts 02 04");
+  if (b.size() != kVf0Size) return DecodeOutcome::reject(DecodeStatus::wrong_length, "OKOK VF0 data is 18 bytes");
+  if (adv.address && !std::equal(adv.address->bytes.begin(), adv.address->bytes.end(), b.begin() + kVf0Mac))
+    return DecodeOutcome::reject(DecodeStatus::not_this_device, "the VF0 frame carries another device's address");
+  const std::uint16_t raw = le16(&b[2]);
+  if (raw == 0) return DecodeOutcome::reject(DecodeStatus::invalid_value, "zero weight");
+  Reading r;
+  r.model = kVf0Model;
+  r.stabilized = true;  // the scale broadcasts the weight it locked (see the opening comment)
+  r.weight_kg = raw / 10.0;
+  return DecodeOutcome::success(r);
+}
+
+// A VF0 scale is recognised by its frame: by name ("Chipsea-BLE") or, nameless, by the address
+// the frame carries being its own.
+bool claims_vf0(const Advertisement& adv) {
+  const Bytes* b = adv.manufacturer_data_for(kVf0);
+  if (!is_vf0_frame(b)) return false;
+  if (adv.name == "Chipsea-BLE") return true;
+  return adv.name.empty() && adv.address &&
+         std::equal(adv.address->bytes.begin(), adv.address->bytes.end(), b->begin() + kVf0Mac);
 }
 
 // A Xiaogui TZC4's side, in C0 frames: the weight climbing (attributes 0x20: not stable, no
@@ -160,6 +210,25 @@ std::unique_ptr<SimulatedDevice> simulator(const SimOptions& options) {
   return broadcast_simulator(std::move(s), options);
 }
 
+// A Tristar WG-2440's side: the weight it locked, in VF0 frames carrying its address, repeated
+// while it advertises (its reporter saw no other frames). Nameless: flags, the name and the
+// 20-byte manufacturer field do not fit one 31-byte advertisement, so a real scale's name
+// comes in its scan response, which the simulators do not send; the address the frame
+// carries names it.
+std::unique_ptr<SimulatedDevice> vf0_simulator(const SimOptions& options) {
+  BroadcastScale s;
+  s.kind = "chipsea-okok-vf0";
+  s.default_address = "50:FB:19:C0:00:01";  // Chipsea's OUI, as the real scale's
+  s.frames = [](const SimOptions& o, const MacAddress& mac) {
+    Bytes b{0x02, 0x04};
+    put_u16le(b, static_cast<std::uint16_t>(std::lround(o.weight_kg * 10)));
+    b.resize(kVf0Mac, 0x00);
+    b.insert(b.end(), mac.bytes.begin(), mac.bytes.end());
+    return std::vector<std::pair<std::uint16_t, Bytes>>{{kVf0, b}};
+  };
+  return broadcast_simulator(std::move(s), options);
+}
+
 }  // namespace
 
 extern const DeviceDescriptor kChipseaOkok = {
@@ -167,8 +236,8 @@ extern const DeviceDescriptor kChipseaOkok = {
     .name = "Chipsea \"OKOK\" broadcast scales (V20, V11, C0 frames; many no-name scales)",
     .manufacturer = kVariousMakers,
     .names = {"ADV", "Chipsea-BLE", "Yoda0", "Yoda1"},
-    .recognised_by = "names ADV, Chipsea-BLE, Yoda0…, Yoda1…; manufacturer data with company 0x20CA, 0x11CA "
-                     "or low byte 0xC0 (the id is payload), XOR checksums",
+    .recognised_by = "names ADV, Chipsea-BLE (without VF0 frames), Yoda0…, Yoda1…; manufacturer data with company "
+                     "0x20CA, 0x11CA or low byte 0xC0 (the id is payload), XOR checksums",
     .reports = {"weight_kg", "impedance_ohm"},
     .link = LinkMode::advertisement,
     .claims = claims,
@@ -178,6 +247,25 @@ extern const DeviceDescriptor kChipseaOkok = {
         .name = "chipsea-okok",
         .summary = "Chipsea OKOK scale (Xiaogui TZC4, C0 frames): the weight climbing, then stable with impedance",
         .create = simulator,
+    },
+};
+
+extern const DeviceDescriptor kChipseaOkokVf0 = {
+    .id = kVf0Model,
+    .name = "Chipsea \"OKOK\" VF0 broadcast scales (Tristar WG-2440 and other \"Chipsea-BLE\" scales)",
+    .manufacturer = kVariousMakers,
+    // No .names: the name "Chipsea-BLE" is chipsea-okok's too; this one is known by its frame.
+    .recognised_by = "manufacturer data company 0xF0FF, 18 bytes starting 02 04 and ending with the scale's MAC; "
+                     "name Chipsea-BLE or none",
+    .reports = {"weight_kg"},
+    .link = LinkMode::advertisement,
+    .company_ids = {kVf0},
+    .claims = claims_vf0,
+    .decode_advert = decode_vf0,
+    .simulator = DeviceSimulator{
+        .name = "chipsea-okok-vf0",
+        .summary = "Chipsea OKOK VF0 scale (Tristar WG-2440): the locked weight, repeated",
+        .create = vf0_simulator,
     },
 };
 

@@ -29,6 +29,7 @@ extern const DeviceDescriptor kMedisanaBs44x;
 extern const DeviceDescriptor kTrisaBodyAnalyze;
 extern const DeviceDescriptor kOmronWlc;
 extern const DeviceDescriptor kChipseaOkok;
+extern const DeviceDescriptor kChipseaOkokVf0;
 extern const DeviceDescriptor kMiBand1;
 extern const DeviceDescriptor kHeartRate;
 extern const DeviceDescriptor kBodyBugg;
@@ -80,6 +81,7 @@ const auto kBuiltin = std::to_array<const DeviceDescriptor*>({
     &kTrisaBodyAnalyze,  // before Medisana: the same Transtek characteristics
     &kMedisanaBs44x,
     &kChipseaOkok,
+    &kChipseaOkokVf0,
     &kMiBand1,
     &kHeartRate,
     &kBodyBugg,

@@ -42,15 +42,15 @@ if sys.argv[2] == "1":
 EOF
   tried=$((tried + 1))
 done
-[ "$tried" -ge 7 ] || fail "only $tried broadcast simulators were tried"
+[ "$tried" -ge 8 ] || fail "only $tried broadcast simulators were tried"
 
 # Those that joined last, through the gateway for 12 s: each repeats its weighing every few
 # seconds, and each is stored once.
 printf '' >"$WORKDIR/empty.toml"
-timeout 12 "$DECLOUDER" run --config "$WORKDIR/empty.toml" --simulate qn-broadcast --simulate chipsea-okok \
+timeout 12 "$DECLOUDER" run --config "$WORKDIR/empty.toml" --simulate qn-broadcast --simulate chipsea-okok --simulate chipsea-okok-vf0 \
   --simulate picooc-mini-lite --simulate yunmai-x --database "$WORKDIR/gateway.db" --jsonl "$WORKDIR/out.jsonl" 2>"$WORKDIR/run.err" ||
   [ $? = 124 ] || fail "run --simulate failed: $(tail -5 "$WORKDIR/run.err")"  # 124: stopped by timeout
-for id in qn-broadcast chipsea-okok picooc-mini-lite yunmai-x; do
+for id in qn-broadcast chipsea-okok chipsea-okok-vf0 picooc-mini-lite yunmai-x; do
   n=$(grep -c "\"model\":\"$id\"" "$WORKDIR/out.jsonl" || true)
   [ "$n" = 1 ] || fail "run --simulate stored $id $n times: $(cat "$WORKDIR/out.jsonl") $(tail -5 "$WORKDIR/run.err")"
 done

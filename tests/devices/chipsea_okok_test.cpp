@@ -9,6 +9,14 @@ namespace {
 DecodeOutcome okok(std::uint16_t company, std::string_view h, std::string name = "") {
   return advert("chipsea-okok", manufacturer_advert(company, h, std::move(name)));
 }
+
+// The devices that say an advert is theirs (what `declouder scan` names it by).
+std::vector<std::string> claimed_by(const Advertisement& a) {
+  std::vector<std::string> ids;
+  for (const DeviceDescriptor* d : builtin_registry().devices())
+    if (d->claims && d->claims(a)) ids.push_back(d->id);
+  return ids;
+}
 }  // namespace
 
 TEST(ChipseaOkok, V20FinalWithImpedance) {
@@ -97,4 +105,50 @@ TEST(ChipseaOkok, AC0FrameFromAnotherAddressIsNotAWeighing) {
     if (o.ok()) decoded.push_back(d.id);
   });
   EXPECT_EQ(decoded, std::vector<std::string>{"yunmai-x"});
+}
+
+// The VF0 frames of openScale issue #930: three real adverts of the reporter's "Chipsea-BLE"
+// scale, with the weights the scale showed. Only bytes 2-3 change; the tail is its MAC.
+TEST(ChipseaOkokVf0, TheReportedAdvertsAreTheWeightsTheScaleShowed) {
+  const std::pair<const char*, double> reported[] = {{"0204db03000000000000000050fb19c01c6d", 98.7},
+                                                    {"02047804000000000000000050fb19c01c6d", 114.4},
+                                                    {"0204d703000000000000000050fb19c01c6d", 98.3}};
+  for (const auto& [hex, kg] : reported) {
+    Advertisement a = manufacturer_advert(0xF0FF, hex, "Chipsea-BLE");
+    a.address = MacAddress::parse("50:FB:19:C0:1C:6D");
+    std::vector<std::string> decoded;
+    builtin_registry().decode_advertisement(a, [&](const DeviceDescriptor& d, const DecodeOutcome& o) {
+      if (!o.ok()) return;
+      decoded.push_back(d.id);
+      EXPECT_DOUBLE_EQ(*o.reading.weight_kg, kg) << hex;
+      EXPECT_TRUE(o.reading.stabilized) << hex;  // no flag: the scale broadcasts its locked weight
+      EXPECT_FALSE(o.reading.impedance_ohm);
+    });
+    EXPECT_EQ(decoded, std::vector<std::string>{"chipsea-okok-vf0"}) << hex;
+    // The scale is the VF0 family's, not the name-matched chipsea-okok's.
+    EXPECT_EQ(claimed_by(a), std::vector<std::string>{"chipsea-okok-vf0"});
+  }
+}
+
+TEST(ChipseaOkokVf0, ANamelessScaleIsKnownByTheAddressItsFrameCarries) {
+  Advertisement a = manufacturer_advert(0xF0FF, "0204db03000000000000000050fb19c01c6d");
+  a.address = MacAddress::parse("50:FB:19:C0:1C:6D");
+  EXPECT_EQ(claimed_by(a), std::vector<std::string>{"chipsea-okok-vf0"});
+  a.address = MacAddress::parse("50:FB:19:C0:1C:6E");
+  EXPECT_TRUE(claimed_by(a).empty());
+}
+
+TEST(ChipseaOkokVf0, WithoutChecksumItsShapeAndAddressAreItsGuards) {
+  auto vf0 = [](std::string_view hex, const char* address = "50:FB:19:C0:1C:6D") {
+    Advertisement a = manufacturer_advert(0xF0FF, hex, "Chipsea-BLE");
+    a.address = MacAddress::parse(address);
+    return advert("chipsea-okok-vf0", a);
+  };
+  // Another device's address at the tail: not this scale's weighing.
+  EXPECT_EQ(vf0("0204db03000000000000000050fb19c01c6d", "50:FB:19:C0:1C:6E").status, DecodeStatus::not_this_device);
+  // Any other 0xF0FF advert: not a VF0 frame.
+  EXPECT_EQ(vf0("0304db03000000000000000050fb19c01c6d").status, DecodeStatus::not_this_device);
+  EXPECT_EQ(vf0("0204db030000000000000050fb19c01c6d").status, DecodeStatus::wrong_length);
+  EXPECT_EQ(vf0("0204000000000000000000000050fb19c01c6d").status, DecodeStatus::wrong_length);
+  EXPECT_EQ(vf0("02040000000000000000000050fb19c01c6d").status, DecodeStatus::invalid_value);
 }
