@@ -11,9 +11,10 @@
 
 namespace declouder {
 
-// The Dr. Trust SSW532 (SSW…, …FG2211…) and the Taylor BIA (5331891…, …BIA SCALE…).
+// The Dr. Trust SSW532 (SSW…, …FG2211…) and the AC 27 scales (Taylor BIA, ALPHA Smart Scale PRO 3,
+// Runstar R5).
 inline bool has_own_ffb0_protocol(std::string_view name) {
-  return drtrust::has_name(name) || taylor_bia::is_taylor_name(name);
+  return drtrust::has_name(name) || taylor_bia::has_name(name);
 }
 
 }  // namespace declouder

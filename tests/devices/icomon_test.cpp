@@ -37,6 +37,16 @@ TEST(Icomon, CrenotStableLiveFrame) {
   EXPECT_FALSE(ffb2("070700a20100010a00000000000000000000000e").reading.stabilized);  // state 01: measuring
 }
 
+// The weight is ICOMON's packed word: grams in 18 bits, the display precision above them. A
+// frame whose top byte carries the precision (0x69, the Runstar R5's in openScale
+// RunstarR5Handler.kt, which subtracts 0x680000) is 81.1 kg, not 6896.84 kg.
+TEST(Icomon, TheWeightIsTheLow18BitsOfThePackedWord) {
+  auto o = ffb2("000700a20200693ccc0000000000000000000015", "Runstar R6");
+  ASSERT_TRUE(o.ok()) << o.detail;
+  EXPECT_NEAR(*o.reading.weight_kg, 81.1, 1e-9);
+  EXPECT_TRUE(o.reading.stabilized);
+}
+
 TEST(Icomon, FinalWithHeartRateAndImpedance) {
   auto o = ffb3("050800a300011b024801f400000000000000001e");  // synthetic: 72.45 kg, 72 bpm, 500 ohm
   ASSERT_TRUE(o.ok()) << o.detail;

@@ -14,12 +14,17 @@
 //
 // Types from the scale:
 //   A2 live (FFB2):   4 state (Crenot: 0x02 = stable; R6 uses 0x01 measuring,
-//                     0x02 settling, 0x04 locked), 6-8 weight u24 big-endian grams
+//                     0x02 settling, 0x04 locked), 6-8 weight u24 big-endian (see below)
 //   A3 result (FFB3): 4 flag (not a status: any value), 5-7 weight u24 BE grams, 8 heart rate
 //                     bpm, 9-10 impedance u16 BE ohm (zero when no BIA ran)
 //   A4 history:       4-7 Unix time u32 BE, 9-11 weight u24 BE grams (ack with B0)
 //   A0 ack, A1 device info: no reading
 // The app acknowledges with type B0, payload <seq> 00.
+// Every weight is ICOMON's packed weight word: grams in its low 18 bits, the display precision
+// in the bits above (the Insmart scale's native library, disassembled in openScale issue #593:
+// weight = value & 0x3FFFF). The Crenot's and the Robi's top byte is 00 or 01; the Runstar R5's
+// is 0x68 or 0x69, which openScale's RunstarR5Handler.kt removes as a "base" of 0x680000. Read
+// whole, an R5 weighing of 81.1 kg came out as 6896.84 kg.
 //
 // We call an A2 frame stabilized only when its state is 0x02 (the Crenot's
 // "stable" in sroemer's write-up below); the A3 result is the final value in any case.
@@ -47,6 +52,7 @@ namespace icomon {
 
 namespace {
 constexpr const char* kModel = "icomon-ffb0";
+constexpr std::uint32_t kGramsMask = 0x3FFFF;  // the packed weight's grams (see above)
 }
 
 std::uint8_t checksum(ByteView f) {
@@ -88,14 +94,14 @@ DecodeOutcome decode_frame(ByteView b) {
   std::uint32_t grams = 0;
   switch (type) {
     case kTypeLive:
-      grams = *u24be_at(b, 6);
+      grams = *u24be_at(b, 6) & kGramsMask;
       r.stabilized = b[4] == 0x02;
       break;
     case kTypeResult: {
       // Byte 4 is a flag whose values are not documented (00 on the Crenot and the Robi S9,
       // other values on Fitdays FG2202WB units); neither openScale RobiS9Handler.kt nor
       // ble-scale-sync robi-s9.ts checks it, and a result with a plausible weight is kept.
-      grams = *u24be_at(b, 5);
+      grams = *u24be_at(b, 5) & kGramsMask;
       r.stabilized = true;
       if (b[8] >= 30 && b[8] <= 230) r.heart_rate_bpm = b[8];
       const double ohm = be16(&b[9]);
@@ -103,7 +109,7 @@ DecodeOutcome decode_frame(ByteView b) {
       break;
     }
     case kTypeHistory:
-      grams = *u24be_at(b, 9);
+      grams = *u24be_at(b, 9) & kGramsMask;
       r.stabilized = true;
       r.device_time = decode_util::unix_clock(be32(&b[4]));
       break;

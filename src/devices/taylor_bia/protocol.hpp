@@ -18,11 +18,15 @@ inline constexpr std::size_t kFrameSize = 20;
 inline constexpr std::uint8_t kFlagLive = 0x00;
 inline constexpr std::uint8_t kFlagLocked = 0x80;
 inline constexpr std::uint8_t kFlagSummary = 0x01;
-inline constexpr std::uint8_t kChannelLow = 0x8C;   // weight below 65.536 kg (bit 16 clear)
-inline constexpr std::uint8_t kChannelHigh = 0x8D;  // weight from 65.536 kg (bit 16 set)
+// Bytes 3..5 of a weight frame are ICOMON's packed weight word: grams in the low 18 bits, the
+// display precision above them. The Taylor's top byte is 8C (8D from 65.536 kg), the ALPHA Smart
+// Scale PRO 3's and the Runstar R5's 68 (69).
+inline constexpr std::uint32_t kGramsMask = 0x3FFFF;
+inline constexpr std::uint8_t kTaylorPrecision = 0x8C;
 
-// "5331891…" or "…BIA SCALE…", any case: the names the scale advertises.
-bool is_taylor_name(std::string_view name);
+// The names of the scales that speak it: "5331891…" or "…BIA SCALE…" (Taylor), "MY_SCALE" (ALPHA
+// Smart Scale PRO 3), "RUNSTAR-R5" and "RUNSTAR-RX", any case.
+bool has_name(std::string_view name);
 
 // One AC 27 frame on 0xFFB2: a live weight (not stabilized), a locked one or the summary that
 // echoes it (stabilized), in kg (the scale counts grams whatever it displays).

@@ -25,7 +25,7 @@ const Uuid kFrames = Uuid::from16(kFrameCharacteristic);
 
 Bytes weight_frame(std::uint8_t flag, std::uint32_t grams) {
   grams = std::min<std::uint32_t>(grams, 0x1FFFF);  // 17 bits: the scale's whole range
-  Bytes f{0xAC, 0x27, flag, static_cast<std::uint8_t>(kChannelLow | (grams >> 16)), static_cast<std::uint8_t>(grams >> 8),
+  Bytes f{0xAC, 0x27, flag, static_cast<std::uint8_t>(kTaylorPrecision | (grams >> 16)), static_cast<std::uint8_t>(grams >> 8),
           static_cast<std::uint8_t>(grams), 0x02, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x24, 0xD5};
   std::uint8_t sum = 0;
   for (std::size_t i = 2; i < f.size(); ++i) sum = static_cast<std::uint8_t>(sum + f[i]);
