@@ -2,18 +2,23 @@
 //
 // Manufacturer data, company 0x06D0 (Etekcity's platform), exactly 20 bytes:
 //   0      header: its low nibble is the advert format's generation (1 on the Fit 8S)
-//   1-6    the scale's MAC, least significant octet first
+//   1-6    the scale's MAC, least significant octet first: an advert heard from another address
+//          is not this scale's (etekcity_esf551_ble's parse checks it too); an advert heard
+//          without one (a relayed frame) is named by it
 //   7-8    the model id u16 BE: 0xC0A9 is the Fit 8S (the ESF551 and other Etekcity scales send
 //          the same company with their own ids, so the id is the claim, not the company)
 //   10-12  weight u24 LE, grams
 //   13-14  impedance u16 LE, ohm (0: none measured)
 //   15     1 when the weighing is finished (anything else: still measuring)
-//   16     the display unit (0 kg, 1 lb, 2 st); the weight is in grams whatever it shows
+//   16     the display unit (0 kg, 1 lb, 2 st), reported as the reading's unit; the weight is
+//          in grams whatever it shows
 // Bytes 9 and 17-19 are not decoded. openScale's handler recognises the scale by the company
 // and the service 0xFFD0 beside it; that claim is kept for adverts that carry the service.
 //
 // Real vectors: the two captured adverts in etekcity_esf551_ble tests/unit/test_fit8s_protocol.py
-// (a Wireshark sample, 80.47 kg; a live capture, 81.02 kg and 537 ohm).
+// (a Wireshark sample, 80.47 kg; a live capture, 81.02 kg and 537 ohm), with that test's lb and
+// st variants of the sample; the other Etekcity adverts of its tests/unit/test_detection.py
+// (an ESF551, an air purifier) are not claimed.
 // Sources: ronnnnnnnnnnnnn/etekcity_esf551_ble src/etekcity_esf551_ble/fit8s/protocol.py and
 // detection.py (the header, MAC and model id); openScale scales/EtekcityFit8SHandler.kt.
 // Re-implemented from those facts.
@@ -32,6 +37,16 @@ constexpr std::uint16_t kFit8sModelId = 0xC0A9;
 
 bool has_model_id(const Bytes& b) { return b.size() >= 9 && be16(&b[7]) == kFit8sModelId; }
 
+MacAddress embedded_mac(const Bytes& b) { return MacAddress::from_le(&b[1]); }
+
+WeightUnit display_unit(std::uint8_t code) {
+  switch (code) {
+    case 1: return WeightUnit::lb;
+    case 2: return WeightUnit::st;
+    default: return WeightUnit::kg;
+  }
+}
+
 DecodeOutcome decode_advert(const Advertisement& adv) {
   const Bytes* d = adv.manufacturer_data_for(kCompany);
   if (!d) return DecodeOutcome::reject(DecodeStatus::not_this_device, "no manufacturer data 0x06D0");
@@ -39,11 +54,15 @@ DecodeOutcome decode_advert(const Advertisement& adv) {
   if (!has_model_id(b) && !adv.advertises_service(0xFFD0))
     return DecodeOutcome::reject(DecodeStatus::not_this_device, "neither the Fit 8S model id C0A9 nor service 0xFFD0");
   if (b.size() != 20) return DecodeOutcome::reject(DecodeStatus::wrong_length, "Etekcity Fit 8S data is 20 bytes");
+  if (adv.address && *adv.address != embedded_mac(b))
+    return DecodeOutcome::reject(DecodeStatus::not_this_device, "the MAC in the data is another scale's");
   const std::uint32_t grams = b[10] | (b[11] << 8) | (b[12] << 16);
   if (grams == 0) return DecodeOutcome::reject(DecodeStatus::invalid_value, "zero weight");
   Reading r;
   r.model = kModel;
   r.weight_kg = grams / 1000.0;
+  r.unit = display_unit(b[16]);
+  if (!adv.address) r.address = embedded_mac(b);
   r.stabilized = b[15] == 1;
   const double ohm = le16(&b[13]);
   if (decode_util::plausible_impedance(ohm)) r.impedance_ohm = ohm;

@@ -3,7 +3,9 @@
 // Manufacturer data, 18 bytes or more after the 16-bit "company id", which is not a registered
 // company: its low byte is 0x64 and its high byte the first octet of the scale's MAC, whose other
 // five octets are bytes 0-4 (`64 BC | 0F B7 00 9C 9D …` from BC:0F:B7:00:9C:9D, so the units seen
-// so far send 0xBC64; Eufy's P3 sends 0xCF64 the same way). Then:
+// so far send 0xBC64). Eufy's P3 (T9150) is not this family: its real adverts (eufylife-ble-client
+// issue #3, CF:E7:09:18:28:04) carry the MAC the same way but under 0xCF4E and 0xCF4D, and its
+// body-composition flags differ (eufylife-ble-client pull request #11). Then:
 //   10     flags: bit0 a weight, bit2 the weight is final, bit6 an impedance, bit7 a heart rate
 //          (0x01 while measuring, 0x05 once the weight has settled)
 //   12-13  weight u16 LE, kg x 100

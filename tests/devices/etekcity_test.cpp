@@ -84,3 +84,41 @@ TEST(EtekcityFit8s, AnotherEtekcityModelIdIsNotTheFit8s) {
   Advertisement shortened = manufacturer_advert(0x06D0, "0163a0ed5d89a9c0a9017c3c01190201000203");
   EXPECT_EQ(advert("etekcity-fit8s", shortened).status, DecodeStatus::wrong_length);
 }
+
+TEST(EtekcityFit8s, TheDisplayUnitIsTheReadingsUnitAndTheWeightStaysInGrams) {
+  // test_fit8s_protocol.py SAMPLE_LB and SAMPLE_ST: the Wireshark sample with byte 16 = 1, 2
+  DecodeOutcome o = advert("etekcity-fit8s", manufacturer_advert(0x06D0, "0163a0ed5d89a9c0a901563a0100000101020300"));
+  ASSERT_TRUE(o.ok()) << o.detail;
+  EXPECT_EQ(o.reading.unit, WeightUnit::lb);
+  EXPECT_DOUBLE_EQ(*o.reading.weight_kg, 80.47);
+  o = advert("etekcity-fit8s", manufacturer_advert(0x06D0, "0163a0ed5d89a9c0a901563a0100000102020300"));
+  ASSERT_TRUE(o.ok()) << o.detail;
+  EXPECT_EQ(o.reading.unit, WeightUnit::st);
+  EXPECT_DOUBLE_EQ(*o.reading.weight_kg, 80.47);
+  o = advert("etekcity-fit8s", manufacturer_advert(0x06D0, "0163a0ed5d89a9c0a901563a0100000100020300"));
+  EXPECT_EQ(o.reading.unit, WeightUnit::kg);
+}
+
+TEST(EtekcityFit8s, TheMacInTheDataIsTheSendersOrItNamesTheScale) {
+  // test_fit8s_protocol.py: heard from A9:89:5D:ED:A0:63 the sample is that scale's; with byte 3
+  // flipped (wrong_mac) it is another scale's
+  Advertisement a = manufacturer_advert(0x06D0, "0163a0ed5d89a9c0a901563a0100000100020300");
+  a.address = MacAddress::parse("A9:89:5D:ED:A0:63");
+  EXPECT_TRUE(advert("etekcity-fit8s", a).ok());
+  Advertisement wrong = manufacturer_advert(0x06D0, "0163a0125d89a9c0a901563a0100000100020300");
+  wrong.address = a.address;
+  EXPECT_EQ(advert("etekcity-fit8s", wrong).status, DecodeStatus::not_this_device);
+  // without an address (a relayed frame) the data names the scale
+  DecodeOutcome o = advert("etekcity-fit8s", manufacturer_advert(0x06D0, "0163a0ed5d89a9c0a901563a0100000100020300"));
+  ASSERT_TRUE(o.ok() && o.reading.address);
+  EXPECT_EQ(o.reading.address->str(), "A9:89:5D:ED:A0:63");
+}
+
+TEST(EtekcityFit8s, OtherEtekcityAdvertsOfThePeersCapturesAreNotClaimed) {
+  // etekcity_esf551_ble tests/unit/test_detection.py: an ESF551's advert and an air purifier's
+  // (real captures), same company 0x06D0
+  for (const char* hex : {"0162291c004dd00002", "018e31e5519140c623020202"}) {
+    EXPECT_EQ(advert("etekcity-fit8s", manufacturer_advert(0x06D0, hex)).status, DecodeStatus::not_this_device) << hex;
+    EXPECT_EQ(builtin_registry().decode_advertisement(manufacturer_advert(0x06D0, hex), {}), 0) << hex;
+  }
+}

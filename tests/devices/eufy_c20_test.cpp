@@ -36,7 +36,7 @@ TEST(EufyC20, WithoutAnAddressTheEmbeddedMacNamesTheScale) {
 }
 
 TEST(EufyC20, AnotherOuiIsTheScaleWhenItsMacMatches) {
-  // a unit whose MAC starts with CF sends CF64 (the P3's layout): its embedded MAC matches
+  // a C20 whose MAC started with CF would send CF64: its embedded MAC matches
   EXPECT_TRUE(advert("eufy-c20", c20(0xCF64, "0fb7009c9d00c5c9706705001a2700000000", "CF:0F:B7:00:9C:9D")).ok());
   // a foreign 0x??64 whose bytes are not the sender's MAC is not this scale
   EXPECT_EQ(advert("eufy-c20", c20(0xCF64, "0fb7009c9d00c5c9706705001a2700000000", "11:22:33:44:55:66")).status,
@@ -56,4 +56,13 @@ TEST(EufyC20, SettledWeighingWithImpedanceAndHeartRate) {
 TEST(EufyC20, NoWeightIsNoReadingAndShortDataIsRefused) {
   EXPECT_EQ(advert("eufy-c20", c20(0xBC64, "0fb7009c9d00c5c97067 00 001a2700000000")).status, DecodeStatus::not_stabilized);
   EXPECT_EQ(advert("eufy-c20", c20(0xBC64, "0fb7009c9d00c5c9706705001a27")).status, DecodeStatus::wrong_length);
+}
+
+TEST(EufyC20, TheP3sRealAdvertsAreNotTheC20s) {
+  // eufylife-ble-client issue #3: a T9150 at CF:E7:09:18:28:04 sends its MAC as the C20 does but
+  // under 0xCF4E / 0xCF4D, with body-composition flags of its own (pull request #11): not claimed
+  // as a C20 until its layout is held to captures of its own.
+  Advertisement p3 = c20(0xCF4E, "e709182804002a4f706701006720000000000000000000", "CF:E7:09:18:28:04");
+  p3.manufacturer_data.emplace_back(0xCF4D, hex("e709182804002e4f706715005820000000000000000000"));
+  EXPECT_EQ(advert("eufy-c20", p3).status, DecodeStatus::not_this_device);
 }

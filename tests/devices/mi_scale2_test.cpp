@@ -1,5 +1,8 @@
 // Vectors: public Q&A pages and the theengs decoder test table (see the header
-// of src/devices/mi_scale2.cpp).
+// of src/devices/xiaomi_mi_scale_2/protocol.cpp); real adverts of an XMTZC05HM at
+// DF:DE:44:82:14:EF in ble_monitor's tests (custom-components/ble_monitor
+// custom_components/ble_monitor/test/test_miscale_parser.py) and Home Assistant's xiaomi-ble
+// (tests/test_parser.py test_Xiaomi_Scale2*).
 #include <gtest/gtest.h>
 
 #include "devices/registry.hpp"
@@ -103,4 +106,68 @@ TEST(MiScale2, NotOfferedOtherServiceData) {
     if (f.id == "xiaomi-mi-scale-2") tried = true;
   });
   EXPECT_FALSE(tried);
+}
+
+// ble_monitor test_miscale_v2_impedance, xiaomi-ble test_Xiaomi_Scale2 (real capture): 85.15 kg,
+// 428 ohm, stabilized; the scale's clock never set (1970).
+TEST(MiScale2, RealWeighingWithImpedance) {
+  auto o = decode_181b("0226b20705040f0201ac018642");
+  ASSERT_TRUE(o.ok()) << o.detail;
+  EXPECT_DOUBLE_EQ(*o.reading.weight_kg, 85.15);
+  EXPECT_EQ(o.reading.impedance_ohm, 428);
+  EXPECT_TRUE(o.reading.stabilized);
+  EXPECT_FALSE(o.reading.load_removed);
+  ASSERT_TRUE(o.reading.device_time);
+  EXPECT_TRUE(o.reading.device_time->unset);
+}
+
+// ble_monitor test_miscale_v2, xiaomi-ble test_Xiaomi_Scale2_non_stabilized (real): 105.8 kg,
+// still moving, no impedance yet.
+TEST(MiScale2, RealSettlingFrame) {
+  auto o = decode_181b("0204b207010112101a0000a852");
+  ASSERT_TRUE(o.ok()) << o.detail;
+  EXPECT_DOUBLE_EQ(*o.reading.weight_kg, 105.8);
+  EXPECT_FALSE(o.reading.stabilized);
+  EXPECT_FALSE(o.reading.impedance_ohm);
+}
+
+// xiaomi-ble test_Xiaomi_Scale2_reset: ctrl1 0x82 (removed, no weight flag, 0 kg) is no reading.
+TEST(MiScale2, TheResetFrameIsNoReading) {
+  EXPECT_FALSE(decode_181b("0282b20705040f020100000000").ok());
+}
+
+// theengs decoder tests/BLE/test_ble.cpp, its Mi_Body_Scale_2 rows (built around one date),
+// with the values its XMTZC05HMKG/LB definitions give: ctrl0 bit 2 the object mode, ctrl1
+// bit 1 the impedance, bit 7 the load removed.
+TEST(MiScale2, TheengsTable) {
+  struct Row {
+    const char* hex;
+    double weight;  // in the frame's unit
+    WeightUnit unit;
+    int impedance;  // 0: none
+    bool object, removed;
+  };
+  const Row rows[] = {
+      {"0226e607020e10293af7019a38", 72.45, WeightUnit::kg, 503, false, false},
+      {"0224e607020e10293a00009a38", 72.45, WeightUnit::kg, 0, false, false},
+      {"0624e607020e10293a0000fc03", 5.1, WeightUnit::kg, 0, true, false},
+      {"0326e607020e10293af701f136", 140.65, WeightUnit::lb, 503, false, false},
+      {"0324e607020e10293a0000f136", 140.65, WeightUnit::lb, 0, false, false},
+      {"0724e607020e10293a0000ce04", 12.3, WeightUnit::lb, 0, true, false},
+      {"02a6e607020e10293af7019a38", 72.45, WeightUnit::kg, 503, false, true},
+      {"02a4e607020e10293a00009a38", 72.45, WeightUnit::kg, 0, false, true},
+      {"06a4e607020e10293a0000fc03", 5.1, WeightUnit::kg, 0, true, true},
+      {"03a6e607020e10293af701f136", 140.65, WeightUnit::lb, 503, false, true},
+      {"03a4e607020e10293a0000f136", 140.65, WeightUnit::lb, 0, false, true},
+      {"07a4e607020e10293a0000ce04", 12.3, WeightUnit::lb, 0, true, true},
+  };
+  for (const Row& row : rows) {
+    auto o = decode_181b(row.hex);
+    ASSERT_TRUE(o.ok()) << row.hex << ": " << o.detail;
+    EXPECT_EQ(o.reading.unit, row.unit) << row.hex;
+    EXPECT_NEAR(from_kg(*o.reading.weight_kg, row.unit), row.weight, 1e-9) << row.hex;
+    EXPECT_EQ(o.reading.impedance_ohm.value_or(0), row.impedance) << row.hex;
+    EXPECT_EQ(o.reading.is_object, row.object) << row.hex;
+    EXPECT_EQ(o.reading.load_removed, row.removed) << row.hex;
+  }
 }

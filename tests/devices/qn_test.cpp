@@ -95,6 +95,23 @@ TEST(QnBroadcast, CapturedFt26rFrames) {
   EXPECT_TRUE(bit5.reading.stabilized);
 }
 
+// ble-scale-sync tests/scales/qn-scale.test.ts makeBroadcast (synthetic, built to its adapter's
+// layout): 23 bytes under company 0xFFFF, byte 15 0x23 when stable and 0x04 while moving, the
+// weight at 17-18 in hundredths of a kg.
+TEST(QnBroadcast, BleScaleSyncsBroadcastFrames) {
+  auto stable = qnb("aabb 00000000000000000000000000 23 00 581b 00000000");
+  ASSERT_TRUE(stable.ok()) << stable.detail;
+  EXPECT_DOUBLE_EQ(*stable.reading.weight_kg, 70.0);
+  EXPECT_TRUE(stable.reading.stabilized);
+  auto moving = qnb("aabb 00000000000000000000000000 04 00 581b 00000000");
+  ASSERT_TRUE(moving.ok()) << moving.detail;
+  EXPECT_FALSE(moving.reading.stabilized);
+  // 'rejects broadcast with wrong company ID' and 'without AABB magic'
+  EXPECT_EQ(advert("qn-broadcast", manufacturer_advert(0x0001, "aabb 00000000000000000000000000 23 00 581b 00000000")).status,
+            DecodeStatus::not_this_device);
+  EXPECT_EQ(qnb("0000 00000000000000000000000000 23 00 581b 00000000").status, DecodeStatus::not_this_device);
+}
+
 TEST(QnBroadcast, Rejects) {
   EXPECT_EQ(qnb("aabb00005e00530100f09f6affffff15a00000510e03500f").status, DecodeStatus::invalid_value);  // idle
   EXPECT_EQ(qnb("aabb00").status, DecodeStatus::wrong_length);

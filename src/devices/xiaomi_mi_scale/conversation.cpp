@@ -20,7 +20,7 @@ const Uuid kHistory = *Uuid::parse("00002a2f-0000-3512-2118-0009af100700");
 
 // A history record has the advertisement's layout, so the advert decoder reads it.
 std::optional<Reading> decode_record(ByteView record) {
-  DecodeOutcome o = mi_scale::decode_frame(record);
+  DecodeOutcome o = mi_scale::decode_frame(record, mi_scale::ObjectBit::ignored);
   if (!o.ok()) return std::nullopt;
   return o.reading;
 }

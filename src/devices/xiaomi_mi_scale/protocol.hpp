@@ -12,8 +12,11 @@ namespace declouder::mi_scale {
 inline constexpr const char* kModel = "xiaomi-mi-scale";
 
 bool claims(const Advertisement& adv);
+// What the status byte's bit 6 means: the small-object mode in an XMTZC04HM's advert; nothing
+// in a history record or in the original XMTZC01HM's advert (a person's weighing either way).
+enum class ObjectBit { small_object_mode, ignored };
 // One 10-byte frame: an advertisement's service data or a history record.
-DecodeOutcome decode_frame(ByteView frame10);
+DecodeOutcome decode_frame(ByteView frame10, ObjectBit bit6);
 DecodeOutcome decode_advert(const Advertisement& adv);
 
 // The rest of the device, which descriptor.cpp puts together.
