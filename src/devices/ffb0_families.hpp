@@ -7,14 +7,15 @@
 #include <string_view>
 
 #include "devices/drtrust_ssw532/protocol.hpp"
+#include "devices/hoffen_bs8107/protocol.hpp"
 #include "devices/taylor_bia/protocol.hpp"
 
 namespace declouder {
 
-// The Dr. Trust SSW532 (SSW…, …FG2211…) and the AC 27 scales (Taylor BIA, ALPHA Smart Scale PRO 3,
-// Runstar R5).
+// The Dr. Trust SSW532 (SSW…, …FG2211…), the AC 27 scales (Taylor BIA, ALPHA Smart Scale PRO 3,
+// Runstar R5) and the Hoffen BS-8107 / PC-PW 3008 BT (FA frames on 0xFFB2).
 inline bool has_own_ffb0_protocol(std::string_view name) {
-  return drtrust::has_name(name) || taylor_bia::has_name(name);
+  return drtrust::has_name(name) || taylor_bia::has_name(name) || hoffen::has_name(name);
 }
 
 }  // namespace declouder

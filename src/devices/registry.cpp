@@ -56,6 +56,7 @@ extern const DeviceDescriptor kBeurerSanitasBf700;
 extern const DeviceDescriptor kEufyP2;
 extern const DeviceDescriptor kHuaweiAh100;
 extern const DeviceDescriptor kTaylorBia;
+extern const DeviceDescriptor kHoffenBs8107;
 
 namespace {
 
@@ -67,8 +68,9 @@ const auto kBuiltin = std::to_array<const DeviceDescriptor*>({
     &kBeurerSanitasStandard,
     &kPicoocMini,
     &kPicoocMiniLite,
-    &kDrTrustSsw532,  // these two before icomon-ffb0 and mgb, which take other 0xFFB0 devices
+    &kDrTrustSsw532,  // these three before icomon-ffb0 and mgb, which take other 0xFFB0 devices
     &kTaylorBia,      // (ffb0_families.hpp)
+    &kHoffenBs8107,
     &kIcomon,
     &kMgb,
     &kQnScale,

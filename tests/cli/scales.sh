@@ -5,7 +5,8 @@
 # HBF-702T (paired once, its key kept; its stored records read once), the Huawei AH100 (binds
 # the person's slot, AES), the Renpho R-MSC04 (the ES-CS20M's service, its own commands), the
 # Dr. Trust SSW532 (a session id, the person's height and age written, segmental impedances) and
-# the Taylor BIA (0xFFB0, grams) weigh through `declouder read` and
+# the Taylor BIA (0xFFB0, grams) and the Hoffen BS-8107 (the person and the unit written, its
+# checksum in a second notification) weigh through `declouder read` and
 # `declouder run` as a user would: against `declouder simulate` playing org.bluez on a private
 # system bus, then with the in-process simulators. Every weighing is stored once, with the
 # person's data written to the scales that need it (config file: one person, in pounds).
@@ -27,6 +28,7 @@ HUAWEI=5C:CA:D3:08:7B:4F
 MSC04=C4:2A:C4:04:00:01
 DRTRUST=A4:C1:38:53:20:11
 TAYLOR=A4:C1:38:5A:16:21
+HOFFEN=C8:B2:1E:81:07:01
 
 cat >"$WORKDIR/home.toml" <<'EOF'
 [[person]]
@@ -45,7 +47,8 @@ import json, sys
 doc = json.load(open(sys.argv[1]))
 devices = doc if isinstance(doc, list) else doc["devices"]
 want = {"qn-scale", "yunmai", "1byone", "excelvan-cf36x", "medisana-bs44x", "mgb", "beurer-sanitas-standard",
-        "trisa-body-analyze", "omron-wlc", "huawei-ah100", "renpho-r-msc04", "drtrust-ssw532", "taylor-bia"}
+        "trisa-body-analyze", "omron-wlc", "huawei-ah100", "renpho-r-msc04", "drtrust-ssw532", "taylor-bia",
+        "hoffen-bs8107"}
 seen = {d["id"]: d for d in devices if d["id"] in want}
 assert set(seen) == want, set(want) - set(seen)
 for d in seen.values():
@@ -55,7 +58,7 @@ EOF
 # --- `read` over BlueZ, one scale at a time.
 start_bus
 start_sim qn-scale yunmai 1byone excelvan-cf36x medisana-bs444 mgb beurer-bf600 trisa-body-analyze omron-hbf-702t \
-  huawei-ah100 renpho-r-msc04 drtrust-ssw532 taylor-bia --weight 81.1 --impedance 538
+  huawei-ah100 renpho-r-msc04 drtrust-ssw532 taylor-bia hoffen-bs8107 --weight 81.1 --impedance 538
 read_one() {  # ADDRESS -> the JSON lines of `read --json`
   "$DECLOUDER" read --address "$1" --config "$WORKDIR/home.toml" --json 2>"$WORKDIR/read.err" ||
     fail "read $1: $(cat "$WORKDIR/read.err")"
@@ -114,6 +117,14 @@ expect_json "$out" '.model' '"taylor-bia"'
 expect_json "$out" '.weight_kg' '81.1'
 expect_json "$out" '.unit' '"lb"'
 expect_json "$out" '.stabilized' 'true'
+
+# The Hoffen weighs once told sam and pounds: it counts tenths of a pound, and computes its own fat.
+out=$(read_one $HOFFEN)
+expect_json "$out" '.model' '"hoffen-bs8107"'
+expect_json "$out" '.unit' '"lb"'
+expect_json "$out" '.stabilized' 'true'
+python3 -c 'import json,sys; d=json.loads(sys.argv[1]); sys.exit(0 if abs(d["weight_kg"]-81.1) < 0.05 and d.get("fat_percent", 0) > 0 else 1)' "$out" ||
+  fail "hoffen: $out"
 
 # (the standard scale gives its weighings to a consented user slot: the simulator has user 1)
 all=$("$DECLOUDER" read --address $BEURER --user-index 1 --json 2>"$WORKDIR/read.err") ||
@@ -183,12 +194,12 @@ expect_json "$out" '.weight_kg' '81.1'
   --jsonl "$WORKDIR/bluez.jsonl" --gateway-id hall >/dev/null 2>"$WORKDIR/bluez.err" &
 RUN=$!
 TEST_PIDS+=($RUN)
-for dev in $QN $YUNMAI $ONEBYONE $EXCELVAN $MEDISANA $MGB $BEURER $TRISA $HUAWEI $MSC04 $DRTRUST $TAYLOR; do
+for dev in $QN $YUNMAI $ONEBYONE $EXCELVAN $MEDISANA $MGB $BEURER $TRISA $HUAWEI $MSC04 $DRTRUST $TAYLOR $HOFFEN; do
   wait_until 90 grep -q "\"address\":\"$dev\".*\"weight_kg\"" "$WORKDIR/bluez.jsonl" ||
     fail "run did not weigh $dev: $(grep -i "$dev" "$WORKDIR/bluez.err" | tail -5)"
 done
 sleep 3  # they keep advertising: each weighing is asked for once
-for dev in $QN $YUNMAI $EXCELVAN $MEDISANA $MGB $TRISA $HUAWEI $MSC04 $DRTRUST $TAYLOR; do
+for dev in $QN $YUNMAI $EXCELVAN $MEDISANA $MGB $TRISA $HUAWEI $MSC04 $DRTRUST $TAYLOR $HOFFEN; do
   [ "$(grep -c "\"address\":\"$dev\".*\"weight_kg\"" "$WORKDIR/bluez.jsonl")" = 1 ] ||
     fail "$dev was weighed more than once: $(grep "$dev" "$WORKDIR/bluez.jsonl")"
 done
@@ -197,7 +208,7 @@ wait_exit $RUN 30 || fail "run did not stop cleanly: $(tail -3 "$WORKDIR/bluez.e
 "$DECLOUDER" history --database "$WORKDIR/bluez.db" --config "$WORKDIR/home.toml" --json >"$WORKDIR/history.json" ||
   fail "history failed"
 # (one each: the 1byone's stored weighing was already read, and cleared, by `read` above)
-[ "$(wc -l <"$WORKDIR/history.json")" -eq 12 ] || fail "not every weighing was stored once: $(cat "$WORKDIR/history.json")"
+[ "$(wc -l <"$WORKDIR/history.json")" -eq 13 ] || fail "not every weighing was stored once: $(cat "$WORKDIR/history.json")"
 # The Yunmai weighed the user its conversation set, sam's slot 2: the weighing is hers.
 [ "$(json_line_where "$WORKDIR/history.json" address "\"$YUNMAI\"" | python3 -c 'import json,sys; print(json.load(sys.stdin)["person"])')" = sam ] ||
   fail "the Yunmai weighing is not sam's: $(cat "$WORKDIR/history.json")"
@@ -215,7 +226,7 @@ sys.exit(0 if any(abs((json.loads(l).get("weight_kg") or 0) - float(sys.argv[2])
 ' "$1" "$2"
 }
 SIMS=(qn-scale yunmai 1byone excelvan-cf36x medisana-bs444 mgb beurer-bf600 trisa-body-analyze omron-hbf-702t huawei-ah100
-  renpho-r-msc04 drtrust-ssw532 taylor-bia)
+  renpho-r-msc04 drtrust-ssw532 taylor-bia hoffen-bs8107)
 declare -A GATEWAY
 for sim in "${SIMS[@]}"; do  # side by side: each gateway has its own simulator and database
   "$DECLOUDER" run --simulate "$sim:weight=64.3,impedance=501" --config "$WORKDIR/home.toml" \

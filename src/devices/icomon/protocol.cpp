@@ -123,7 +123,7 @@ DecodeOutcome decode_frame(ByteView b) {
 
 bool has_icomon_name(std::string_view name) {
   using decode_util::starts_with_ci;
-  if (has_own_ffb0_protocol(name)) return false;  // FG2211 and SSW… (drtrust_ssw532/), Taylor
+  if (has_own_ffb0_protocol(name)) return false;  // FG2211 and SSW… (drtrust_ssw532/), Taylor, Hoffen
   return starts_with_ci(name, "Crenot") || starts_with_ci(name, "FG22") || starts_with_ci(name, "Runstar") ||
          decode_util::contains_ci(name, "robi");
 }

@@ -91,7 +91,7 @@ namespace {
 
 bool claims(const Advertisement& adv) {
   using decode_util::starts_with_ci;
-  if (has_own_ffb0_protocol(adv.name)) return false;  // Dr. Trust SSW532, Taylor: their own protocols
+  if (has_own_ffb0_protocol(adv.name)) return false;  // Dr. Trust SSW532, Taylor, Hoffen: their own protocols
   const bool mgb_name = starts_with_ci(adv.name, "swan") || decode_util::contains_ci(adv.name, "icomon") ||
                         starts_with_ci(adv.name, "yg") || starts_with_ci(adv.name, "Hutbit") ||
                         starts_with_ci(adv.name, "FitTrack");
