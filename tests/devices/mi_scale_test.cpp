@@ -136,8 +136,19 @@ TEST(MiScale, RealXmtzc04hmSmallObjectMode) {
   EXPECT_FALSE(record.reading.is_object);
 }
 
+// Heard without a name, the 0x40 bit could be the XMTZC04HM's object mode or the XMTZC01HM's
+// person weighing: it is kept as a person's (losing a weighing is worse than keeping an object's).
+TEST(MiScale, ANamelessAdvertWithBitSixIsAPersonsWeighing) {
+  auto o = mi("627607e607020e10293a");
+  ASSERT_TRUE(o.ok()) << o.detail;
+  EXPECT_FALSE(o.reading.is_object);
+  EXPECT_TRUE(mi("627607e607020e10293a", "MI SCALE2").reading.is_object);
+  EXPECT_FALSE(mi("627607e607020e10293a", "MI_SCALE").reading.is_object);
+}
+
 // theengs decoder tests/BLE/test_ble.cpp, its Mi Smart Scale rows (frames built around one
-// date, 2022-02-14 16:41:58) with the values its XMTZC04HMKG/LB definitions give.
+// date, 2022-02-14 16:41:58) with the values its XMTZC04HMKG/LB definitions give, heard with the
+// XMTZC04HM's name.
 TEST(MiScale, TheengsTable) {
   struct Row {
     const char* hex;
@@ -156,7 +167,7 @@ TEST(MiScale, TheengsTable) {
       {"e37607e607020e10293a", 19.1, WeightUnit::lb, true, true},
   };
   for (const Row& row : rows) {
-    auto o = mi(row.hex);
+    auto o = mi(row.hex, "MI SCALE2");
     ASSERT_TRUE(o.ok()) << row.hex << ": " << o.detail;
     EXPECT_EQ(o.reading.unit, row.unit) << row.hex;
     EXPECT_NEAR(from_kg(*o.reading.weight_kg, row.unit), row.weight, 1e-9) << row.hex;

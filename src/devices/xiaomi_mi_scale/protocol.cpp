@@ -21,9 +21,12 @@
 // pull request #71; theengs decoder XMTZC04HMKG/LB read bit 6 as "object"), while its person
 // weighings read 0x22 (ble_monitor issue #292, OpenMQTTGateway issue #760). The original
 // XMTZC01HM ("MI_SCALE") sets the bit on a person's weighing (the openScale wiki's notification
-// 62 AC 49 ... = 94.30 kg, its author on the scale), so an advert named MI_SCALE is a person's;
-// a nameless one is read as the XMTZC04HM's, the scale still sold. History records are always a
-// user's weighings (the scale files them under the user id asked for).
+// 62 AC 49 ... = 94.30 kg, its author on the scale), so only an advert named "MI SCALE2" is read
+// for object mode. A nameless advert (a gateway that passes on the advertisement without its scan
+// response) could be either scale: it is kept as a person's weighing, because losing a person's
+// weighing is worse than keeping an object's, which the assignment then gives to nobody whose
+// weight it is not. History records are always a user's weighings (the scale files them under
+// the user id asked for).
 //
 // Sources: openScale wiki "Xiaomi Bluetooth Mi Scale" (vector
 // 62 AC 49 E0 07 0C 14 0D 1C 04 = 94.30 kg, 2016-12-20 13:28:04) and
@@ -40,8 +43,8 @@ namespace declouder {
 namespace mi_scale {
 
 namespace {
-// The original scale's advert: its 0x40 bit is set on a person's weighing (see above).
-bool original_xmtzc01hm(const Advertisement& adv) { return adv.name == "MI_SCALE"; }
+// The XMTZC04HM's advert, whose 0x40 bit is its object mode (see above).
+bool named_xmtzc04hm(const Advertisement& adv) { return adv.name == "MI SCALE2"; }
 }  // namespace
 
 bool claims(const Advertisement& adv) {
@@ -74,8 +77,7 @@ DecodeOutcome decode_frame(ByteView b, ObjectBit bit6) {
 DecodeOutcome decode_advert(const Advertisement& adv) {
   const Bytes* data = adv.service_data_for(0x181D);
   if (!data) return DecodeOutcome::reject(DecodeStatus::not_this_device, "no 0x181D service data");
-  return decode_frame(*data, original_xmtzc01hm(adv) ? ObjectBit::ignored
-                                                     : ObjectBit::small_object_mode);
+  return decode_frame(*data, named_xmtzc04hm(adv) ? ObjectBit::small_object_mode : ObjectBit::ignored);
 }
 
 }  // namespace mi_scale
