@@ -400,3 +400,18 @@ TEST(WeightGurusSimulator, AReplayedBacklogCarriesTheSameTimes) {
   }
   EXPECT_EQ(times[0], times[1]);
 }
+
+TEST(WeightGurusConversation, AScaleUserBeyondItsEightSlotsTakesAFreeOne) {
+  const DeviceDescriptor& d = weight_gurus_device();
+  SimulatorLink link(d.simulator->create({}));
+  auto memory = std::make_shared<DeviceMemory>();
+  ConversationContext c = context_for(link, memory);
+  Person p = test::sam();
+  p.name = "sam";
+  p.scale_user = 12;  // fine for a scale with more users, not for this one
+  c.person = p;
+  SessionResult r = SessionRunner(link).run(d.conversation->build(c));
+  ASSERT_EQ(r.readings.size(), 2u);
+  EXPECT_EQ(r.readings[0].reading.user_slot, 1);  // the lowest free slot of a new scale
+  EXPECT_EQ(memory->get(weight_gurus::kSlotKey), Bytes{1});
+}

@@ -100,8 +100,9 @@ Conversation conversation(const ConversationContext& c) {
   conv.max_reconnects = 3;  // one of them is the end of pairing
   const std::shared_ptr<DeviceMemory> memory = c.memory ? c.memory : std::make_shared<DeviceMemory>();
   const PersonProfile person = person_profile(c);
+  // The person's scale_user, when it is one of the scale's eight slots.
   const std::optional<int> configured_slot =
-      c.person && c.person->scale_user ? std::optional<int>(person.slot) : std::nullopt;
+      c.person && c.person->scale_user && person.slot <= kSlots ? std::optional<int>(person.slot) : std::nullopt;
   const std::string name = registered_name(c);
   // The scale keeps local time: 02 carries the local wall clock counted as Unix seconds.
   const std::int64_t wall_now = unix_from_civil(local_wall_clock(c.unix_now));
@@ -215,8 +216,9 @@ Conversation conversation(const ConversationContext& c) {
   conv.steps.push_back(write_step(kCommands, transtek::time_command(wall_now), WriteMode::with_response,
                                   "the clock (02, local time)"));
   conv.steps.push_back(action_step("the person's profile (51), when known", [=](SessionContext& ctx) {
-    if (!person.known) return;  // a neutral profile would overwrite theirs
-    ctx.link.write(kCommands, profile_command(profile_for(kept_slot().value_or(person.slot))), WriteMode::with_response);
+    const std::optional<int> slot = kept_slot();
+    if (!person.known || !slot) return;  // a neutral profile would overwrite theirs
+    ctx.link.write(kCommands, profile_command(profile_for(*slot)), WriteMode::with_response);
   }));
 
   conv.steps.push_back(gate_step("step on the scale", [weighings](const GattValue& v, SessionContext& ctx) {
