@@ -50,10 +50,19 @@ constexpr std::uint8_t kCommandDisconnect = 0x22;
 constexpr std::int64_t kEpoch2010Unix = 1262304000;  // 2010-01-01 00:00:00 UTC
 constexpr int kImpedanceFinished = 4;                 // status bits 1-3
 
+// 10^e, from a table for the exponents these scales send (std::pow costs more than the rest of
+// a frame's decoding).
+inline double pow10(int e) {
+  static constexpr double kTable[] = {1e-10, 1e-9, 1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1e0,
+                                      1e1,   1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10};
+  return e >= -10 && e <= 10 ? kTable[e + 10] : std::pow(10.0, e);
+}
+
 // The 32-bit FLOAT at p (4 bytes).
 inline double float32(const std::uint8_t* p) {
   const std::uint32_t mantissa = p[0] | (p[1] << 8) | (p[2] << 16);
-  return mantissa * std::pow(10.0, static_cast<std::int8_t>(p[3]));
+  const int exponent = static_cast<std::int8_t>(p[3]);
+  return exponent < 0 ? mantissa / pow10(-exponent) : mantissa * pow10(exponent);
 }
 
 // `value` as a 32-bit FLOAT with `exponent` (-2: hundredths).
@@ -73,7 +82,7 @@ inline double sfloat16(const std::uint8_t* p) {
   if (exponent >= 8) exponent -= 16;
   int mantissa = raw & 0x0FFF;
   if (mantissa >= 0x0800) mantissa -= 0x1000;
-  return mantissa * std::pow(10.0, exponent);
+  return exponent < 0 ? mantissa / pow10(-exponent) : mantissa * pow10(exponent);
 }
 
 // One of the SFLOAT's special codes (NaN, NRes, +-INF, reserved): no value.

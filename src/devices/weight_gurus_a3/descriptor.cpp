@@ -69,6 +69,7 @@
 // Sources: openScale WeightGurusA3Handler.kt and WeightGurusA3HandlerTest.kt, and the protocol
 // write-up of openScale pull request #1467 (docs/misc/weight_gurus_a3_protocol.md at commit
 // 7f2d4368, removed before the merge). Re-implemented from these facts; no code copied.
+#include <bit>
 #include <cmath>
 
 #include "devices/decode_util.hpp"
@@ -112,9 +113,8 @@ std::optional<Composition> parse_composition(ByteView b, const char** why) {
   };
   if (b.size() < 5) return fail("a Weight Gurus body-composition frame has 5 bytes or more");
   const std::uint8_t flags = b[0];
-  std::size_t need = 5;
-  for (auto [bit, size] : {std::pair{0x01, 1}, {0x02, 2}, {0x04, 2}, {0x08, 2}, {0x10, 2}, {0x20, 2}, {0x40, 2}, {0x80, 1}})
-    if (flags & bit) need += size;
+  // 1 byte for the user (0x01) and the battery (0x80), 2 for each of the six between.
+  const std::size_t need = 5 + (flags & 0x01) + (flags >> 7) + 2 * std::popcount(static_cast<unsigned>(flags & 0x7E));
   if (b.size() < need) return fail("shorter than the fields its flags byte announces");
   Composition c;
   c.time = le32(&b[1]);

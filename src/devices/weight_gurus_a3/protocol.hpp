@@ -18,7 +18,10 @@ namespace declouder::weight_gurus {
 
 constexpr const char* kModel = "weight-gurus-a3";
 constexpr const char* kServiceText = "0d005750-c36b-11e3-9c1a-0800200c9a66";
-inline Uuid service_uuid() { return *Uuid::parse(kServiceText); }
+inline const Uuid& service_uuid() {
+  static const Uuid uuid = *Uuid::parse(kServiceText);
+  return uuid;
+}
 
 constexpr std::uint16_t kFeatureCharacteristic = 0x8A20;      // read
 constexpr std::uint16_t kCompositionCharacteristic = 0x8A22;  // indicate: body composition
