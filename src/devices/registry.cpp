@@ -27,6 +27,7 @@ extern const DeviceDescriptor kOneByone;
 extern const DeviceDescriptor kExcelvanCf36x;
 extern const DeviceDescriptor kMedisanaBs44x;
 extern const DeviceDescriptor kTrisaBodyAnalyze;
+extern const DeviceDescriptor kWeightGurusA3;
 extern const DeviceDescriptor kOmronWlc;
 extern const DeviceDescriptor kChipseaOkok;
 extern const DeviceDescriptor kChipseaOkokVf0;
@@ -82,6 +83,7 @@ const auto kBuiltin = std::to_array<const DeviceDescriptor*>({
     &kOmronWlc,
     &kTrisaBodyAnalyze,  // before Medisana: the same Transtek characteristics
     &kMedisanaBs44x,
+    &kWeightGurusA3,  // Transtek A3 too: 0x8A22 shared with Medisana, told apart by name
     &kChipseaOkok,
     &kChipseaOkokVf0,
     &kMiBand1,

@@ -5,8 +5,10 @@
 # HBF-702T (paired once, its key kept; its stored records read once), the Huawei AH100 (binds
 # the person's slot, AES), the Renpho R-MSC04 (the ES-CS20M's service, its own commands), the
 # Dr. Trust SSW532 (a session id, the person's height and age written, segmental impedances) and
-# the Taylor BIA (0xFFB0, grams) and the Hoffen BS-8107 (the person and the unit written, its
-# checksum in a second notification) weigh through `declouder read` and
+# the Taylor BIA (0xFFB0, grams), the Hoffen BS-8107 (the person and the unit written, its
+# checksum in a second notification) and the Weight Gurus 0376 (paired once like the Trisa, the
+# person registered in their slot, the weighings it queued handed over) weigh through
+# `declouder read` and
 # `declouder run` as a user would: against `declouder simulate` playing org.bluez on a private
 # system bus, then with the in-process simulators. Every weighing is stored once, with the
 # person's data written to the scales that need it (config file: one person, in pounds).
@@ -29,6 +31,7 @@ MSC04=C4:2A:C4:04:00:01
 DRTRUST=A4:C1:38:53:20:11
 TAYLOR=A4:C1:38:5A:16:21
 HOFFEN=C8:B2:1E:81:07:01
+WGURUS=CB:A0:80:F1:53:B2
 
 cat >"$WORKDIR/home.toml" <<'EOF'
 [[person]]
@@ -48,7 +51,7 @@ doc = json.load(open(sys.argv[1]))
 devices = doc if isinstance(doc, list) else doc["devices"]
 want = {"qn-scale", "yunmai", "1byone", "excelvan-cf36x", "medisana-bs44x", "mgb", "beurer-sanitas-standard",
         "trisa-body-analyze", "omron-wlc", "huawei-ah100", "renpho-r-msc04", "drtrust-ssw532", "taylor-bia",
-        "hoffen-bs8107"}
+        "hoffen-bs8107", "weight-gurus-a3"}
 seen = {d["id"]: d for d in devices if d["id"] in want}
 assert set(seen) == want, set(want) - set(seen)
 for d in seen.values():
@@ -58,7 +61,7 @@ EOF
 # --- `read` over BlueZ, one scale at a time.
 start_bus
 start_sim qn-scale yunmai 1byone excelvan-cf36x medisana-bs444 mgb beurer-bf600 trisa-body-analyze omron-hbf-702t \
-  huawei-ah100 renpho-r-msc04 drtrust-ssw532 taylor-bia hoffen-bs8107 --weight 81.1 --impedance 538
+  huawei-ah100 renpho-r-msc04 drtrust-ssw532 taylor-bia hoffen-bs8107 weight-gurus-0376 --weight 81.1 --impedance 538
 read_one() {  # ADDRESS -> the JSON lines of `read --json`
   "$DECLOUDER" read --address "$1" --config "$WORKDIR/home.toml" --json 2>"$WORKDIR/read.err" ||
     fail "read $1: $(cat "$WORKDIR/read.err")"
@@ -189,17 +192,43 @@ out=$(read_huawei) || fail "read $HUAWEI again: $(cat "$WORKDIR/read.err")"
 expect_json "$out" '.weight_kg' '81.1'
 ! grep -q 'bound' "$WORKDIR/read.err" || fail "huawei: the second read bound again: $(cat "$WORKDIR/read.err")"
 
+# The Weight Gurus waits to be paired: the first read pairs (password kept, sam registered in her
+# slot 2 with her profile and unit) and takes the weighing she just made and the one it queued
+# yesterday, newest first, with the scale's own body composition; the second answers the scale
+# with the kept password and has only the new weighing; without the password, it says to pair.
+read_wgurus() {  # DATABASE -> the JSON lines of `read --json`
+  "$DECLOUDER" read --address $WGURUS --config "$WORKDIR/home.toml" --database "$1" --json 2>"$WORKDIR/read.err"
+}
+all=$(read_wgurus "$WORKDIR/bluez.db") || fail "read $WGURUS (pairing): $(cat "$WORKDIR/read.err")"
+[ "$(printf '%s\n' "$all" | wc -l)" -eq 2 ] || fail "wgurus: expected the new weighing and the queued one: $all"
+out=$(printf '%s\n' "$all" | head -1)
+expect_json "$out" '.model' '"weight-gurus-a3"'
+expect_json "$out" '.weight_kg' '81.1'
+expect_json "$out" '.impedance_ohm' '538'
+expect_json "$out" '.user_slot' '2'
+expect_json "$out" '.unit' '"lb"'
+python3 -c 'import json,sys; d=json.loads(sys.argv[1]); sys.exit(0 if d.get("fat_percent", 0) > 0 and d.get("bone_kg", 0) > 0 else 1)' "$out" ||
+  fail "wgurus: no body composition of the scale's: $out"
+expect_json "$(printf '%s\n' "$all" | sed -n 2p)" '.weight_kg' '81.7'
+grep -q 'paired' "$WORKDIR/read.err" || fail "wgurus: the first read did not say it paired: $(cat "$WORKDIR/read.err")"
+all=$(read_wgurus "$WORKDIR/bluez.db") || fail "read $WGURUS with the kept password: $(cat "$WORKDIR/read.err")"
+[ "$(printf '%s\n' "$all" | wc -l)" -eq 1 ] || fail "wgurus: the queued weighing came twice: $all"
+expect_json "$all" '.weight_kg' '81.1'
+! grep -q 'paired' "$WORKDIR/read.err" || fail "wgurus: the second read paired again: $(cat "$WORKDIR/read.err")"
+if read_wgurus "$WORKDIR/elsewhere.db" >/dev/null; then fail "wgurus: read without the password gave a reading"; fi
+grep -q 'pairing mode' "$WORKDIR/read.err" || fail "wgurus: no word of pairing mode: $(cat "$WORKDIR/read.err")"
+
 # --- `run` over BlueZ talks to all of them by itself, each weighing stored once.
 "$DECLOUDER" run --adapter hci0 --config "$WORKDIR/home.toml" --database "$WORKDIR/bluez.db" \
   --jsonl "$WORKDIR/bluez.jsonl" --gateway-id hall >/dev/null 2>"$WORKDIR/bluez.err" &
 RUN=$!
 TEST_PIDS+=($RUN)
-for dev in $QN $YUNMAI $ONEBYONE $EXCELVAN $MEDISANA $MGB $BEURER $TRISA $HUAWEI $MSC04 $DRTRUST $TAYLOR $HOFFEN; do
+for dev in $QN $YUNMAI $ONEBYONE $EXCELVAN $MEDISANA $MGB $BEURER $TRISA $HUAWEI $MSC04 $DRTRUST $TAYLOR $HOFFEN $WGURUS; do
   wait_until 90 grep -q "\"address\":\"$dev\".*\"weight_kg\"" "$WORKDIR/bluez.jsonl" ||
     fail "run did not weigh $dev: $(grep -i "$dev" "$WORKDIR/bluez.err" | tail -5)"
 done
 sleep 3  # they keep advertising: each weighing is asked for once
-for dev in $QN $YUNMAI $EXCELVAN $MEDISANA $MGB $TRISA $HUAWEI $MSC04 $DRTRUST $TAYLOR $HOFFEN; do
+for dev in $QN $YUNMAI $EXCELVAN $MEDISANA $MGB $TRISA $HUAWEI $MSC04 $DRTRUST $TAYLOR $HOFFEN $WGURUS; do
   [ "$(grep -c "\"address\":\"$dev\".*\"weight_kg\"" "$WORKDIR/bluez.jsonl")" = 1 ] ||
     fail "$dev was weighed more than once: $(grep "$dev" "$WORKDIR/bluez.jsonl")"
 done
@@ -207,8 +236,9 @@ kill -TERM $RUN
 wait_exit $RUN 30 || fail "run did not stop cleanly: $(tail -3 "$WORKDIR/bluez.err")"
 "$DECLOUDER" history --database "$WORKDIR/bluez.db" --config "$WORKDIR/home.toml" --json >"$WORKDIR/history.json" ||
   fail "history failed"
-# (one each: the 1byone's stored weighing was already read, and cleared, by `read` above)
-[ "$(wc -l <"$WORKDIR/history.json")" -eq 13 ] || fail "not every weighing was stored once: $(cat "$WORKDIR/history.json")"
+# (one each: the 1byone's and the Weight Gurus' stored weighings were already read, and cleared,
+# by `read` above)
+[ "$(wc -l <"$WORKDIR/history.json")" -eq 14 ] || fail "not every weighing was stored once: $(cat "$WORKDIR/history.json")"
 # The Yunmai weighed the user its conversation set, sam's slot 2: the weighing is hers.
 [ "$(json_line_where "$WORKDIR/history.json" address "\"$YUNMAI\"" | python3 -c 'import json,sys; print(json.load(sys.stdin)["person"])')" = sam ] ||
   fail "the Yunmai weighing is not sam's: $(cat "$WORKDIR/history.json")"
@@ -226,7 +256,7 @@ sys.exit(0 if any(abs((json.loads(l).get("weight_kg") or 0) - float(sys.argv[2])
 ' "$1" "$2"
 }
 SIMS=(qn-scale yunmai 1byone excelvan-cf36x medisana-bs444 mgb beurer-bf600 trisa-body-analyze omron-hbf-702t huawei-ah100
-  renpho-r-msc04 drtrust-ssw532 taylor-bia hoffen-bs8107)
+  renpho-r-msc04 drtrust-ssw532 taylor-bia hoffen-bs8107 weight-gurus-0376)
 declare -A GATEWAY
 for sim in "${SIMS[@]}"; do  # side by side: each gateway has its own simulator and database
   "$DECLOUDER" run --simulate "$sim:weight=64.3,impedance=501" --config "$WORKDIR/home.toml" \
@@ -241,4 +271,21 @@ for sim in "${SIMS[@]}"; do
   kill -TERM "${GATEWAY[$sim]}"
   wait_exit "${GATEWAY[$sim]}" 15 || fail "run --simulate $sim did not stop"
 done
+
+# A Weight Gurus handing over the same backlog again (a new scale process with the same queue, as
+# after a delivery cut short): its queued weighing (64.9 kg) is stored once, each new one (64.3) kept.
+"$DECLOUDER" run --simulate "weight-gurus-0376:weight=64.3,impedance=501" --config "$WORKDIR/home.toml" \
+  --database "$WORKDIR/weight-gurus-0376.db" --jsonl "$WORKDIR/wgurus-again.jsonl" >/dev/null 2>"$WORKDIR/wgurus-again.err" &
+AGAIN=$!
+TEST_PIDS+=($AGAIN)
+wait_until 30 weighed "$WORKDIR/wgurus-again.jsonl" 64.3 || fail "run --simulate weight-gurus-0376 again: $(cat "$WORKDIR/wgurus-again.err")"
+kill -TERM $AGAIN
+wait_exit $AGAIN 15 || fail "run --simulate weight-gurus-0376 did not stop"
+"$DECLOUDER" history --database "$WORKDIR/weight-gurus-0376.db" --config "$WORKDIR/home.toml" --json >"$WORKDIR/wgurus-history.json" ||
+  fail "history of the Weight Gurus failed"
+python3 - "$WORKDIR/wgurus-history.json" <<'EOF' || fail "wgurus: the replayed backlog: $(cat "$WORKDIR/wgurus-history.json")"
+import json, sys
+kg = sorted(round(json.loads(l)["weight_kg"], 1) for l in open(sys.argv[1]) if l.strip())
+assert kg == [64.3, 64.3, 64.9], kg
+EOF
 pass

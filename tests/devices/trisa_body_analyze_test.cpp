@@ -83,12 +83,12 @@ TEST(Trisa, MedisanaFramesAndBadFramesAreRefused) {
 
 TEST(Trisa, Base10Floats) {
   // openScale TrisaBodyAnalyzeLibTest.java's getBase10Float cases.
-  EXPECT_EQ(trisa::base10_float(hex("00000000").data()), 0.0);
-  EXPECT_NEAR(trisa::base10_float(hex("ba1d00fe").data()), 76.1, 1e-9);
-  EXPECT_NEAR(trisa::base10_float(hex("4e61bcfc").data()), 1234.5678, 1e-9);
-  EXPECT_NEAR(trisa::base10_float(hex("01020304").data()), 0x030201 * 1e4, 1e-3);
+  EXPECT_EQ(transtek::float32(hex("00000000").data()), 0.0);
+  EXPECT_NEAR(transtek::float32(hex("ba1d00fe").data()), 76.1, 1e-9);
+  EXPECT_NEAR(transtek::float32(hex("4e61bcfc").data()), 1234.5678, 1e-9);
+  EXPECT_NEAR(transtek::float32(hex("01020304").data()), 0x030201 * 1e4, 1e-3);
   Bytes b;
-  trisa::put_base10_float(b, 538.6, -1);
+  transtek::put_float32(b, 538.6, -1);
   EXPECT_EQ(b, hex("0a1500ff"));
 }
 

@@ -114,6 +114,9 @@ DecodeOutcome decode_gatt(const GattValue& v) {
   // A Trisa's frame whose flags happen to read 0x1D (time, R2, user, status) is still a Trisa's.
   if (decode_util::starts_with_ci(v.device_name, "01257B") || decode_util::starts_with_ci(v.device_name, "11257B"))
     return DecodeOutcome::reject(DecodeStatus::not_this_device, "a Trisa Body Analyze (trisa-body-analyze)");
+  // The Weight Gurus 0376 sends its body composition on 0x8A22 in this layout, bone as a percentage.
+  if (decode_util::starts_with_ci(v.device_name, "10376B") || decode_util::starts_with_ci(v.device_name, "00376B"))
+    return DecodeOutcome::reject(DecodeStatus::not_this_device, "a Weight Gurus 0376 (weight-gurus-a3)");
   switch (v.characteristic.short16()) {
     case medisana::kWeightCharacteristic: return medisana::decode_weight(v.value);
     case medisana::kBodyCharacteristic: return medisana::decode_body(v.value);

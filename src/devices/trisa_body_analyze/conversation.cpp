@@ -67,12 +67,12 @@ Conversation conversation(const ConversationContext& c) {
 
   conv.steps.push_back(write_step(kDownload, [memory](SessionContext& ctx) {
     if (ctx.counters[kPairing]) return Bytes{kDownloadBroadcastId, 0, 0, 0, 0};
-    return challenge_answer(ctx.frames["challenge"], memory->get(kPasswordKey).value_or(Bytes{}));
+    return transtek::verification(ctx.frames["challenge"], memory->get(kPasswordKey).value_or(Bytes{}));
   }, WriteMode::with_response, "pairing: the broadcast id (21); else the answer to the challenge (20)"));
 
   conv.steps.push_back(write_step(kDownload, [now](SessionContext& ctx) {
     if (ctx.counters[kPairing]) return Bytes{kDownloadDisconnect};
-    return time_command(now);
+    return transtek::time_command(now);
   }, WriteMode::with_response, "pairing: disconnect (22); else the time (02)"));
 
   conv.steps.push_back(action_step("pairing: end the connection, to connect again paired", [](SessionContext& ctx) {

@@ -70,94 +70,28 @@ namespace declouder::trisa {
 Conversation conversation(const ConversationContext& c);                 // conversation.cpp
 std::unique_ptr<SimulatedDevice> simulator(const SimOptions& options);  // simulator.cpp
 
-double base10_float(const std::uint8_t* p) {
-  const std::uint32_t mantissa = p[0] | (p[1] << 8) | (p[2] << 16);
-  const int exponent = static_cast<std::int8_t>(p[3]);
-  return mantissa * std::pow(10.0, exponent);
-}
-
-void put_base10_float(Bytes& out, double value, int exponent) {
-  const long long m = std::llround(value / std::pow(10.0, exponent));
-  const std::uint32_t mantissa = static_cast<std::uint32_t>(std::clamp(m, 0LL, 0xFFFFFFLL));
-  out.push_back(mantissa & 0xFF);
-  out.push_back((mantissa >> 8) & 0xFF);
-  out.push_back((mantissa >> 16) & 0xFF);
-  out.push_back(static_cast<std::uint8_t>(static_cast<std::int8_t>(exponent)));
-}
-
-namespace {
-
-struct Layout {
-  std::size_t time = 0, r1 = 0, r2 = 0, user = 0, status = 0, end = 5;  // 0: absent
-};
-
-Layout layout_of(std::uint8_t flags) {
-  Layout l;
-  std::size_t at = 5;
-  if (flags & 0x01) l.time = at, at += 4;
-  if (flags & 0x02) l.r1 = at, at += 4;
-  if (flags & 0x04) l.r2 = at, at += 4;
-  if (flags & 0x08) l.user = at, at += 1;
-  if (flags & 0x10) l.status = at, at += 1;
-  l.end = at;
-  return l;
-}
-
-constexpr int kImpedanceFinished = 4;
-
-}  // namespace
-
 DecodeOutcome decode_measurement(ByteView b) {
   if (b.size() < 5) return DecodeOutcome::reject(DecodeStatus::wrong_length, "a Trisa measurement has 5 bytes or more");
-  const Layout l = layout_of(b[0]);
-  if (b.size() < l.end)
-    return DecodeOutcome::reject(DecodeStatus::wrong_length, "shorter than the fields its flags byte announces");
-  const double kg = base10_float(&b[1]);
-  if (!(kg > 0) || kg > 300)
+  const std::optional<transtek::WeightFrame> f = transtek::parse_weight_frame(b);
+  if (!f) return DecodeOutcome::reject(DecodeStatus::wrong_length, transtek::weight_frame_problem(b));
+  if (!(f->kg > 0) || f->kg > 300)
     return DecodeOutcome::reject(DecodeStatus::invalid_value, "the weight is not a person's (0-300 kg)");
   Reading r;
   r.model = kModel;
-  r.weight_kg = kg;
-  switch ((b[0] >> 5) & 0x03) {
-    case 1: r.unit = WeightUnit::lb; break;
-    case 2: r.unit = WeightUnit::st; break;
-    default: r.unit = WeightUnit::kg;
-  }
-  if (l.time) r.device_time = decode_util::unix_clock(kEpoch2010Unix + le32(&b[l.time]));
-  if (l.user && b[l.user] != 0) r.user_slot = b[l.user];
-  bool impedance_done = true;
-  r.stabilized = true;  // a frame without a status is a finished weighing
-  if (l.status) {
-    r.stabilized = b[l.status] & 0x01;
-    impedance_done = ((b[l.status] >> 1) & 0x07) == kImpedanceFinished;
-  }
-  if (l.r2 && impedance_done) {
-    const double ohm = base10_float(&b[l.r2]);
-    if (decode_util::plausible_impedance(ohm)) r.impedance_ohm = ohm;
-  }
+  r.weight_kg = f->kg;
+  r.unit = f->unit;
+  if (f->time) r.device_time = decode_util::unix_clock(kEpoch2010Unix + *f->time);
+  if (f->user && *f->user != 0) r.user_slot = *f->user;
+  r.stabilized = f->stable();
+  if (f->resistance && f->impedance_finished() && decode_util::plausible_impedance(*f->resistance))
+    r.impedance_ohm = *f->resistance;
   return DecodeOutcome::success(r);
 }
 
 std::optional<double> resistance2(ByteView b) {
-  if (b.size() < 5) return std::nullopt;
-  const Layout l = layout_of(b[0]);
-  if (!l.r2 || b.size() < l.end) return std::nullopt;
-  const double ohm = base10_float(&b[l.r2]);
-  if (!decode_util::plausible_impedance(ohm)) return std::nullopt;
-  return ohm;
-}
-
-Bytes challenge_answer(ByteView challenge, ByteView password) {
-  Bytes out{kDownloadResult};
-  for (std::size_t i = 0; i < 4; ++i)
-    out.push_back(static_cast<std::uint8_t>((i < challenge.size() ? challenge[i] : 0) ^ (i < password.size() ? password[i] : 0)));
-  return out;
-}
-
-Bytes time_command(std::int64_t unix_seconds) {
-  Bytes out{kDownloadTime};
-  put_u32le(out, static_cast<std::uint32_t>(unix_seconds - kEpoch2010Unix));
-  return out;
+  const std::optional<transtek::WeightFrame> f = transtek::parse_weight_frame(b);
+  if (!f || !f->resistance || !decode_util::plausible_impedance(*f->resistance)) return std::nullopt;
+  return f->resistance;
 }
 
 double trisa_impedance(double r2) { return r2 < 410 ? 3.0 : 0.3 * (r2 - 400); }

@@ -1,5 +1,7 @@
 // Trisa Body Analyze 4.0 (Transtek GBF-1257-B): the bytes, shared by the decoder, the
-// conversation and the tests. descriptor.cpp has the protocol in its opening comment.
+// conversation and the tests. descriptor.cpp has the protocol in its opening comment; what it
+// shares with Transtek's other A3 scales (the commands, the floats, the weight frame's layout)
+// is in devices/transtek_a3.hpp.
 #pragma once
 
 #include <cstdint>
@@ -8,25 +10,26 @@
 #include "core/bytes.hpp"
 #include "core/person.hpp"
 #include "core/reading.hpp"
+#include "devices/transtek_a3.hpp"
 
 namespace declouder::trisa {
 
 constexpr const char* kModel = "trisa-body-analyze";
 constexpr std::uint16_t kService = 0x7802;
 constexpr std::uint16_t kMeasurementCharacteristic = 0x8A21;  // indicate: weighings
-constexpr std::uint16_t kDownloadCharacteristic = 0x8A81;     // write: app -> scale commands
-constexpr std::uint16_t kUploadCharacteristic = 0x8A82;       // indicate: scale -> app commands
+constexpr std::uint16_t kDownloadCharacteristic = transtek::kCommandCharacteristic;  // write: app -> scale
+constexpr std::uint16_t kUploadCharacteristic = transtek::kEventCharacteristic;      // indicate: scale -> app
 
 // Scale -> app, on 0x8A82: A0 <password u32 LE> (pairing mode), A1 <challenge u32 LE>.
-constexpr std::uint8_t kUploadPassword = 0xA0;
-constexpr std::uint8_t kUploadChallenge = 0xA1;
+constexpr std::uint8_t kUploadPassword = transtek::kEventPassword;
+constexpr std::uint8_t kUploadChallenge = transtek::kEventChallenge;
 // App -> scale, on 0x8A81.
-constexpr std::uint8_t kDownloadTime = 0x02;         // 02 <seconds since 2010-01-01 UTC, u32 LE>
-constexpr std::uint8_t kDownloadResult = 0x20;       // 20 <challenge XOR password, 4 bytes>
-constexpr std::uint8_t kDownloadBroadcastId = 0x21;  // 21 <broadcast id, 4 bytes>: ends pairing
-constexpr std::uint8_t kDownloadDisconnect = 0x22;   // 22: the scale hangs up
+constexpr std::uint8_t kDownloadTime = transtek::kCommandTime;              // 02 <seconds since 2010-01-01 UTC>
+constexpr std::uint8_t kDownloadResult = transtek::kCommandVerification;    // 20 <challenge XOR password>
+constexpr std::uint8_t kDownloadBroadcastId = transtek::kCommandAccountId;  // 21 <broadcast id>: ends pairing
+constexpr std::uint8_t kDownloadDisconnect = transtek::kCommandDisconnect;  // 22: the scale hangs up
 
-constexpr std::int64_t kEpoch2010Unix = 1262304000;  // 2010-01-01 00:00:00 UTC
+constexpr std::int64_t kEpoch2010Unix = transtek::kEpoch2010Unix;
 
 // The name prefixes: "11257B" before an app has set a broadcast id, "01257B<id as 8 hex
 // digits>" after.
@@ -36,20 +39,10 @@ constexpr const char* kPairedNamePrefix = "01257B";
 // The key of the password in the device's memory (ConversationContext::memory).
 constexpr const char* kPasswordKey = "trisa_password";
 
-// A base-10 float: a 24-bit unsigned little-endian mantissa and a signed exponent byte.
-double base10_float(const std::uint8_t* p);
-// The reverse, for the simulator and the tests: `value` with `exponent` (-2: hundredths).
-void put_base10_float(Bytes& out, double value, int exponent);
-
 // The measurement frame on 0x8A21.
 DecodeOutcome decode_measurement(ByteView b);
 // R2 of a measurement frame, when it carries one (the resistance the vendor's formulas use).
 std::optional<double> resistance2(ByteView b);
-
-// The app's answer to a challenge: 20 <challenge XOR password>, byte by byte.
-Bytes challenge_answer(ByteView challenge, ByteView password);
-// 02 <seconds since 2010-01-01>.
-Bytes time_command(std::int64_t unix_seconds);
 
 // Trisa's own body-composition formulas (openScale TrisaBodyAnalyzeLib.kt), of the person,
 // the weight and an "impedance" made from R2 by trisa_impedance(): 0.3 x (R2 - 400), or 3

@@ -90,7 +90,7 @@ class TrisaSimulator : public SimulatedDevice {
         return;
       case kDownloadResult:
         if (v.size() != 5 || challenge_.empty()) return;
-        authenticated_ = challenge_answer(challenge_, password_) == v;
+        authenticated_ = transtek::verification(challenge_, password_) == v;
         if (!authenticated_) host().disconnect("wrong answer to the challenge");
         return;
       case kDownloadTime:
@@ -128,10 +128,10 @@ class TrisaSimulator : public SimulatedDevice {
   // flags 9F: time, R1, R2, user number, status; kg.
   Bytes frame(double kg, bool final) {
     Bytes f{0x9F};
-    put_base10_float(f, kg, -2);
+    transtek::put_float32(f, kg, -2);
     put_u32le(f, static_cast<std::uint32_t>(host().unix_now() + clock_offset_ - kEpoch2010Unix));
-    put_base10_float(f, 0, -1);                                    // R1: always 0
-    put_base10_float(f, final ? options_.impedance_ohm : 0, -1);  // R2
+    transtek::put_float32(f, 0, -1);                                    // R1: always 0
+    transtek::put_float32(f, final ? options_.impedance_ohm : 0, -1);  // R2
     f.push_back(0);                                                // user number
     f.push_back(final ? 0x09 : 0x02);  // stable + impedance finished; unstable + processing
     f.push_back(0);
