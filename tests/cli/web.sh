@@ -33,6 +33,9 @@ C=(--config "$WORKDIR/config.toml")
 "$DECLOUDER" record "${C[@]}" --service-data 181b=0226e607020e10293af7019a38 --address C8:47:8C:00:00:01 >/dev/null
 
 start() {  # start ARGS...: serves in the background, sets URL
+  # The last server's address must not be read as this one's: the background shell may truncate
+  # web.out only after the loop below has looked at it (under load, it did: "connection refused").
+  rm -f "$WORKDIR/web.out"
   "$DECLOUDER" web "$@" > "$WORKDIR/web.out" 2> "$WORKDIR/web.err" &
   SERVER_PID=$!
   for _ in $(seq 300); do [ -s "$WORKDIR/web.out" ] && break; kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
