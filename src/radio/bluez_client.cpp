@@ -546,8 +546,23 @@ void BluezDevice::connect(Clock::duration timeout) {
     disconnect_reason_.clear();
     lost_ = false;
     values_.clear();
-    client_.call(path_, kDevice1, "Connect", {}, true,
-                 std::chrono::duration_cast<std::chrono::milliseconds>(timeout));
+    try {
+      client_.call(path_, kDevice1, "Connect", {}, true,
+                   std::chrono::duration_cast<std::chrono::milliseconds>(timeout));
+    } catch (const BleError& e) {
+      // A Connect we stopped waiting for goes on in bluetoothd: the controller keeps creating
+      // that connection and refuses every other one until it is cancelled, so one scale out of
+      // reach would keep the adapter from all the others. (Met in the VM tier: after a Trisa's
+      // reconnect timed out, every scale after it on that adapter timed out too.) Disconnect
+      // cancels the attempt.
+      if (e.kind == BleErrorKind::timeout) {
+        try {
+          client_.call(path_, kDevice1, "Disconnect", {}, false, std::chrono::seconds(10));
+        } catch (const BleError&) {
+        }
+      }
+      throw;
+    }
     connected_ = true;
     if (wait_until([&] { return resolved() || lost_; }, deadline)) break;
     const std::string what = "connected to " + address_.str() + " but its services were not resolved in time";

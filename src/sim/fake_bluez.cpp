@@ -29,6 +29,8 @@ struct FakeBluez::Adapter {
   std::unique_ptr<sdbus::IObject> object;
   std::map<std::size_t, std::unique_ptr<DeviceView>> devices;  // by device index
   bool discovering() const { return !discovering_clients.empty(); }
+  // The connection it is still creating after a Connect nobody waits for (unanswered_connects).
+  const DeviceView* creating = nullptr;
 };
 
 struct FakeBluez::DeviceView {
@@ -85,6 +87,7 @@ FakeBluez::FakeBluez(sdbus::IConnection& connection, BusLoop& loop, std::vector<
   busy_left_ = options_.busy_discovery_starts;
   unresolved_left_ = options_.unresolved_connects;
   unanswered_left_ = options_.unanswered_subscriptions;
+  unanswered_connects_left_ = options_.unanswered_connects;
   for (std::size_t i = 0; i < devices_.size(); ++i) hosts_.push_back(std::make_unique<Host>(*this, i));
 }
 
@@ -277,6 +280,7 @@ void FakeBluez::advertise(std::size_t index) {
     });
     o->registerMethod("Connect").onInterface(kDevice1).implementedAs([this, v] { connect(*v); });
     o->registerMethod("Disconnect").onInterface(kDevice1).implementedAs([this, v] {
+      if (v->adapter->creating == v) v->adapter->creating = nullptr;  // the attempt is cancelled
       if (v->connected) drop(v->index, "disconnected by the local host", false);
     });
     o->registerMethod("Pair").onInterface(kDevice1).implementedAs([] {
@@ -292,6 +296,13 @@ void FakeBluez::advertise(std::size_t index) {
 void FakeBluez::connect(DeviceView& v) {
   SimulatedDevice& dev = *devices_[v.index];
   if (v.connected) return;
+  if (v.adapter->creating)
+    throw sdbus::Error("org.bluez.Error.Failed", "le-connection-abort-by-local (the controller is creating another connection)");
+  if (unanswered_connects_left_ > 0) {
+    --unanswered_connects_left_;
+    v.adapter->creating = &v;
+    throw sdbus::Error("org.freedesktop.DBus.Error.NoReply", "Did not receive a reply (the connection was never made)");
+  }
   auto services = dev.gatt();
   if (services.empty()) throw sdbus::Error("org.bluez.Error.Failed", "le-connection-abort-by-local");
   if (connected_view(v.index)) throw sdbus::Error("org.bluez.Error.Failed", "le-connection-abort-by-local");

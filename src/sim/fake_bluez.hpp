@@ -47,6 +47,10 @@ struct FakeBluezOptions {
   // The first this many StartNotify calls get no answer (the client's call times out: the
   // fake answers NoReply at once, as libdbus reports a timeout).
   int unanswered_subscriptions = 0;
+  // The first this many Connect calls get no answer (NoReply at once, as for a subscription), and
+  // the adapter goes on creating that connection, as a controller does: every other Connect on
+  // it fails until that device's Disconnect cancels the attempt.
+  int unanswered_connects = 0;
   // Idle re-advertising period for every device.
   std::chrono::milliseconds advert_interval{500};
 };
@@ -89,6 +93,7 @@ class FakeBluez {
   std::map<std::size_t, int> write_counts_;  // per device, for drop_after_writes
   int unresolved_left_ = 0;                  // options_.unresolved_connects still to come
   int unanswered_left_ = 0;                  // options_.unanswered_subscriptions still to come
+  int unanswered_connects_left_ = 0;         // options_.unanswered_connects still to come
 };
 
 }  // namespace declouder

@@ -224,6 +224,31 @@ TEST(BluezDevice, AnUnansweredSubscriptionReconnects) {
   EXPECT_DOUBLE_EQ(*r.readings[0].reading.weight_kg, 81.1);
 }
 
+// A Connect that gets no answer goes on in bluetoothd, and the controller refuses every other
+// connection until it is cancelled: one scale out of reach must not keep the adapter from the
+// others (met in the VM tier: after one reconnect timed out, every scale after it on that
+// adapter timed out too).
+TEST(BluezDevice, AConnectWithoutAnswerIsCancelledSoTheAdapterServesTheNextScale) {
+  PrivateSystemBus bus;
+  FakeBluezOptions o;
+  o.unanswered_connects = 1;
+  FakeBluezThread fake({"picooc-mini", "crenot-gofit-s2"}, o);
+  BluezClient client;
+  client.log = [](const std::string&) {};
+  BluezDevice away(client, client.adapter(""), *MacAddress::parse("D0:49:00:5A:00:03"));
+  away.find(std::chrono::seconds(5));
+  try {
+    away.connect(std::chrono::seconds(2));
+    FAIL() << "a Connect without an answer connected";
+  } catch (const BleError& e) {
+    EXPECT_EQ(e.kind, BleErrorKind::timeout) << e.what();
+  }
+  BluezDevice next(client, client.adapter(""), *MacAddress::parse("CF:E5:10:5A:00:04"));
+  next.find(std::chrono::seconds(5));
+  next.connect(std::chrono::seconds(2));
+  EXPECT_TRUE(next.has_characteristic(Uuid::from16(0xFFB2)));
+}
+
 TEST(BluezDevice, MiScaleHistoryAndIcomonOverDbus) {
   PrivateSystemBus bus;
   FakeBluezThread fake({"mi-scale", "crenot-gofit-s2"});
