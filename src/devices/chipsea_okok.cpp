@@ -42,7 +42,6 @@
 //
 // Sources: openScale OkOkHandler.kt and issue #930; homeassistant-okokscale (the VF0 match);
 // ble_monitor xiaogui.py (the C0 frames' impedance).
-#include <algorithm>
 #include <cmath>
 
 #include "devices/decode_util.hpp"
@@ -110,13 +109,16 @@ DecodeOutcome decode_v11(ByteView b) {
   return DecodeOutcome::success(r);
 }
 
+// The MAC a C0 or VF0 frame carries at `at` (most significant octet first) is `address`.
+bool carries(ByteView b, std::size_t at, const MacAddress& address) { return MacAddress::from_be(&b[at]) == address; }
+
 // `address`: the advertiser's, when known. A C0 frame has no checksum; the MAC it carries at 7-12
 // is its one guard, and ble_monitor (xiaogui.py) refuses a frame whose MAC is not the sender's.
 // Without that check any advert whose company id ends in C0 is a weighing: a Yunmai X whose
 // address ends in C0 (its company id is its address) read as 219.81 kg.
 DecodeOutcome decode_c0(ByteView b, const std::optional<MacAddress>& address) {
   if (b.size() < 13) return DecodeOutcome::reject(DecodeStatus::wrong_length, "OKOK C0 data has 13 bytes or more");
-  if (address && !std::equal(address->bytes.begin(), address->bytes.end(), b.begin() + 7))
+  if (address && !carries(b, 7, *address))
     return DecodeOutcome::reject(DecodeStatus::not_this_device, "the C0 frame carries another device's address");
   if (be16(&b[0]) == 0) return DecodeOutcome::reject(DecodeStatus::invalid_value, "zero weight");
   Reading r;
@@ -164,7 +166,7 @@ DecodeOutcome decode_vf0(const Advertisement& adv) {
   if (b.size() < 2 || b[0] != 0x02 || b[1] != 0x04)
     return DecodeOutcome::reject(DecodeStatus::not_this_device, "an OKOK VF0 frame starts 02 04");
   if (b.size() != kVf0Size) return DecodeOutcome::reject(DecodeStatus::wrong_length, "OKOK VF0 data is 18 bytes");
-  if (adv.address && !std::equal(adv.address->bytes.begin(), adv.address->bytes.end(), b.begin() + kVf0Mac))
+  if (adv.address && !carries(b, kVf0Mac, *adv.address))
     return DecodeOutcome::reject(DecodeStatus::not_this_device, "the VF0 frame carries another device's address");
   const std::uint16_t raw = le16(&b[2]);
   if (raw == 0) return DecodeOutcome::reject(DecodeStatus::invalid_value, "zero weight");
@@ -181,8 +183,7 @@ bool claims_vf0(const Advertisement& adv) {
   const Bytes* b = adv.manufacturer_data_for(kVf0);
   if (!is_vf0_frame(b)) return false;
   if (adv.name == "Chipsea-BLE") return true;
-  return adv.name.empty() && adv.address &&
-         std::equal(adv.address->bytes.begin(), adv.address->bytes.end(), b->begin() + kVf0Mac);
+  return adv.name.empty() && adv.address && carries(*b, kVf0Mac, *adv.address);
 }
 
 // A Xiaogui TZC4's side, in C0 frames: the weight climbing (attributes 0x20: not stable, no
