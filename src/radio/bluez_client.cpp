@@ -555,12 +555,7 @@ void BluezDevice::connect(Clock::duration timeout) {
       // reach would keep the adapter from all the others. (Met in the VM tier: after a Trisa's
       // reconnect timed out, every scale after it on that adapter timed out too.) Disconnect
       // cancels the attempt.
-      if (e.kind == BleErrorKind::timeout) {
-        try {
-          client_.call(path_, kDevice1, "Disconnect", {}, false, std::chrono::seconds(10));
-        } catch (const BleError&) {
-        }
-      }
+      if (e.kind == BleErrorKind::timeout) disconnect();
       throw;
     }
     connected_ = true;
